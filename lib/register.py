@@ -1,0 +1,432 @@
+"""The Register: a workbook's customers, purchases, feedback and actions as typed frames.
+
+Three shapes of workbook are first-class:
+
+* ``full``: a customers sheet with purchases (and perhaps feedback and actions) beside it;
+* ``summary``: a single customers sheet whose columns sum up the buying (last purchase,
+  purchase count, total spent) — what most small shops keep;
+* ``purchases_only``: an export from a till or web shop; customers are derived from the
+  distinct customer ids.
+
+Each frame carries every canonical field of its sheet kind (empty when the workbook lacks
+it), the user's unrecognised columns as text under their own headers, and bookkeeping
+columns: the sheet and Excel row each record came from, and the key edits are recorded
+against. Columns and sheets the app does not know are kept for the write-back.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, replace
+from datetime import date
+from typing import Any
+
+import pandas as pd
+
+from lib.headers import find_header_row, guess_sheet_kind, map_columns
+from lib.quality import Problem, cell_problems, check_register, problems_from_dicts, problems_to_dicts
+from lib.schema import (
+    CUSTOMER_DETAIL_FIELDS,
+    CUSTOMERS,
+    FIELDS,
+    KEY_COL,
+    OTHER,
+    PURCHASES,
+    ROW_COL,
+    SHEET_COL,
+    SHEET_KINDS,
+    SUMMARY_FIELDS,
+    VOCABULARIES,
+    Field,
+    SheetKind,
+)
+from lib.values import (
+    parse_bools,
+    parse_choices,
+    parse_counts,
+    parse_dates,
+    parse_ids,
+    parse_numbers,
+)
+from lib.workbook import RawSheet
+
+BOOKKEEPING = (SHEET_COL, ROW_COL, KEY_COL)
+NOT_MAPPED = ""
+"""A column override meaning: the app should not use this column (it is still kept)."""
+
+
+@dataclass(frozen=True)
+class SheetSource:
+    """How one of the user's sheets was read: its kind, header row and column meanings."""
+
+    sheet: str
+    kind: str
+    header_row: int
+    """Excel row number of the header row."""
+    headers: tuple[str, ...]
+    letters: tuple[str, ...]
+    fields: Mapping[str, str]
+    """The user's header → canonical field, for the recognised columns."""
+    rows: int = 0
+    visible: bool = True
+
+    def header_of(self, field_name: str) -> str | None:
+        return next((h for h, f in self.fields.items() if f == field_name), None)
+
+    def letter_of(self, header: str) -> str:
+        return self.letters[self.headers.index(header)] if header in self.headers else ""
+
+
+@dataclass(frozen=True)
+class MappingOverrides:
+    """The user's corrections of the recognition, remembered for the workspace.
+
+    ``sheets``: sheet name → kind (or ``other``). ``columns``: sheet name → {header → field},
+    where the field ``""`` means "do not use this column".
+    """
+
+    sheets: Mapping[str, str] = field(default_factory=dict)
+    columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+
+    def to_json(self) -> str:
+        return json.dumps({"sheets": dict(self.sheets), "columns": {k: dict(v) for k, v in self.columns.items()}},
+                          ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> MappingOverrides:
+        data = json.loads(text) if text else {}
+        return cls(sheets=data.get("sheets", {}), columns=data.get("columns", {}))
+
+    def merged(self, other: MappingOverrides) -> MappingOverrides:
+        """These overrides with ``other``'s on top (a new correction wins over an older one)."""
+        columns = {k: dict(v) for k, v in self.columns.items()}
+        for sheet, mapping in other.columns.items():
+            columns.setdefault(sheet, {}).update(mapping)
+        return MappingOverrides({**self.sheets, **other.sheets}, columns)
+
+
+@dataclass(frozen=True)
+class Register:
+    """A customer register as the app works with it; treat its frames as read-only."""
+
+    customers: pd.DataFrame
+    purchases: pd.DataFrame
+    feedback: pd.DataFrame
+    actions: pd.DataFrame
+    sources: tuple[SheetSource, ...]
+    shape: str
+
+    def frame(self, kind: str) -> pd.DataFrame:
+        return getattr(self, kind)
+
+    def source(self, sheet: str) -> SheetSource | None:
+        return next((s for s in self.sources if s.sheet == sheet), None)
+
+    def header_of(self, sheet: str, field_name: str) -> str | None:
+        """The user's header for a canonical field on one of their sheets."""
+        source = self.source(sheet)
+        return source.header_of(field_name) if source else None
+
+    def extra_columns(self, kind: str) -> list[str]:
+        """The user's columns on sheets of this kind that the app does not interpret."""
+        known = set(FIELDS[kind]) | set(BOOKKEEPING)  # type: ignore[index]
+        return [c for c in self.frame(kind).columns if c not in known]
+
+
+class RegisterError(Exception):
+    """The workbook was read but holds nothing the app can use as a register."""
+
+
+def build_register(
+    sheets: Iterable[RawSheet],
+    overrides: MappingOverrides | None = None,
+    as_of: date | None = None,
+) -> tuple[Register, list[Problem]]:
+    """Recognise the sheets of a workbook and build the typed register, with every problem found."""
+    overrides = overrides or MappingOverrides()
+    problems: list[Problem] = []
+    sources: list[SheetSource] = []
+    parts: dict[str, list[pd.DataFrame]] = {kind: [] for kind in SHEET_KINDS}
+    for raw in sheets:
+        source, frame, found = _read_sheet(raw, overrides)
+        sources.append(source)
+        problems += found
+        if frame is not None:
+            parts[source.kind].append(frame)
+    frames = {kind: _concat(kind, parts[kind]) for kind in SHEET_KINDS}
+    if not parts[CUSTOMERS] and not parts[PURCHASES]:
+        raise RegisterError(
+            "No sheet was recognised as a customer list or a list of purchases. Check that the "
+            "header row names the columns (for example 'Customer id', 'Name', 'E-mail'), or "
+            "start from the template workbook."
+        )
+    if parts[CUSTOMERS]:
+        customers, found = _unique_customers(frames[CUSTOMERS], sources)
+        problems += found
+        has_summary = any(source.kind == CUSTOMERS and set(SUMMARY_FIELDS) & set(source.fields.values())
+                          for source in sources)
+        shape = "summary" if not parts[PURCHASES] and has_summary else "full"
+    else:
+        customers, shape = _customers_from_purchases(frames[PURCHASES]), "purchases_only"
+    frames[CUSTOMERS] = customers
+    frames[PURCHASES] = _with_amounts(frames[PURCHASES])
+    register = Register(**frames, sources=tuple(sources), shape=shape)
+    problems += check_register(register, as_of)
+    return register, problems
+
+
+def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource, pd.DataFrame | None, list[Problem]]:
+    cells = raw.cells
+    head = cells.head(30).astype(object).where(cells.head(30).notna(), None).values.tolist()
+    header_index = find_header_row(head) if len(cells) else 0
+    headers = _headers(cells.iloc[header_index].tolist() if len(cells) else [], raw.letters)
+    kind = overrides.sheets.get(raw.name) or guess_sheet_kind(raw.name, headers)
+    fields: dict[str, str] = {}
+    if kind != OTHER:
+        fields = {headers[i]: f for i, f in map_columns(kind, headers).items()}  # type: ignore[arg-type]
+        for header, chosen in overrides.columns.get(raw.name, {}).items():
+            if header not in headers:
+                continue
+            fields = {h: f for h, f in fields.items() if h != header and f != chosen}
+            if chosen != NOT_MAPPED and chosen in FIELDS[kind]:  # type: ignore[index]
+                fields[header] = chosen
+    data = cells.iloc[header_index + 1:]
+    source = SheetSource(raw.name, kind, header_index + 1, headers, raw.letters, fields,
+                         rows=len(data), visible=raw.visible)
+    if kind == OTHER:
+        return source, None, []
+    data = data.set_axis(list(headers), axis=1)
+    empty = data.isna().all(axis=1)
+    problems = [Problem(raw.name, int(i) + 1, None, "info", "empty_row") for i in data.index[empty]]
+    data = data[~empty]
+    frame, found = _typed_frame(kind, data, fields, raw.name)  # type: ignore[arg-type]
+    return source, frame, problems + found
+
+
+def _headers(cells: list[object], letters: tuple[str, ...]) -> tuple[str, ...]:
+    """The header row as text; a blank header is named by its column letter; repeats numbered."""
+    headers: list[str] = []
+    for position, cell in enumerate(cells):
+        text = str(cell).strip() if isinstance(cell, str) and cell.strip() else f"({letters[position]})"
+        name, count = text, 2
+        while name in headers or name in BOOKKEEPING:
+            name, count = f"{text} ({count})", count + 1
+        headers.append(name)
+    return tuple(headers)
+
+
+def _typed_frame(kind: SheetKind, data: pd.DataFrame, fields: Mapping[str, str],
+                 sheet: str) -> tuple[pd.DataFrame, list[Problem]]:
+    problems: list[Problem] = []
+    rows = pd.DataFrame({SHEET_COL: sheet, ROW_COL: (data.index + 1).astype("Int64")}, index=data.index)
+    columns: dict[str, pd.Series] = {}
+    header_by_field = {f: h for h, f in fields.items()}
+    for name, spec in FIELDS[kind].items():
+        header = header_by_field.get(name)
+        if header is None:
+            columns[name] = _empty(spec, data.index)
+            continue
+        typed, bad, code = parse_field(data[header], spec)
+        columns[name] = typed
+        if bad.any():
+            severity = "error" if spec.type in ("date", "number", "count") else "info" if code == "unknown_choice" else "warning"
+            params = {"known": ", ".join(_vocabulary_codes(spec))} if code == "unknown_choice" else {}
+            problems += cell_problems(rows[bad], header, severity, code, data[header], **params)  # type: ignore[arg-type]
+    extras = {h: data[h].astype("string") for h in data.columns if h not in fields}
+    frame = pd.concat([pd.DataFrame(columns, index=data.index), pd.DataFrame(extras, index=data.index), rows], axis=1)
+    return frame.reset_index(drop=True), problems
+
+
+def _vocabulary_codes(spec: Field) -> list[str]:
+    return list(VOCABULARIES[spec.vocabulary]) if spec.vocabulary else []
+
+
+def parse_field(raw: pd.Series, spec: Field) -> tuple[pd.Series, pd.Series, str]:
+    """Type one column by its field: (typed values, mask of unreadable cells, problem code)."""
+    if spec.type == "date":
+        typed, bad = parse_dates(raw)
+        return typed, bad, "unreadable_date"
+    if spec.type == "number":
+        typed, bad = parse_numbers(raw)
+        return typed, bad, "unreadable_number"
+    if spec.type == "count":
+        typed, bad = parse_counts(raw)
+        return typed, bad, "unreadable_count"
+    if spec.type == "bool":
+        typed, bad = parse_bools(raw)
+        return typed, bad, "unreadable_bool"
+    if spec.type == "choice":
+        typed, bad = parse_choices(raw, spec.vocabulary or "")
+        return typed, bad, "unknown_choice"
+    if spec.type == "id":
+        typed = parse_ids(raw)
+        return typed, pd.Series(False, index=raw.index), ""
+    text = raw.astype("string").str.strip()
+    return text.mask(text == ""), pd.Series(False, index=raw.index), ""
+
+
+def _empty(spec: Field, index: pd.Index) -> pd.Series:
+    dtype = {"date": "datetime64[us]", "number": "float64", "count": "Int64", "bool": "boolean"}.get(spec.type, "string")
+    return pd.Series(pd.NA if dtype != "datetime64[us]" else pd.NaT, index=index, dtype=dtype)
+
+
+def _concat(kind: SheetKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
+    if not frames:
+        empty = {name: _empty(spec, pd.RangeIndex(0)) for name, spec in FIELDS[kind].items()}
+        frame = pd.DataFrame(empty)
+        frame[SHEET_COL] = pd.Series(dtype="string")
+        frame[ROW_COL] = pd.Series(dtype="Int64")
+    else:
+        frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    if kind != CUSTOMERS:
+        frame = frame.assign(**{KEY_COL: frame[SHEET_COL].astype("string") + "!" + frame[ROW_COL].astype("string")})
+    return _combine_names(frame)
+
+
+def _combine_names(frame: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``name`` from first and last name where the register keeps them apart."""
+    if "first_name" not in frame or frame["name"].notna().all():
+        return frame
+    joined = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
+    return frame.assign(name=frame["name"].fillna(joined.mask(joined == "")))
+
+
+def _unique_customers(customers: pd.DataFrame, sources: list[SheetSource]) -> tuple[pd.DataFrame, list[Problem]]:
+    """Customers with an id, each id once; rows without an id or repeating one are reported."""
+    problems: list[Problem] = []
+    id_header = {s.sheet: s.header_of("customer_id") for s in sources if s.kind == CUSTOMERS}
+    for sheet, header in id_header.items():
+        if header is None:
+            source = next(s for s in sources if s.sheet == sheet)
+            problems.append(Problem(sheet, source.header_row, None, "error", "no_id_column"))
+    missing = customers["customer_id"].isna()
+    for sheet, rows in customers[missing].groupby(SHEET_COL, sort=False):
+        if id_header.get(str(sheet)):
+            problems += cell_problems(rows, id_header[str(sheet)], "error", "missing_id")
+    with_id = customers[~missing]
+    repeated = with_id.duplicated("customer_id", keep="first")
+    if repeated.any():
+        first_rows = with_id[~repeated].set_index("customer_id")[ROW_COL]
+        for sheet, rows in with_id[repeated].groupby(SHEET_COL, sort=False):
+            for index, row in rows.iterrows():
+                problems.append(Problem(str(sheet), int(row[ROW_COL]), id_header.get(str(sheet)), "error",
+                                        "duplicate_id", {"id": row["customer_id"],
+                                                         "first_row": int(first_rows[row["customer_id"]])}))
+    unique = with_id[~repeated].reset_index(drop=True)
+    return unique.assign(**{KEY_COL: unique["customer_id"]}), problems
+
+
+def _customers_from_purchases(purchases: pd.DataFrame) -> pd.DataFrame:
+    """Customers of a purchases-only export: one per distinct id, details from their last row."""
+    known = purchases[purchases["customer_id"].notna()]
+    ordered = known.sort_values("date", kind="stable", na_position="first")
+    details = ordered.groupby("customer_id", sort=True)[list(CUSTOMER_DETAIL_FIELDS)].last()
+    columns = {name: _empty(spec, details.index) for name, spec in FIELDS[CUSTOMERS].items()}
+    frame = pd.DataFrame(columns)
+    frame["customer_id"] = details.index.astype("string")
+    for name in CUSTOMER_DETAIL_FIELDS:
+        frame[name] = details[name].astype("string")
+    frame[SHEET_COL] = pd.Series(pd.NA, index=frame.index, dtype="string")
+    frame[ROW_COL] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
+    frame[KEY_COL] = frame["customer_id"]
+    return frame.reset_index(drop=True)
+
+
+def _with_amounts(purchases: pd.DataFrame) -> pd.DataFrame:
+    """Amount = quantity × unit price where the sheet gives no amount (quantity 1 when absent)."""
+    missing = purchases["amount"].isna() & purchases["unit_price"].notna()
+    if not missing.any():
+        return purchases
+    computed = purchases["quantity"].fillna(1.0) * purchases["unit_price"]
+    return purchases.assign(amount=purchases["amount"].where(~missing, computed))
+
+
+def key_figures(register: Register) -> dict[str, Any]:
+    """The headline numbers of a register: who, how many bought, how much, over which dates."""
+    customers, purchases = register.customers, register.purchases
+    if register.shape == "summary":
+        counts = customers["purchase_count"].fillna(0)
+        buying = int(((counts > 0) | customers["total_spent"].fillna(0).gt(0) | customers["last_purchase"].notna()).sum())
+        revenue = float(customers["total_spent"].fillna(0).sum())
+        purchase_total = int(counts.sum())
+        dates = customers["last_purchase"].dropna()
+    else:
+        buying = int(purchases.loc[purchases["customer_id"].isin(customers["customer_id"]), "customer_id"].nunique())
+        revenue = float(purchases["amount"].fillna(0).sum())
+        purchase_total = len(purchases)
+        dates = purchases["date"].dropna()
+    return {
+        "customers": len(customers),
+        "buying_customers": buying,
+        "revenue": round(revenue, 2),
+        "purchases": purchase_total,
+        "feedback": len(register.feedback),
+        "actions": len(register.actions),
+        "first_date": dates.min().date().isoformat() if len(dates) else None,
+        "last_date": dates.max().date().isoformat() if len(dates) else None,
+    }
+
+
+def mapping_table(register: Register) -> dict[str, dict[str, str]]:
+    """Sheet → {user's header → canonical field} for every recognised column."""
+    return {s.sheet: dict(s.fields) for s in register.sources if s.kind != OTHER}
+
+
+# --- the workspace keeps a parsed snapshot per upload, so a workbook is parsed once ---------
+
+def register_to_parts(register: Register, problems: list[Problem]) -> dict[str, bytes]:
+    """Serialise a register and its problems: one Parquet file per frame plus a JSON header."""
+    parts = {}
+    for kind in SHEET_KINDS:
+        buffer = io.BytesIO()
+        register.frame(kind).to_parquet(buffer, index=False)
+        parts[f"{kind}.parquet"] = buffer.getvalue()
+    meta = {"shape": register.shape, "sources": [asdict(s) for s in register.sources],
+            "problems": problems_to_dicts(problems)}
+    parts["meta.json"] = json.dumps(meta, ensure_ascii=False, default=str).encode("utf-8")
+    return parts
+
+
+def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Problem]]:
+    meta = json.loads(parts["meta.json"])
+    frames = {kind: pd.read_parquet(io.BytesIO(parts[f"{kind}.parquet"])) for kind in SHEET_KINDS}
+    sources = tuple(
+        SheetSource(**{**s, "headers": tuple(s["headers"]), "letters": tuple(s["letters"])})
+        for s in meta["sources"]
+    )
+    return Register(**frames, sources=sources, shape=meta["shape"]), problems_from_dicts(meta["problems"])
+
+
+# --- the edit journal replayed on top of an upload ------------------------------------------
+
+def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
+    """The register with journal edits replayed in order.
+
+    ``edits`` has columns ``op`` (set/add/delete), ``sheet`` (a sheet kind), ``key`` (the row's
+    ``_key``), ``field`` and ``new`` (text, typed here by the field's type). Edits are keyed by
+    the row's key, never its position, so sorting or filtering never misdirects one.
+    """
+    if edits.empty:
+        return register
+    frames = {kind: register.frame(kind) for kind in SHEET_KINDS}
+    for edit in edits.itertuples(index=False):
+        kind = edit.sheet
+        frame = frames[kind]
+        if edit.op == "add" and not (frame[KEY_COL] == edit.key).any():
+            row = {name: _empty(spec, pd.RangeIndex(1)) for name, spec in FIELDS[kind].items()}
+            new = pd.DataFrame(row).assign(**{KEY_COL: edit.key, SHEET_COL: pd.NA, ROW_COL: pd.NA})
+            if kind == CUSTOMERS:
+                new["customer_id"] = edit.key
+            frames[kind] = pd.concat([frame, new.astype(frame.dtypes.to_dict(), errors="ignore")], ignore_index=True)
+        elif edit.op == "delete":
+            frames[kind] = frame[frame[KEY_COL] != edit.key].reset_index(drop=True)
+        elif edit.op == "set":
+            spec = FIELDS[kind].get(edit.field)  # type: ignore[index]
+            value = pd.Series([edit.new], dtype="string")
+            typed = parse_field(value, spec)[0] if spec else value
+            frame = frame.copy()
+            frame.loc[frame[KEY_COL] == edit.key, edit.field] = typed.iloc[0]
+            frames[kind] = frame
+    return replace(register, **frames)

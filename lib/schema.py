@@ -1,0 +1,201 @@
+"""Canonical sheets and fields of a customer register, their types and vocabularies.
+
+Every other module names sheets, fields and vocabulary codes through the constants
+here, so a field is spelled once. The user's own headers are mapped onto these names
+by `lib.headers`; the user's own words for vocabulary values (``püsiklient``, ``TAK``)
+are mapped onto the codes below by `lib.values`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+SheetKind = Literal["customers", "purchases", "feedback", "actions"]
+FieldType = Literal["id", "text", "date", "number", "count", "bool", "email", "phone", "choice"]
+
+CUSTOMERS: SheetKind = "customers"
+PURCHASES: SheetKind = "purchases"
+FEEDBACK: SheetKind = "feedback"
+ACTIONS: SheetKind = "actions"
+SHEET_KINDS: tuple[SheetKind, ...] = (CUSTOMERS, PURCHASES, FEEDBACK, ACTIONS)
+OTHER = "other"
+"""A sheet the app does not analyse: kept and written back exactly as it was."""
+
+# Bookkeeping columns every register frame carries besides the canonical fields.
+SHEET_COL = "_sheet"
+"""The user's sheet name a row came from (a kind may be spread over several sheets)."""
+ROW_COL = "_row"
+"""The row number as Excel shows it; empty for customers derived from purchases."""
+KEY_COL = "_key"
+"""Stable key an edit is recorded against: the customer id, or sheet!row for other rows."""
+
+
+@dataclass(frozen=True)
+class Field:
+    """One canonical column: its name, type, and vocabulary when it is a choice."""
+
+    name: str
+    type: FieldType
+    vocabulary: str | None = None
+
+
+def _fields(*items: Field) -> dict[str, Field]:
+    return {item.name: item for item in items}
+
+
+FIELDS: dict[SheetKind, dict[str, Field]] = {
+    CUSTOMERS: _fields(
+        Field("customer_id", "id"),
+        Field("name", "text"),
+        Field("first_name", "text"),
+        Field("last_name", "text"),
+        Field("company", "text"),
+        Field("email", "email"),
+        Field("phone", "phone"),
+        Field("address", "text"),
+        Field("postal_code", "text"),
+        Field("city", "text"),
+        Field("country", "text"),
+        Field("language", "text"),
+        Field("birth_date", "date"),
+        Field("first_contact", "date"),
+        Field("source", "text"),
+        Field("lead_temperature", "choice", "temperature"),
+        Field("relationship", "choice", "relationship"),
+        Field("buys_elsewhere", "bool"),
+        Field("consent_email", "bool"),
+        Field("consent_sms", "bool"),
+        Field("consent_phone", "bool"),
+        Field("consent_post", "bool"),
+        Field("opted_out_at", "date"),
+        Field("preferred_contact_frequency", "text"),
+        Field("interests", "text"),
+        Field("tags", "text"),
+        Field("branch", "text"),
+        Field("owner", "text"),
+        Field("notes", "text"),
+        Field("last_purchase", "date"),
+        Field("purchase_count", "count"),
+        Field("total_spent", "number"),
+    ),
+    PURCHASES: _fields(
+        Field("purchase_id", "text"),
+        Field("customer_id", "id"),
+        Field("name", "text"),
+        Field("email", "email"),
+        Field("phone", "phone"),
+        Field("date", "date"),
+        Field("product", "text"),
+        Field("category", "text"),
+        Field("quantity", "number"),
+        Field("unit_price", "number"),
+        Field("amount", "number"),
+        Field("margin", "number"),
+        Field("branch", "text"),
+    ),
+    FEEDBACK: _fields(
+        Field("feedback_id", "text"),
+        Field("customer_id", "id"),
+        Field("date", "date"),
+        Field("kind", "choice", "feedback_kind"),
+        Field("channel", "text"),
+        Field("rating", "number"),
+        Field("text", "text"),
+        Field("language", "text"),
+        Field("status", "choice", "status"),
+    ),
+    ACTIONS: _fields(
+        Field("action_id", "text"),
+        Field("customer_id", "id"),
+        Field("planned", "date"),
+        Field("done", "date"),
+        Field("kind", "choice", "action_kind"),
+        Field("channel", "text"),
+        Field("campaign", "text"),
+        Field("outcome", "text"),
+        Field("note", "text"),
+    ),
+}
+
+SUMMARY_FIELDS = ("last_purchase", "purchase_count", "total_spent")
+"""Customer columns that stand in for a purchases sheet in a single-sheet register."""
+
+CUSTOMER_DETAIL_FIELDS = ("name", "email", "phone")
+"""Customer details a till export may carry on each purchase row."""
+
+DATES_THAT_MAY_BE_FUTURE = frozenset({"planned"})
+"""Date fields where a future date is normal (a planned action); all others are checked."""
+
+# Vocabularies: canonical code -> words people write for it (en, et, fi, lt, pl, lv, sv, de).
+# Matching is case- and accent-insensitive (see lib.values.normalise_word).
+VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
+    "temperature": {
+        "cold": ("cold", "külm", "kylmä", "šaltas", "zimny", "zimna", "auksts", "kall", "kalt"),
+        "warm": ("warm", "soe", "lämmin", "šiltas", "ciepły", "ciepła", "silts", "varm"),
+        "hot": ("hot", "kuum", "kuuma", "karštas", "gorący", "gorąca", "karsts", "het", "heiß"),
+    },
+    "relationship": {
+        "partner": ("partner", "partner customer", "partnerklient", "kumppani", "kumppaniasiakas",
+                    "partneris", "klient partnerski", "partneris klientas"),
+        "loyal": ("loyal", "regular", "püsiklient", "kanta-asiakas", "kanta asiakas",
+                  "nuolatinis klientas", "nuolatinis", "stały klient", "stały", "lojalny",
+                  "pastāvīgais klients", "stamkund", "stammkunde"),
+        "occasional": ("occasional", "juhuklient", "satunnaisasiakas", "satunnainen",
+                       "atsitiktinis klientas", "atsitiktinis", "okazjonalny", "klient okazjonalny",
+                       "przypadkowy", "gadījuma klients", "tillfällig kund", "gelegenheitskunde"),
+        "prospect": ("prospect", "lead", "not yet customer", "potentsiaalne klient",
+                     "veel-mitte-klient", "potentiaalinen asiakas", "prospekti",
+                     "potencialus klientas", "potencjalny klient", "potencjalny",
+                     "potenciālais klients", "potentiell kund", "interessent"),
+        "former": ("former", "lost", "churned", "endine klient", "kadunud", "entinen asiakas",
+                   "menetetty", "buvęs klientas", "prarastas", "były klient", "utracony",
+                   "bijušais klients", "tidigare kund", "ehemaliger kunde"),
+    },
+    "feedback_kind": {
+        "survey": ("survey", "questionnaire", "küsitlus", "uuring", "kysely", "apklausa",
+                   "ankieta", "badanie", "aptauja", "enkät", "umfrage"),
+        "opinion": ("opinion", "review", "comment", "arvamus", "kommentaar", "mielipide",
+                    "arvio", "nuomonė", "atsiliepimas", "opinia", "recenzja", "viedoklis",
+                    "åsikt", "meinung"),
+        "complaint": ("complaint", "kaebus", "pretensioon", "reklamatsioon", "valitus",
+                      "reklamaatio", "skundas", "pretenzija", "reklamacja", "skarga",
+                      "sūdzība", "klagomål", "beschwerde", "reklamation"),
+        "wish": ("wish", "request", "special wish", "soov", "erisoov", "toive", "toivomus",
+                 "pageidavimas", "prašymas", "życzenie", "prośba", "vēlme", "önskemål", "wunsch"),
+        "idea": ("idea", "suggestion", "idee", "ettepanek", "idea", "ehdotus", "idėja",
+                 "pasiūlymas", "pomysł", "sugestia", "ideja", "förslag", "vorschlag"),
+    },
+    "action_kind": {
+        "call": ("call", "phone call", "kõne", "helistamine", "puhelu", "soitto", "skambutis",
+                 "telefonas", "telefon", "rozmowa", "zvans", "samtal", "anruf"),
+        "email": ("email", "e-mail", "mail", "newsletter", "e-kiri", "meil", "uudiskiri",
+                  "sähköposti", "uutiskirje", "el. laiškas", "laiškas", "naujienlaiškis",
+                  "e-mail", "mejl", "newsletter"),
+        "sms": ("sms", "text message", "tekstisõnum", "tekstiviesti", "žinutė", "wiadomość sms"),
+        "visit": ("visit", "meeting", "külastus", "kohtumine", "käynti", "tapaaminen", "vizitas",
+                  "susitikimas", "wizyta", "spotkanie", "besök", "besuch"),
+        "event": ("event", "invitation", "üritus", "kutse", "tapahtuma", "kutsu", "renginys",
+                  "kvietimas", "wydarzenie", "zaproszenie", "evenemang", "veranstaltung"),
+        "offer": ("offer", "discount", "pakkumine", "soodustus", "tarjous", "alennus",
+                  "pasiūlymas", "nuolaida", "oferta", "rabat", "promocja", "erbjudande", "angebot"),
+        "greeting": ("greeting", "birthday greeting", "card", "tervitus", "õnnitlus", "tervehdys",
+                     "onnittelu", "sveikinimas", "życzenia", "pozdrowienia", "hälsning", "gruß"),
+        "survey": ("survey", "küsitlus", "kysely", "apklausa", "ankieta", "enkät", "umfrage"),
+    },
+    "status": {
+        "open": ("open", "new", "pending", "avatud", "uus", "pooleli", "avoin", "uusi", "kesken",
+                 "atviras", "naujas", "otwarte", "otwarta", "nowe", "w toku", "atvērts", "öppen",
+                 "offen"),
+        "resolved": ("resolved", "closed", "done", "lahendatud", "suletud", "tehtud", "ratkaistu",
+                     "suljettu", "valmis", "išspręstas", "išspręsta", "uždarytas", "rozwiązane",
+                     "rozwiązana", "zamknięte", "atrisināts", "löst", "erledigt"),
+    },
+}
+
+YES_WORDS = ("yes", "y", "true", "x", "1", "✓", "✔", "jah", "ja", "kyllä", "k", "on", "taip",
+             "tak", "t", "jā", "ok", "agreed", "consent", "nõus", "lupa", "sutinka", "zgoda")
+"""Words people write for yes in a consent or flag column (en, et, fi, lt, pl, lv, sv, de)."""
+NO_WORDS = ("no", "n", "false", "0", "-", "ei", "e", "ne", "nie", "nē", "nej", "nein", "off",
+            "no consent", "keeldus", "kielto", "nesutinka", "brak zgody", "brak")
+"""Words people write for no."""
