@@ -404,14 +404,22 @@ def guess_sheet_kind(name: str, headers: Sequence[object]) -> SheetKind | str:
     A sheet whose columns fit no kind is ``other``: kept and written back, never analysed.
     """
     by_name = recognise_sheet_name(name)
-    if by_name is not None and len(map_columns(by_name, headers)) >= 1:
+    if by_name is not None and _identifies(by_name, set(map_columns(by_name, headers).values())):
         return by_name
     scores = {}
     for kind in FIELD_SYNONYMS:
         fields = set(map_columns(kind, headers).values())
-        scores[kind] = 2 * len(fields & _DISTINCTIVE[kind]) + len(fields)
-    best = max(scores, key=lambda k: scores[k])
-    return best if scores[best] >= 4 else OTHER
+        if _identifies(kind, fields):
+            scores[kind] = 2 * len(fields & _DISTINCTIVE[kind]) + len(fields)
+    best = max(scores, key=lambda k: scores[k], default=None)
+    return best if best is not None and scores[best] >= 4 else OTHER
+
+
+def _identifies(kind: SheetKind, fields: set[str]) -> bool:
+    """Whether the columns can say whose record each row is (a price list cannot)."""
+    if kind == CUSTOMERS:
+        return bool(fields & {"customer_id", "name", "first_name", "last_name", "email", "phone"})
+    return "customer_id" in fields
 
 
 def find_header_row(rows: Sequence[Sequence[object]], scan: int = 30) -> int:

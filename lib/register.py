@@ -269,7 +269,7 @@ def parse_field(raw: pd.Series, spec: Field) -> tuple[pd.Series, pd.Series, str]
 
 def _empty(spec: Field, index: pd.Index) -> pd.Series:
     dtype = {"date": "datetime64[us]", "number": "float64", "count": "Int64", "bool": "boolean"}.get(spec.type, "string")
-    return pd.Series(pd.NA if dtype != "datetime64[us]" else pd.NaT, index=index, dtype=dtype)
+    return pd.Series(None, index=index, dtype=dtype)
 
 
 def _concat(kind: SheetKind, frames: list[pd.DataFrame]) -> pd.DataFrame:

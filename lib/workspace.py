@@ -1,0 +1,280 @@
+"""The workspace: every upload and every edit of one business, kept in one SQLite file.
+
+The current register is the latest upload (its parsed snapshot) with the edit journal
+replayed on top, so a refresh, a crash, a restart or a second browser loses nothing and
+sees the same register. The folder is ``./workspace`` unless ``LADDER_WORKSPACE`` says
+otherwise. WAL mode lets readers carry on while an upload is being saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+
+from lib.quality import Problem
+from lib.register import (
+    MappingOverrides,
+    Register,
+    apply_edits,
+    build_register,
+    mapping_table,
+    register_from_parts,
+    register_to_parts,
+)
+from lib.workbook import read_workbook
+
+DEFAULT_FOLDER = Path("workspace")
+FILE_NAME = "ladder.sqlite"
+LOCAL_USER = "local"
+"""Who made a change when the app runs on one person's laptop without sign-in."""
+
+Progress = Callable[[float, str], None]
+"""Called with (fraction done, i18n key of the step) during long work."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS uploads (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    sha256 TEXT NOT NULL,
+    data BLOB NOT NULL,
+    mapping_json TEXT NOT NULL DEFAULT '{}',
+    snapshot_rev INTEGER NOT NULL DEFAULT 1
+);
+CREATE TABLE IF NOT EXISTS snapshots (
+    upload_id INTEGER NOT NULL REFERENCES uploads(id),
+    name TEXT NOT NULL,
+    data BLOB NOT NULL,
+    PRIMARY KEY (upload_id, name)
+);
+CREATE TABLE IF NOT EXISTS journal (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    upload_id INTEGER NOT NULL REFERENCES uploads(id),
+    op TEXT NOT NULL CHECK (op IN ('set', 'add', 'delete')),
+    sheet TEXT NOT NULL,
+    key TEXT NOT NULL,
+    field TEXT,
+    old TEXT,
+    new TEXT
+);
+CREATE INDEX IF NOT EXISTS journal_by_upload ON journal(upload_id, id);
+CREATE TABLE IF NOT EXISTS settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"""
+_OVERRIDES = "mapping_overrides"
+JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded workbook version (without its bytes)."""
+
+    id: int
+    created_at: datetime
+    user: str
+    file_name: str
+    size: int
+    sha256: str
+    snapshot_rev: int
+
+
+@dataclass(frozen=True)
+class Current:
+    """The register the app shows now: the latest upload with the journal replayed."""
+
+    register: Register
+    problems: list[Problem]
+    upload: Upload
+    edits: int
+    version: tuple[int, int, int]
+    """(upload id, snapshot revision, last journal id): the key every cache is keyed on."""
+
+
+class Workspace:
+    """One business's workspace folder holding its SQLite file."""
+
+    def __init__(self, folder: Path | str | None = None) -> None:
+        self.folder = Path(folder or os.environ.get("LADDER_WORKSPACE") or DEFAULT_FOLDER)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / FILE_NAME
+        with self._connect() as db:
+            db.execute("PRAGMA journal_mode=WAL")
+            db.executescript(_SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        """A short-lived connection per operation: safe across Streamlit's script threads."""
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA foreign_keys=ON")
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    # --- uploads ---------------------------------------------------------------------------
+    def store_upload(self, file_name: str, data: bytes, user: str, parts: dict[str, bytes],
+                     mapping_json: str) -> Upload:
+        """Keep an upload (bytes, hash, name, time, who) with its parsed snapshot, atomically."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO uploads (created_at, user, file_name, size, sha256, data, mapping_json)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (now, user, file_name, len(data), hashlib.sha256(data).hexdigest(), data, mapping_json),
+            )
+            upload_id = int(cursor.lastrowid or 0)
+            db.executemany("INSERT INTO snapshots (upload_id, name, data) VALUES (?, ?, ?)",
+                           [(upload_id, name, blob) for name, blob in parts.items()])
+        upload = self.upload(upload_id)
+        assert upload is not None
+        return upload
+
+    def replace_snapshot(self, upload_id: int, parts: dict[str, bytes], mapping_json: str) -> None:
+        """Store a new parse of an upload (after a mapping correction); bumps its revision."""
+        with self._connect() as db:
+            db.execute("DELETE FROM snapshots WHERE upload_id = ?", (upload_id,))
+            db.executemany("INSERT INTO snapshots (upload_id, name, data) VALUES (?, ?, ?)",
+                           [(upload_id, name, blob) for name, blob in parts.items()])
+            db.execute("UPDATE uploads SET snapshot_rev = snapshot_rev + 1, mapping_json = ? WHERE id = ?",
+                       (mapping_json, upload_id))
+
+    def upload(self, upload_id: int) -> Upload | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id, created_at, user, file_name, size, sha256, snapshot_rev FROM uploads WHERE id = ?",
+                (upload_id,),
+            ).fetchone()
+        return _upload(row) if row else None
+
+    def latest_upload(self) -> Upload | None:
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT id, created_at, user, file_name, size, sha256, snapshot_rev FROM uploads"
+                " ORDER BY id DESC LIMIT 1"
+            ).fetchone()
+        return _upload(row) if row else None
+
+    def uploads(self) -> list[Upload]:
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT id, created_at, user, file_name, size, sha256, snapshot_rev FROM uploads ORDER BY id"
+            ).fetchall()
+        return [_upload(row) for row in rows]
+
+    def upload_data(self, upload_id: int) -> bytes:
+        with self._connect() as db:
+            row = db.execute("SELECT data FROM uploads WHERE id = ?", (upload_id,)).fetchone()
+        return bytes(row[0])
+
+    def snapshot_parts(self, upload_id: int) -> dict[str, bytes]:
+        with self._connect() as db:
+            rows = db.execute("SELECT name, data FROM snapshots WHERE upload_id = ?", (upload_id,)).fetchall()
+        return {name: bytes(blob) for name, blob in rows}
+
+    # --- recognition corrections -------------------------------------------------------------
+    def overrides(self) -> MappingOverrides:
+        with self._connect() as db:
+            row = db.execute("SELECT value FROM settings WHERE name = ?", (_OVERRIDES,)).fetchone()
+        return MappingOverrides.from_json(row[0] if row else None)
+
+    def save_overrides(self, overrides: MappingOverrides) -> None:
+        with self._connect() as db:
+            db.execute("INSERT INTO settings (name, value) VALUES (?, ?)"
+                       " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                       (_OVERRIDES, overrides.to_json()))
+
+    # --- the edit journal --------------------------------------------------------------------
+    def append_edits(self, upload_id: int, user: str, edits: Sequence[dict[str, str | None]]) -> None:
+        """Append edits (op, sheet, key, field, old, new) to the journal in one transaction."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as db:
+            db.executemany(
+                "INSERT INTO journal (created_at, user, upload_id, op, sheet, key, field, old, new)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(now, user, upload_id, e["op"], e["sheet"], e["key"], e.get("field"), e.get("old"), e.get("new"))
+                 for e in edits],
+            )
+
+    def journal(self, upload_id: int) -> pd.DataFrame:
+        """The edits made on top of one upload, oldest first."""
+        with self._connect() as db:
+            rows = db.execute(
+                f"SELECT {', '.join(JOURNAL_COLUMNS)} FROM journal WHERE upload_id = ? ORDER BY id",
+                (upload_id,),
+            ).fetchall()
+        return pd.DataFrame(rows, columns=JOURNAL_COLUMNS)
+
+    def version(self) -> tuple[int, int, int]:
+        """(latest upload, its snapshot revision, last journal id): changes whenever the register does."""
+        with self._connect() as db:
+            upload = db.execute("SELECT id, snapshot_rev FROM uploads ORDER BY id DESC LIMIT 1").fetchone()
+            if upload is None:
+                return (0, 0, 0)
+            head = db.execute("SELECT COALESCE(MAX(id), 0) FROM journal WHERE upload_id = ?", (upload[0],)).fetchone()
+        return (int(upload[0]), int(upload[1]), int(head[0]))
+
+
+def _upload(row: tuple) -> Upload:
+    return Upload(int(row[0]), datetime.fromisoformat(row[1]), row[2], row[3], int(row[4]), row[5], int(row[6]))
+
+
+def _noop(_fraction: float, _step: str) -> None:
+    return None
+
+
+def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: str = LOCAL_USER,
+                    progress: Progress = _noop, as_of: date | None = None) -> Current:
+    """Read, recognise and check a workbook, then keep it as the newest version.
+
+    Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
+    be read leaves the current register exactly as it was.
+    """
+    progress(0.05, "progress.reading")
+    sheets = read_workbook(data, file_name)
+    progress(0.55, "progress.recognising")
+    register, problems = build_register(sheets, workspace.overrides(), as_of)
+    progress(0.85, "progress.saving")
+    upload = workspace.store_upload(file_name, data, user, register_to_parts(register, problems),
+                                    MappingOverrides(columns=mapping_table(register)).to_json())
+    progress(1.0, "progress.done")
+    return Current(register, problems, upload, 0, workspace.version())
+
+
+def current_register(workspace: Workspace) -> Current | None:
+    """The register as it stands: latest upload's snapshot with its journal replayed."""
+    version = workspace.version()
+    upload = workspace.upload(version[0]) if version[0] else None
+    if upload is None:
+        return None
+    register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
+    edits = workspace.journal(upload.id)
+    return Current(apply_edits(register, edits), problems, upload, len(edits), version)
+
+
+def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None) -> Current | None:
+    """Remember a recognition correction and re-read the current upload with it."""
+    overrides = workspace.overrides().merged(correction)
+    workspace.save_overrides(overrides)
+    upload = workspace.latest_upload()
+    if upload is None:
+        return None
+    sheets = read_workbook(workspace.upload_data(upload.id), upload.file_name)
+    register, problems = build_register(sheets, overrides, as_of)
+    workspace.replace_snapshot(upload.id, register_to_parts(register, problems),
+                               MappingOverrides(columns=mapping_table(register)).to_json())
+    return current_register(workspace)
