@@ -430,3 +430,33 @@ def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
             frame.loc[frame[KEY_COL] == edit.key, edit.field] = typed.iloc[0]
             frames[kind] = frame
     return replace(register, **frames)
+
+
+# --- views for browsing ------------------------------------------------------------------------
+
+def sheet_view(register: Register, kind: str) -> pd.DataFrame:
+    """A kind's rows as the user knows them: their own headers, only the columns they keep.
+
+    Canonical fields the workbook lacks are left out; customers derived from purchases keep
+    the fields the till export had. The Excel row comes first so a row can be found in the file.
+    """
+    frame = register.frame(kind)
+    headers: dict[str, str] = {}
+    for source in register.sources:
+        if source.kind == kind:
+            headers.update({f: h for h, f in source.fields.items() if f not in headers})
+    if not headers and kind == CUSTOMERS:  # derived from purchases
+        headers = {name: name for name in ("customer_id", *CUSTOMER_DETAIL_FIELDS)}
+    columns = [ROW_COL, *headers, *register.extra_columns(kind)]
+    return frame[columns].rename(columns={**headers, ROW_COL: "Row"})
+
+
+def search_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where any cell contains ``text`` (case-insensitive); all rows for an empty search."""
+    text = text.strip()
+    if not text:
+        return frame
+    hits = pd.Series(False, index=frame.index)
+    for column in frame.columns:
+        hits |= frame[column].astype("string").str.contains(text, case=False, regex=False).fillna(False)
+    return frame[hits]

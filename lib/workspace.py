@@ -104,11 +104,16 @@ class Current:
     """(upload id, snapshot revision, last journal id): the key every cache is keyed on."""
 
 
+def workspace_folder() -> Path:
+    """Where the workspace lives: ``LADDER_WORKSPACE``, else ./workspace."""
+    return Path(os.environ.get("LADDER_WORKSPACE") or DEFAULT_FOLDER)
+
+
 class Workspace:
     """One business's workspace folder holding its SQLite file."""
 
     def __init__(self, folder: Path | str | None = None) -> None:
-        self.folder = Path(folder or os.environ.get("LADDER_WORKSPACE") or DEFAULT_FOLDER)
+        self.folder = Path(folder) if folder else workspace_folder()
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / FILE_NAME
         with self._connect() as db:
@@ -269,12 +274,13 @@ def current_register(workspace: Workspace) -> Current | None:
 def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None) -> Current | None:
     """Remember a recognition correction and re-read the current upload with it."""
     overrides = workspace.overrides().merged(correction)
-    workspace.save_overrides(overrides)
     upload = workspace.latest_upload()
     if upload is None:
+        workspace.save_overrides(overrides)
         return None
     sheets = read_workbook(workspace.upload_data(upload.id), upload.file_name)
-    register, problems = build_register(sheets, overrides, as_of)
+    register, problems = build_register(sheets, overrides, as_of)  # raises before anything is saved
+    workspace.save_overrides(overrides)
     workspace.replace_snapshot(upload.id, register_to_parts(register, problems),
                                MappingOverrides(columns=mapping_table(register)).to_json())
     return current_register(workspace)

@@ -1,0 +1,48 @@
+"""Loyalty Ladder — home: bring the customer register in, see what was recognised and what is wrong.
+
+For the marketer who keeps the register: upload the workbook (or start from the sample),
+check the recognised sheets and columns, fix what the quality report lists, and see the
+key figures. The register stays in the workspace, so a refresh or a restart loses nothing.
+"""
+
+import streamlit as st
+
+from lib.ui import SAMPLE_PATH, TEMPLATE_PATH, setup_page, t
+from lib.ui.widgets import import_file, key_figure_metrics, mapping_editor, quality_report
+from lib.workbook import SUPPORTED_SUFFIXES
+
+page = setup_page("home.title")
+st.title(t("home.title"))
+st.caption(t("home.intro"))
+
+with st.container(border=True):
+    left, right = st.columns([3, 1])
+    uploaded = left.file_uploader(t("home.upload"), type=list(SUPPORTED_SUFFIXES), key="upload",
+                                  help=t("home.upload_help"))
+    right.write("")
+    use_sample = right.button(t("home.use_sample"), width="stretch")
+    right.download_button(t("home.template"), TEMPLATE_PATH.read_bytes(), file_name="loyalty-ladder-template.xlsx",
+                          on_click="ignore", width="stretch")
+
+# A file is imported once per upload, not again on every rerun of the page.
+if uploaded is not None and st.session_state.get("imported_upload") != uploaded.file_id:
+    st.session_state["imported_upload"] = uploaded.file_id
+    if import_file(page.workspace, uploaded.name, uploaded.getvalue(), page.user):
+        st.rerun()
+if use_sample and import_file(page.workspace, SAMPLE_PATH.name, SAMPLE_PATH.read_bytes(), page.user):
+    st.rerun()
+
+if page.current is None:
+    st.info(t("home.empty"))
+    st.stop()
+
+register, problems = page.current.register, page.current.problems
+st.subheader(t("home.figures"))
+key_figure_metrics(register)
+
+st.subheader(t("home.quality"))
+quality_report(problems)
+
+st.subheader(t("home.mapping"))
+st.caption(t("home.mapping_help", shape=t(f"shape.{register.shape}")))
+mapping_editor(page.workspace, register)

@@ -1,0 +1,83 @@
+"""Command line: the same engine as the app, from a terminal or a cron job.
+
+    python -m lib report FILE [--json]     figures, recognised columns and data problems
+    python -m lib sample [--customers N] [--out FILE]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from lib.quality import Problem
+from lib.register import Register, RegisterError, build_register, key_figures, mapping_table
+from lib.workbook import WorkbookError, read_workbook
+
+
+def report(path: Path) -> dict[str, Any]:
+    """The register's figures as a JSON-ready dict (raises WorkbookError/RegisterError/OSError)."""
+    register, problems = build_register(read_workbook(path.read_bytes(), path.name))
+    return report_of(register, problems)
+
+
+def report_of(register: Register, problems: Sequence[Problem]) -> dict[str, Any]:
+    return {
+        "customers": len(register.customers),
+        "purchases": len(register.purchases),
+        "feedback": len(register.feedback),
+        "actions": len(register.actions),
+        "shape": register.shape,
+        "figures": key_figures(register),
+        "mapping": mapping_table(register),
+        "other_sheets": [s.sheet for s in register.sources if s.kind == "other"],
+        "problems": [
+            {k: v for k, v in p.to_dict().items() if k != "code"} | {"code": p.code} for p in problems
+        ],
+    }
+
+
+def _print_text(data: dict[str, Any]) -> None:
+    print(f"{data['customers']:,} customers, {data['purchases']:,} purchases, "
+          f"{data['feedback']:,} feedback items, {data['actions']:,} actions ({data['shape']} register)")
+    for sheet, mapping in data["mapping"].items():
+        print(f"{sheet}: " + ", ".join(f"{header} → {field}" for header, field in mapping.items()))
+    for problem in data["problems"]:
+        where = f"{problem['sheet']} row {problem['row'] or '–'} {problem['column'] or ''}".strip()
+        print(f"[{problem['severity']}] {where}: {problem['message']}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m lib", description="Loyalty Ladder from the command line.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    report_cmd = commands.add_parser("report", help="read a register and report its figures and problems")
+    report_cmd.add_argument("file", type=Path)
+    report_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    sample_cmd = commands.add_parser("sample", help="generate the fictional sample register")
+    sample_cmd.add_argument("--customers", type=int, default=2000)
+    sample_cmd.add_argument("--seed", type=int, default=2026)
+    sample_cmd.add_argument("--out", type=Path, default=None)
+    args = parser.parse_args(argv)
+
+    if args.command == "sample":
+        from sample_data.generate import SAMPLE, generate
+
+        print(generate(args.out or SAMPLE, args.customers, args.seed))
+        return 0
+    try:
+        data = report(args.file)
+    except (WorkbookError, RegisterError) as error:
+        print(f"{args.file.name}: {error}", file=sys.stderr)
+        return 2
+    except OSError as error:
+        print(f"{args.file}: cannot open the file ({error.strerror or error}).", file=sys.stderr)
+        return 2
+    if args.json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        _print_text(data)
+    return 0

@@ -1,0 +1,91 @@
+"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
+
+Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
+restart lives in the workspace, never in widgets; caches are keyed by the workspace version
+(upload, snapshot revision, journal head), which a user cannot forge.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from lib import i18n
+from lib.workspace import LOCAL_USER, Current, Workspace, current_register, workspace_folder
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_PATH = ROOT / "sample_data" / "studio_register.xlsx"
+TEMPLATE_PATH = ROOT / "sample_data" / "template.xlsx"
+log = logging.getLogger("loyalty_ladder")
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page needs: the workspace, the register as it stands (or None), and who is using it."""
+
+    workspace: Workspace
+    current: Current | None
+    user: str
+
+
+def language() -> str:
+    """The UI language of this session (English until the language picker arrives)."""
+    return st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
+
+
+def t(key: str, /, **params: Any) -> str:
+    """Translate a UI text into the session's language."""
+    return i18n.t(key, language(), **params)
+
+
+@st.cache_resource
+def _workspace(folder: str) -> Workspace:
+    return Workspace(folder)
+
+
+def workspace() -> Workspace:
+    """The workspace of this deployment (``LADDER_WORKSPACE`` or ./workspace)."""
+    return _workspace(str(workspace_folder().resolve()))
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _current(folder: str, version: tuple[int, int, int]) -> Current | None:
+    # Keyed by the workspace version: a new upload, a remap or an edit gives a new key.
+    return current_register(_workspace(folder))
+
+
+def current(ws: Workspace) -> Current | None:
+    """The current register, read from the workspace once per version and shared by sessions."""
+    return _current(str(ws.folder.resolve()), ws.version())
+
+
+def flash(message: str) -> None:
+    """Show a success message on the next run (survives the rerun that refreshes the sidebar)."""
+    st.session_state["_flash"] = message
+
+
+def setup_page(title_key: str, icon: str = "🪜") -> Page:
+    """Page config, the shared sidebar and the current register; call first on every page."""
+    st.set_page_config(page_title=f"{t(title_key)} · Loyalty Ladder", page_icon=icon, layout="wide")
+    ws = workspace()
+    now = current(ws)
+    _sidebar(now)
+    if message := st.session_state.pop("_flash", None):
+        st.success(message)
+    return Page(ws, now, LOCAL_USER)
+
+
+def _sidebar(now: Current | None) -> None:
+    with st.sidebar:
+        st.markdown(f"**{t('app.name')}**  \n{t('app.tagline')}")
+        if now is None:
+            st.caption(t("sidebar.no_register"))
+            return
+        upload = now.upload
+        st.caption(t("sidebar.status", file=upload.file_name,
+                     when=upload.created_at.astimezone().strftime("%d.%m.%Y %H:%M"),
+                     user=upload.user, edits=now.edits))

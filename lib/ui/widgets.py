@@ -1,0 +1,124 @@
+"""Shared Streamlit widgets: importing a workbook, the quality report, the recognition editor."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from lib.quality import SEVERITIES, Problem, problems_frame, problems_workbook
+from lib.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, key_figures
+from lib.schema import FIELDS, OTHER, SHEET_KINDS
+from lib.ui import flash, language, log, t
+from lib.workbook import WorkbookError
+from lib.workspace import Workspace, correct_mapping, import_workbook
+
+
+def import_file(ws: Workspace, file_name: str, data: bytes, user: str) -> bool:
+    """Read a workbook into the workspace with progress; on failure say why and keep the old one.
+
+    Returns True when the new register is in place.
+    """
+    with st.status(t("import.reading", file=file_name), expanded=False) as status:
+        bar = st.progress(0.0)
+
+        def progress(fraction: float, step: str) -> None:
+            bar.progress(fraction, text=t(step))
+
+        try:
+            now = import_workbook(ws, file_name, data, user, progress)
+        except (WorkbookError, RegisterError) as error:
+            status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
+            st.error(t("import.failed", file=file_name, reason=str(error)))
+            return False
+        except Exception as error:  # never a traceback in the browser; no customer data in the log
+            log.error("import failed: %s", type(error).__name__)
+            status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
+            st.error(t("import.failed_unexpected", file=file_name))
+            return False
+        status.update(label=t("import.done_label", file=file_name), state="complete")
+    flash(t("import.done", file=file_name, customers=len(now.register.customers),
+            problems=len(now.problems)))
+    return True
+
+
+def key_figure_metrics(register: Register) -> None:
+    figures = key_figures(register)
+    cells = st.columns(6)
+    cells[0].metric(t("figures.customers"), f"{figures['customers']:,}")
+    cells[1].metric(t("figures.buying_customers"), f"{figures['buying_customers']:,}")
+    cells[2].metric(t("figures.revenue"), f"{figures['revenue']:,.2f}")
+    cells[3].metric(t("figures.purchases"), f"{figures['purchases']:,}")
+    cells[4].metric(t("figures.feedback"), f"{figures['feedback']:,}")
+    span = "–"
+    if figures["first_date"]:
+        first, last = (d.split("-") for d in (figures["first_date"], figures["last_date"]))
+        span = f"{first[2]}.{first[1]}.{first[0]} – {last[2]}.{last[1]}.{last[0]}"
+    cells[5].metric(t("figures.date_range"), span)
+
+
+def quality_report(problems: list[Problem]) -> None:
+    """Problems grouped by severity and kind, each with sheet, row and column; downloadable."""
+    if not problems:
+        st.success(t("quality.none"))
+        return
+    frame = problems_frame(problems, language())
+    counts = frame["severity"].value_counts()
+    st.write(t("quality.summary", errors=int(counts.get("error", 0)),
+               warnings=int(counts.get("warning", 0)), notes=int(counts.get("info", 0))))
+    for severity in SEVERITIES:
+        group = frame[frame["severity"] == severity]
+        if group.empty:
+            continue
+        with st.expander(f"{t(f'quality.group.{severity}')} ({len(group):,})", expanded=severity == "error"):
+            for code, items in group.groupby("code", sort=False):
+                st.markdown(f"**{t(f'quality.kind.{code}')}** · {len(items):,}")
+                shown = items[["sheet", "row", "column", "message"]].rename(
+                    columns={c: t(f"quality.col.{c}") for c in ("sheet", "row", "column", "message")})
+                st.dataframe(shown, hide_index=True, width="stretch")
+    st.download_button(
+        t("quality.download"), data=problems_workbook(problems, language()),
+        file_name="data-quality-report.xlsx", on_click="ignore",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+
+
+def _field_label(kind: str, name: str) -> str:
+    return t("mapping.not_used") if name == NOT_MAPPED else f"{t(f'field.{name}')} ({name})"
+
+
+def mapping_editor(ws: Workspace, register: Register) -> None:
+    """Show what was recognised on each sheet and let the user correct it; remembered per workspace."""
+    kinds = [*SHEET_KINDS, OTHER]
+    for source in register.sources:
+        label = t("mapping.sheet_title", sheet=source.sheet, kind=t(f"kind.{source.kind}"),
+                  row=source.header_row, columns=len(source.fields), total=len(source.headers))
+        with st.expander(label, expanded=False), st.form(f"mapping-{source.sheet}"):
+            kind = st.selectbox(t("mapping.sheet_kind"), kinds, index=kinds.index(source.kind),
+                                format_func=lambda k: t(f"kind.{k}"), key=f"kind-{source.sheet}")
+            choices: dict[str, str] = {}
+            if source.kind != OTHER:
+                options = [NOT_MAPPED, *FIELDS[source.kind]]  # type: ignore[index]
+                cells = st.columns(3)
+                for position, header in enumerate(source.headers):
+                    chosen = source.fields.get(header, NOT_MAPPED)
+                    choices[header] = cells[position % 3].selectbox(
+                        f"{header} ({source.letter_of(header)})", options, index=options.index(chosen),
+                        format_func=lambda name, k=source.kind: _field_label(k, name),
+                        key=f"map-{source.sheet}-{header}",
+                    )
+            else:
+                st.caption(t("mapping.other_kept"))
+            submitted = st.form_submit_button(t("mapping.apply"))
+        if submitted:
+            if kind != source.kind:
+                correction = MappingOverrides(sheets={source.sheet: kind})
+            else:
+                changed = {h: f for h, f in choices.items() if f != source.fields.get(h, NOT_MAPPED)}
+                correction = MappingOverrides(columns={source.sheet: changed} if changed else {})
+            if correction.sheets or correction.columns:
+                try:
+                    correct_mapping(ws, correction)
+                except (WorkbookError, RegisterError) as error:
+                    st.error(t("mapping.failed", reason=str(error)))
+                    return
+                flash(t("mapping.applied", sheet=source.sheet))
+                st.rerun()
