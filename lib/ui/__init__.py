@@ -68,7 +68,7 @@ def flash(message: str) -> None:
     st.session_state["_flash"] = message
 
 
-def setup_page(title_key: str, icon: str = "🪜") -> Page:
+def setup_page(title_key: str, icon: str = ":material/stairs:") -> Page:
     """Page config, the shared sidebar and the current register; call first on every page."""
     st.set_page_config(page_title=f"{t(title_key)} · Loyalty Ladder", page_icon=icon, layout="wide")
     ws = workspace()
@@ -79,9 +79,16 @@ def setup_page(title_key: str, icon: str = "🪜") -> Page:
     return Page(ws, now, LOCAL_USER)
 
 
+PAGES = (("app.py", "home.title", ":material/home:"), ("pages/1_Register.py", "register.title", ":material/table:"))
+"""Every page of the app: script, title key, icon. The sidebar lists them in this order."""
+
+
 def _sidebar(now: Current | None) -> None:
     with st.sidebar:
         st.markdown(f"**{t('app.name')}**  \n{t('app.tagline')}")
+        for script, title_key, icon in PAGES:
+            st.page_link(script, label=t(title_key), icon=icon)
+        st.divider()
         if now is None:
             st.caption(t("sidebar.no_register"))
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from lib.quality import SEVERITIES, Problem, problems_frame, problems_workbook
@@ -40,19 +42,28 @@ def import_file(ws: Workspace, file_name: str, data: bytes, user: str) -> bool:
     return True
 
 
+TABLE_ROWS = 25
+"""Problem lists up to this long are shown as wrapped tables; longer ones as scrollable grids."""
+
+
 def key_figure_metrics(register: Register) -> None:
     figures = key_figures(register)
-    cells = st.columns(6)
-    cells[0].metric(t("figures.customers"), f"{figures['customers']:,}")
-    cells[1].metric(t("figures.buying_customers"), f"{figures['buying_customers']:,}")
-    cells[2].metric(t("figures.revenue"), f"{figures['revenue']:,.2f}")
-    cells[3].metric(t("figures.purchases"), f"{figures['purchases']:,}")
-    cells[4].metric(t("figures.feedback"), f"{figures['feedback']:,}")
-    span = "–"
+    span = exact = "–"
     if figures["first_date"]:
-        first, last = (d.split("-") for d in (figures["first_date"], figures["last_date"]))
-        span = f"{first[2]}.{first[1]}.{first[0]} – {last[2]}.{last[1]}.{last[0]}"
-    cells[5].metric(t("figures.date_range"), span)
+        first, last = (date.fromisoformat(d) for d in (figures["first_date"], figures["last_date"]))
+        span = f"{first:%m/%Y} – {last:%m/%Y}"
+        exact = f"{first:%d.%m.%Y} – {last:%d.%m.%Y}"
+    shown = [
+        ("figures.customers", f"{figures['customers']:,}"),
+        ("figures.buying_customers", f"{figures['buying_customers']:,}"),
+        ("figures.revenue", f"{figures['revenue']:,.2f}"),
+        ("figures.purchases", f"{figures['purchases']:,}"),
+        ("figures.feedback", f"{figures['feedback']:,}"),
+        ("figures.date_range", span),
+    ]
+    for row in (shown[:3], shown[3:]):
+        for cell, (label, value) in zip(st.columns(3), row, strict=True):
+            cell.metric(t(label), value, help=exact if label == "figures.date_range" else None)
 
 
 def quality_report(problems: list[Problem]) -> None:
@@ -73,7 +84,11 @@ def quality_report(problems: list[Problem]) -> None:
                 st.markdown(f"**{t(f'quality.kind.{code}')}** · {len(items):,}")
                 shown = items[["sheet", "row", "column", "message"]].rename(
                     columns={c: t(f"quality.col.{c}") for c in ("sheet", "row", "column", "message")})
-                st.dataframe(shown, hide_index=True, width="stretch")
+                if len(shown) <= TABLE_ROWS:  # short lists wrap their messages in full
+                    st.table(shown, hide_index=True)
+                else:
+                    st.dataframe(shown, hide_index=True, width="stretch", column_config={
+                        t("quality.col.message"): st.column_config.TextColumn(width="large")})
     st.download_button(
         t("quality.download"), data=problems_workbook(problems, language()),
         file_name="data-quality-report.xlsx", on_click="ignore",
