@@ -140,7 +140,8 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
         ),
         "consent_email": (
             "email consent", "e-mail consent", "consent email", "consent e-mail", "newsletter",
-            "email marketing", "e-posti nõusolek", "nõusolek e-post", "uudiskiri",
+            "email marketing", "marketing consent", "turundusnõusolek", "markkinointilupa",
+            "sutikimas rinkodarai", "zgoda marketingowa", "e-posti nõusolek", "nõusolek e-post", "uudiskiri",
             "sähköpostilupa", "lupa sähköposti", "uutiskirje", "sähköpostimarkkinointi",
             "sutikimas el. paštu", "sutikimas el paštas", "naujienlaiškis", "zgoda e-mail",
             "zgoda na e-mail", "zgoda email", "newsletter zgoda", "piekrišana e-pasts",

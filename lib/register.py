@@ -415,11 +415,11 @@ def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
         kind = edit.sheet
         frame = frames[kind]
         if edit.op == "add" and not (frame[KEY_COL] == edit.key).any():
-            row = {name: _empty(spec, pd.RangeIndex(1)) for name, spec in FIELDS[kind].items()}
-            new = pd.DataFrame(row).assign(**{KEY_COL: edit.key, SHEET_COL: pd.NA, ROW_COL: pd.NA})
+            new = pd.DataFrame({c: pd.Series([None], dtype=frame[c].dtype) for c in frame.columns})
+            new[KEY_COL] = edit.key
             if kind == CUSTOMERS:
                 new["customer_id"] = edit.key
-            frames[kind] = pd.concat([frame, new.astype(frame.dtypes.to_dict(), errors="ignore")], ignore_index=True)
+            frames[kind] = pd.concat([frame, new], ignore_index=True)
         elif edit.op == "delete":
             frames[kind] = frame[frame[KEY_COL] != edit.key].reset_index(drop=True)
         elif edit.op == "set":

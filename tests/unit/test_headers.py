@@ -1,0 +1,57 @@
+"""Headers in the users' own languages are recognised; the header row is found, not assumed."""
+
+import pytest
+
+from lib.headers import FIELD_SYNONYMS, find_header_row, guess_sheet_kind, recognise_field, recognise_sheet_name
+from lib.schema import FIELDS
+
+
+@pytest.mark.parametrize("header", ["Nr klienta", "Kliendi nr", "Asiakasnumero", "Kliento Nr.", "Customer ID",
+                                    "KUNDNUMMER", "Numer klienta"])
+def test_customer_id_headers_in_every_language(header):
+    assert recognise_field("customers", header) == "customer_id"
+
+
+@pytest.mark.parametrize("header", ["E-post", "Sähköposti", "El. paštas", "E-mail", "Adres e-mail", "e-pasts"])
+def test_email_headers_in_every_language(header):
+    assert recognise_field("customers", header) == "email"
+
+
+@pytest.mark.parametrize(("header", "field"), [
+    ("Data ostatniego zakupu", "last_purchase"), ("Viimane ost", "last_purchase"),
+    ("Ostot yhteensä", "total_spent"), ("Pirkimų skaičius", "purchase_count"),
+    ("Zgoda e-mail", "consent_email"), ("Sünnipäev", "birth_date"), ("Imię i nazwisko", "name"),
+])
+def test_customer_fields_in_estonian_finnish_lithuanian_polish(header, field):
+    assert recognise_field("customers", header) == field
+
+
+def test_amount_header_with_a_currency_suffix_is_recognised():
+    assert recognise_field("purchases", "Kwota (PLN)") == "amount"
+
+
+@pytest.mark.parametrize(("name", "kind"), [("Klienci", "customers"), ("Kliendid 2026", "customers"),
+                                            ("Ostot", "purchases"), ("Atsiliepimai", "feedback"),
+                                            ("Działania", "actions")])
+def test_sheet_names_in_every_language(name, kind):
+    assert recognise_sheet_name(name) == kind
+
+
+def test_every_canonical_field_has_synonyms():
+    for kind, fields in FIELDS.items():
+        assert set(fields) == set(FIELD_SYNONYMS[kind]), kind
+
+
+def test_header_row_below_title_and_blank_rows_is_found():
+    rows = [["Rejestr klientów — Studio Słońce", None, None], ["Stan na 31.10.2026", None, None],
+            [None, None, None], ["Nr klienta", "Imię i nazwisko", "E-mail"], ["K1", "Anna", "a@b.pl"]]
+    assert find_header_row(rows) == 3
+
+
+def test_sheet_kind_from_columns_when_the_name_says_nothing():
+    assert guess_sheet_kind("Arkusz1", ["Nr klienta", "Imię i nazwisko", "E-mail", "Telefon"]) == "customers"
+    assert guess_sheet_kind("Arkusz2", ["Nr klienta", "Data", "Produkt", "Kwota"]) == "purchases"
+
+
+def test_a_price_list_is_not_mistaken_for_purchases():
+    assert guess_sheet_kind("Price list", ["Product", "Category", "Price (EUR)"]) == "other"

@@ -1,0 +1,102 @@
+"""Values as people type them are read correctly, and what cannot be read is flagged, not guessed."""
+
+import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from lib.values import (
+    invalid_emails,
+    parse_bools,
+    parse_choices,
+    parse_counts,
+    parse_dates,
+    parse_ids,
+    parse_numbers,
+    unreadable_phones,
+)
+
+
+@pytest.mark.parametrize("typed", ["31.10.2026", "2026-10-31", "31/10/2026", "31-10-2026",
+                                   "2026-10-31 00:00:00", "31.10.26", "2026/10/31", "46326", "31.10.2026."])
+def test_dates_written_every_usual_way_read_as_the_same_day(typed):
+    dates, bad = parse_dates(pd.Series([typed]))
+    assert dates.iloc[0] == pd.Timestamp("2026-10-31")
+    assert not bad.iloc[0]
+
+
+def test_day_first_wins_and_month_first_only_when_day_first_is_impossible():
+    dates, _ = parse_dates(pd.Series(["03.04.2026", "04/13/2026"]))
+    assert dates.tolist() == [pd.Timestamp("2026-04-03"), pd.Timestamp("2026-04-13")]
+
+
+def test_unreadable_dates_are_flagged_and_blanks_are_not():
+    dates, bad = parse_dates(pd.Series(["sometime in May", "31.13.2026", None, "  "]))
+    assert dates.isna().all()
+    assert bad.tolist() == [True, True, False, False]
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("1 234,50 €", 1234.5), ("1.234,50", 1234.5), ("1,234.50", 1234.5), ("12,5", 12.5),
+    ("12.5", 12.5), ("(12,50)", -12.5), ("-12.5 zł", -12.5), ("PLN 99", 99.0), ("1\u00a0000", 1000.0),
+    ("EUR 49,00", 49.0), ("1.234.567", 1234567.0), ("7", 7.0),
+])
+def test_amounts_with_decimal_commas_thousand_separators_and_currency(typed, expected):
+    numbers, bad = parse_numbers(pd.Series([typed]))
+    assert numbers.iloc[0] == pytest.approx(expected)
+    assert not bad.iloc[0]
+
+
+def test_text_in_an_amount_column_is_flagged():
+    numbers, bad = parse_numbers(pd.Series(["twelve euros", "", None]))
+    assert bad.tolist() == [True, False, False]
+
+
+@given(st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False))
+def test_any_amount_written_with_a_decimal_comma_reads_back(amount):
+    typed = f"{amount:.2f}".replace(".", ",")
+    numbers, bad = parse_numbers(pd.Series([typed]))
+    assert not bad.iloc[0]
+    assert numbers.iloc[0] == pytest.approx(float(amount))
+
+
+@pytest.mark.parametrize(("typed", "expected"), [
+    ("TAK", True), ("nie", False), ("jah", True), ("ei", False), ("kyllä", True), ("Taip", True),
+    ("ne", False), ("yes", True), ("no", False), ("x", True), ("1", True), ("0", False), ("03.01.2025", True),
+])
+def test_yes_no_words_in_five_languages(typed, expected):
+    values, bad = parse_bools(pd.Series([typed]))
+    assert values.iloc[0] is expected or values.iloc[0] == expected
+    assert not bad.iloc[0]
+
+
+def test_a_word_that_is_neither_yes_nor_no_is_flagged():
+    values, bad = parse_bools(pd.Series(["maybe"]))
+    assert pd.isna(values.iloc[0]) and bad.iloc[0]
+
+
+def test_class_words_in_the_users_language_map_to_codes_and_unknown_words_are_kept():
+    codes, unknown = parse_choices(pd.Series(["Püsiklient", "stały klient", "kanta-asiakas", "VIP"]), "relationship")
+    assert codes.tolist() == ["loyal", "loyal", "loyal", "vip"]
+    assert unknown.tolist() == [False, False, False, True]
+
+
+def test_ids_stay_text_and_number_cells_lose_their_decimal_zero():
+    assert parse_ids(pd.Series(["100001.0", "00123", " A-7 "])).tolist() == ["100001", "00123", "A-7"]
+
+
+def test_counts_must_be_whole_numbers():
+    counts, bad = parse_counts(pd.Series(["3", "2,5", "abc"]))
+    assert counts.iloc[0] == 3
+    assert bad.tolist() == [False, True, True]
+
+
+def test_email_syntax_is_checked_without_sending_anything():
+    bad = invalid_emails(pd.Series(["anna@example.pl", "maria.tamm@", "jonas@@post.lt", "piotr at wp.pl", None]))
+    assert bad.tolist() == [False, True, True, True, False]
+
+
+def test_phone_numbers_are_read_with_the_customers_country():
+    phones = pd.Series(["+372 5123 4567", "ask at reception", "5123 4567", "+48 600 123 456", "12"])
+    countries = pd.Series(["EE", "EE", "Eesti", "Polska", None])
+    assert unreadable_phones(phones, countries).tolist() == [False, True, False, False, True]
