@@ -1,0 +1,93 @@
+"""The real app through AppTest: upload or sample, recognition, quality report, key figures, no traceback."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import FIXTURES, ROOT, SAMPLE
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90)
+    at.run()
+    assert not at.exception
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def upload(at: AppTest, path: Path, name: str | None = None, data: bytes | None = None) -> AppTest:
+    at.file_uploader(key="upload").set_value((name or path.name, data if data is not None else path.read_bytes(), XLSX))
+    return at.run()
+
+
+def test_an_empty_workspace_invites_an_upload(app):
+    assert "No register in this workspace yet" in app.info[0].value
+    assert not app.metric
+
+
+def test_the_sample_register_loads_with_its_key_figures_and_problems(app):
+    app.button[0].click().run()
+    assert not app.exception
+    assert metrics(app) == {
+        "Customers": "2,000", "Buying customers": "1,430", "Revenue": "907,432.00", "Purchases": "23,032",
+        "Feedback items": "1,117", "Purchases from – to": "11/2023 – 10/2026"}
+    assert "studio_register.xlsx is loaded: 2,000 customers" in app.success[0].value
+    assert any(e.label.startswith("Errors (") for e in app.expander)
+    assert any(e.label.startswith("Customers: Customers · header on row 3") for e in app.expander)
+    assert "studio_register.xlsx" in app.sidebar.caption[-1].value
+
+
+def test_a_polish_workbook_uploaded_through_the_widget_is_recognised(app, tmp_path):
+    from tests.conftest import write_xlsx
+    from tests.unit.test_register import POLISH
+
+    upload(app, write_xlsx(tmp_path / "klienci.xlsx", POLISH))
+    assert not app.exception
+    assert metrics(app)["Customers"] == "2" and metrics(app)["Revenue"] == "1,458.50"
+    assert app.selectbox(key="map-Klienci-Imię i nazwisko").value == "name"
+
+
+def test_an_unreadable_upload_keeps_the_previous_register_and_says_why(app):
+    app.button[0].click().run()
+    upload(app, SAMPLE, name="broken.xlsx", data=b"PK\x03\x04 this is not a workbook")
+    assert not app.exception
+    assert "broken.xlsx was not loaded" in app.error[0].value
+    assert "Your current register is unchanged" in app.error[0].value
+    assert metrics(app)["Customers"] == "2,000"
+
+
+@pytest.mark.parametrize("path", [*FIXTURES.glob("*.xls"), *FIXTURES.glob("*.ods"), SAMPLE], ids=lambda p: p.name)
+def test_no_traceback_for_any_test_file(app, path):
+    upload(app, path)
+    assert not app.exception
+    assert metrics(app)["Customers"]
+
+
+def test_a_column_correction_is_applied_and_remembered(app, tmp_path):
+    from tests.conftest import write_xlsx
+
+    upload(app, write_xlsx(tmp_path / "r.xlsx", {"Customers": [["Customer id", "Kto to"], ["A", "Anna"]]}))
+    app.selectbox(key="map-Customers-Kto to").set_value("name")
+    app.button(key="FormSubmitter:mapping-Customers-Apply corrections").click().run()
+    assert not app.exception
+    assert "Corrections for 'Customers' applied" in app.success[0].value
+    assert app.selectbox(key="map-Customers-Kto to").value == "name"
+
+
+def test_the_register_page_shows_the_sheets_and_searches(app):
+    app.button[0].click().run()
+    app.switch_page("pages/1_Register.py").run()
+    assert not app.exception
+    assert [t.label for t in app.tabs] == ["Customers (2,000)", "Purchases (23,032)", "Feedback (1,117)",
+                                          "Actions (1,876)"]
+    app.text_input[0].set_value("maria.tamm@").run()
+    assert not app.exception
+    assert app.dataframe[0].value["Row"].tolist() == [44]

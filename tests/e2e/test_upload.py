@@ -1,0 +1,44 @@
+"""End to end in Chromium: upload the sample through the real widget and see the key figures."""
+
+from playwright.sync_api import Page, expect
+
+from tests.conftest import SAMPLE
+
+
+def wait_idle(page: Page) -> None:
+    """Wait until the app has finished its rerun (no running indicator)."""
+    page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
+
+
+def metric(page: Page, label: str) -> str:
+    box = page.get_by_test_id("stMetric").filter(has_text=label).first
+    return box.get_by_test_id("stMetricValue").inner_text()
+
+
+def test_uploading_the_sample_shows_its_key_figures(page: Page):
+    expect(page.get_by_text("No register in this workspace yet")).to_be_visible()
+    page.locator("input[type=file]").set_input_files(str(SAMPLE))
+    expect(page.get_by_text("Key figures")).to_be_visible()
+    wait_idle(page)
+    assert metric(page, "Customers") == "2,000"
+    assert metric(page, "Purchases") == "23,032"
+    expect(page.get_by_text("studio_register.xlsx is loaded")).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_broken_file_is_refused_without_a_traceback_and_the_register_survives_a_reload(page: Page, tmp_path):
+    page.get_by_role("button", name="Start with the sample register").click()
+    expect(page.get_by_text("Key figures")).to_be_visible()
+    wait_idle(page)
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 this is not a workbook")
+    page.locator("input[type=file]").set_input_files(str(broken))
+    expect(page.get_by_text("broken.xlsx was not loaded")).to_be_visible()
+    wait_idle(page)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_text("Traceback")).to_have_count(0)
+    page.reload()  # a refresh loses nothing: the register lives in the workspace
+    expect(page.get_by_text("Key figures")).to_be_visible()
+    wait_idle(page)
+    assert metric(page, "Customers") == "2,000"

@@ -1,0 +1,45 @@
+"""``python -m lib report`` prints the register's figures; unreadable files exit non-zero in one line."""
+
+import json
+import subprocess
+import sys
+
+from tests.conftest import ROOT
+
+
+def run(*args):
+    return subprocess.run([sys.executable, "-m", "lib", *args], cwd=ROOT, capture_output=True, text=True)
+
+
+def test_report_json_of_the_sample():
+    result = run("report", "sample_data/studio_register.xlsx", "--json")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert {"customers", "purchases", "feedback", "actions", "problems", "mapping"} <= set(report)
+    assert (report["customers"], report["purchases"], report["feedback"], report["actions"]) == (2000, 23032, 1117, 1876)
+    assert report["mapping"]["Customers"]["E-mail"] == "email"
+    assert report["mapping"]["Purchases"]["Invoice"] == "purchase_id"
+    problem = next(p for p in report["problems"] if p["code"] == "duplicate_id")
+    assert {k: problem[k] for k in ("sheet", "row", "column", "severity")} == {
+        "sheet": "Customers", "row": 64, "column": "Customer ID", "severity": "error"}
+    assert problem["message"]
+
+
+def test_unreadable_file_exits_non_zero_with_one_line(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not a workbook")
+    result = run("report", str(broken), "--json")
+    assert result.returncode != 0
+    assert result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "damaged" in result.stderr
+
+
+def test_missing_file_exits_non_zero(tmp_path):
+    result = run("report", str(tmp_path / "nope.xlsx"))
+    assert result.returncode != 0 and "cannot open" in result.stderr
+
+
+def test_text_report_names_the_counts():
+    result = run("report", "tests/fixtures/finnish_summary.xls")
+    assert result.returncode == 0
+    assert result.stdout.startswith("2 customers, 0 purchases")

@@ -1,0 +1,100 @@
+"""The workspace keeps every upload and edit in one SQLite file, across processes and restarts."""
+
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from lib.register import MappingOverrides, RegisterError
+from lib.workbook import WorkbookError
+from lib.workspace import Workspace, correct_mapping, current_register, import_workbook
+from tests.conftest import AS_OF, ROOT, SAMPLE
+
+
+@pytest.fixture
+def workspace(tmp_path):
+    return Workspace(tmp_path / "ws")
+
+
+def test_empty_workspace_has_no_register(workspace):
+    assert current_register(workspace) is None
+    assert workspace.version() == (0, 0, 0)
+
+
+def test_upload_is_kept_as_a_version_with_its_bytes_and_hash(workspace, sample_bytes):
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, "marketer", as_of=AS_OF)
+    assert len(now.register.customers) == 2000
+    upload = workspace.latest_upload()
+    assert (upload.file_name, upload.user, upload.size) == ("studio_register.xlsx", "marketer", len(sample_bytes))
+    assert workspace.upload_data(upload.id) == sample_bytes
+    assert len(upload.sha256) == 64
+    with sqlite3.connect(workspace.path) as db:
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_new_process_sees_the_workspace_a_previous_process_wrote(tmp_path):
+    folder = tmp_path / "shared"
+    write = (f"from lib.workspace import Workspace, import_workbook; "
+             f"import_workbook(Workspace({str(folder)!r}), 'studio_register.xlsx', open({str(SAMPLE)!r}, 'rb').read())")
+    read = (f"from lib.workspace import Workspace, current_register; "
+            f"c = current_register(Workspace({str(folder)!r})); print(len(c.register.customers), c.upload.file_name)")
+    subprocess.run([sys.executable, "-c", write], cwd=ROOT, check=True)
+    out = subprocess.run([sys.executable, "-c", read], cwd=ROOT, check=True, capture_output=True, text=True)
+    assert out.stdout.split() == ["2000", "studio_register.xlsx"]
+
+
+def test_an_unreadable_upload_leaves_the_current_register_in_place(workspace, sample_bytes, xlsx):
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    before = workspace.version()
+    with pytest.raises(WorkbookError):
+        import_workbook(workspace, "broken.xlsx", b"PK\x03\x04 broken", as_of=AS_OF)
+    price_list = xlsx({"Prices": [["Product", "Price"], ["Tan", "8"]]})
+    with pytest.raises(RegisterError):
+        import_workbook(workspace, "prices.xlsx", price_list.read_bytes(), as_of=AS_OF)
+    assert workspace.version() == before
+    assert len(workspace.uploads()) == 1
+    assert len(current_register(workspace).register.customers) == 2000
+
+
+def test_a_mapping_correction_is_remembered_for_the_next_upload(workspace, xlsx):
+    path = xlsx({"Customers": [["Customer id", "Kto to"], ["A", "Anna"]]})
+    import_workbook(workspace, path.name, path.read_bytes(), as_of=AS_OF)
+    corrected = correct_mapping(workspace, MappingOverrides(columns={"Customers": {"Kto to": "name"}}), as_of=AS_OF)
+    assert corrected.register.customers["name"].tolist() == ["Anna"]
+    assert workspace.version()[1] == 2  # the snapshot was re-read
+    again = import_workbook(workspace, path.name, path.read_bytes(), as_of=AS_OF)
+    assert again.register.customers["name"].tolist() == ["Anna"]
+
+
+def test_a_correction_that_leaves_nothing_usable_is_not_saved(workspace, xlsx):
+    path = xlsx({"Customers": [["Customer id", "Name"], ["A", "Anna"]]})
+    import_workbook(workspace, path.name, path.read_bytes(), as_of=AS_OF)
+    with pytest.raises(RegisterError):
+        correct_mapping(workspace, MappingOverrides(sheets={"Customers": "other"}), as_of=AS_OF)
+    assert workspace.overrides() == MappingOverrides()
+    assert current_register(workspace).register.customers["name"].tolist() == ["Anna"]
+
+
+def test_edit_journal_is_replayed_on_the_current_register(workspace, sample_bytes):
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    workspace.append_edits(now.upload.id, "marketer", [
+        {"op": "set", "sheet": "customers", "key": "10001", "field": "email", "old": "triin.magi10@studio.ee",
+         "new": "triin@example.ee"},
+    ])
+    journal = workspace.journal(now.upload.id)
+    assert journal[["user", "key", "field", "old", "new"]].values.tolist() == [
+        ["marketer", "10001", "email", "triin.magi10@studio.ee", "triin@example.ee"]]
+    again = current_register(Workspace(workspace.folder))
+    assert again.edits == 1
+    assert again.register.customers.set_index("customer_id").loc["10001", "email"] == "triin@example.ee"
+    assert again.version[2] == int(journal["id"].iloc[-1])
+
+
+def test_a_new_upload_starts_with_a_clean_journal(workspace, sample_bytes):
+    first = import_workbook(workspace, "a.xlsx", sample_bytes, as_of=AS_OF)
+    workspace.append_edits(first.upload.id, "m", [{"op": "delete", "sheet": "customers", "key": "10001"}])
+    assert len(current_register(workspace).register.customers) == 1999
+    import_workbook(workspace, "b.xlsx", sample_bytes, as_of=AS_OF)
+    now = current_register(workspace)
+    assert (now.edits, len(now.register.customers), len(workspace.uploads())) == (0, 2000, 2)
