@@ -1,6 +1,7 @@
 """Command line: the same engine as the app, from a terminal or a cron job.
 
     python -m lib report FILE [--json]     figures, recognised columns and data problems
+    python -m lib import FILE [--if-empty] keep a workbook as the workspace's newest register
     python -m lib sample [--customers N] [--out FILE]
 """
 
@@ -16,6 +17,7 @@ from typing import Any
 from lib.quality import Problem
 from lib.register import Register, RegisterError, build_register, key_figures, mapping_table
 from lib.workbook import WorkbookError, read_workbook
+from lib.workspace import LOCAL_USER, Workspace, import_workbook
 
 
 def report(path: Path) -> dict[str, Any]:
@@ -40,6 +42,17 @@ def report_of(register: Register, problems: Sequence[Problem]) -> dict[str, Any]
     }
 
 
+def _import(path: Path, if_empty: bool, user: str) -> int:
+    workspace = Workspace()
+    if if_empty and workspace.latest_upload() is not None:
+        print(f"The workspace in {workspace.folder} already holds a register; nothing imported.")
+        return 0
+    now = import_workbook(workspace, path.name, path.read_bytes(), user)
+    print(f"{path.name}: {len(now.register.customers):,} customers kept in {workspace.folder} "
+          f"({len(now.problems):,} data problems).")
+    return 0
+
+
 def _print_text(data: dict[str, Any]) -> None:
     print(f"{data['customers']:,} customers, {data['purchases']:,} purchases, "
           f"{data['feedback']:,} feedback items, {data['actions']:,} actions ({data['shape']} register)")
@@ -56,6 +69,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_cmd = commands.add_parser("report", help="read a register and report its figures and problems")
     report_cmd.add_argument("file", type=Path)
     report_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    import_cmd = commands.add_parser("import", help="keep a workbook as the workspace's current register")
+    import_cmd.add_argument("file", type=Path)
+    import_cmd.add_argument("--if-empty", action="store_true", help="only when the workspace has no register yet")
+    import_cmd.add_argument("--user", default=LOCAL_USER, help="who the upload is recorded for")
     sample_cmd = commands.add_parser("sample", help="generate the fictional sample register")
     sample_cmd.add_argument("--customers", type=int, default=2000)
     sample_cmd.add_argument("--seed", type=int, default=2026)
@@ -68,6 +85,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(generate(args.out or SAMPLE, args.customers, args.seed))
         return 0
     try:
+        if args.command == "import":
+            return _import(args.file, args.if_empty, args.user)
         data = report(args.file)
     except (WorkbookError, RegisterError) as error:
         print(f"{args.file.name}: {error}", file=sys.stderr)

@@ -310,7 +310,7 @@ def _unique_customers(customers: pd.DataFrame, sources: list[SheetSource]) -> tu
     if repeated.any():
         first_rows = with_id[~repeated].set_index("customer_id")[ROW_COL]
         for sheet, rows in with_id[repeated].groupby(SHEET_COL, sort=False):
-            for index, row in rows.iterrows():
+            for _, row in rows.iterrows():
                 problems.append(Problem(str(sheet), int(row[ROW_COL]), id_header.get(str(sheet)), "error",
                                         "duplicate_id", {"id": row["customer_id"],
                                                          "first_row": int(first_rows[row["customer_id"]])}))

@@ -187,7 +187,7 @@ _LEGACY_ENCODINGS = ("cp1257", "cp1250", "cp1252")
 def _decode(data: bytes) -> str:
     """Decode a CSV: UTF-8 (with or without BOM) first, else the legacy code page that yields
     the most letters of the supported languages."""
-    if data.startswith(codecs.BOM_UTF16_LE) or data.startswith(codecs.BOM_UTF16_BE):
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16")
     try:
         return data.decode("utf-8-sig")

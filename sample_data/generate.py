@@ -248,7 +248,7 @@ def build_customers(rng: random.Random, count: int) -> list[Customer]:
     customers = []
     for index in range(count):
         branch = rng.choice(list(BRANCHES))
-        country, language, prefix, domain = BRANCHES[branch]
+        _country, language, prefix, domain = BRANCHES[branch]
         language = "en" if rng.random() < 0.08 else language
         segment = _segment(rng)
         latest_start = END - timedelta(days=60) if segment in ("regular", "partner") else END
@@ -268,9 +268,9 @@ def feedback_rows(rng: random.Random, customers: list[Customer]) -> Iterator[lis
             continue
         texts = FEEDBACK_TEXTS[customer.language]
         for _ in range(rng.randint(1, 3 if customer.segment != "partner" else 4)):
-            theme, tone, text = rng.choice(texts)
+            _, tone, text = rng.choice(texts)
             if customer.segment == "partner" and rng.random() < 0.5:
-                theme, tone, text = next(item for item in texts if item[1] == "idea")
+                _, tone, text = next(item for item in texts if item[1] == "idea")
             if tone == "idea" and customer.segment not in ("partner", "regular"):
                 continue
             kind = {"idea": "idea", "wish": "wish"}.get(tone) or rng.choice(
@@ -344,6 +344,7 @@ def write_workbook(path: Path, customers: list[list[object]], purchases: list[li
                    feedback: list[list[object]], actions: list[list[object]], with_title: bool = True) -> None:
     workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
                                           "strings_to_numbers": False})
+    workbook.set_properties({"title": "Sunwave Studio customer register", "created": datetime(2026, 10, 31)})
     bold = workbook.add_format({"bold": True, "bg_color": "#FDE7D3"})
     title = workbook.add_format({"bold": True, "font_size": 14})
     day = workbook.add_format({"num_format": "dd.mm.yyyy"})
@@ -399,6 +400,7 @@ def write_template(path: Path) -> Path:
     from lib.schema import FIELDS  # the template's headers are the app's own field names
 
     workbook = xlsxwriter.Workbook(path)
+    workbook.set_properties({"title": "Loyalty Ladder register template", "created": datetime(2026, 10, 31)})
     bold = workbook.add_format({"bold": True, "bg_color": "#FDE7D3"})
     wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
     info = workbook.add_worksheet("Instructions")

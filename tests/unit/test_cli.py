@@ -43,3 +43,14 @@ def test_text_report_names_the_counts():
     result = run("report", "tests/fixtures/finnish_summary.xls")
     assert result.returncode == 0
     assert result.stdout.startswith("2 customers, 0 purchases")
+
+
+def test_import_keeps_the_sample_once_when_asked_only_if_empty(tmp_path, monkeypatch):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "ws"))
+    first = run("import", "sample_data/studio_register.xlsx", "--if-empty")
+    second = run("import", "sample_data/studio_register.xlsx", "--if-empty")
+    assert first.returncode == 0 and "2,000 customers kept" in first.stdout
+    assert second.returncode == 0 and "nothing imported" in second.stdout
+    from lib.workspace import Workspace
+
+    assert len(Workspace(tmp_path / "ws").uploads()) == 1

@@ -95,7 +95,7 @@ def test_report_downloads_as_xlsx_with_sheet_row_column(problems):
     rows = list(book.active.iter_rows(values_only=True))
     assert rows[0] == ("Sheet", "Row", "Column", "Severity", "Problem and what to do")
     assert len(rows) == len(EXPECTED) + 1
-    assert ("Customers", 5, "Customer id", "Error") == rows[[r[:2] for r in rows].index(("Customers", 5))][:4]
+    assert rows[[r[:2] for r in rows].index(("Customers", 5))][:4] == ("Customers", 5, "Customer id", "Error")
 
 
 def test_report_frame_lists_errors_first(problems):

@@ -25,7 +25,7 @@ def load(path, overrides=None):
 
 
 def test_sample_loads_with_expected_counts(sample_register):
-    register, problems = sample_register
+    register, _problems = sample_register
     assert register.shape == "full"
     assert (len(register.customers), len(register.purchases), len(register.feedback), len(register.actions)) == \
         (2000, 23032, 1117, 1876)

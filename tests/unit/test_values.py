@@ -48,7 +48,7 @@ def test_amounts_with_decimal_commas_thousand_separators_and_currency(typed, exp
 
 
 def test_text_in_an_amount_column_is_flagged():
-    numbers, bad = parse_numbers(pd.Series(["twelve euros", "", None]))
+    _numbers, bad = parse_numbers(pd.Series(["twelve euros", "", None]))
     assert bad.tolist() == [True, False, False]
 
 

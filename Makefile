@@ -1,0 +1,47 @@
+# Loyalty Ladder — every set-up step in two commands: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+APP_STAMP := $(VENV)/.installed-app
+DEV_STAMP := $(VENV)/.installed-dev
+SAMPLE := sample_data/studio_register.xlsx
+
+.PHONY: run test lint chromium sample clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(APP_STAMP): requirements.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements.txt
+	touch $@
+
+$(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --disable-pip-version-check -q -r requirements-dev.txt
+	touch $@ $(APP_STAMP)
+
+## run: install, put the sample register in an empty workspace, open the app
+run: $(APP_STAMP)
+	$(BIN)/python -m lib import $(SAMPLE) --if-empty
+	$(BIN)/python -m streamlit run app.py --server.headless false
+
+## test: install what tests need (Chromium too, through apt-get when root) and run them all
+test: $(DEV_STAMP) chromium
+	$(BIN)/python -m pytest
+
+## lint: ruff over the whole project
+lint: $(DEV_STAMP)
+	$(BIN)/ruff check .
+
+chromium:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
+	  else echo "Chromium is missing: sudo apt-get install -y chromium (the browser test needs it)"; fi; \
+	fi
+
+## sample: regenerate the sample register and the template
+sample: $(APP_STAMP)
+	$(BIN)/python -m sample_data.generate
+	$(BIN)/python -m sample_data.generate --template sample_data/template.xlsx
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
