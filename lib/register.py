@@ -448,7 +448,7 @@ def sheet_view(register: Register, kind: str) -> pd.DataFrame:
     if not headers and kind == CUSTOMERS:  # derived from purchases
         headers = {name: name for name in ("customer_id", *CUSTOMER_DETAIL_FIELDS)}
     columns = [ROW_COL, *headers, *register.extra_columns(kind)]
-    return frame[columns].rename(columns={**headers, ROW_COL: "Row"})
+    return frame[columns].rename(columns=headers)
 
 
 def search_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:

@@ -7,7 +7,7 @@ headers, with the Excel row it came from, and a search box.
 import streamlit as st
 
 from lib.register import search_rows, sheet_view
-from lib.schema import SHEET_KINDS
+from lib.schema import ROW_COL, SHEET_KINDS
 from lib.ui import setup_page, t
 
 MAX_ROWS_SHOWN = 1000
@@ -23,7 +23,7 @@ query = st.text_input(t("register.search"), placeholder=t("register.search_hint"
 tabs = st.tabs([f"{t(f'kind.{kind}')} ({len(register.frame(kind)):,})" for kind in SHEET_KINDS])
 for tab, kind in zip(tabs, SHEET_KINDS, strict=True):
     with tab:
-        found = search_rows(sheet_view(register, kind), query)
+        found = search_rows(sheet_view(register, kind), query).rename(columns={ROW_COL: t("register.row")})
         if found.empty:
             st.info(t("register.nothing", kind=t(f"kind.{kind}")))
             continue

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +38,15 @@ def write_xlsx(path: Path, sheets: Mapping[str, Rows]) -> Path:
                     sheet.write_string(r, c, str(value))
     workbook.close()
     return path
+
+
+def zip_of(parts: dict[str, bytes]) -> bytes:
+    """A zip archive of the given parts, for files that pretend to be workbooks."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 @pytest.fixture

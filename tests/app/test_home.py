@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import FIXTURES, ROOT, SAMPLE
+from tests.conftest import FIXTURES, ROOT, SAMPLE, zip_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -65,10 +65,29 @@ def test_an_unreadable_upload_keeps_the_previous_register_and_says_why(app):
 
 
 @pytest.mark.parametrize("path", [*FIXTURES.glob("*.xls"), *FIXTURES.glob("*.ods"), SAMPLE], ids=lambda p: p.name)
-def test_no_traceback_for_any_test_file(app, path):
+def test_no_traceback_for_any_readable_test_file(app, path):
     upload(app, path)
     assert not app.exception
     assert metrics(app)["Customers"]
+
+
+HOSTILE = {
+    "empty.xlsx": b"",
+    "renamed.xlsx": b"just some text",
+    "encrypted.xlsx": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(100),
+    "garbled.xls": b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00\xff" * 600,
+    "doctype.xlsx": zip_of({"[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><T/>'}),
+    "bomb.xlsx": zip_of({"xl/worksheets/sheet1.xml": bytes(60_000_000)}),
+    "prices.csv": b"Product;Price\nTan;8\n",
+}
+
+
+@pytest.mark.parametrize("name", HOSTILE)
+def test_no_traceback_for_any_hostile_or_useless_file(app, name):
+    upload(app, SAMPLE, name=name, data=HOSTILE[name])
+    assert not app.exception
+    assert f"{name} was not loaded" in app.error[0].value
+    assert "Traceback" not in app.error[0].value
 
 
 def test_a_column_correction_is_applied_and_remembered(app, tmp_path):

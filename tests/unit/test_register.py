@@ -178,10 +178,10 @@ def test_edits_are_replayed_by_key_not_position(sample_register):
 def test_sheet_view_uses_the_users_headers_and_search_finds_rows(sample_register):
     register, _ = sample_register
     view = sheet_view(register, "customers")
-    assert list(view.columns[:3]) == ["Row", "Customer ID", "First name"]
+    assert list(view.columns[:3]) == ["_row", "Customer ID", "First name"]
     assert "Locker no." in view.columns
     hit = search_rows(view, "maria.tamm@")
-    assert hit["Row"].tolist() == [44]
+    assert hit["_row"].tolist() == [44]
 
 
 def test_as_of_decides_what_is_in_the_future(xlsx):

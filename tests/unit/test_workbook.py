@@ -1,13 +1,10 @@
 """Every supported format is read with rows as Excel numbers them; hostile or broken files are refused
 with a reason, before any parsing."""
 
-import io
-import zipfile
-
 import pytest
 
 from lib.workbook import MAX_FILE_BYTES, WorkbookError, column_letter, read_workbook
-from tests.conftest import FIXTURES, SAMPLE
+from tests.conftest import FIXTURES, SAMPLE, zip_of
 
 
 def test_rows_keep_excel_numbering_when_the_sheet_starts_lower_and_to_the_right(xlsx):
@@ -66,22 +63,14 @@ def test_oversized_file_is_refused_before_reading():
         read_workbook(b"x" * (MAX_FILE_BYTES + 1), "huge.csv")
 
 
-def _zip(parts: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in parts.items():
-            archive.writestr(name, data)
-    return buffer.getvalue()
-
-
 def test_xml_with_a_doctype_is_refused():
-    data = _zip({"[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaa">]><Types/>'})
+    data = zip_of({"[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaa">]><Types/>'})
     with pytest.raises(WorkbookError, match="DOCTYPE"):
         read_workbook(data, "billion-laughs.xlsx")
 
 
 def test_zip_bomb_is_refused():
-    data = _zip({"xl/worksheets/sheet1.xml": b"\0" * 60_000_000})
+    data = zip_of({"xl/worksheets/sheet1.xml": b"\0" * 60_000_000})
     with pytest.raises(WorkbookError, match="unpacks to far more"):
         read_workbook(data, "bomb.xlsx")
 
