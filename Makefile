@@ -22,7 +22,9 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: install, put the sample register in an empty workspace, open the app
 run: $(APP_STAMP)
 	$(BIN)/python -m lib import $(SAMPLE) --if-empty
-	$(BIN)/python -m streamlit run app.py --server.headless false
+	@echo "Opening Loyalty Ladder at http://localhost:8501 (Ctrl+C stops it)"
+	@(sleep 4; $(BIN)/python -m webbrowser -t http://localhost:8501 >/dev/null 2>&1 || true) &
+	$(BIN)/python -m streamlit run app.py
 
 ## test: install what tests need (Chromium too, through apt-get when root) and run them all
 test: $(DEV_STAMP) chromium
