@@ -26,7 +26,7 @@ from typing import Any
 import pandas as pd
 
 from lib.headers import find_header_row, guess_sheet_kind, map_columns
-from lib.quality import Problem, cell_problems, check_register, problems_from_dicts, problems_to_dicts
+from lib.quality import Problem, Severity, cell_problems, check_register, problems_from_dicts, problems_to_dicts
 from lib.schema import (
     CUSTOMER_DETAIL_FIELDS,
     CUSTOMERS,
@@ -231,12 +231,19 @@ def _typed_frame(kind: SheetKind, data: pd.DataFrame, fields: Mapping[str, str],
         typed, bad, code = parse_field(data[header], spec)
         columns[name] = typed
         if bad.any():
-            severity = "error" if spec.type in ("date", "number", "count") else "info" if code == "unknown_choice" else "warning"
+            severity = _SEVERITY.get(code, "warning")
             params = {"known": ", ".join(_vocabulary_codes(spec))} if code == "unknown_choice" else {}
-            problems += cell_problems(rows[bad], header, severity, code, data[header], **params)  # type: ignore[arg-type]
+            problems += cell_problems(rows[bad], header, severity, code, data[header], **params)
     extras = {h: data[h].astype("string") for h in data.columns if h not in fields}
     frame = pd.concat([pd.DataFrame(columns, index=data.index), pd.DataFrame(extras, index=data.index), rows], axis=1)
     return frame.reset_index(drop=True), problems
+
+
+_SEVERITY: dict[str, Severity] = {
+    "unreadable_date": "error", "unreadable_number": "error", "unreadable_count": "error",
+    "unreadable_bool": "warning", "unknown_choice": "info",
+}
+"""How bad an unreadable cell is: a lost date or amount skews every figure; an odd word does not."""
 
 
 def _vocabulary_codes(spec: Field) -> list[str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable
-from datetime import date
 
 import pandas as pd
 import phonenumbers
@@ -215,7 +214,3 @@ def _region_code(country: object) -> str | None:
         return None
     return _COUNTRY_CODES.get(normalise_word(country))
 
-
-def today() -> date:
-    """The date checks compare against (a function so tests and as-of views can pass their own)."""
-    return date.today()

@@ -28,4 +28,5 @@ for tab, kind in zip(tabs, SHEET_KINDS, strict=True):
             st.info(t("register.nothing", kind=t(f"kind.{kind}")))
             continue
         st.caption(t("register.shown", shown=min(len(found), MAX_ROWS_SHOWN), total=len(found)))
-        st.dataframe(found.head(MAX_ROWS_SHOWN), hide_index=True, width="stretch")
+        dates = {c: st.column_config.DateColumn(format="DD.MM.YYYY") for c in found.select_dtypes("datetime").columns}
+        st.dataframe(found.head(MAX_ROWS_SHOWN), hide_index=True, width="stretch", column_config=dates)
