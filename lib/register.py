@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -250,26 +250,24 @@ def _vocabulary_codes(spec: Field) -> list[str]:
     return list(VOCABULARIES[spec.vocabulary]) if spec.vocabulary else []
 
 
+_PARSERS: dict[str, tuple[Callable[[pd.Series], tuple[pd.Series, pd.Series]], str]] = {
+    "date": (parse_dates, "unreadable_date"),
+    "number": (parse_numbers, "unreadable_number"),
+    "count": (parse_counts, "unreadable_count"),
+    "bool": (parse_bools, "unreadable_bool"),
+}
+"""Field type → (parser, problem code for a cell it cannot read)."""
+
+
 def parse_field(raw: pd.Series, spec: Field) -> tuple[pd.Series, pd.Series, str]:
     """Type one column by its field: (typed values, mask of unreadable cells, problem code)."""
-    if spec.type == "date":
-        typed, bad = parse_dates(raw)
-        return typed, bad, "unreadable_date"
-    if spec.type == "number":
-        typed, bad = parse_numbers(raw)
-        return typed, bad, "unreadable_number"
-    if spec.type == "count":
-        typed, bad = parse_counts(raw)
-        return typed, bad, "unreadable_count"
-    if spec.type == "bool":
-        typed, bad = parse_bools(raw)
-        return typed, bad, "unreadable_bool"
+    if spec.type in _PARSERS:
+        parser, code = _PARSERS[spec.type]
+        return (*parser(raw), code)
     if spec.type == "choice":
-        typed, bad = parse_choices(raw, spec.vocabulary or "")
-        return typed, bad, "unknown_choice"
+        return (*parse_choices(raw, spec.vocabulary or ""), "unknown_choice")
     if spec.type == "id":
-        typed = parse_ids(raw)
-        return typed, pd.Series(False, index=raw.index), ""
+        return parse_ids(raw), pd.Series(False, index=raw.index), ""
     text = raw.astype("string").str.strip()
     return text.mask(text == ""), pd.Series(False, index=raw.index), ""
 
