@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 
 import streamlit as st
 
@@ -90,7 +91,7 @@ def quality_report(problems: list[Problem]) -> None:
                     st.dataframe(shown, hide_index=True, width="stretch", column_config={
                         t("quality.col.message"): st.column_config.TextColumn(width="large")})
     st.download_button(
-        t("quality.download"), data=problems_workbook(problems, language()),
+        t("quality.download"), data=partial(problems_workbook, problems, language()),  # built on click
         file_name="data-quality-report.xlsx", on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )

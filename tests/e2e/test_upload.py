@@ -1,5 +1,6 @@
 """End to end in Chromium: upload the sample through the real widget and see the key figures."""
 
+import openpyxl
 from playwright.sync_api import Page, expect
 
 from tests.conftest import SAMPLE
@@ -25,6 +26,19 @@ def test_uploading_the_sample_shows_its_key_figures(page: Page):
     assert metric(page, "Purchases") == "23,032"
     expect(page.get_by_text("studio_register.xlsx is loaded")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_the_quality_report_downloads_as_a_workbook(page: Page, tmp_path):
+    page.get_by_role("button", name="Start with the sample register").click()
+    expect(page.get_by_text("Key figures")).to_be_visible()
+    wait_idle(page)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download the report (xlsx)").click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    rows = list(openpyxl.load_workbook(saved).active.iter_rows(values_only=True))
+    assert rows[0][:3] == ("Sheet", "Row", "Column")
+    assert ("Customers", 64, "Customer ID", "Error") in [r[:4] for r in rows]
 
 
 def test_a_broken_file_is_refused_without_a_traceback_and_the_register_survives_a_reload(page: Page, tmp_path):
