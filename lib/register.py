@@ -143,8 +143,13 @@ def build_register(
     sheets: Iterable[RawSheet],
     overrides: MappingOverrides | None = None,
     as_of: date | None = None,
+    check: bool = True,
 ) -> tuple[Register, list[Problem]]:
-    """Recognise the sheets of a workbook and build the typed register, with every problem found."""
+    """Recognise the sheets of a workbook and build the typed register, with every problem found.
+
+    ``check=False`` skips the whole-register checks (contact data, future dates, unknown
+    customers): for reading back a file the app wrote itself, where only the data matters.
+    """
     overrides = overrides or MappingOverrides()
     problems: list[Problem] = []
     sources: list[SheetSource] = []
@@ -173,7 +178,8 @@ def build_register(
     frames[CUSTOMERS] = customers
     frames[PURCHASES] = _with_amounts(frames[PURCHASES])
     register = Register(**frames, sources=tuple(sources), shape=shape)
-    problems += check_register(register, as_of)
+    if check:
+        problems += check_register(register, as_of)
     return register, problems
 
 
@@ -290,12 +296,17 @@ def _concat(kind: SheetKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
     return _combine_names(frame)
 
 
-def _combine_names(frame: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``name`` from first and last name where the register keeps them apart."""
-    if "first_name" not in frame or frame["name"].notna().all():
+def _combine_names(frame: pd.DataFrame, replace_all: bool = False) -> pd.DataFrame:
+    """Fill ``name`` from first and last name where the register keeps them apart.
+
+    ``replace_all`` recomputes every name: for registers without a name column of their own,
+    after an edit of a first or last name.
+    """
+    if "first_name" not in frame or (frame["name"].notna().all() and not replace_all):
         return frame
     joined = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
-    return frame.assign(name=frame["name"].fillna(joined.mask(joined == "")))
+    joined = joined.mask(joined == "")
+    return frame.assign(name=joined if replace_all else frame["name"].fillna(joined))
 
 
 def _unique_customers(customers: pd.DataFrame, sources: list[SheetSource]) -> tuple[pd.DataFrame, list[Problem]]:
@@ -374,6 +385,28 @@ def key_figures(register: Register) -> dict[str, Any]:
     }
 
 
+def customer_summary(register: Register) -> pd.DataFrame:
+    """Per customer: what the purchases, feedback and actions sheets add up to.
+
+    The computed sheet of an exported workbook; canonical column names (the page labels them).
+    """
+    customers = register.customers[["customer_id", "name"]].reset_index(drop=True)
+    purchases = register.purchases.groupby("customer_id")
+    summary = customers.assign(
+        purchases=customers["customer_id"].map(purchases.size()).fillna(0).astype(int),
+        revenue=customers["customer_id"].map(purchases["amount"].sum()).fillna(0.0).round(2),
+        first_purchase=customers["customer_id"].map(purchases["date"].min()),
+        last_purchase=customers["customer_id"].map(purchases["date"].max()),
+        feedback=customers["customer_id"].map(register.feedback.groupby("customer_id").size()).fillna(0).astype(int),
+        actions=customers["customer_id"].map(register.actions.groupby("customer_id").size()).fillna(0).astype(int),
+    )
+    if register.shape == "summary":
+        summary["purchases"] = register.customers["purchase_count"].fillna(0).astype(int).to_numpy()
+        summary["revenue"] = register.customers["total_spent"].fillna(0.0).round(2).to_numpy()
+        summary["last_purchase"] = register.customers["last_purchase"].to_numpy()
+    return summary
+
+
 def mapping_table(register: Register) -> dict[str, dict[str, str]]:
     """Sheet → {user's header → canonical field} for every recognised column."""
     return {s.sheet: dict(s.fields) for s in register.sources if s.kind != OTHER}
@@ -434,6 +467,9 @@ def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
             frame = frame.copy()
             frame.loc[frame[KEY_COL] == edit.key, edit.field] = typed.iloc[0]
             frames[kind] = frame
+    own_names = any(s.kind == CUSTOMERS and "name" in s.fields.values() for s in register.sources)
+    frames[CUSTOMERS] = _combine_names(frames[CUSTOMERS], replace_all=not own_names)
+    frames[PURCHASES] = _with_amounts(frames[PURCHASES])
     return replace(register, **frames)
 
 

@@ -21,6 +21,8 @@ ACTIONS: SheetKind = "actions"
 SHEET_KINDS: tuple[SheetKind, ...] = (CUSTOMERS, PURCHASES, FEEDBACK, ACTIONS)
 OTHER = "other"
 """A sheet the app does not analyse: kept and written back exactly as it was."""
+COMPUTED_SHEET = "Loyalty Ladder"
+"""The sheet of the app's computed columns in an exported workbook: never read back as data."""
 
 # Bookkeeping columns every register frame carries besides the canonical fields.
 SHEET_COL = "_sheet"

@@ -30,6 +30,8 @@ from lib.register import (
     register_to_parts,
 )
 from lib.workbook import read_workbook
+from lib.writeback import WriteResult
+from lib.writeback import updated_workbook as write_back
 
 DEFAULT_FOLDER = Path("workspace")
 FILE_NAME = "ladder.sqlite"
@@ -101,6 +103,9 @@ class Current:
     upload: Upload
     edits: int
     version: tuple[int, int, int]
+    original: Register
+    """The upload as it was read, before the journal: what the write-back patches."""
+    journal: pd.DataFrame
     """(upload id, snapshot revision, last journal id): the key every cache is keyed on."""
 
 
@@ -257,7 +262,7 @@ def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: str
     upload = workspace.store_upload(file_name, data, user, register_to_parts(register, problems),
                                     MappingOverrides(columns=mapping_table(register)).to_json())
     progress(1.0, "progress.done")
-    return Current(register, problems, upload, 0, workspace.version())
+    return Current(register, problems, upload, 0, workspace.version(), register, workspace.journal(upload.id))
 
 
 def current_register(workspace: Workspace) -> Current | None:
@@ -268,7 +273,15 @@ def current_register(workspace: Workspace) -> Current | None:
         return None
     register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
     edits = workspace.journal(upload.id)
-    return Current(apply_edits(register, edits), problems, upload, len(edits), version)
+    return Current(apply_edits(register, edits), problems, upload, len(edits), version, register, edits)
+
+
+def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
+                     progress: Progress = _noop) -> WriteResult:
+    """The current register written back into the user's own workbook (see lib.writeback)."""
+    data = workspace.upload_data(current.upload.id)
+    return write_back(data, current.upload.file_name, current.original, current.register, current.journal,
+                      workspace.overrides(), computed, progress)
 
 
 def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None) -> Current | None:

@@ -79,7 +79,11 @@ def setup_page(title_key: str, icon: str = ":material/stairs:") -> Page:
     return Page(ws, now, LOCAL_USER)
 
 
-PAGES = (("app.py", "home.title", ":material/home:"), ("pages/1_Register.py", "register.title", ":material/table:"))
+PAGES = (
+    ("app.py", "home.title", ":material/home:"),
+    ("pages/1_Register.py", "register.title", ":material/table:"),
+    ("pages/2_Export.py", "export.title", ":material/download:"),
+)
 """Every page of the app: script, title key, icon. The sidebar lists them in this order."""
 
 

@@ -1,4 +1,4 @@
-"""Shared Streamlit widgets: importing a workbook, the quality report, the recognition editor."""
+"""Shared Streamlit widgets: importing a workbook, the quality report, the recognition editor, export."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ from functools import partial
 import streamlit as st
 
 from lib.quality import SEVERITIES, Problem, problems_frame, problems_workbook
-from lib.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, key_figures
+from lib.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, customer_summary, key_figures
 from lib.schema import FIELDS, OTHER, SHEET_KINDS
 from lib.ui import flash, language, log, t
 from lib.workbook import WorkbookError
-from lib.workspace import Workspace, correct_mapping, import_workbook
+from lib.workspace import Current, Workspace, correct_mapping, import_workbook, updated_workbook
+from lib.writeback import WriteError
 
 
 def import_file(ws: Workspace, file_name: str, data: bytes, user: str) -> bool:
@@ -138,3 +139,42 @@ def mapping_editor(ws: Workspace, register: Register) -> None:
                     return
                 flash(t("mapping.applied", sheet=source.sheet))
                 st.rerun()
+
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: bool) -> None:
+    """Write the updated workbook when asked (with progress), then offer it for download.
+
+    The file is kept in the session only for the register version it was written from.
+    """
+    key = (current.version, with_computed)
+    if st.button(t("export.prepare"), type="primary"):
+        with st.status(t("export.writing"), expanded=False) as status:
+            bar = st.progress(0.0)
+            try:
+                computed = None
+                if with_computed:
+                    summary = customer_summary(current.register)
+                    computed = summary.rename(columns={c: t(f"computed.{c}") for c in summary.columns})
+                result = updated_workbook(ws, current, computed,
+                                          progress=lambda fraction, step: bar.progress(fraction, text=t(step)))
+            except WriteError as error:
+                log.error("write-back failed: %s", error)
+                status.update(label=t("export.failed_label"), state="error", expanded=True)
+                st.error(t("export.failed"))
+                return
+            status.update(label=t("export.ready_label"), state="complete")
+        st.session_state["updated_workbook"] = (key, result)
+    stored = st.session_state.get("updated_workbook")
+    if not stored or stored[0] != key:
+        return
+    result = stored[1]
+    if result.path == "safe":
+        st.warning(t("export.safe_path"))
+    elif result.path == "clean":
+        st.info(t("export.clean_path"))
+    mime = "application/vnd.ms-excel.sheet.macroEnabled.12" if result.file_name.endswith(".xlsm") else XLSX_MIME
+    st.download_button(t("export.download", file=result.file_name), data=result.data, file_name=result.file_name,
+                       mime=mime, on_click="ignore", type="primary")

@@ -1,0 +1,357 @@
+"""The updated workbook: the current register written back in the user's own layout.
+
+Every original sheet comes back in its order with the user's headers, column order and row
+order; edited cells are changed, deleted rows removed, added rows appended, unknown columns
+and sheets untouched. An xlsx/xlsm upload is patched part by part (`lib.xlsx_patch`), so
+formats, widths, formulas, validation, hidden sheets, charts and images survive; csv, xls
+and ods uploads come back as a clean xlsx. Before a file is offered it is read back and
+compared with the register it should hold; if that check fails, the slower safe path
+(openpyxl) is taken and the result says so.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import PurePath
+from typing import Literal
+
+import openpyxl
+import pandas as pd
+import xlsxwriter
+
+from lib.register import BOOKKEEPING, MappingOverrides, Register, build_register
+from lib.schema import COMPUTED_SHEET, CUSTOMERS, FIELDS, KEY_COL, ROW_COL, SHEET_COL, SHEET_KINDS
+from lib.values import parse_dates, parse_numbers
+from lib.workbook import RawSheet, read_workbook
+from lib.xlsx_patch import CellValue, PatchUnsupported, SheetChanges, column_index, patch_xlsx
+
+Path_ = Literal["patched", "safe", "clean"]
+log = logging.getLogger("loyalty_ladder")
+Progress = Callable[[float, str], None]
+
+
+class WriteError(Exception):
+    """Neither way of writing produced a file that holds the register; nothing is offered."""
+
+
+@dataclass(frozen=True)
+class WriteResult:
+    """The file to offer, how it was made, and why the fast path was left (if it was)."""
+
+    data: bytes
+    file_name: str
+    path: Path_
+    fallback_reason: str | None = None
+
+
+@dataclass
+class Plan:
+    """Cell-level changes per existing sheet, and sheets to add (name, header, rows)."""
+
+    sheets: dict[str, SheetChanges] = field(default_factory=dict)
+    new_sheets: list[tuple[str, list[str], list[list[CellValue]]]] = field(default_factory=list)
+
+
+def field_header(name: str) -> str:
+    """The header written for a field the workbook had no column for (recognised on re-upload)."""
+    return name.replace("_", " ").capitalize()
+
+
+def _value_for(kind: str, name: str, text: object) -> CellValue:
+    """A journal value (text) as the cell it should become: numbers and dates typed, text as text."""
+    if text is None or (isinstance(text, float) and pd.isna(text)) or text == "":
+        return None
+    spec = FIELDS[kind].get(name)  # type: ignore[index]
+    series = pd.Series([str(text)])
+    if spec is not None and spec.type in ("number", "count"):
+        number, bad = parse_numbers(series)
+        return str(text) if bad.iloc[0] else float(number.iloc[0])
+    if spec is not None and spec.type == "date":
+        day, bad = parse_dates(series)
+        return str(text) if bad.iloc[0] else day.iloc[0].to_pydatetime()
+    return str(text)
+
+
+def plan_changes(original: Register, current: Register, edits: pd.DataFrame) -> Plan:
+    """Turn the journal into cell changes on the user's sheets, keyed by row key, never position."""
+    plan = Plan()
+    if edits.empty:
+        return plan
+    sources = {s.sheet: s for s in original.sources}
+    next_column = {s.sheet: max((column_index(x) for x in s.letters), default=-1) + 1 for s in original.sources}
+    new_columns: dict[tuple[str, str], int] = {}
+    location: dict[tuple[str, str], tuple[str, int]] = {}
+    for kind in SHEET_KINDS:
+        frame = original.frame(kind)
+        keys = set(edits.loc[edits["sheet"] == kind, "key"])
+        located = frame[frame[KEY_COL].isin(keys) & frame[SHEET_COL].notna()]
+        for key, sheet, row in zip(located[KEY_COL], located[SHEET_COL], located[ROW_COL], strict=True):
+            location[(kind, key)] = (str(sheet), int(row))
+
+    def column_of(sheet: str, name: str) -> int:
+        source = sources[sheet]
+        header = source.header_of(name)
+        if header is not None:
+            return column_index(source.letter_of(header))
+        if (sheet, name) not in new_columns:
+            new_columns[(sheet, name)] = next_column[sheet]
+            next_column[sheet] += 1
+            changes_for(sheet).new_headers[new_columns[(sheet, name)]] = field_header(name)
+        return new_columns[(sheet, name)]
+
+    def changes_for(sheet: str) -> SheetChanges:
+        return plan.sheets.setdefault(sheet, SheetChanges(sheet, sources[sheet].header_row))
+
+    added: dict[tuple[str, str], dict[str, CellValue]] = {}
+    unsheeted: set[str] = set()
+    for edit in edits.itertuples(index=False):
+        target = (edit.sheet, edit.key)
+        if edit.op == "add":
+            added[target] = {"customer_id": edit.key} if edit.sheet == CUSTOMERS else {}
+        elif edit.op == "delete":
+            if added.pop(target, None) is None and target in location:
+                sheet, row = location[target]
+                changes = changes_for(sheet)
+                changes.deletes.add(row)
+                changes.sets = {cell: v for cell, v in changes.sets.items() if cell[0] != row}
+        elif edit.op == "set":
+            value = _value_for(edit.sheet, edit.field, edit.new)
+            if target in added:
+                added[target][edit.field] = value
+            elif target in location:
+                sheet, row = location[target]
+                changes_for(sheet).sets[(row, column_of(sheet, edit.field))] = value
+            else:
+                unsheeted.add(edit.sheet)
+    for (kind, _key), values in added.items():
+        sheets = [s.sheet for s in original.sources if s.kind == kind]
+        if not sheets:
+            unsheeted.add(kind)
+            continue
+        sheet = sheets[-1]  # the register lists added rows after the last sheet of their kind
+        changes_for(sheet).appends.append({column_of(sheet, name): v for name, v in values.items()})
+    for kind in sorted(unsheeted):
+        plan.new_sheets.append(_sheet_of_kind(current, kind))
+    return plan
+
+
+def _sheet_of_kind(register: Register, kind: str) -> tuple[str, list[str], list[list[CellValue]]]:
+    """A new sheet holding every row of a kind the workbook had no sheet for."""
+    frame = register.frame(kind)
+    names = [n for n in FIELDS[kind] if frame[n].notna().any()]  # type: ignore[index]
+    rows = [[_plain(v) for v in row] for row in frame[names].itertuples(index=False)]
+    return kind.capitalize(), [field_header(n) for n in names], rows
+
+
+def _plain(value: object) -> CellValue:
+    if value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    return value  # type: ignore[return-value]
+
+
+def computed_sheet(frame: pd.DataFrame) -> tuple[str, list[str], list[list[CellValue]]]:
+    """The app's computed columns per customer, as a sheet clearly apart from the user's data."""
+    rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
+    return COMPUTED_SHEET, [str(c) for c in frame.columns], rows
+
+
+def _noop(_fraction: float, _step: str) -> None:
+    return None
+
+
+def updated_workbook(
+    data: bytes,
+    file_name: str,
+    original: Register,
+    current: Register,
+    edits: pd.DataFrame,
+    overrides: MappingOverrides | None = None,
+    computed: pd.DataFrame | None = None,
+    progress: Progress = _noop,
+) -> WriteResult:
+    """The user's workbook with the journal applied, checked by reading it back."""
+    overrides = overrides or MappingOverrides()
+    plan = plan_changes(original, current, edits)
+    if computed is not None:
+        plan.new_sheets.append(computed_sheet(computed))
+    stem = PurePath(file_name).stem
+    is_ooxml = _is_ooxml(data)
+    suffix = PurePath(file_name).suffix.lower() if is_ooxml else ".xlsx"
+    out_name = f"{stem} (updated){suffix if suffix in ('.xlsx', '.xlsm') else '.xlsx'}"
+    progress(0.1, "write.planning")
+    if not is_ooxml:
+        progress(0.3, "write.writing")
+        result = clean_xlsx(read_workbook(data, file_name), plan)
+        progress(0.7, "write.checking")
+        problem = difference(result, out_name, current, overrides)
+        if problem:
+            raise WriteError(problem)
+        progress(1.0, "write.done")
+        return WriteResult(result, out_name, "clean")
+    reason: str | None
+    try:
+        progress(0.3, "write.writing")
+        result = patch_xlsx(data, [*plan.sheets.values()], plan.new_sheets)
+        progress(0.7, "write.checking")
+        reason = difference(result, out_name, current, overrides)
+    except PatchUnsupported as error:
+        reason = str(error)
+    if reason is None:
+        progress(1.0, "write.done")
+        return WriteResult(result, out_name, "patched")
+    progress(0.75, "write.safe_path")
+    log.warning("write-back took the safe path: %s", reason)  # says what differed, never the data
+    result = safe_xlsx(data, plan, keep_vba=suffix == ".xlsm")
+    problem = difference(result, out_name, current, overrides)
+    if problem:
+        raise WriteError(problem)
+    progress(1.0, "write.done")
+    return WriteResult(result, out_name, "safe", reason)
+
+
+def _is_ooxml(data: bytes) -> bool:
+    if not data.startswith(b"PK\x03\x04"):
+        return False
+    try:
+        return "xl/workbook.xml" in zipfile.ZipFile(io.BytesIO(data)).namelist()
+    except zipfile.BadZipFile:
+        return False
+
+
+def difference(data: bytes, file_name: str, expected: Register, overrides: MappingOverrides) -> str | None:
+    """How the written file differs from the register it should hold, or None when it does not."""
+    try:
+        got, _ = build_register(read_workbook(data, file_name), overrides, check=False)
+    except Exception as error:  # any failure to read back means the file cannot be offered
+        return f"the written file cannot be read back ({type(error).__name__})"
+    for kind in SHEET_KINDS:
+        want, have = expected.frame(kind), got.frame(kind)
+        columns = [c for c in want.columns if c not in BOOKKEEPING]
+        missing = [c for c in columns if c not in have.columns]
+        if missing:
+            return f"{kind}: columns {missing[:3]} are missing"
+        if len(want) != len(have):
+            return f"{kind}: {len(have)} rows instead of {len(want)}"
+        for column in columns:
+            if not _normal(want[column]).equals(_normal(have[column])):
+                return f"{kind}: values of '{column}' differ"
+    return None
+
+
+def _normal(values: pd.Series) -> pd.Series:
+    if pd.api.types.is_datetime64_any_dtype(values):
+        text = values.dt.strftime("%Y-%m-%d")
+    elif pd.api.types.is_float_dtype(values):
+        text = values.round(9).astype("string")
+    else:
+        text = values.astype("string")
+    return text.fillna("").reset_index(drop=True)
+
+
+# --- the clean path: csv, xls and ods come back as a new xlsx ------------------------------------
+
+_PLAIN_NUMBER = re.compile(r"-?(0|[1-9]\d{0,14})(\.\d+)?")
+_READER_DATE = re.compile(r"\d{4}-\d{2}-\d{2}( 00:00:00)?")
+
+
+def clean_xlsx(sheets: list[RawSheet], plan: Plan) -> bytes:
+    """A new xlsx with every sheet of a csv/xls/ods upload, the changes applied, cells typed."""
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_numbers": False, "strings_to_urls": False})
+    day = workbook.add_format({"num_format": "dd.mm.yyyy"})
+    for raw in sheets:
+        changes = plan.sheets.get(raw.name, SheetChanges(raw.name, 0))
+        sheet = workbook.add_worksheet(raw.name[:31])
+        columns = [column_index(letter) for letter in raw.letters]
+        out_row = 0
+        for index, cells in enumerate(raw.cells.itertuples(index=False)):
+            number = index + 1
+            if number in changes.deletes:
+                continue
+            values: dict[int, CellValue] = dict(zip(columns, cells, strict=True))
+            values.update({c: v for (r, c), v in changes.sets.items() if r == number})
+            if number == changes.header_row:
+                values.update(changes.new_headers)
+            _write_row(sheet, out_row, values, day, typed_text=True)
+            out_row += 1
+        for appended in changes.appends:
+            _write_row(sheet, out_row, appended, day, typed_text=False)
+            out_row += 1
+    for name, headers, rows in plan.new_sheets:
+        _write_new_sheet(workbook, name, headers, rows, day)
+    workbook.close()
+    return buffer.getvalue()
+
+
+def _write_row(sheet, row: int, values: dict[int, CellValue], day, typed_text: bool) -> None:
+    for column, value in values.items():
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            continue
+        if isinstance(value, str) and typed_text and _PLAIN_NUMBER.fullmatch(value):
+            sheet.write_number(row, column, float(value))
+        elif isinstance(value, str) and typed_text and _READER_DATE.fullmatch(value):
+            sheet.write_datetime(row, column, datetime.fromisoformat(value[:10]), day)
+        elif isinstance(value, datetime):
+            sheet.write_datetime(row, column, value, day)
+        elif isinstance(value, bool):
+            sheet.write_boolean(row, column, value)
+        elif isinstance(value, (int, float)):
+            sheet.write_number(row, column, value)
+        else:
+            sheet.write_string(row, column, str(value))  # never a formula
+
+
+def _write_new_sheet(workbook, name: str, headers: list[str], rows: list[list[CellValue]], day) -> None:
+    sheet = workbook.add_worksheet(name[:31])
+    bold = workbook.add_format({"bold": True})
+    for column, header in enumerate(headers):
+        sheet.write_string(0, column, header, bold)
+    for index, row in enumerate(rows, start=1):
+        _write_row(sheet, index, dict(enumerate(row)), day, typed_text=False)
+
+
+# --- the safe path: openpyxl, slower, for files the patcher does not understand ------------------
+
+def safe_xlsx(data: bytes, plan: Plan, keep_vba: bool = False) -> bytes:
+    """Apply the plan through openpyxl (keeps values, formulas and most formatting)."""
+    book = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True)
+    for changes in plan.sheets.values():
+        sheet = book[changes.sheet]
+        cells = {**changes.sets, **{(changes.header_row, c): h for c, h in changes.new_headers.items()}}
+        for (row, column), value in cells.items():
+            _set_cell(sheet.cell(row=row, column=column + 1), value)
+        last = sheet.max_row
+        for offset, appended in enumerate(changes.appends, start=1):
+            for column, value in appended.items():
+                _set_cell(sheet.cell(row=last + offset, column=column + 1), value)
+        for row in sorted(changes.deletes, reverse=True):
+            sheet.delete_rows(row)
+    for name, headers, rows in plan.new_sheets:
+        sheet = book.create_sheet(name[:31])
+        for column, header in enumerate(headers, start=1):
+            _set_cell(sheet.cell(row=1, column=column), header)
+        for index, row in enumerate(rows, start=2):
+            for column, value in enumerate(row, start=1):
+                _set_cell(sheet.cell(row=index, column=column), value)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _set_cell(cell, value: CellValue) -> None:
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"  # openpyxl would make text starting with "=" a formula
+    elif isinstance(value, datetime) and not cell.is_date:
+        cell.number_format = "DD.MM.YYYY"
