@@ -395,7 +395,7 @@ def _cell_xml(column: int, row: int, value: CellValue, style: bytes | None,
             return b'<c r="' + ref + b'"' + style_attr + b"><v>" + _number(number) + b"</v></c>"
     if isinstance(value, (int, float)):
         return b'<c r="' + ref + b'"' + style_attr + b"><v>" + _number(value) + b"</v></c>"
-    text = escape(_INVALID_XML.sub("", str(value))).encode("utf-8")
+    text = escape(_INVALID_XML.sub("", str(value)), {"\r": "&#13;"}).encode("utf-8")  # XML would turn a bare CR into LF
     return (b'<c r="' + ref + b'"' + style_attr + b' t="inlineStr"><is><t xml:space="preserve">'
             + text + b"</t></is></c>")
 

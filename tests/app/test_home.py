@@ -110,3 +110,14 @@ def test_the_register_page_shows_the_sheets_and_searches(app):
     app.text_input[0].set_value("maria.tamm@").run()
     assert not app.exception
     assert app.dataframe[0].value["Row"].tolist() == [44]
+
+
+def test_the_updated_workbook_is_written_on_request_and_offered(app):
+    app.button[0].click().run()
+    app.switch_page("pages/2_Export.py").run()
+    assert not app.exception
+    assert not app.get("download_button")  # nothing is written until asked
+    app.checkbox[0].check()
+    next(b for b in app.button if b.label == "Prepare the updated workbook").click().run()
+    assert not app.exception
+    assert [b.label for b in app.get("download_button")] == ["Download studio_register (updated).xlsx"]
