@@ -15,25 +15,39 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import os
+import pickle
 import re
+import subprocess
+import sys
 import zipfile
+import zlib
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 
 import fastexcel
 import pandas as pd
+
+from lib.xlsx_patch import PatchUnsupported, column_letters, sheet_parts
+from lib.xlsx_patch import column_index as column_index_of
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """Largest upload read at all (also Streamlit's upload limit in .streamlit/config.toml)."""
 MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_PACKING_RATIO = 200
 """A real xlsx packs 5–20×; a part packed more than this is a zip bomb, not a register."""
+MAX_COLUMNS = 702
+"""Columns A…ZZ: no register is wider; a cell further out is a stray or a trap."""
+MAX_CELLS = 40_000_000
+"""Rows × columns of one sheet's used range: the reader allocates the whole rectangle."""
 SUPPORTED_SUFFIXES = ("xlsx", "xlsm", "xls", "ods", "csv")
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
+_OLD_BIFF = {b"\x09\x00", b"\x09\x02", b"\x09\x04"}
+"""First bytes (a BOF record) of Excel 2.0, 3.0 and 4.0 files, which nothing reads any more."""
 
 
 class WorkbookError(Exception):
@@ -51,18 +65,12 @@ class RawSheet:
     visible: bool = True
 
 
-def column_letter(index: int) -> str:
-    """Excel's letter for a zero-based column index: 0 → A, 27 → AB."""
-    letters = ""
-    index += 1
-    while index:
-        index, remainder = divmod(index - 1, 26)
-        letters = chr(65 + remainder) + letters
-    return letters
-
-
 def read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
-    """Read every sheet of a workbook file; raise WorkbookError with a plain reason if it can't."""
+    """Read every sheet of a workbook file; raise WorkbookError with a plain reason if it can't.
+
+    Cheap checks run here; the parsing itself runs in a separate process with a time and
+    memory budget, because a hostile file can make the reader abort the whole process.
+    """
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError(
             f"The file is {len(data) / 1e6:.0f} MB; the largest file Loyalty Ladder reads is "
@@ -73,20 +81,86 @@ def read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
     suffix = PurePath(file_name).suffix.lower().lstrip(".")
     if data.startswith(_ZIP_MAGIC):
         _check_zip(data)
-        return _read_excel(data)
-    if data.startswith(_CFB_MAGIC):
+    elif data.startswith(_CFB_MAGIC):
         if _ENCRYPTED_MARK in data:
             raise WorkbookError(
                 "The workbook is protected with a password. Open it in Excel, remove the password "
                 "(File → Info → Protect Workbook → Encrypt with Password), save it and upload again."
             )
-        return _read_excel(data)
-    if suffix in ("xlsx", "xlsm", "xls", "ods"):
+    elif data[:2] in _OLD_BIFF:
+        raise WorkbookError(
+            "This is a workbook from Excel 2.0–4.0 (before 1993), which cannot be read. Open it in "
+            "Excel or LibreOffice, save it as .xlsx and upload again."
+        )
+    elif suffix in ("xlsx", "xlsm", "xls", "ods"):
         raise WorkbookError(
             f"'{file_name}' is not a readable .{suffix} workbook (it may be damaged or only renamed). "
             "Open it in Excel or LibreOffice, save it as .xlsx and upload again."
         )
+    return _in_worker(data, file_name)
+
+
+def parse_workbook(data: bytes, file_name: str) -> list[RawSheet]:
+    """Parse without the separate process (for the worker itself and for benchmarks)."""
+    if data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
+        return _read_excel(data)
     return [_read_csv(data, file_name)]
+
+
+_ROOT = Path(__file__).resolve().parents[1]
+_TOO_MUCH_MEMORY = (
+    "Reading the file needed more memory than allowed, so it was stopped. Check for stray cells far "
+    "below or to the right of your data, remove them, save and upload again."
+)
+READ_SECONDS = float(os.environ.get("LADDER_READ_SECONDS", "300"))
+"""Longest a file may take to parse before it is given up (a 100,000-customer register takes seconds)."""
+READ_MEMORY_MB = int(os.environ.get("LADDER_READ_MEMORY_MB", "8192"))
+"""Address space the parsing process may use; past it the file is refused, the server lives on."""
+
+
+def _in_worker(data: bytes, file_name: str) -> list[RawSheet]:
+    """Parse in a fresh interpreter (``python -m lib.read_worker``) under the time and memory budget.
+
+    A fresh process rather than a fork: Streamlit runs pages as ``__main__``, which
+    multiprocessing would re-run in its children, and a fork of a threaded server is unsafe.
+    """
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-m", "lib.read_worker", str(READ_MEMORY_MB)],
+            input=pickle.dumps((data, file_name), protocol=pickle.HIGHEST_PROTOCOL),
+            capture_output=True, timeout=READ_SECONDS, cwd=_ROOT, env={**os.environ, "PYTHONPATH": str(_ROOT)},
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise WorkbookError(
+            f"Reading the file took longer than {READ_SECONDS:.0f} seconds, so it was stopped. "
+            "Remove sheets or rows you do not need, or save it again from Excel, and upload again."
+        ) from error
+    if finished.returncode != 0 or not finished.stdout:
+        raise WorkbookError(_TOO_MUCH_MEMORY)  # the reader aborts the process when memory runs out
+    status, payload = pickle.loads(finished.stdout)  # our own worker's answer, never user input
+    if status == "error":
+        raise WorkbookError(payload)
+    return payload
+
+
+def work(memory_mb: int) -> None:
+    """The worker's side: read (data, file name) from stdin, answer on stdout."""
+    try:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+    data, file_name = pickle.loads(sys.stdin.buffer.read())
+    try:
+        answer = ("ok", parse_workbook(data, file_name))
+    except WorkbookError as error:
+        answer = ("error", str(error))
+    except MemoryError:
+        answer = ("error", _TOO_MUCH_MEMORY)
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _check_zip(data: bytes) -> None:
@@ -108,29 +182,78 @@ def _check_zip(data: bytes) -> None:
             "If it is really yours, open it in Excel, save a copy and upload the copy."
         )
     with archive:
+        sheet_names = {part: name for name, part in _sheet_parts_of(archive).items()}
         for part in parts:
-            if part.filename.endswith((".xml", ".rels", ".vml")) and _has_doctype(archive, part):
-                raise WorkbookError(
-                    f"The workbook part '{part.filename}' declares a DOCTYPE, which real workbooks "
-                    "never do; it was not opened for safety. Save a fresh copy from Excel and upload it."
-                )
+            if part.filename.endswith((".xml", ".rels", ".vml")):
+                _scan_part(archive, part, sheet_names.get(part.filename))
 
 
-def _has_doctype(archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> bool:
-    """Stream one part looking for ``<!DOCTYPE`` (overlapping chunks, so a split is still found)."""
-    tail = b""
+def _sheet_parts_of(archive: zipfile.ZipFile) -> dict[str, str]:
+    try:
+        return sheet_parts(archive)
+    except PatchUnsupported:
+        return {}  # not an Excel workbook (an .ods); calamine knows it or says it cannot read it
+
+
+_CELL_COLUMNS = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{2,3})\d+"')
+_LAST_ROW = re.compile(rb'\sr="[A-Z]{0,3}(\d+)"')
+_SST_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?uniqueCount="(\d+)"')
+
+
+def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: str | None) -> None:
+    """Stream one XML part: refuse a DOCTYPE, a sheet claiming a huge used range, a lying string table.
+
+    Chunks overlap a little, so a marker split between two chunks is still found.
+    """
+    tail, widest, last_rows = b"", b"", b""
     try:
         with archive.open(part) as stream:
+            first = True
             while chunk := stream.read(1 << 20):
-                if _DOCTYPE.search(tail + chunk):
-                    return True
-                tail = chunk[-16:]
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
+                window = tail + chunk
+                if _DOCTYPE.search(window):
+                    raise WorkbookError(
+                        f"The workbook part '{part.filename}' declares a DOCTYPE, which real workbooks "
+                        "never do; it was not opened for safety. Save a fresh copy from Excel and upload it."
+                    )
+                if first and part.filename.endswith("sharedStrings.xml"):
+                    _check_string_table(window, part)
+                if sheet is not None:
+                    columns = _CELL_COLUMNS.findall(window)
+                    if columns:
+                        widest = max([widest, *columns], key=lambda c: (len(c), c))
+                    if b"<row" in window or b":row" in window:
+                        last_rows = window[-65536:]
+                tail, first = chunk[-64:], False
+    except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
         raise WorkbookError(
-            f"The workbook is damaged (part '{part.filename}' cannot be unpacked). Open it in "
-            "Excel, save a copy as .xlsx and upload the copy."
+            f"The workbook is damaged or cut short (part '{part.filename}' cannot be unpacked). "
+            "Open it in Excel, save a copy as .xlsx and upload the copy."
         ) from error
-    return False
+    if sheet is not None:
+        _check_used_range(sheet, widest, last_rows)
+
+
+def _check_string_table(head: bytes, part: zipfile.ZipInfo) -> None:
+    """A shared-string table claiming more strings than its size can hold makes readers over-allocate."""
+    count = _SST_COUNT.search(head)
+    if count and int(count.group(1)) * 7 > part.file_size + 1000:  # <si><t/></si> is at least 7 bytes
+        raise WorkbookError(
+            "The workbook's table of texts claims far more entries than it holds, so it was not "
+            "opened for safety. Open it in Excel, save a copy and upload the copy."
+        )
+
+
+def _check_used_range(sheet: str, widest: bytes, last_rows: bytes) -> None:
+    rows = [int(n) for n in _LAST_ROW.findall(last_rows)]
+    last_row = max(rows, default=0)
+    last_column = column_index_of(widest.decode()) + 1 if widest else 26
+    if last_column > MAX_COLUMNS or last_row * last_column > MAX_CELLS:
+        raise WorkbookError(
+            f"Sheet '{sheet}' reaches as far as cell {widest.decode() or 'Z'}{last_row:,}, far beyond any "
+            "register, so it was not opened. In Excel, delete the empty rows and columns after your "
+            "data (or the stray cell far out), save and upload again."
+        )
 
 
 def _read_excel(data: bytes) -> list[RawSheet]:
@@ -140,6 +263,8 @@ def _read_excel(data: bytes) -> list[RawSheet]:
     except BaseException as error:  # the calamine engine may panic: PanicException is no Exception
         if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
             raise
+        if isinstance(error, MemoryError) or "Memory" in type(error).__name__:
+            raise WorkbookError(_TOO_MUCH_MEMORY) from error
         raise WorkbookError(
             "The file could not be read as a workbook "
             f"({type(error).__name__}). Open it in Excel or LibreOffice, save it as .xlsx and "
@@ -151,7 +276,7 @@ def _load_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
     # header_row=None with skip_rows=0 keeps leading blank rows, so positions are Excel rows.
     sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
     frame = sheet.to_pandas()
-    letters = tuple(column_letter(info.absolute_index) for info in sheet.available_columns())
+    letters = tuple(column_letters(info.absolute_index) for info in sheet.available_columns())
     frame.columns = range(frame.shape[1])
     return RawSheet(name=name, cells=frame, letters=letters, visible=sheet.visible == "visible")
 
@@ -176,7 +301,7 @@ def _read_csv(data: bytes, file_name: str) -> RawSheet:
     frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype="string")
     frame = frame.mask(frame.apply(lambda column: column.str.strip() == ""))
     name = PurePath(file_name).stem or "Sheet1"
-    return RawSheet(name=name, cells=frame, letters=tuple(column_letter(i) for i in range(width)))
+    return RawSheet(name=name, cells=frame, letters=tuple(column_letters(i) for i in range(width)))
 
 
 _LOCAL_LETTERS = set("äöüõšžåąćęłńóśźżčėįųūāēīķļņ")

@@ -92,15 +92,15 @@ def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterabl
     new_sheets = list(new_sheets)
     source = zipfile.ZipFile(io.BytesIO(data))
     parts = {info.filename for info in source.infolist()}
-    sheet_parts = _sheet_parts(source)
-    missing = set(wanted) - set(sheet_parts)
+    parts_of_sheets = sheet_parts(source)
+    missing = set(wanted) - set(parts_of_sheets)
     if missing:
         raise PatchUnsupported(f"sheets not in the workbook: {sorted(missing)}")
-    by_part = {sheet_parts[name]: change for name, change in wanted.items()}
+    by_part = {parts_of_sheets[name]: change for name, change in wanted.items()}
     if not set(by_part) <= parts:
         raise PatchUnsupported("a sheet part is missing")
     date_styles = _date_styles(source.read("xl/styles.xml")) if "xl/styles.xml" in parts else frozenset()
-    added = _plan_new_sheets(new_sheets, parts, set(sheet_parts))
+    added = _plan_new_sheets(new_sheets, parts, set(parts_of_sheets))
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
         for info in source.infolist():
@@ -191,7 +191,7 @@ def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
     return copy
 
 
-def _sheet_parts(source: zipfile.ZipFile) -> dict[str, str]:
+def sheet_parts(source: zipfile.ZipFile) -> dict[str, str]:
     """Sheet name → part path, from workbook.xml and its relationships."""
     try:
         workbook = source.read("xl/workbook.xml").decode("utf-8")

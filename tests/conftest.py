@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
@@ -47,6 +48,43 @@ def zip_of(parts: dict[str, bytes]) -> bytes:
         for name, data in parts.items():
             archive.writestr(name, data)
     return buffer.getvalue()
+
+
+def hostile_files() -> dict[str, tuple[bytes, str]]:
+    """Every kind of hostile or broken upload, built here (never downloaded): name → (bytes, message)."""
+    import openpyxl
+
+    sample = SAMPLE.read_bytes()
+    far = openpyxl.Workbook()
+    far.active.append(["Customer id", "Name"])
+    far.active.append(["A", "Anna"])
+    far.active["XFD1048576"] = "x"
+    far_bytes = io.BytesIO()
+    far.save(far_bytes)
+    small = io.BytesIO()
+    book = xlsxwriter.Workbook(small, {"in_memory": True})  # texts go to the shared-string table
+    book.add_worksheet("Customers").write_row(0, 0, ["Customer id", "Name", "E-mail"])
+    book.close()
+    with zipfile.ZipFile(small) as archive:
+        strings = {name: archive.read(name) for name in archive.namelist()}
+    strings["xl/sharedStrings.xml"] = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="999999999"',
+                                            strings["xl/sharedStrings.xml"])
+    return {
+        "huge.xlsx": (b"x" * (100 * 1024 * 1024 + 1), "largest file"),
+        "bomb.xlsx": (zip_of({"xl/worksheets/sheet1.xml": bytes(60_000_000)}), "unpacks to far more"),
+        "doctype.xlsx": (zip_of({"[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><T/>'}),
+                         "DOCTYPE"),
+        "encrypted.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(100),
+                           "password"),
+        "truncated.xlsx": (sample[: len(sample) // 2], "damaged"),
+        "renamed.xlsx": (b"Customer id;Name\nA;Anna\n", "not a readable .xlsx"),
+        "far-cell.xlsx": (far_bytes.getvalue(), "XFD1,048,576"),
+        "string-bomb.xlsx": (zip_of(strings), "table of texts"),
+        "garbled.xls": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00\xff" * 600, "could not be read"),
+        "excel4.xls": (b"\x09\x04\x06\x00\x00\x00\x10\x00" + bytes(200), "Excel 2.0–4.0"),
+        "empty.csv": (b"", "empty"),
+        "prices.csv": (b"Product;Price\nTan;8\n", "No sheet was recognised"),
+    }
 
 
 @pytest.fixture
