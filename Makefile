@@ -6,7 +6,7 @@ APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 SAMPLE := sample_data/studio_register.xlsx
 
-.PHONY: run test lint chromium sample clean
+.PHONY: run test lint bench chromium sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test: $(DEV_STAMP) chromium
 ## lint: ruff over the whole project
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+
+## bench: load, reopen and write-back at 10,000 and 100,000 customers against pandas+openpyxl
+bench: $(APP_STAMP)
+	$(BIN)/python -m bench.run
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -139,8 +139,7 @@ def _contact_problems(register: Register, kind: str, frame: pd.DataFrame) -> lis
             problems += cell_problems(rows[bad], email_header, "warning", "invalid_email", rows["email"])
         phone_header = register.header_of(str(sheet), "phone")
         if phone_header:
-            regions = rows.get("country", None)
-            bad = unreadable_phones(rows["phone"], regions)
+            bad = unreadable_phones(rows["phone"])
             problems += cell_problems(rows[bad], phone_header, "warning", "unreadable_phone", rows["phone"])
     return problems
 

@@ -1,8 +1,131 @@
-"""``python -m lib.read_worker MEMORY_MB``: parse one workbook under a memory limit (see lib.workbook)."""
+"""Parse one workbook file into Arrow tables: the part of reading that runs in its own process.
 
+``python -m lib.read_worker MEMORY_MB`` reads ``(data, file name)`` pickled on stdin and answers
+on stdout with ``("ok", sheets)`` or ``("error", message)``, under an address-space limit: a
+hostile file can make the calamine engine abort its process, and then only this one dies.
+Only fastexcel and pyarrow are imported here (not pandas), so the process starts quickly;
+Arrow IPC carries the sheets back at almost no cost.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import pickle
 import sys
+from pathlib import PurePath
 
-from lib.workbook import work
+import fastexcel
+import pyarrow as pa
+
+TOO_MUCH_MEMORY = (
+    "Reading the file needed more memory than allowed, so it was stopped. Check for stray cells far "
+    "below or to the right of your data, remove them, save and upload again."
+)
+ZIP_MAGIC = b"PK\x03\x04"
+CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+Sheet = tuple[str, bytes, tuple[int, ...], bool]
+"""(name, Arrow IPC stream of the cells as text, zero-based Excel column of each column, visible)."""
+
+
+class ReadFailure(Exception):
+    """The file cannot be parsed; the message says why and what to do."""
+
+
+def parse(data: bytes, file_name: str) -> list[Sheet]:
+    if data.startswith((ZIP_MAGIC, CFB_MAGIC)):
+        return _read_excel(data)
+    return [_read_csv(data, file_name)]
+
+
+def _ipc(table: pa.Table | pa.RecordBatch) -> bytes:
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write(table)
+    return sink.getvalue().to_pybytes()
+
+
+def _read_excel(data: bytes) -> list[Sheet]:
+    try:
+        reader = fastexcel.read_excel(data)
+        sheets = []
+        for name in reader.sheet_names:
+            # header_row=None with skip_rows=0 keeps leading blank rows, so positions are Excel rows.
+            sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
+            columns = tuple(info.absolute_index for info in sheet.available_columns())
+            sheets.append((name, _ipc(sheet.to_arrow()), columns, sheet.visible == "visible"))
+        return sheets
+    except BaseException as error:  # the calamine engine may panic: PanicException is no Exception
+        if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
+            raise
+        if isinstance(error, MemoryError) or "Memory" in type(error).__name__:
+            raise ReadFailure(TOO_MUCH_MEMORY) from error
+        raise ReadFailure(
+            f"The file could not be read as a workbook ({type(error).__name__}). Open it in Excel or "
+            "LibreOffice, save it as .xlsx and upload again."
+        ) from error
+
+
+def _read_csv(data: bytes, file_name: str) -> Sheet:
+    text = _decode(data)
+    sample = text[:65536]
+    try:
+        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
+    except csv.Error:
+        delimiter = ";" if sample.count(";") > sample.count(",") else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as error:
+        raise ReadFailure(
+            f"'{file_name}' could not be read as a CSV file ({error}). Open it in Excel, save it "
+            "as .xlsx and upload again."
+        ) from error
+    width = max((len(row) for row in rows), default=0)
+    if width == 0:
+        raise ReadFailure(f"'{file_name}' holds no rows. Choose the file that holds your register.")
+    columns = {
+        str(i): pa.array([row[i] if i < len(row) and row[i].strip() else None for row in rows], pa.string())
+        for i in range(width)
+    }
+    return PurePath(file_name).stem or "Sheet1", _ipc(pa.table(columns)), tuple(range(width)), True
+
+
+_LOCAL_LETTERS = set("äöüõšžåąćęłńóśźżčėįųūāēīķļņ")
+_LEGACY_ENCODINGS = ("cp1257", "cp1250", "cp1252")
+"""What Excel on Windows writes a CSV in for Baltic, Polish and Finnish/Swedish settings."""
+
+
+def _decode(data: bytes) -> str:
+    """UTF-16 or UTF-8 (with or without BOM) first, else the legacy code page that yields the
+    most letters of the supported languages."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    candidates = [data.decode(encoding, errors="replace") for encoding in _LEGACY_ENCODINGS]
+    return max(candidates, key=lambda text: sum(ch.lower() in _LOCAL_LETTERS for ch in text) - 5 * text.count("\ufffd"))
+
+
+def main(memory_mb: int) -> None:
+    try:
+        import resource
+
+        limit = memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+    data, file_name = pickle.loads(sys.stdin.buffer.read())  # from our own parent process
+    try:
+        answer: tuple[str, object] = ("ok", parse(data, file_name))
+    except ReadFailure as error:
+        answer = ("error", str(error))
+    except MemoryError:
+        answer = ("error", TOO_MUCH_MEMORY)
+    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+
 
 if __name__ == "__main__":
-    work(int(sys.argv[1]))
+    main(int(sys.argv[1]))

@@ -306,7 +306,7 @@ def _combine_names(frame: pd.DataFrame, replace_all: bool = False) -> pd.DataFra
         return frame
     joined = (frame["first_name"].fillna("") + " " + frame["last_name"].fillna("")).str.strip()
     joined = joined.mask(joined == "")
-    return frame.assign(name=joined if replace_all else frame["name"].fillna(joined))
+    return frame.assign(name=joined.fillna(frame["name"]) if replace_all else frame["name"].fillna(joined))
 
 
 def _unique_customers(customers: pd.DataFrame, sources: list[SheetSource]) -> tuple[pd.DataFrame, list[Problem]]:

@@ -12,8 +12,6 @@ DOCTYPE (entity expansion), password-protected workbooks.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import io
 import os
 import pickle
@@ -25,9 +23,10 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
-import fastexcel
 import pandas as pd
+import pyarrow as pa
 
+from lib import read_worker
 from lib.xlsx_patch import PatchUnsupported, column_letters, sheet_parts
 from lib.xlsx_patch import column_index as column_index_of
 
@@ -42,8 +41,8 @@ MAX_CELLS = 40_000_000
 """Rows × columns of one sheet's used range: the reader allocates the whole rectangle."""
 SUPPORTED_SUFFIXES = ("xlsx", "xlsm", "xls", "ods", "csv")
 
-_ZIP_MAGIC = b"PK\x03\x04"
-_CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_ZIP_MAGIC = read_worker.ZIP_MAGIC
+_CFB_MAGIC = read_worker.CFB_MAGIC
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 _DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
 _OLD_BIFF = {b"\x09\x00", b"\x09\x02", b"\x09\x04"}
@@ -101,17 +100,21 @@ def read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
 
 
 def parse_workbook(data: bytes, file_name: str) -> list[RawSheet]:
-    """Parse without the separate process (for the worker itself and for benchmarks)."""
-    if data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
-        return _read_excel(data)
-    return [_read_csv(data, file_name)]
+    """Parse in this process, without the budget (for benchmarks and tests of the parser)."""
+    try:
+        return [_raw_sheet(sheet) for sheet in read_worker.parse(data, file_name)]
+    except read_worker.ReadFailure as error:
+        raise WorkbookError(str(error)) from error
+
+
+def _raw_sheet(sheet: read_worker.Sheet) -> RawSheet:
+    name, ipc, columns, visible = sheet
+    frame = pa.ipc.open_stream(ipc).read_all().to_pandas()
+    frame.columns = range(frame.shape[1])
+    return RawSheet(name=name, cells=frame, letters=tuple(column_letters(c) for c in columns), visible=visible)
 
 
 _ROOT = Path(__file__).resolve().parents[1]
-_TOO_MUCH_MEMORY = (
-    "Reading the file needed more memory than allowed, so it was stopped. Check for stray cells far "
-    "below or to the right of your data, remove them, save and upload again."
-)
 READ_SECONDS = float(os.environ.get("LADDER_READ_SECONDS", "300"))
 """Longest a file may take to parse before it is given up (a 100,000-customer register takes seconds)."""
 READ_MEMORY_MB = int(os.environ.get("LADDER_READ_MEMORY_MB", "8192"))
@@ -137,30 +140,11 @@ def _in_worker(data: bytes, file_name: str) -> list[RawSheet]:
             "Remove sheets or rows you do not need, or save it again from Excel, and upload again."
         ) from error
     if finished.returncode != 0 or not finished.stdout:
-        raise WorkbookError(_TOO_MUCH_MEMORY)  # the reader aborts the process when memory runs out
+        raise WorkbookError(read_worker.TOO_MUCH_MEMORY)  # the reader aborts its process when memory runs out
     status, payload = pickle.loads(finished.stdout)  # our own worker's answer, never user input
     if status == "error":
         raise WorkbookError(payload)
-    return payload
-
-
-def work(memory_mb: int) -> None:
-    """The worker's side: read (data, file name) from stdin, answer on stdout."""
-    try:
-        import resource
-
-        limit = memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ImportError, ValueError, OSError):
-        pass
-    data, file_name = pickle.loads(sys.stdin.buffer.read())
-    try:
-        answer = ("ok", parse_workbook(data, file_name))
-    except WorkbookError as error:
-        answer = ("error", str(error))
-    except MemoryError:
-        answer = ("error", _TOO_MUCH_MEMORY)
-    sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    return [_raw_sheet(sheet) for sheet in payload]
 
 
 def _check_zip(data: bytes) -> None:
@@ -254,69 +238,3 @@ def _check_used_range(sheet: str, widest: bytes, last_rows: bytes) -> None:
             "register, so it was not opened. In Excel, delete the empty rows and columns after your "
             "data (or the stray cell far out), save and upload again."
         )
-
-
-def _read_excel(data: bytes) -> list[RawSheet]:
-    try:
-        reader = fastexcel.read_excel(data)
-        return [_load_sheet(reader, name) for name in reader.sheet_names]
-    except BaseException as error:  # the calamine engine may panic: PanicException is no Exception
-        if isinstance(error, (KeyboardInterrupt, SystemExit, GeneratorExit)):
-            raise
-        if isinstance(error, MemoryError) or "Memory" in type(error).__name__:
-            raise WorkbookError(_TOO_MUCH_MEMORY) from error
-        raise WorkbookError(
-            "The file could not be read as a workbook "
-            f"({type(error).__name__}). Open it in Excel or LibreOffice, save it as .xlsx and "
-            "upload again."
-        ) from error
-
-
-def _load_sheet(reader: fastexcel.ExcelReader, name: str) -> RawSheet:
-    # header_row=None with skip_rows=0 keeps leading blank rows, so positions are Excel rows.
-    sheet = reader.load_sheet(name, header_row=None, skip_rows=0, dtypes="string")
-    frame = sheet.to_pandas()
-    letters = tuple(column_letters(info.absolute_index) for info in sheet.available_columns())
-    frame.columns = range(frame.shape[1])
-    return RawSheet(name=name, cells=frame, letters=letters, visible=sheet.visible == "visible")
-
-
-def _read_csv(data: bytes, file_name: str) -> RawSheet:
-    text = _decode(data)
-    sample = text[:65536]
-    try:
-        delimiter = csv.Sniffer().sniff(sample, delimiters=";,\t|").delimiter
-    except csv.Error:
-        delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as error:
-        raise WorkbookError(
-            f"'{file_name}' could not be read as a CSV file ({error}). Open it in Excel, save it "
-            "as .xlsx and upload again."
-        ) from error
-    width = max((len(row) for row in rows), default=0)
-    if width == 0:
-        raise WorkbookError(f"'{file_name}' holds no rows. Choose the file that holds your register.")
-    frame = pd.DataFrame([row + [""] * (width - len(row)) for row in rows], dtype="string")
-    frame = frame.mask(frame.apply(lambda column: column.str.strip() == ""))
-    name = PurePath(file_name).stem or "Sheet1"
-    return RawSheet(name=name, cells=frame, letters=tuple(column_letters(i) for i in range(width)))
-
-
-_LOCAL_LETTERS = set("äöüõšžåąćęłńóśźżčėįųūāēīķļņ")
-_LEGACY_ENCODINGS = ("cp1257", "cp1250", "cp1252")
-"""What Excel on Windows writes a CSV in for Baltic, Polish and Finnish/Swedish settings."""
-
-
-def _decode(data: bytes) -> str:
-    """Decode a CSV: UTF-8 (with or without BOM) first, else the legacy code page that yields
-    the most letters of the supported languages."""
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    candidates = [data.decode(encoding, errors="replace") for encoding in _LEGACY_ENCODINGS]
-    return max(candidates, key=lambda text: sum(ch.lower() in _LOCAL_LETTERS for ch in text) - 5 * text.count("\ufffd"))

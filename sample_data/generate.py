@@ -381,18 +381,34 @@ def write_workbook(path: Path, customers: list[list[object]], purchases: list[li
     workbook.close()
 
 
-def generate(path: Path, customers: int = 2000, seed: int = 2026, problems: bool = True) -> Path:
-    """Write a register of ``customers`` fictional customers to ``path``; return the path."""
+def generate(path: Path, customers: int = 2000, seed: int = 2026, problems: bool = True,
+             per_customer: tuple[float, float, float] | None = None) -> Path:
+    """Write a register of ``customers`` fictional customers to ``path``; return the path.
+
+    ``per_customer`` = (purchases, feedback, actions) per customer thins the generated rows to
+    those averages, keeping their order (the benchmark's register: 5, 0.5 and 1).
+    """
     rng = random.Random(seed)
     people = build_customers(rng, customers)
     purchases = list(purchase_rows(rng, people))
     feedback = list(feedback_rows(rng, people))
     actions = list(action_rows(rng, people))
+    if per_customer:
+        purchases, feedback, actions = (
+            _thin(rng, rows, round(customers * share)) for rows, share in zip((purchases, feedback, actions), per_customer, strict=True)
+        )
     rows = [c.row for c in people]
     if problems and customers >= 100:
         inject_problems(rows, purchases, feedback)
     write_workbook(path, rows, purchases, feedback, actions)
     return path
+
+
+def _thin(rng: random.Random, rows: list[list[object]], wanted: int) -> list[list[object]]:
+    if len(rows) <= wanted:
+        return rows
+    keep = sorted(rng.sample(range(len(rows)), wanted))
+    return [rows[i] for i in keep]
 
 
 def write_template(path: Path) -> Path:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from lib import workbook
+from lib import read_worker, workbook
 from lib.workbook import MAX_FILE_BYTES, WorkbookError, read_workbook
 from lib.xlsx_patch import column_letters
 from tests.conftest import FIXTURES, SAMPLE, hostile_files
@@ -70,7 +70,7 @@ def test_a_reader_crash_becomes_a_message(monkeypatch):
     def explode(_data):
         raise Panic("index out of bounds")
 
-    monkeypatch.setattr(workbook.fastexcel, "read_excel", explode)
+    monkeypatch.setattr(read_worker.fastexcel, "read_excel", explode)
     with pytest.raises(WorkbookError, match="could not be read"):
         workbook.parse_workbook(SAMPLE.read_bytes(), "sample.xlsx")
 
@@ -82,7 +82,7 @@ def test_reading_has_a_time_budget(monkeypatch):
 
 
 def test_reading_has_a_memory_budget_and_the_server_lives_on(monkeypatch):
-    monkeypatch.setattr(workbook, "READ_MEMORY_MB", 400)
+    monkeypatch.setattr(workbook, "READ_MEMORY_MB", 200)
     with pytest.raises(WorkbookError, match="more memory than allowed"):
         read_workbook(SAMPLE.read_bytes(), "sample.xlsx")
     monkeypatch.undo()

@@ -1,0 +1,121 @@
+"""One measured task, run in a fresh process by bench/run.py; prints {"seconds", "peak_mb"} as JSON.
+
+    python -m bench.tasks load FILE WORKSPACE      read + recognise + check + keep + first-page figures
+    python -m bench.tasks reopen WORKSPACE         a new session/restart: the register from the workspace
+    python -m bench.tasks write WORKSPACE EDITS    write-back with EDITS edits, checked by reading back
+    python -m bench.tasks patch WORKSPACE EDITS    the part-level patch alone (no read-back check)
+    python -m bench.tasks baseline_load FILE       pandas.read_excel with openpyxl, every sheet
+    python -m bench.tasks baseline_write FILE      DataFrame.to_excel with openpyxl, every sheet
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss  # the parsing worker
+    return max(own, children) / 1024
+
+
+def _edits(current, count: int) -> pd.DataFrame:
+    """``count`` realistic edits: e-mail and phone corrections spread over the customers."""
+    customers = current.register.customers
+    picks = customers.iloc[:: max(len(customers) // count, 1)].head(count)
+    rows = []
+    for index, key in enumerate(picks["_key"]):
+        field = "email" if index % 2 else "phone"
+        rows.append({"op": "set", "sheet": "customers", "key": key, "field": field,
+                     "old": None, "new": f"edited{index}@example.com" if field == "email" else f"+372 5000 {index:04d}"})
+    return rows
+
+
+def load(file: str, folder: str) -> None:
+    from lib.quality import problems_frame
+    from lib.register import key_figures, mapping_table
+    from lib.workspace import Workspace, import_workbook
+
+    now = import_workbook(Workspace(folder), Path(file).name, Path(file).read_bytes())
+    key_figures(now.register)
+    problems_frame(now.problems)
+    mapping_table(now.register)
+
+
+def reopen(folder: str) -> None:
+    from lib.register import key_figures
+    from lib.workspace import Workspace, current_register
+
+    key_figures(current_register(Workspace(folder)).register)
+
+
+def _with_edits(folder: str, count: int):
+    from lib.workspace import Workspace, current_register
+
+    workspace = Workspace(folder)
+    current = current_register(workspace)
+    if current.edits != count:
+        workspace.append_edits(current.upload.id, "bench", _edits(current, count))
+        current = current_register(workspace)
+    return workspace, current
+
+
+def write(folder: str, count: str) -> None:
+    from lib.workspace import updated_workbook
+
+    workspace, current = _with_edits(folder, int(count))
+    started = time.perf_counter()
+    result = updated_workbook(workspace, current)
+    _report(time.perf_counter() - started, extra={"path": result.path})
+
+
+def patch(folder: str, count: str) -> None:
+    from lib.writeback import plan_changes
+    from lib.xlsx_patch import patch_xlsx
+
+    workspace, current = _with_edits(folder, int(count))
+    data = workspace.upload_data(current.upload.id)
+    started = time.perf_counter()
+    plan = plan_changes(current.original, current.register, current.journal)
+    patch_xlsx(data, list(plan.sheets.values()))
+    _report(time.perf_counter() - started)
+
+
+def baseline_load(file: str) -> None:
+    pd.read_excel(file, sheet_name=None, engine="openpyxl")
+
+
+def baseline_write(file: str) -> None:
+    import io
+
+    from lib.workbook import parse_workbook
+
+    sheets = parse_workbook(Path(file).read_bytes(), Path(file).name)  # the frames to write, read fast
+    frames = {s.name: s.cells for s in sheets}
+    started = time.perf_counter()
+    with pd.ExcelWriter(io.BytesIO(), engine="openpyxl") as writer:
+        for name, frame in frames.items():
+            frame.to_excel(writer, sheet_name=name, index=False, header=False)
+    _report(time.perf_counter() - started)
+
+
+def _report(seconds: float, extra: dict | None = None) -> None:
+    print(json.dumps({"seconds": round(seconds, 3), "peak_mb": round(_peak_mb(), 1), **(extra or {})}))
+    sys.exit(0)
+
+
+def main(argv: list[str]) -> None:
+    task, *args = argv
+    started = time.perf_counter()
+    globals()[task](*args)
+    _report(time.perf_counter() - started)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
