@@ -28,7 +28,7 @@ from lib.schema import (
     ROW_COL,
     SHEET_COL,
 )
-from lib.values import invalid_emails, unreadable_phones
+from lib.values import invalid_emails, is_in, unreadable_phones
 
 if TYPE_CHECKING:
     from lib.register import Register
@@ -124,7 +124,7 @@ def check_register(register: Register, as_of: date | None = None) -> list[Proble
     for kind, frame in ((k, register.frame(k)) for k in (CUSTOMERS, PURCHASES, FEEDBACK, ACTIONS)):
         problems += _future_dates(register, kind, frame, as_of)
     if register.shape != "purchases_only":
-        known = set(customers["customer_id"].dropna())
+        known = pd.Index(customers["customer_id"].dropna().unique())
         for kind in (PURCHASES, FEEDBACK, ACTIONS):
             problems += _unknown_customers(register, kind, register.frame(kind), known)
     return problems
@@ -158,7 +158,7 @@ def _future_dates(register: Register, kind: str, frame: pd.DataFrame, as_of: dat
     return problems
 
 
-def _unknown_customers(register: Register, kind: str, frame: pd.DataFrame, known: set[str]) -> list[Problem]:
+def _unknown_customers(register: Register, kind: str, frame: pd.DataFrame, known: pd.Index) -> list[Problem]:
     problems: list[Problem] = []
     ids = frame["customer_id"]
     for sheet, rows in frame.groupby(SHEET_COL, sort=False):
@@ -168,7 +168,7 @@ def _unknown_customers(register: Register, kind: str, frame: pd.DataFrame, known
         row_ids = ids.loc[rows.index]
         missing = rows[row_ids.isna()]
         problems += cell_problems(missing, header, "warning", "missing_customer_ref")
-        unknown = rows[row_ids.notna() & ~row_ids.isin(known)]
+        unknown = rows[row_ids.notna() & ~is_in(row_ids, known)]
         problems += cell_problems(unknown, header, "error", "unknown_customer", row_ids)
     return problems
 

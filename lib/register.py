@@ -43,6 +43,7 @@ from lib.schema import (
     SheetKind,
 )
 from lib.values import (
+    is_in,
     parse_bools,
     parse_choices,
     parse_counts,
@@ -369,7 +370,7 @@ def key_figures(register: Register) -> dict[str, Any]:
         purchase_total = int(counts.sum())
         dates = customers["last_purchase"].dropna()
     else:
-        buying = int(purchases.loc[purchases["customer_id"].isin(customers["customer_id"]), "customer_id"].nunique())
+        buying = int(purchases.loc[is_in(purchases["customer_id"], customers["customer_id"]), "customer_id"].nunique())
         revenue = float(purchases["amount"].fillna(0).sum())
         purchase_total = len(purchases)
         dates = purchases["date"].dropna()

@@ -179,7 +179,7 @@ def _sheet_parts_of(archive: zipfile.ZipFile) -> dict[str, str]:
         return {}  # not an Excel workbook (an .ods); calamine knows it or says it cannot read it
 
 
-_CELL_COLUMNS = re.compile(rb'<(?:\w+:)?c\b[^>]*?\sr="([A-Z]{2,3})\d+"')
+_CELL_COLUMNS = re.compile(rb' r="([A-Z]{2,3})\d')  # cells from column AA on (a row's r= is digits only)
 _LAST_ROW = re.compile(rb'\sr="[A-Z]{0,3}(\d+)"')
 _SST_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?uniqueCount="(\d+)"')
 
