@@ -309,9 +309,14 @@ def patch_sheet(xml: bytes, changes: SheetChanges, date_styles: frozenset[bytes]
     if changes.appends and last_row > changes.header_row:
         _remember_styles(previous, styles)
     for number, cells in sorted(sets_by_row.items()):  # rows that held no cell before
+        if number in changes.deletes:
+            continue
+        row = _new_row(number - _shift(number, deleted), cells, styles, date_styles)
         if number > last_row:
-            raise PatchUnsupported("a change below the last row")
-        pieces.insert(_insert_at(pieces, number), _new_row(number - _shift(number, deleted), cells, styles, date_styles))
+            pieces.append(row)
+            last_row = number
+        else:
+            pieces.insert(_insert_at(pieces, number), row)
     new_number = last_row - len(deleted)
     for cells in changes.appends:
         new_number += 1
@@ -383,7 +388,7 @@ def _cell_xml(column: int, row: int, value: CellValue, style: bytes | None,
     if isinstance(value, (date, datetime)) and style not in date_styles:
         style = min(date_styles, key=int) if date_styles else None
     style_attr = b' s="' + style + b'"' if style else b""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
         return b'<c r="' + ref + b'"' + style_attr + b"/>"
     if isinstance(value, bool):
         value = "TRUE" if value else "FALSE"
