@@ -79,19 +79,18 @@ def read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
         raise WorkbookError("The file is empty. Choose the workbook that holds your register.")
     suffix = PurePath(file_name).suffix.lower().lstrip(".")
     if data.startswith(_ZIP_MAGIC):
-        _check_zip(data)
-    elif data.startswith(_CFB_MAGIC):
-        if _ENCRYPTED_MARK in data:
-            raise WorkbookError(
-                "The workbook is protected with a password. Open it in Excel, remove the password "
-                "(File → Info → Protect Workbook → Encrypt with Password), save it and upload again."
-            )
-    elif data[:2] in _OLD_BIFF:
+        _scan_parts(_open_zip(data))
+    if data.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in data:
+        raise WorkbookError(
+            "The workbook is protected with a password. Open it in Excel, remove the password "
+            "(File → Info → Protect Workbook → Encrypt with Password), save it and upload again."
+        )
+    if data[:2] in _OLD_BIFF:
         raise WorkbookError(
             "This is a workbook from Excel 2.0–4.0 (before 1993), which cannot be read. Open it in "
             "Excel or LibreOffice, save it as .xlsx and upload again."
         )
-    elif suffix in ("xlsx", "xlsm", "xls", "ods"):
+    if suffix in ("xlsx", "xlsm", "xls", "ods") and not data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
         raise WorkbookError(
             f"'{file_name}' is not a readable .{suffix} workbook (it may be damaged or only renamed). "
             "Open it in Excel or LibreOffice, save it as .xlsx and upload again."
@@ -125,7 +124,7 @@ def _in_worker(data: bytes, file_name: str) -> list[RawSheet]:
     """Parse in a fresh interpreter (``python -m lib.read_worker``) under the time and memory budget.
 
     A fresh process rather than a fork: Streamlit runs pages as ``__main__``, which
-    multiprocessing would re-run in its children, and a fork of a threaded server is unsafe.
+    multiprocessing would re-run in its children, and forking a threaded server is unsafe.
     """
     try:
         finished = subprocess.run(
@@ -147,7 +146,8 @@ def _in_worker(data: bytes, file_name: str) -> list[RawSheet]:
     return [_raw_sheet(sheet) for sheet in payload]
 
 
-def _check_zip(data: bytes) -> None:
+def _open_zip(data: bytes) -> zipfile.ZipFile:
+    """The archive, refused when damaged or when it declares far more than a register unpacks to."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
@@ -165,9 +165,13 @@ def _check_zip(data: bytes) -> None:
             "The workbook unpacks to far more data than a register holds, so it was not opened. "
             "If it is really yours, open it in Excel, save a copy and upload the copy."
         )
+    return archive
+
+
+def _scan_parts(archive: zipfile.ZipFile) -> None:
     with archive:
         sheet_names = {part: name for name, part in _sheet_parts_of(archive).items()}
-        for part in parts:
+        for part in archive.infolist():
             if part.filename.endswith((".xml", ".rels", ".vml")):
                 _scan_part(archive, part, sheet_names.get(part.filename))
 
@@ -179,43 +183,35 @@ def _sheet_parts_of(archive: zipfile.ZipFile) -> dict[str, str]:
         return {}  # not an Excel workbook (an .ods); calamine knows it or says it cannot read it
 
 
-_CELL_COLUMNS = re.compile(rb' r="([A-Z]{2,3})\d')  # cells from column AA on (a row's r= is digits only)
-_LAST_ROW = re.compile(rb'\sr="[A-Z]{0,3}(\d+)"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="(?:[A-Z]{1,3}\d+:)?([A-Z]{1,3})(\d+)"')
 _SST_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?uniqueCount="(\d+)"')
+_HEAD_BYTES = 65536
+"""What is read of each part: a DOCTYPE must come before the first element, and a sheet's
+used range and a string table's size are declared at the top. The rest is guarded by the
+parsing process's memory budget."""
 
 
 def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: str | None) -> None:
-    """Stream one XML part: refuse a DOCTYPE, a sheet claiming a huge used range, a lying string table.
-
-    Chunks overlap a little, so a marker split between two chunks is still found.
-    """
-    tail, widest, last_rows = b"", b"", b""
+    """Look at the top of one XML part: refuse a DOCTYPE, a sheet declaring a huge used range,
+    a string table claiming more entries than it holds."""
     try:
         with archive.open(part) as stream:
-            first = True
-            while chunk := stream.read(1 << 20):
-                window = tail + chunk
-                if _DOCTYPE.search(window):
-                    raise WorkbookError(
-                        f"The workbook part '{part.filename}' declares a DOCTYPE, which real workbooks "
-                        "never do; it was not opened for safety. Save a fresh copy from Excel and upload it."
-                    )
-                if first and part.filename.endswith("sharedStrings.xml"):
-                    _check_string_table(window, part)
-                if sheet is not None:
-                    columns = _CELL_COLUMNS.findall(window)
-                    if columns:
-                        widest = max([widest, *columns], key=lambda c: (len(c), c))
-                    if b"<row" in window or b":row" in window:
-                        last_rows = window[-65536:]
-                tail, first = chunk[-64:], False
+            head = stream.read(_HEAD_BYTES)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
         raise WorkbookError(
             f"The workbook is damaged or cut short (part '{part.filename}' cannot be unpacked). "
             "Open it in Excel, save a copy as .xlsx and upload the copy."
         ) from error
-    if sheet is not None:
-        _check_used_range(sheet, widest, last_rows)
+    if _DOCTYPE.search(head):
+        raise WorkbookError(
+            f"The workbook part '{part.filename}' declares a DOCTYPE, which real workbooks never do; "
+            "it was not opened for safety. Save a fresh copy from Excel and upload it."
+        )
+    if part.filename.endswith("sharedStrings.xml"):
+        _check_string_table(head, part)
+    dimension = _DIMENSION.search(head) if sheet is not None else None
+    if dimension:
+        _check_used_range(str(sheet), dimension.group(1).decode(), int(dimension.group(2)))
 
 
 def _check_string_table(head: bytes, part: zipfile.ZipInfo) -> None:
@@ -228,13 +224,11 @@ def _check_string_table(head: bytes, part: zipfile.ZipInfo) -> None:
         )
 
 
-def _check_used_range(sheet: str, widest: bytes, last_rows: bytes) -> None:
-    rows = [int(n) for n in _LAST_ROW.findall(last_rows)]
-    last_row = max(rows, default=0)
-    last_column = column_index_of(widest.decode()) + 1 if widest else 26
-    if last_column > MAX_COLUMNS or last_row * last_column > MAX_CELLS:
+def _check_used_range(sheet: str, last_column: str, last_row: int) -> None:
+    columns = column_index_of(last_column) + 1
+    if columns > MAX_COLUMNS or last_row * columns > MAX_CELLS:
         raise WorkbookError(
-            f"Sheet '{sheet}' reaches as far as cell {widest.decode() or 'Z'}{last_row:,}, far beyond any "
-            "register, so it was not opened. In Excel, delete the empty rows and columns after your "
-            "data (or the stray cell far out), save and upload again."
+            f"Sheet '{sheet}' reaches as far as cell {last_column}{last_row:,}, far beyond any register, "
+            "so it was not opened. In Excel, delete the empty rows and columns after your data (or the "
+            "stray cell far out), save and upload again."
         )
