@@ -37,9 +37,10 @@ class ReadFailure(Exception):
     """The file cannot be parsed; the message says why and what to do."""
 
 
-def parse(data: bytes, file_name: str) -> list[Sheet]:
+def parse(data: bytes, file_name: str, only: frozenset[str] | None = None) -> list[Sheet]:
+    """Every sheet, or ``only`` the named ones (of a workbook; a CSV is one sheet)."""
     if data.startswith((ZIP_MAGIC, CFB_MAGIC)):
-        return _read_excel(data)
+        return _read_excel(data, only)
     return [_read_csv(data, file_name)]
 
 
@@ -50,9 +51,9 @@ def _ipc(table: pa.Table | pa.RecordBatch) -> bytes:
     return sink.getvalue().to_pybytes()
 
 
-def _read_excel(data: bytes) -> list[Sheet]:
+def _read_excel(data: bytes, only: frozenset[str] | None = None) -> list[Sheet]:
     try:
-        names = fastexcel.read_excel(data).sheet_names
+        names = [n for n in fastexcel.read_excel(data).sheet_names if only is None or n in only]
         groups = _two_groups(data, names)
         if len(groups) == 1:
             loaded = _load_sheets(data, groups[0])
@@ -151,9 +152,9 @@ def main(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass
-    data, file_name = pickle.loads(sys.stdin.buffer.read())  # from our own parent process
+    data, file_name, only = pickle.loads(sys.stdin.buffer.read())  # from our own parent process
     try:
-        answer: tuple[str, object] = ("ok", parse(data, file_name))
+        answer: tuple[str, object] = ("ok", parse(data, file_name, only))
     except ReadFailure as error:
         answer = ("error", str(error))
     except MemoryError:

@@ -184,6 +184,25 @@ def build_register(
     return register, problems
 
 
+def sheet_frames(sheets: Iterable[RawSheet], overrides: MappingOverrides | None = None) -> dict[str, tuple[str, pd.DataFrame]]:
+    """Each recognised sheet on its own: sheet → (kind, typed frame), as the register holds its rows.
+
+    For checking a written file sheet by sheet, without building the whole register.
+    """
+    found = {}
+    for raw in sheets:
+        source, frame, _ = _read_sheet(raw, overrides or MappingOverrides())
+        if frame is None:
+            continue
+        frame = _concat(source.kind, [frame])  # type: ignore[arg-type]
+        if source.kind == CUSTOMERS:
+            frame, _ = _unique_customers(frame, [source])
+        elif source.kind == PURCHASES:
+            frame = _with_amounts(frame)
+        found[raw.name] = (source.kind, frame)
+    return found
+
+
 def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource, pd.DataFrame | None, list[Problem]]:
     cells = raw.cells
     head = cells.head(30).astype(object).where(cells.head(30).notna(), None).values.tolist()

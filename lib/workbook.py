@@ -20,6 +20,7 @@ import subprocess
 import sys
 import zipfile
 import zlib
+from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
@@ -64,8 +65,9 @@ class RawSheet:
     visible: bool = True
 
 
-def read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
-    """Read every sheet of a workbook file; raise WorkbookError with a plain reason if it can't.
+def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = None) -> list[RawSheet]:
+    """Read every sheet (or ``only`` the named ones) of a workbook file; raise WorkbookError with a
+    plain reason if it can't.
 
     Cheap checks run here; the parsing itself runs in a separate process with a time and
     memory budget, because a hostile file can make the reader abort the whole process.
@@ -95,7 +97,7 @@ def read_workbook(data: bytes, file_name: str) -> list[RawSheet]:
             f"'{file_name}' is not a readable .{suffix} workbook (it may be damaged or only renamed). "
             "Open it in Excel or LibreOffice, save it as .xlsx and upload again."
         )
-    return _in_worker(data, file_name)
+    return _in_worker(data, file_name, frozenset(only) if only is not None else None)
 
 
 def parse_workbook(data: bytes, file_name: str) -> list[RawSheet]:
@@ -120,7 +122,7 @@ READ_MEMORY_MB = int(os.environ.get("LADDER_READ_MEMORY_MB", "8192"))
 """Address space the parsing process may use; past it the file is refused, the server lives on."""
 
 
-def _in_worker(data: bytes, file_name: str) -> list[RawSheet]:
+def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list[RawSheet]:
     """Parse in a fresh interpreter (``python -m lib.read_worker``) under the time and memory budget.
 
     A fresh process rather than a fork: Streamlit runs pages as ``__main__``, which
@@ -129,7 +131,7 @@ def _in_worker(data: bytes, file_name: str) -> list[RawSheet]:
     try:
         finished = subprocess.run(
             [sys.executable, "-m", "lib.read_worker", str(READ_MEMORY_MB)],
-            input=pickle.dumps((data, file_name), protocol=pickle.HIGHEST_PROTOCOL),
+            input=pickle.dumps((data, file_name, only), protocol=pickle.HIGHEST_PROTOCOL),
             capture_output=True, timeout=READ_SECONDS, cwd=_ROOT, env={**os.environ, "PYTHONPATH": str(_ROOT)},
             check=False,
         )

@@ -25,7 +25,7 @@ import openpyxl
 import pandas as pd
 import xlsxwriter
 
-from lib.register import BOOKKEEPING, MappingOverrides, Register, build_register
+from lib.register import BOOKKEEPING, MappingOverrides, Register, build_register, sheet_frames
 from lib.schema import COMPUTED_SHEET, CUSTOMERS, FIELDS, KEY_COL, ROW_COL, SHEET_COL, SHEET_KINDS
 from lib.values import parse_dates, parse_numbers
 from lib.workbook import RawSheet, read_workbook
@@ -127,8 +127,8 @@ def plan_changes(original: Register, current: Register, edits: pd.DataFrame) -> 
             elif target in location:
                 sheet, row = location[target]
                 changes_for(sheet).sets[(row, column_of(sheet, edit.field))] = value
-            else:
-                unsheeted.add(edit.sheet)
+            elif not any(s.kind == edit.sheet for s in original.sources):
+                unsheeted.add(edit.sheet)  # e.g. customers of a purchases-only export: they get a sheet
     for (kind, _key), values in added.items():
         sheets = [s.sheet for s in original.sources if s.kind == kind]
         if not sheets:
@@ -203,7 +203,9 @@ def updated_workbook(
         progress(0.3, "write.writing")
         result = patch_xlsx(data, [*plan.sheets.values()], plan.new_sheets)
         progress(0.7, "write.checking")
-        reason = difference(result, out_name, current, overrides)
+        # Untouched parts are copied byte for byte: only the rewritten and added sheets need reading back.
+        touched = {c.sheet for c in plan.sheets.values() if not c.is_empty()} | {n for n, _, _ in plan.new_sheets}
+        reason = sheet_difference(result, out_name, current, overrides, touched)
     except PatchUnsupported as error:
         reason = str(error)
     if reason is None:
@@ -245,6 +247,36 @@ def difference(data: bytes, file_name: str, expected: Register, overrides: Mappi
         for column in columns:
             if not _normal(want[column]).equals(_normal(have[column])):
                 return f"{kind}: values of '{column}' differ"
+    return None
+
+
+def sheet_difference(data: bytes, file_name: str, expected: Register, overrides: MappingOverrides,
+                     sheets: set[str]) -> str | None:
+    """Like `difference`, for the named sheets only: each must hold exactly its rows of the register."""
+    if not sheets:
+        return None
+    try:
+        got = sheet_frames(read_workbook(data, file_name, only=sheets), overrides)
+    except Exception as error:  # any failure to read back means the file cannot be offered
+        return f"the written sheets cannot be read back ({type(error).__name__})"
+    last_of_kind = {s.kind: s.sheet for s in expected.sources}  # sources are in order: the last one wins
+    for sheet, (kind, have) in got.items():
+        frame = expected.frame(kind)
+        if sheet in last_of_kind.values() or kind not in last_of_kind:
+            mine = frame[(frame[SHEET_COL] == sheet).fillna(False) | frame[SHEET_COL].isna()]
+            if kind not in last_of_kind:  # a sheet added for a kind the workbook lacked: all its rows
+                mine = frame
+        else:
+            mine = frame[(frame[SHEET_COL] == sheet).fillna(False)]
+        columns = [c for c in mine.columns if c not in BOOKKEEPING]
+        missing = [c for c in columns if c not in have.columns]
+        if missing:
+            return f"{sheet}: columns {missing[:3]} are missing"
+        if len(mine) != len(have):
+            return f"{sheet}: {len(have)} rows instead of {len(mine)}"
+        for column in columns:
+            if not _normal(mine[column]).equals(_normal(have[column])):
+                return f"{sheet}: values of '{column}' differ"
     return None
 
 

@@ -216,3 +216,16 @@ def test_macro_workbooks_keep_their_extension(fmt):
     original, _ = build_register(read_workbook(data, "x.xlsx"), as_of=AS_OF)
     result = updated_workbook(data, f"kliendid.{fmt}", original, original, pd.DataFrame(columns=["op", "sheet", "key", "field", "new"]))
     assert result.file_name == f"kliendid (updated).{fmt}"
+
+
+def test_the_read_back_check_notices_a_file_that_does_not_hold_the_register():
+    from lib.register import MappingOverrides
+    from lib.writeback import difference, sheet_difference
+
+    data = rich_workbook()
+    original, _ = build_register(read_workbook(data, "k.xlsx"), as_of=AS_OF)
+    edits = pd.DataFrame([{"op": "set", "sheet": "customers", "key": "002", "field": "name", "new": "Jaan Mets"}])
+    edited = apply_edits(original, edits)
+    assert sheet_difference(data, "k.xlsx", edited, MappingOverrides(), {"Kliendid"}) == "Kliendid: values of 'name' differ"
+    assert difference(data, "k.xlsx", edited, MappingOverrides()) == "customers: values of 'name' differ"
+    assert sheet_difference(data, "k.xlsx", original, MappingOverrides(), {"Kliendid", "Ostud"}) is None
