@@ -35,8 +35,9 @@ lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
 
 ## bench: load, reopen and write-back at 10,000 and 100,000 customers against pandas+openpyxl
+## (BENCH_ARGS="--sizes 2000 --repeat 1" for a quick look)
 bench: $(APP_STAMP)
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 chromium:
 	@if [ ! -x /usr/bin/chromium ]; then \

@@ -15,7 +15,9 @@ import io
 import math
 import posixpath
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -101,32 +103,73 @@ def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterabl
         raise PatchUnsupported("a sheet part is missing")
     date_styles = _date_styles(source.read("xl/styles.xml")) if "xl/styles.xml" in parts else frozenset()
     added = _plan_new_sheets(new_sheets, parts, set(parts_of_sheets))
+    rewritten: dict[str, bytes] = {}
+    dropped = {"xl/calcChain.xml"} if by_part else set()  # Excel rebuilds it; a stale one makes it "repair"
+    for name, change in by_part.items():
+        rewritten[name] = patch_sheet(source.read(name), change, date_styles)
+    if by_part or added:
+        workbook = source.read("xl/workbook.xml")
+        rewritten["xl/workbook.xml"] = _register_sheets(_recalculate_on_open(workbook) if by_part else workbook, added)
+        types = source.read("[Content_Types].xml")
+        if by_part:
+            types = re.sub(rb'<Override[^>]*PartName="/xl/calcChain.xml"[^>]*/>', b"", types)
+        rewritten["[Content_Types].xml"] = _insert_before(types, b"</Types>", b"".join(
+            f'<Override PartName="/{part}" ContentType="{_WORKSHEET_CONTENT}"/>'.encode() for part, _, _, _ in added))
+        rels = source.read("xl/_rels/workbook.xml.rels")
+        if by_part:
+            rels = re.sub(rb'<Relationship[^>]*Target="[^"]*calcChain.xml"[^>]*/>', b"", rels)
+        rewritten["xl/_rels/workbook.xml.rels"] = _insert_before(rels, b"</Relationships>", b"".join(
+            f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="/{part}"/>'.encode()
+            for part, rid, _, _ in added))
+    new_parts = [(part, _sheet_xml(new[1], new[2], date_styles)) for (part, _, _, _), new in zip(added, new_sheets, strict=True)]
+    return _rezip(data, source, rewritten, dropped, new_parts)
+
+
+_LOCAL = struct.Struct("<4s5H3L2H")
+_CENTRAL = struct.Struct("<4s6H3L5H2L")
+_END = struct.Struct("<4s4H2LH")
+
+
+def _rezip(data: bytes, source: zipfile.ZipFile, rewritten: dict[str, bytes], dropped: set[str],
+           added: list[tuple[str, bytes]]) -> bytes:
+    """The archive again: untouched parts copied compressed as they are (no inflating and
+    deflating 100 MB of sheets nobody changed), rewritten and added parts deflated anew."""
     output = io.BytesIO()
-    with zipfile.ZipFile(output, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as target:
-        for info in source.infolist():
-            name = info.filename
-            if name == "xl/calcChain.xml" and by_part:
-                continue  # Excel rebuilds the calculation chain; a stale one makes it "repair" the file
-            content = source.read(name)
-            if name in by_part:
-                content = patch_sheet(content, by_part[name], date_styles)
-            elif name == "xl/workbook.xml":
-                content = _register_sheets(_recalculate_on_open(content) if by_part else content, added)
-            elif name == "[Content_Types].xml":
-                if by_part:
-                    content = re.sub(rb'<Override[^>]*PartName="/xl/calcChain.xml"[^>]*/>', b"", content)
-                content = _insert_before(content, b"</Types>", b"".join(
-                    f'<Override PartName="/{part}" ContentType="{_WORKSHEET_CONTENT}"/>'.encode()
-                    for part, _, _, _ in added))
-            elif name == "xl/_rels/workbook.xml.rels":
-                if by_part:
-                    content = re.sub(rb'<Relationship[^>]*Target="[^"]*calcChain.xml"[^>]*/>', b"", content)
-                content = _insert_before(content, b"</Relationships>", b"".join(
-                    f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="/{part}"/>'.encode()
-                    for part, rid, _, _ in added))
-            target.writestr(_copy_info(info), content)
-        for (part, _, _, _), new in zip(added, new_sheets, strict=True):
-            target.writestr(part, _sheet_xml(new[1], new[2], date_styles))
+    directory: list[bytes] = []
+    entries: list[tuple[zipfile.ZipInfo | None, str, bytes | None]] = [
+        (info, info.filename, rewritten.get(info.filename)) for info in source.infolist()
+        if info.filename not in dropped
+    ] + [(None, name, content) for name, content in added]
+    for info, name, content in entries:
+        if content is not None:
+            packer = zlib.compressobj(1, zlib.DEFLATED, -15)
+            payload = packer.compress(content) + packer.flush()
+            crc, size, method = zlib.crc32(content), len(content), zipfile.ZIP_DEFLATED
+            when = info.date_time if info else (2026, 1, 1, 0, 0, 0)
+        else:
+            assert info is not None
+            if info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF or info.header_offset >= 0xFFFFFFFF:
+                raise PatchUnsupported("a ZIP64 part")
+            header = data[info.header_offset: info.header_offset + _LOCAL.size]
+            name_length, extra_length = struct.unpack("<HH", header[26:30])
+            start = info.header_offset + _LOCAL.size + name_length + extra_length
+            payload = data[start: start + info.compress_size]
+            crc, size, method, when = info.CRC, info.file_size, info.compress_type, info.date_time
+        encoded = name.encode("utf-8")
+        flags = 0 if name.isascii() else 0x800
+        time_, date_ = (when[3] << 11) | (when[4] << 5) | (when[5] // 2), ((when[0] - 1980) << 9) | (when[1] << 5) | when[2]
+        offset = output.tell()
+        if offset >= 0xFFFFFFFF:
+            raise PatchUnsupported("a ZIP64 archive")
+        output.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, method, time_, date_, crc, len(payload), size,
+                                 len(encoded), 0) + encoded)
+        output.write(payload)
+        external = info.external_attr if info else 0o600 << 16
+        directory.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, time_, date_, crc, len(payload),
+                                       size, len(encoded), 0, 0, 0, 0, external, offset) + encoded)
+    start = output.tell()
+    output.write(b"".join(directory))
+    output.write(_END.pack(b"PK\x05\x06", 0, 0, len(directory), len(directory), output.tell() - start, start, 0))
     return output.getvalue()
 
 
@@ -182,13 +225,6 @@ def _sheet_xml(headers: list[str], rows: list[list[CellValue]], date_styles: fro
     body += [_new_row(number, dict(enumerate(row)), {}, date_styles) for number, row in enumerate(rows, start=2)]
     return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}">'
             "<sheetData>").encode() + b"".join(body) + b"</sheetData></worksheet>"
-
-
-def _copy_info(info: zipfile.ZipInfo) -> zipfile.ZipInfo:
-    copy = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-    copy.compress_type = zipfile.ZIP_DEFLATED
-    copy.external_attr = info.external_attr
-    return copy
 
 
 def sheet_parts(source: zipfile.ZipFile) -> dict[str, str]:
@@ -282,6 +318,11 @@ def patch_sheet(xml: bytes, changes: SheetChanges, date_styles: frozenset[bytes]
         sets_by_row.setdefault(row, {})[column] = value
     for column, header in changes.new_headers.items():
         sets_by_row.setdefault(changes.header_row, {})[column] = header
+    if not changes.deletes:
+        quick = _patch_in_place(body, prefix, sets_by_row, changes.appends, date_styles)
+        if quick is not None:
+            patched, last_row = quick
+            return _update_dimension(head, last_row, changes) + patched + tail
     deleted = sorted(changes.deletes)
     styles: dict[int, bytes] = {}  # column → style of the row above: new cells look like their neighbours
     pieces: list[bytes] = []
@@ -325,6 +366,46 @@ def patch_sheet(xml: bytes, changes: SheetChanges, date_styles: frozenset[bytes]
         tail = _shift_attributes(tail, deleted)
     head = _update_dimension(head, max(new_number, last_row - len(deleted)), changes)
     return head + b"".join(pieces) + tail
+
+
+def _patch_in_place(body: bytes, prefix: bytes, sets_by_row: dict[int, dict[int, CellValue]],
+                    appends: list[dict[int, CellValue]], date_styles: frozenset[bytes]) -> tuple[bytes, int] | None:
+    """Without deletions only the changed rows are touched: each is found by a plain search
+    (rows are in order), the rest of a 100 MB sheet is copied as it is. None when a row cannot
+    be found that way (no row element yet, or attributes in an unusual order): the caller scans."""
+    pieces: list[bytes] = []
+    styles: dict[int, bytes] = {}
+    position = 0
+    row_tag = b"<" + prefix + b"row "
+    for number, values in sorted(sets_by_row.items()):
+        start = body.find(row_tag + b'r="%d"' % number, position)
+        if start < 0:
+            return None
+        end = _row_end(body, start, prefix)
+        previous = body.rfind(row_tag, 0, start)
+        if previous >= 0:
+            _remember_styles(body[previous:start], styles)
+        pieces += [body[position:start], _patch_row(body[start:end], number, values, styles, date_styles)]
+        position = end
+    pieces.append(body[position:])
+    last = body.rfind(row_tag)
+    found = _ROW_NUMBER.match(body, last) if last >= 0 else None
+    if last >= 0 and found is None:
+        return None
+    last_row = int(found.group(1)) if found else 0
+    if appends and last >= 0:
+        _remember_styles(body[last:], styles)
+    for number, cells in enumerate(appends, start=last_row + 1):
+        pieces.append(_new_row(number, cells, styles, date_styles))
+    return b"".join(pieces), last_row + len(appends)
+
+
+def _row_end(body: bytes, start: int, prefix: bytes) -> int:
+    opening_end = body.find(b">", start)
+    if body[opening_end - 1: opening_end] == b"/":
+        return opening_end + 1
+    closing = b"</" + prefix + b"row>"
+    return body.find(closing, opening_end) + len(closing)
 
 
 def _insert_at(pieces: list[bytes], number: int) -> int:

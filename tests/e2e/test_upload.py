@@ -56,3 +56,22 @@ def test_a_broken_file_is_refused_without_a_traceback_and_the_register_survives_
     expect(page.get_by_text("Key figures")).to_be_visible()
     wait_idle(page)
     assert metric(page, "Customers") == "2,000"
+
+
+def test_the_updated_workbook_downloads_with_every_sheet(page: Page, tmp_path):
+    page.get_by_role("button", name="Start with the sample register").click()
+    expect(page.get_by_text("Key figures")).to_be_visible()
+    wait_idle(page)
+    page.get_by_role("link", name="Export").click()
+    page.get_by_role("button", name="Prepare the updated workbook").click()
+    button = page.get_by_role("button", name="Download studio_register (updated).xlsx")
+    expect(button).to_be_visible()
+    wait_idle(page)
+    with page.expect_download() as download:
+        button.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    book = openpyxl.load_workbook(saved, read_only=True)
+    assert book.sheetnames == ["Customers", "Purchases", "Feedback", "Actions", "Price list"]
+    assert next(book["Customers"].iter_rows(min_row=1, max_row=1, values_only=True))[0] == "Sunwave Studio — customer register"
+    expect(page.get_by_test_id("stException")).to_have_count(0)

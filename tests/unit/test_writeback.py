@@ -193,7 +193,7 @@ def test_a_sheet_the_patcher_does_not_understand_takes_the_safe_path_and_says_wh
         for info in source.infolist():
             content = source.read(info.filename)
             if info.filename == "xl/worksheets/sheet1.xml":
-                content = content.replace(b'<row r="5"', b"<row")
+                content = content.replace(b'<row r="6"', b"<row")
             target.writestr(info, content)
     result, _ = write(buffer.getvalue(), "odd.xlsx", [
         {"op": "set", "sheet": "customers", "key": "003", "field": "name", "new": "Liis Mets"}])
