@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -30,7 +30,7 @@ from lib.register import (
     register_to_parts,
 )
 from lib.workbook import read_workbook
-from lib.writeback import WriteResult
+from lib.writeback import Progress, WriteResult, no_progress
 from lib.writeback import updated_workbook as write_back
 
 DEFAULT_FOLDER = Path("workspace")
@@ -38,8 +38,6 @@ FILE_NAME = "ladder.sqlite"
 LOCAL_USER = "local"
 """Who made a change when the app runs on one person's laptop without sign-in."""
 
-Progress = Callable[[float, str], None]
-"""Called with (fraction done, i18n key of the step) during long work."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS uploads (
@@ -243,12 +241,8 @@ def _upload(row: tuple) -> Upload:
     return Upload(int(row[0]), datetime.fromisoformat(row[1]), row[2], row[3], int(row[4]), row[5], int(row[6]))
 
 
-def _noop(_fraction: float, _step: str) -> None:
-    return None
-
-
 def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: str = LOCAL_USER,
-                    progress: Progress = _noop, as_of: date | None = None) -> Current:
+                    progress: Progress = no_progress, as_of: date | None = None) -> Current:
     """Read, recognise and check a workbook, then keep it as the newest version.
 
     Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
@@ -277,7 +271,7 @@ def current_register(workspace: Workspace) -> Current | None:
 
 
 def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
-                     progress: Progress = _noop) -> WriteResult:
+                     progress: Progress = no_progress) -> WriteResult:
     """The current register written back into the user's own workbook (see lib.writeback)."""
     data = workspace.upload_data(current.upload.id)
     return write_back(data, current.upload.file_name, current.original, current.register, current.journal,

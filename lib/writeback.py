@@ -34,6 +34,7 @@ from lib.xlsx_patch import CellValue, PatchUnsupported, SheetChanges, column_ind
 Path_ = Literal["patched", "safe", "clean"]
 log = logging.getLogger("loyalty_ladder")
 Progress = Callable[[float, str], None]
+"""Called with (fraction done, i18n key of the step) during long work."""
 
 
 class WriteError(Exception):
@@ -165,8 +166,8 @@ def computed_sheet(frame: pd.DataFrame) -> tuple[str, list[str], list[list[CellV
     return COMPUTED_SHEET, [str(c) for c in frame.columns], rows
 
 
-def _noop(_fraction: float, _step: str) -> None:
-    return None
+def no_progress(_fraction: float, _step: str) -> None:
+    """The default progress callback: nobody is watching."""
 
 
 def updated_workbook(
@@ -177,7 +178,7 @@ def updated_workbook(
     edits: pd.DataFrame,
     overrides: MappingOverrides | None = None,
     computed: pd.DataFrame | None = None,
-    progress: Progress = _noop,
+    progress: Progress = no_progress,
 ) -> WriteResult:
     """The user's workbook with the journal applied, checked by reading it back."""
     overrides = overrides or MappingOverrides()
