@@ -238,16 +238,8 @@ def difference(data: bytes, file_name: str, expected: Register, overrides: Mappi
     except Exception as error:  # any failure to read back means the file cannot be offered
         return f"the written file cannot be read back ({type(error).__name__})"
     for kind in SHEET_KINDS:
-        want, have = expected.frame(kind), got.frame(kind)
-        columns = [c for c in want.columns if c not in BOOKKEEPING]
-        missing = [c for c in columns if c not in have.columns]
-        if missing:
-            return f"{kind}: columns {missing[:3]} are missing"
-        if len(want) != len(have):
-            return f"{kind}: {len(have)} rows instead of {len(want)}"
-        for column in columns:
-            if not _normal(want[column]).equals(_normal(have[column])):
-                return f"{kind}: values of '{column}' differ"
+        if found := _frame_difference(kind, expected.frame(kind), got.frame(kind)):
+            return found
     return None
 
 
@@ -263,21 +255,28 @@ def sheet_difference(data: bytes, file_name: str, expected: Register, overrides:
     last_of_kind = {s.kind: s.sheet for s in expected.sources}  # sources are in order: the last one wins
     for sheet, (kind, have) in got.items():
         frame = expected.frame(kind)
-        if sheet in last_of_kind.values() or kind not in last_of_kind:
-            mine = frame[(frame[SHEET_COL] == sheet).fillna(False) | frame[SHEET_COL].isna()]
-            if kind not in last_of_kind:  # a sheet added for a kind the workbook lacked: all its rows
-                mine = frame
+        on_sheet = (frame[SHEET_COL] == sheet).fillna(False)
+        if kind not in last_of_kind:  # a sheet added for a kind the workbook lacked: all its rows
+            mine = frame
+        elif last_of_kind[kind] == sheet:  # added rows are appended to the last sheet of their kind
+            mine = frame[on_sheet | frame[SHEET_COL].isna()]
         else:
-            mine = frame[(frame[SHEET_COL] == sheet).fillna(False)]
-        columns = [c for c in mine.columns if c not in BOOKKEEPING]
-        missing = [c for c in columns if c not in have.columns]
-        if missing:
-            return f"{sheet}: columns {missing[:3]} are missing"
-        if len(mine) != len(have):
-            return f"{sheet}: {len(have)} rows instead of {len(mine)}"
-        for column in columns:
-            if not _normal(mine[column]).equals(_normal(have[column])):
-                return f"{sheet}: values of '{column}' differ"
+            mine = frame[on_sheet]
+        if found := _frame_difference(sheet, mine, have):
+            return found
+    return None
+
+
+def _frame_difference(label: str, want: pd.DataFrame, have: pd.DataFrame) -> str | None:
+    columns = [c for c in want.columns if c not in BOOKKEEPING]
+    missing = [c for c in columns if c not in have.columns]
+    if missing:
+        return f"{label}: columns {missing[:3]} are missing"
+    if len(want) != len(have):
+        return f"{label}: {len(have)} rows instead of {len(want)}"
+    for column in columns:
+        if not _normal(want[column]).equals(_normal(have[column])):
+            return f"{label}: values of '{column}' differ"
     return None
 
 
