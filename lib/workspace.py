@@ -29,6 +29,7 @@ from lib.register import (
     register_from_parts,
     register_to_parts,
 )
+from lib.settings import Settings
 from lib.workbook import read_workbook
 from lib.writeback import Progress, WriteResult, no_progress
 from lib.writeback import updated_workbook as write_back
@@ -76,6 +77,7 @@ CREATE TABLE IF NOT EXISTS settings (
 );
 """
 _OVERRIDES = "mapping_overrides"
+_SETTINGS = "analysis_settings"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
 
 
@@ -194,17 +196,29 @@ class Workspace:
             rows = db.execute("SELECT name, data FROM snapshots WHERE upload_id = ?", (upload_id,)).fetchall()
         return {name: bytes(blob) for name, blob in rows}
 
-    # --- recognition corrections -------------------------------------------------------------
-    def overrides(self) -> MappingOverrides:
+    # --- settings and recognition corrections ---------------------------------------------------
+    def _setting(self, name: str) -> str | None:
         with self._connect() as db:
-            row = db.execute("SELECT value FROM settings WHERE name = ?", (_OVERRIDES,)).fetchone()
-        return MappingOverrides.from_json(row[0] if row else None)
+            row = db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return row[0] if row else None
 
-    def save_overrides(self, overrides: MappingOverrides) -> None:
+    def _save_setting(self, name: str, value: str) -> None:
         with self._connect() as db:
             db.execute("INSERT INTO settings (name, value) VALUES (?, ?)"
-                       " ON CONFLICT(name) DO UPDATE SET value = excluded.value",
-                       (_OVERRIDES, overrides.to_json()))
+                       " ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
+
+    def overrides(self) -> MappingOverrides:
+        return MappingOverrides.from_json(self._setting(_OVERRIDES))
+
+    def save_overrides(self, overrides: MappingOverrides) -> None:
+        self._save_setting(_OVERRIDES, overrides.to_json())
+
+    def settings(self) -> Settings:
+        """The analysis thresholds chosen for this workspace (defaults until someone changes one)."""
+        return Settings.from_json(self._setting(_SETTINGS))
+
+    def save_settings(self, settings: Settings) -> None:
+        self._save_setting(_SETTINGS, settings.to_json())
 
     # --- the edit journal --------------------------------------------------------------------
     def append_edits(self, upload_id: int, user: str, edits: Sequence[dict[str, str | None]]) -> None:

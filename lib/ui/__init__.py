@@ -9,12 +9,17 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from lib import i18n
+from lib.facts import default_as_of
+from lib.lifecycle import analyse_customers
+from lib.settings import Settings
 from lib.workspace import LOCAL_USER, Current, Workspace, current_register, workspace_folder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,6 +68,36 @@ def current(ws: Workspace) -> Current | None:
     return _current(str(ws.folder.resolve()), ws.version())
 
 
+@st.cache_resource(max_entries=6, show_spinner=False)
+def _analysis(folder: str, version: tuple[int, int, int], as_of: date, settings_json: str) -> pd.DataFrame:
+    # Keyed by workspace version, day and every setting; shared read-only by all sessions.
+    now = _current(folder, version)
+    return analyse_customers(now.register, as_of, Settings.from_json(settings_json))  # type: ignore[union-attr]
+
+
+def analysis(page: Page, as_of: date, settings: Settings) -> pd.DataFrame:
+    """Facts, class, RFM, tier and stage per customer on the day (cached; do not modify)."""
+    return _analysis(str(page.workspace.folder.resolve()), page.current.version, as_of,  # type: ignore[union-attr]
+                     settings.to_json())
+
+
+def as_of_input(page: Page) -> date:
+    """The "as of" day in the sidebar, shared by the analysis pages for the session.
+
+    Defaults to today, or to the register's last activity when the data is old.
+    """
+    fallback = default_as_of(page.current.register)  # type: ignore[union-attr]
+    chosen = st.session_state.get("as_of") or fallback
+
+    def remember() -> None:
+        st.session_state["as_of"] = st.session_state["_as_of_widget"]
+
+    with st.sidebar:
+        st.date_input(t("sidebar.as_of"), value=chosen, key="_as_of_widget", on_change=remember,
+                      format="DD.MM.YYYY", help=t("sidebar.as_of_help"))
+    return st.session_state.get("_as_of_widget") or chosen
+
+
 def flash(message: str) -> None:
     """Show a success message on the next run (survives the rerun that refreshes the sidebar)."""
     st.session_state["_flash"] = message
@@ -82,6 +117,9 @@ def setup_page(title_key: str, icon: str = ":material/stairs:") -> Page:
 PAGES = (
     ("app.py", "home.title", ":material/home:"),
     ("pages/1_Register.py", "register.title", ":material/table:"),
+    ("pages/3_Segments.py", "segments.title", ":material/stacked_bar_chart:"),
+    ("pages/4_Lifecycle.py", "lifecycle.title", ":material/conversion_path:"),
+    ("pages/5_Settings.py", "settings.title", ":material/tune:"),
     ("pages/2_Export.py", "export.title", ":material/download:"),
 )
 """Every page of the app: script, title key, icon. The sidebar lists them in this order."""

@@ -1,0 +1,97 @@
+"""Plotly figures from lib results: data in, figure out.
+
+Every function takes an aggregated frame or mapping (never one point per customer) and the
+texts to show, already translated by the page, so the figures speak the user's language
+and this module stays free of Streamlit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+
+CLASS_COLOURS = {
+    "partner": "#1b5e20", "loyal": "#43a047", "occasional": "#f9a825", "prospect": "#1e88e5",
+    "former": "#9e9e9e", "new": "#90caf9",
+}
+STAGE_COLOURS = {
+    "prospect_cold": "#90caf9", "prospect_warm": "#42a5f5", "prospect_hot": "#1565c0", "trial": "#f9a825",
+    "development": "#43a047", "defected": "#9e9e9e", "won_back": "#8e24aa",
+}
+TIER_COLOURS = {"top": "#1b5e20", "threshold": "#43a047", "base": "#a5d6a7", "dormant": "#ffb300", "none": "#bdbdbd"}
+_LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 360}
+
+
+def _figure(title: str) -> go.Figure:
+    figure = go.Figure()
+    figure.update_layout(title={"text": title, "x": 0}, **_LAYOUT)
+    return figure
+
+
+def ladder_bars(counts: Mapping[str, int], labels: Mapping[str, str], title: str, axis: str) -> go.Figure:
+    """The ladder as horizontal bars, deepest relationship at the top."""
+    names = list(counts)
+    figure = _figure(title)
+    figure.add_bar(y=[labels[n] for n in names], x=[counts[n] for n in names], orientation="h",
+                   marker_color=[CLASS_COLOURS.get(n, "#607d8b") for n in names],
+                   text=[f"{counts[n]:,}" for n in names], textposition="auto")
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title=axis)
+    return figure
+
+
+def stacked_bars(table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str,
+                 colours: Mapping[str, str] = CLASS_COLOURS) -> go.Figure:
+    """One bar per row of ``table`` (e.g. a country), stacked by its columns (e.g. classes)."""
+    figure = _figure(title)
+    for column in table.columns:
+        figure.add_bar(x=[str(i) for i in table.index], y=table[column].tolist(), name=labels.get(column, str(column)),
+                       marker_color=colours.get(column))
+    figure.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    figure.update_yaxes(title=axis)
+    return figure
+
+
+def heatmap(grid: pd.DataFrame, title: str, x_title: str, y_title: str, percent: bool = False,
+            colour_scale: str = "Greens") -> go.Figure:
+    """A grid of numbers (or shares shown as percent), labelled in each cell."""
+    values = grid.to_numpy(dtype="float64")
+    if percent:
+        text = [["" if pd.isna(v) else f"{v:.0%}" for v in row] for row in values]
+    else:
+        text = [["" if pd.isna(v) else f"{int(v):,}" for v in row] for row in values]
+    figure = _figure(title)
+    figure.add_heatmap(z=values, x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index], text=text,
+                       texttemplate="%{text}", colorscale=colour_scale, showscale=False, hoverongaps=False)
+    figure.update_xaxes(title=x_title, type="category", side="top")
+    figure.update_yaxes(title=y_title, type="category", autorange="reversed")
+    figure.update_layout(height=max(360, 26 * len(grid) + 120))
+    return figure
+
+
+def funnel_chart(steps: Sequence[str], values: Sequence[int], title: str,
+                 colours: Sequence[str] | None = None) -> go.Figure:
+    """A funnel: each step's count and its share of the first step."""
+    figure = _figure(title)
+    figure.add_funnel(y=list(steps), x=list(values), textinfo="value+percent initial",
+                      marker={"color": list(colours)} if colours else None)
+    return figure
+
+
+def sankey(flows: pd.DataFrame, labels: Mapping[str, str], title: str, left: str, right: str) -> go.Figure:
+    """Moves between classes on two dates: ``flows`` has from, to, customers."""
+    sources = list(dict.fromkeys(flows["from"]))
+    targets = list(dict.fromkeys(flows["to"]))
+    nodes = [f"{labels.get(s, s)} · {left}" for s in sources] + [f"{labels.get(t, t)} · {right}" for t in targets]
+    colours = [CLASS_COLOURS.get(s, "#607d8b") for s in sources] + [CLASS_COLOURS.get(t, "#607d8b") for t in targets]
+    figure = _figure(title)
+    figure.add_trace(go.Sankey(
+        node={"label": nodes, "color": colours, "pad": 12},
+        link={"source": [sources.index(s) for s in flows["from"]],
+              "target": [len(sources) + targets.index(t) for t in flows["to"]],
+              "value": flows["customers"].tolist()},
+    ))
+    figure.update_layout(height=460)
+    return figure

@@ -1,0 +1,287 @@
+"""Customer facts as of a date: the one table every analysis reads.
+
+One row per customer, in the register's customer order: how often and how much they
+bought, when first and last, their own rhythm and whether they are past it, what feedback
+they gave, the last action taken, and the channels they may be contacted on. Computed from
+the purchases sheet when the register has one, from the summary columns (last purchase,
+purchase count, total spent) otherwise, so a single-sheet register gets the same analysis.
+
+Everything is "as of" a date: purchases, feedback and actions after it are ignored, so the
+same code answers "where were we on 1 January?".
+
+A purchase, for counting and for rhythm, is a day on which the customer bought: three
+rows on one receipt are one visit, not three. Returns (negative quantity or amount) do not
+count as visits but do reduce the value.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from lib.register import Register
+from lib.schema import VOCABULARIES
+from lib.settings import Settings
+
+FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
+CHANNELS = ("email", "sms", "phone", "post")
+DIMENSIONS = ("country", "city", "branch", "source", "language", "tags", "owner", "interests")
+"""Customer columns the pages offer for breakdowns and filters, besides the computed ones."""
+STALE_AFTER_DAYS = 60
+"""When the register's last activity is older than this, analyses default to that day, not today."""
+
+_DAY = np.timedelta64(1, "D")
+
+
+def last_activity(register: Register) -> date | None:
+    """The latest purchase, feedback or done action in the register (None for an empty one)."""
+    candidates = [register.purchases["date"].max(), register.feedback["date"].max(),
+                  register.actions["done"].max(), register.customers["last_purchase"].max()]
+    found = [value for value in candidates if pd.notna(value)]
+    return max(found).date() if found else None
+
+
+def default_as_of(register: Register, today: date | None = None) -> date:
+    """Today, or the register's last activity when the data is older than two months.
+
+    An old register analysed "as of today" would show everyone as former; as of its own
+    last day it shows the business as it was when the file was saved.
+    """
+    today = today or date.today()
+    last = last_activity(register)
+    if last is not None and (today - last).days > STALE_AFTER_DAYS:
+        return min(last, today)
+    return today
+
+
+def customer_facts(register: Register, as_of: date, settings: Settings) -> pd.DataFrame:
+    """One row per customer as of ``as_of`` (see the module docstring for what it holds)."""
+    customers = register.customers.reset_index(drop=True)
+    ids = customers["customer_id"].astype("string")
+    cutoff = pd.Timestamp(as_of)
+    facts = pd.DataFrame({"customer_id": ids, "name": customers["name"]})
+    if register.shape == "summary":
+        buying = _from_summary(customers, cutoff)
+    else:
+        buying = _from_purchases(register.purchases, ids, cutoff, settings)
+    facts = pd.concat([facts, buying], axis=1)
+    facts["known"] = _known(customers["first_contact"], facts["first_purchase"], facts.pop("bought_later"), cutoff)
+    facts = pd.concat([facts, _rhythm(facts, cutoff, settings),
+                       _feedback(register.feedback, ids, cutoff),
+                       _actions(register.actions, ids, cutoff)], axis=1)
+    facts["last_contact"] = facts[["last_action", "last_feedback"]].max(axis=1)
+    facts["contact_days"] = _age(facts["last_contact"], cutoff)
+    facts["idea_days"] = _age(facts["last_idea"], cutoff)
+    # How long a customer has heard nothing from us: since the last contact, else since we met them.
+    facts["silent_days"] = facts["contact_days"].fillna(pd.Series(_age(customers["first_contact"], cutoff)))
+    facts = pd.concat([facts, _consent(customers, cutoff)], axis=1)
+    facts["marked_class"] = customers["relationship"]
+    for name in ("lead_temperature", "buys_elsewhere", "first_contact", "birth_date", *DIMENSIONS):
+        facts[name] = customers[name]
+    return facts
+
+
+def _codes(values: pd.Series, ids: pd.Series) -> np.ndarray:
+    """Position of each value's customer in ``ids`` (-1 for an unknown or missing customer)."""
+    return pd.Categorical(values.astype("string"), categories=pd.Index(ids)).codes.astype(np.int64)
+
+
+def _days(values: pd.Series) -> np.ndarray:
+    """Dates as whole days since 1970 (NaN for a missing date)."""
+    days = values.to_numpy(dtype="datetime64[D]").astype(np.int64).astype("float64")
+    days[values.isna().to_numpy()] = np.nan
+    return days
+
+
+def _age(dates: pd.Series, cutoff: pd.Timestamp) -> np.ndarray:
+    """Days from each date to the day (NaN where there is no date)."""
+    return ((cutoff - dates) / pd.Timedelta(days=1)).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _to_dates(days: np.ndarray) -> pd.Series:
+    return pd.Series(pd.to_datetime(np.where(np.isnan(days), np.nan, days), unit="D"), dtype="datetime64[us]")
+
+
+def _from_purchases(purchases: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+    n = len(ids)
+    dated = purchases["date"].notna() & (purchases["date"] <= cutoff)
+    rows = purchases[dated]
+    codes = _codes(rows["customer_id"], ids)
+    mine = codes >= 0
+    codes, day = codes[mine], rows["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)[mine]
+    amount = rows["amount"].fillna(0.0).to_numpy(dtype="float64")[mine]
+    value = np.bincount(codes, weights=amount, minlength=n)
+    returned = (rows["amount"].fillna(0.0).lt(0) | rows["quantity"].fillna(0.0).lt(0)).to_numpy()[mine]
+    # Distinct (customer, day) visits, sorted by customer then day.
+    visits = np.unique(codes[~returned] * (1 << 22) + (day[~returned] + (1 << 21)))
+    v_code, v_day = visits >> 22, (visits & ((1 << 22) - 1)) - (1 << 21)
+    count = np.bincount(v_code, minlength=n)
+    first = np.full(n, np.nan)
+    last = np.full(n, np.nan)
+    starts = np.r_[True, v_code[1:] != v_code[:-1]] if len(v_code) else np.array([], dtype=bool)
+    ends = np.r_[starts[1:], True] if len(v_code) else np.array([], dtype=bool)
+    first[v_code[starts]] = v_day[starts]
+    last[v_code[ends]] = v_day[ends]
+    # A return after a gap longer than the churn horizon: the customer was won back that day.
+    gap = np.diff(v_day, prepend=0)
+    back = ~starts & (gap > settings.churn_horizon_days)
+    returned_on = np.full(n, np.nan)
+    if back.any():
+        np.fmax.at(returned_on, v_code[back], v_day[back].astype("float64"))
+    later = _codes(purchases.loc[purchases["date"] > cutoff, "customer_id"], ids)
+    return pd.DataFrame({
+        "purchases": count.astype("int64"),
+        "bought_later": np.bincount(later[later >= 0], minlength=n) > 0,
+        "value": np.round(value, 2),
+        "first_purchase": _to_dates(first),
+        "last_purchase": _to_dates(last),
+        "won_back_on": _to_dates(returned_on),
+    })
+
+
+def _from_summary(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """The buying facts a single-sheet register states in its summary columns.
+
+    The first purchase is taken from the "customer since" column when it is not later than
+    the last purchase; without it a customer's own rhythm is unknown and the default applies.
+    """
+    last = customers["last_purchase"].where(customers["last_purchase"] <= cutoff)
+    count = customers["purchase_count"].astype("Float64").fillna(np.nan).astype("float64")
+    count = np.where(np.isnan(count), np.where(last.notna(), 1.0, 0.0), count)
+    count = np.where(last.isna(), 0.0, np.maximum(count, 1.0))
+    since = customers["first_contact"]
+    first = since.where(since.notna() & (since <= last), last)
+    return pd.DataFrame({
+        "purchases": count.astype("int64"),
+        "bought_later": (customers["last_purchase"] > cutoff).fillna(False).to_numpy(dtype=bool),
+        "value": customers["total_spent"].fillna(0.0).round(2).to_numpy(),
+        "first_purchase": first.astype("datetime64[us]").to_numpy(),
+        "last_purchase": last.astype("datetime64[us]").to_numpy(),
+        "won_back_on": pd.Series(pd.NaT, index=customers.index, dtype="datetime64[us]").to_numpy(),
+    })
+
+
+def _known(first_contact: pd.Series, first_purchase: pd.Series, bought_later: pd.Series,
+           cutoff: pd.Timestamp) -> np.ndarray:
+    """Whether the customer was in the register on the day: known by then, or bought by then.
+
+    Without a "customer since" date, a prospect counts as known all along, and a customer
+    from their first purchase on.
+    """
+    by_contact = (first_contact.notna() & (first_contact <= cutoff)).to_numpy()
+    bought = first_purchase.notna().to_numpy()
+    undated = first_contact.isna().to_numpy()
+    return by_contact | bought | (undated & ~bought_later.to_numpy(dtype=bool))
+
+
+def _rhythm(facts: pd.DataFrame, cutoff: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+    """Days since the last visit, the customer's own interval, when the next is due, overdue."""
+    count = facts["purchases"].to_numpy()
+    first = facts["first_purchase"].to_numpy(dtype="datetime64[D]")
+    last = facts["last_purchase"].to_numpy(dtype="datetime64[D]")
+    today = cutoff.to_datetime64().astype("datetime64[D]")
+    since = (today - last) / _DAY
+    span = (last - first) / _DAY
+    own = np.where(count >= 2, span / np.maximum(count - 1, 1), np.nan)
+    own = np.where(own > 0, own, np.nan)  # visits on one day give no rhythm
+    rhythm = np.where(np.isnan(own), float(settings.default_interval_days), own)
+    window = np.maximum(rhythm * settings.rhythm_tolerance, settings.min_rhythm_days)
+    expected = last + np.round(np.nan_to_num(rhythm)).astype("int64") * _DAY
+    buying = count > 0
+    return pd.DataFrame({
+        "days_since_last": since,
+        "interval_days": np.round(own, 1),
+        "rhythm_days": np.round(rhythm, 1),
+        "rhythm_window_days": np.round(window, 1),
+        "expected_next": pd.Series(expected).astype("datetime64[us]"),
+        "overdue": buying & (since > window),
+        "overdue_days": np.where(buying, np.round(since - rhythm, 1), np.nan),
+    })
+
+
+def _feedback(feedback: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Feedback counts by kind, open complaints, and the last idea or wish (partner rule)."""
+    n = len(ids)
+    rows = feedback[feedback["date"].isna() | (feedback["date"] <= cutoff)]
+    codes = _codes(rows["customer_id"], ids)
+    mine = codes >= 0
+    rows, codes = rows[mine], codes[mine]
+    kind = rows["kind"].astype("string").fillna("").to_numpy()
+    out = {f"feedback_{name}": np.bincount(codes[kind == name], minlength=n) for name in FEEDBACK_KINDS}
+    out["feedback"] = np.bincount(codes, minlength=n)
+    open_complaint = (kind == "complaint") & (rows["status"].astype("string").fillna("open") != "resolved").to_numpy()
+    out["open_complaints"] = np.bincount(codes[open_complaint], minlength=n)
+    day = _days(rows["date"])
+    out["last_feedback"] = _to_dates(_max_by(codes, day, n))
+    ideas = np.isin(kind, ("idea", "wish"))
+    out["last_idea"] = _to_dates(_max_by(codes[ideas], day[ideas], n))
+    return pd.DataFrame(out)
+
+
+def _max_by(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
+    result = np.full(n, np.nan)
+    keep = ~np.isnan(values)
+    if keep.any():
+        np.fmax.at(result, codes[keep], values[keep])
+    return result
+
+
+def _actions(actions: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """The last action carried out by the day: when, what kind, and its outcome."""
+    n = len(ids)
+    rows = actions[actions["done"].notna() & (actions["done"] <= cutoff)]
+    codes = _codes(rows["customer_id"], ids)
+    mine = codes >= 0
+    rows = rows[mine].assign(_code=codes[mine]).sort_values(["_code", "done"], kind="stable")
+    last = rows.drop_duplicates("_code", keep="last")
+    out = pd.DataFrame({
+        "last_action": pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]"),
+        "last_action_kind": pd.Series(pd.NA, index=range(n), dtype="string"),
+        "last_action_outcome": pd.Series(pd.NA, index=range(n), dtype="string"),
+        "actions": np.bincount(rows["_code"].to_numpy(), minlength=n),
+    })
+    where = last["_code"].to_numpy()
+    out.loc[where, "last_action"] = last["done"].to_numpy()
+    out.loc[where, "last_action_kind"] = last["kind"].astype("string").to_numpy()
+    out.loc[where, "last_action_outcome"] = last["outcome"].astype("string").to_numpy()
+    return out
+
+
+def _consent(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Consent per channel as of the day: given, and not withdrawn by an opt-out on or before it."""
+    opted_out = (customers["opted_out_at"].notna() & (customers["opted_out_at"] <= cutoff)).to_numpy()
+    out = {"opted_out": opted_out}
+    for channel in CHANNELS:
+        out[f"consent_{channel}"] = customers[f"consent_{channel}"].fillna(False).to_numpy(dtype=bool) & ~opted_out
+    return pd.DataFrame(out)
+
+
+LIST_COLUMNS = frozenset({"tags", "interests"})
+"""Columns holding comma-separated lists: a filter on one value matches any item of the list."""
+
+
+def column_values(view: pd.DataFrame, column: str, limit: int = 200) -> list[str]:
+    """The distinct values of a column to offer in a filter, most frequent first."""
+    values = view[column].dropna().astype("string")
+    if column in LIST_COLUMNS:
+        values = values.str.split(",").explode().str.strip()
+    values = values[values != ""]
+    return [str(v) for v in values.value_counts().index[:limit]]
+
+
+def select_customers(view: pd.DataFrame, filters: dict[str, list[str]]) -> pd.DataFrame:
+    """The customers matching every filter (column → accepted values); an empty filter accepts all."""
+    keep = pd.Series(True, index=view.index)
+    for column, accepted in filters.items():
+        if not accepted:
+            continue
+        values = view[column].astype("string")
+        if column in LIST_COLUMNS:
+            items = values.str.split(",").explode().str.strip()
+            hit = items.isin(accepted).groupby(level=0).any()
+            keep &= hit.reindex(view.index, fill_value=False)
+        else:
+            keep &= values.isin(accepted).fillna(False)
+    return view[keep]

@@ -1,0 +1,183 @@
+"""The relationship ladder (DOMAIN.md §2), RFM scores, value tiers and prospect temperature.
+
+Every customer gets a class (partner, loyal, occasional, prospect, former) by rules whose
+thresholds are settings, and a **reason** in words, so the manager can see why. A class
+written in the register's relationship column wins and is shown as such. Reasons are
+stored as a catalogue key plus the figures they quote, and turned into text in the
+user's language only for the rows on screen (`reason_texts`).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from lib import i18n
+from lib.settings import Settings
+
+CLASSES = ("partner", "loyal", "occasional", "prospect", "former")
+"""The ladder from the deepest relationship down, in the order every chart shows it."""
+TEMPERATURES = ("cold", "warm", "hot")
+TIERS = ("top", "threshold", "base", "dormant", "none")
+"""Value tiers after seed 003: the top group by sales (special reward), those past the reward
+threshold (motivational reward), the rest, dormant buyers (special offer), and non-buyers."""
+RFM_GROUPS = ("champions", "loyal", "potential_loyalist", "new", "promising", "need_attention",
+              "about_to_sleep", "at_risk", "cant_lose", "hibernating")
+"""Named RFM groups by recency × frequency score, the common 10-group map of the 5 × 5 grid."""
+NOT_SCORED = "not_scored"
+
+# (recency scores, frequency scores) → group; together they cover the 5 × 5 grid once.
+_RFM_MAP = (
+    ("champions", (5,), (4, 5)),
+    ("loyal", (3, 4), (4, 5)),
+    ("potential_loyalist", (4, 5), (2, 3)),
+    ("new", (5,), (1,)),
+    ("promising", (4,), (1,)),
+    ("need_attention", (3,), (3,)),
+    ("about_to_sleep", (3,), (1, 2)),
+    ("at_risk", (1, 2), (3, 4)),
+    ("cant_lose", (1, 2), (5,)),
+    ("hibernating", (1, 2), (1, 2)),
+)
+
+
+def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Class, its source and reason, RFM scores and group, value tier and temperature per customer.
+
+    Rules, first match wins: a class marked in the register; no purchase → prospect; no
+    purchase for longer than the churn horizon → former; marked as buying elsewhere, or
+    fewer than the loyal minimum of purchases, or past the usual rhythm → occasional;
+    otherwise loyal, and partner when they also gave an idea or a wish lately.
+    """
+    count = facts["purchases"].to_numpy()
+    since = facts["days_since_last"].to_numpy()
+    marked = facts["marked_class"].astype("string")
+    is_marked = marked.notna().to_numpy()
+    idea_days = facts["idea_days"].to_numpy()
+    recent_idea = idea_days <= settings.partner_feedback_days
+    elsewhere = facts["buys_elsewhere"].astype("boolean").fillna(False).to_numpy(dtype=bool)
+    within = since <= facts["rhythm_window_days"].to_numpy()
+    conditions = [
+        is_marked,
+        count == 0,
+        since > settings.churn_horizon_days,
+        elsewhere,
+        count < settings.loyal_min_purchases,
+        ~within,
+        recent_idea,
+    ]
+    reasons = ["marked", "no_purchase", "churned", "buys_elsewhere", "few_purchases", "irregular", "partner"]
+    classes = [None, "prospect", "former", "occasional", "occasional", "occasional", "partner"]
+    reason = np.select(conditions, reasons, default="loyal")
+    result = np.select(conditions[1:], classes[1:], default="loyal")
+    result = np.where(is_marked, marked.fillna("").to_numpy(dtype=object), result)
+    out = pd.DataFrame({
+        "customer_id": facts["customer_id"],
+        "relationship": pd.Categorical(result, categories=CLASSES),
+        "class_source": np.where(is_marked, "register", "rule"),
+        "reason": reason,
+    })
+    out = pd.concat([out, rfm_scores(facts), value_tiers(facts, settings),
+                     prospect_temperature(facts, settings)], axis=1)
+    return out
+
+
+def _score(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
+    """Scores 1–5 by rank: quintiles on a large register, and still spread 1–5 on five customers.
+
+    The mid-rank percentile ((rank − ½) / n) keeps ties together and gives one customer a 3.
+    """
+    if values.empty:
+        return pd.Series(dtype="Int64", index=values.index)
+    ranks = (values if higher_is_better else -values).rank(method="average")
+    scores = np.ceil((ranks - 0.5) / len(values) * 5).clip(1, 5)
+    return scores.astype("Int64")
+
+
+def rfm_scores(facts: pd.DataFrame) -> pd.DataFrame:
+    """Recency, frequency and monetary scores (1–5) and the named group, for buying customers."""
+    buying = facts["purchases"] > 0
+    r = _score(facts.loc[buying, "days_since_last"], higher_is_better=False)
+    f = _score(facts.loc[buying, "purchases"].astype("float64"))
+    m = _score(facts.loc[buying, "value"])
+    out = pd.DataFrame({"r": r, "f": f, "m": m}, index=facts.index).astype("Int64")
+    group = pd.Series(NOT_SCORED, index=facts.index, dtype=object)
+    for name, recency, frequency in _RFM_MAP:
+        group[out["r"].isin(recency).fillna(False) & out["f"].isin(frequency).fillna(False)] = name
+    out["rfm_group"] = pd.Categorical(group, categories=(*RFM_GROUPS, NOT_SCORED))
+    return out
+
+
+def value_tiers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Seed 003's reward tiers: dormant buyers first, then the top share by value, then the threshold."""
+    buying = (facts["purchases"] > 0).to_numpy()
+    dormant = buying & (facts["days_since_last"].to_numpy() > settings.dormant_days)
+    active = buying & ~dormant
+    value = facts["value"].to_numpy()
+    top = np.zeros(len(facts), dtype=bool)
+    if active.any():
+        top_n = max(1, math.ceil(active.sum() * settings.top_share_percent / 100))
+        order = np.argsort(-np.where(active, value, -np.inf), kind="stable")[:top_n]
+        top[order] = True
+        top &= value > 0
+    threshold = active & ~top & (value >= settings.reward_threshold)
+    tier = np.select([~buying, dormant, top, threshold], ["none", "dormant", "top", "threshold"], default="base")
+    return pd.DataFrame({"value_tier": pd.Categorical(tier, categories=TIERS)})
+
+
+def prospect_temperature(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Cold, warm or hot for prospects: as the register says, else from how recent the last contact was."""
+    prospect = (facts["purchases"] == 0).to_numpy()
+    stated = facts["lead_temperature"].astype("string")
+    contact_days = facts["contact_days"].to_numpy()
+    derived = np.select([contact_days <= settings.hot_contact_days, contact_days <= settings.warm_contact_days],
+                        ["hot", "warm"], default="cold")
+    has_stated = stated.notna().to_numpy()
+    temperature = np.where(has_stated, stated.fillna("").to_numpy(dtype=object), derived)
+    return pd.DataFrame({
+        "temperature": pd.Categorical(np.where(prospect, temperature, None), categories=TEMPERATURES),
+        "temperature_source": np.where(prospect, np.where(has_stated, "register", "contact"), None),
+    })
+
+
+def ladder_counts(classes: pd.DataFrame) -> dict[str, int]:
+    """Customers per class, every class present (zeros included), deepest relationship first."""
+    counts = classes["relationship"].value_counts()
+    return {name: int(counts.get(name, 0)) for name in CLASSES}
+
+
+def rfm_grid(classes: pd.DataFrame) -> pd.DataFrame:
+    """Customers per (recency score, frequency score): rows R 5→1, columns F 1→5, for the heatmap."""
+    scored = classes.dropna(subset=["r", "f"])
+    grid = pd.crosstab(scored["r"], scored["f"]).reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0)
+    return grid.astype(int)
+
+
+def reason_texts(view: pd.DataFrame, settings: Settings, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.Series:
+    """The reason for each customer's class in words, for the rows on screen.
+
+    ``view`` holds the facts and the classification columns of those customers; the
+    figures quoted are whole days.
+    """
+    texts = []
+    for row in view.itertuples(index=False):
+        params = {
+            "horizon": settings.churn_horizon_days,
+            "minimum": settings.loyal_min_purchases,
+            "n": int(row.purchases),
+            "days": _whole(row.days_since_last),
+            "rhythm": _whole(row.rhythm_days),
+            "idea_days": _whole(row.idea_days),
+            "label": i18n.t(f"class.{row.relationship}", lang),
+        }
+        key = f"reason.{row.reason}"
+        if params["n"] == 1 and i18n.t(f"{key}.one", lang) != f"⟦{key}.one⟧":
+            key = f"{key}.one"
+        texts.append(i18n.t(key, lang, **params))
+    return pd.Series(texts, index=view.index, dtype="string")
+
+
+def _whole(value: float) -> int:
+    return 0 if value is None or pd.isna(value) else round(float(value))

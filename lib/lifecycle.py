@@ -1,0 +1,216 @@
+"""The customer lifecycle (DOMAIN.md §3–§4): stages, the funnel, migrations, cohorts, economics.
+
+Stages follow seed 001 and 002: prospects warmed from cold to warm to hot (acquisition), a
+first purchase (contact and trial), repeat buying (development), defection, and customers
+won back. Everything is computed as of a date, so the funnel over a period and the
+migrations between two dates come from the same facts at two days.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from lib.facts import customer_facts
+from lib.ladder import CLASSES, classify_customers
+from lib.register import Register
+from lib.settings import Settings
+
+STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
+"""Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
+FUNNEL_STEPS = ("could_convert", "first_purchase", "repeat", "loyal")
+"""The period funnel: prospects at the start, of them first buyers, repeat buyers, loyal at the end."""
+NEW = "new"
+"""Migration source for customers who were not yet in the register on the first date."""
+BUYING = ("partner", "loyal", "occasional")
+
+
+def analyse_customers(register: Register, as_of: date, settings: Settings) -> pd.DataFrame:
+    """Facts, class, RFM, value tier, temperature and stage per customer known on the day."""
+    facts = customer_facts(register, as_of, settings)
+    classes = classify_customers(facts, settings).drop(columns="customer_id")
+    view = pd.concat([facts, classes], axis=1)
+    view["stage"] = lifecycle_stages(view, settings)
+    return view[view["known"]].reset_index(drop=True)
+
+
+def lifecycle_stages(view: pd.DataFrame, settings: Settings) -> pd.Categorical:
+    """Stage per customer, first match wins.
+
+    No purchase → prospect by temperature; class former → defected; came back after a
+    gap longer than the churn horizon within the won-back window → won back; a single
+    purchase, or a first purchase within the trial window → trial; otherwise development.
+    """
+    count = view["purchases"].to_numpy()
+    since_first = (view["days_since_last"] + (view["last_purchase"] - view["first_purchase"]).dt.days).to_numpy(
+        dtype="float64", na_value=np.nan)
+    returned = view["won_back_on"].notna().to_numpy()
+    back_days = view["days_since_last"].to_numpy() + (view["last_purchase"] - view["won_back_on"]).dt.days.to_numpy(
+        dtype="float64", na_value=np.nan)
+    temperature = view["temperature"].astype("string").fillna("cold").to_numpy(dtype=object)
+    stage = np.select(
+        [view["relationship"].eq("former").to_numpy(), count == 0,
+         returned & (back_days <= settings.won_back_days),
+         (count < 2) | (since_first <= settings.trial_days)],
+        ["defected", "prospect", "won_back", "trial"],
+        default="development",
+    )
+    stage = np.where(stage == "prospect", "prospect_" + temperature, stage)
+    return pd.Categorical(stage, categories=STAGES)
+
+
+def stage_counts(view: pd.DataFrame) -> dict[str, int]:
+    """Customers per stage, in funnel order, zeros included."""
+    counts = view["stage"].value_counts()
+    return {name: int(counts.get(name, 0)) for name in STAGES}
+
+
+def _classes_on(register: Register, day: date, settings: Settings) -> pd.DataFrame:
+    return analyse_customers(register, day, settings)[["customer_id", "relationship", "purchases"]]
+
+
+def funnel(register: Register, start: date, end: date, settings: Settings,
+           at_end: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Conversion over a period: who could convert, bought first, bought again, is loyal at the end.
+
+    Step 1 is everyone known by the end without a purchase before the start; each later
+    step is the part of the previous one that got there by the end. ``rate`` is the share
+    of the previous step (of step 1 for the first).
+    """
+    before = _classes_on(register, start - timedelta(days=1), settings)
+    end_view = at_end if at_end is not None else analyse_customers(register, end, settings)
+    bought_before = set(before.loc[before["purchases"] > 0, "customer_id"])
+    pool = end_view[~end_view["customer_id"].isin(bought_before)]
+    steps = [
+        len(pool),
+        int((pool["purchases"] >= 1).sum()),
+        int((pool["purchases"] >= 2).sum()),
+        int(pool["relationship"].isin(("loyal", "partner")).sum()),
+    ]
+    rates = [1.0] + [(b / a if a else 0.0) for a, b in itertools.pairwise(steps)]
+    return pd.DataFrame({"step": FUNNEL_STEPS, "customers": steps, "rate": np.round(rates, 4)})
+
+
+def migrations(register: Register, first: date, second: date, settings: Settings) -> pd.DataFrame:
+    """How many customers moved from each class on ``first`` to each class on ``second``.
+
+    Customers not yet in the register on the first date come from ``new``. Rows with no
+    customers are left out; staying in a class is a row too (from == to).
+    """
+    before = _classes_on(register, first, settings)
+    after = _classes_on(register, second, settings)
+    merged = after.merge(before[["customer_id", "relationship"]], on="customer_id", how="left",
+                         suffixes=("", "_before"))
+    source = merged["relationship_before"].astype("string").fillna(NEW)
+    flows = pd.crosstab(source, merged["relationship"].astype("string")).stack().rename("customers").reset_index()
+    flows.columns = ["from", "to", "customers"]
+    order = {name: i for i, name in enumerate((NEW, *CLASSES))}
+    flows = flows[flows["customers"] > 0]
+    flows = flows.assign(_a=flows["from"].map(order), _b=flows["to"].map(order)).sort_values(["_a", "_b"])
+    return flows.drop(columns=["_a", "_b"]).reset_index(drop=True).astype({"customers": "int64"})
+
+
+def cohort_retention(register: Register, as_of: date, months: int = 24) -> pd.DataFrame:
+    """Share of each first-purchase month's customers who bought again k months later.
+
+    Index: cohort month (``YYYY-MM``) for the last ``months`` cohorts; column ``customers``
+    is the cohort's size, columns 0, 1, 2, … the share buying in that month after the
+    first (month 0 is always 1.0). Empty for a register without a purchases sheet.
+    """
+    purchases = register.purchases
+    rows = purchases[purchases["date"].notna() & (purchases["date"] <= pd.Timestamp(as_of))
+                     & purchases["customer_id"].notna() & ~(purchases["amount"].fillna(0) < 0)]
+    if register.shape == "summary" or rows.empty:
+        return pd.DataFrame()
+    month = rows["date"].dt.year.to_numpy() * 12 + rows["date"].dt.month.to_numpy() - 1
+    visits = pd.DataFrame({"customer": rows["customer_id"].astype("string").to_numpy(), "month": month}).drop_duplicates()
+    visits["cohort"] = visits.groupby("customer")["month"].transform("min")
+    visits["offset"] = visits["month"] - visits["cohort"]
+    counts = visits.groupby(["cohort", "offset"]).size().unstack(fill_value=0)
+    counts = counts.iloc[-months:]
+    sizes = counts[0]
+    shares = counts.div(sizes, axis=0).round(4)
+    last = as_of.year * 12 + as_of.month - 1
+    for cohort in shares.index:  # months that have not happened yet are unknown, not zero
+        shares.loc[cohort, shares.columns > last - cohort] = np.nan
+    shares.index = [f"{c // 12:04d}-{c % 12 + 1:02d}" for c in shares.index]
+    shares.insert(0, "customers", sizes.to_numpy())
+    return shares
+
+
+def cooling_prospects(view: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """Hot and warm prospects not contacted for longer than the cooling setting, hottest and longest first.
+
+    A prospect never contacted counts from their first contact date, and always without one.
+    """
+    prospects = view[(view["relationship"] == "prospect") & view["temperature"].isin(("hot", "warm"))]
+    cooling = prospects[prospects["silent_days"].fillna(np.inf) > settings.cooling_days]
+    order = cooling["temperature"].map({"hot": 0, "warm": 1}).astype(int)
+    cooling = cooling.assign(_o=order, _d=cooling["silent_days"].fillna(np.inf))
+    cooling = cooling.sort_values(["_o", "_d"], ascending=[True, False])
+    return cooling[["customer_id", "name", "temperature", "last_contact", "silent_days"]].reset_index(drop=True)
+
+
+def overdue_customers(view: pd.DataFrame) -> pd.DataFrame:
+    """Buying customers (not former) past their own expected next purchase, most overdue first."""
+    due = view[view["overdue"] & view["relationship"].isin(BUYING)]
+    due = due.sort_values("overdue_days", ascending=False)
+    return due[["customer_id", "name", "relationship", "last_purchase", "rhythm_days", "expected_next",
+                "overdue_days"]].reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class Economics:
+    """Retention economics of a period (seed 004): churn, retention, repeat buying, what losses cost."""
+
+    active_at_start: int
+    lost: int
+    churn_rate: float
+    retention_rate: float
+    repeat_rate: float
+    value_by_class: dict[str, float]
+    retention_cost: float
+    acquisition_cost: float
+    cost_to_replace_lost: float
+    cost_to_keep_lost: float
+
+
+def economics(register: Register, start: date, end: date, settings: Settings,
+              at_end: pd.DataFrame | None = None) -> Economics:
+    """Churn and retention over the period, repeat-purchase rate and average value per class at its end.
+
+    Churn: of the customers buying (not former) at the start, the share that is former at
+    the end. The cost comparison prices replacing them at the acquisition cost (retention
+    cost × the acquisition ratio, the 10:1 rule by default) against keeping them.
+    """
+    before = _classes_on(register, start, settings)
+    end_view = at_end if at_end is not None else analyse_customers(register, end, settings)
+    active = set(before.loc[before["relationship"].isin(BUYING), "customer_id"])
+    lost = int(end_view.loc[end_view["customer_id"].isin(active), "relationship"].eq("former").sum())
+    churn = lost / len(active) if active else 0.0
+    buying = end_view[end_view["purchases"] > 0]
+    repeat = float((buying["purchases"] >= 2).mean()) if len(buying) else 0.0
+    means = end_view.groupby("relationship", observed=False)["value"].mean()
+    acquisition = settings.retention_cost * settings.acquisition_cost_ratio
+    return Economics(
+        active_at_start=len(active), lost=lost, churn_rate=round(churn, 4), retention_rate=round(1 - churn, 4),
+        repeat_rate=round(repeat, 4),
+        value_by_class={name: round(float(means.get(name, 0.0)), 2) if pd.notna(means.get(name)) else 0.0
+                        for name in CLASSES},
+        retention_cost=settings.retention_cost, acquisition_cost=acquisition,
+        cost_to_replace_lost=round(lost * acquisition, 2), cost_to_keep_lost=round(lost * settings.retention_cost, 2),
+    )
+
+
+def revenue(register: Register, as_of: date | None = None) -> float:
+    """Total of purchases up to the day, after returns (the summary path: total spent)."""
+    if register.shape == "summary":
+        return round(float(register.customers["total_spent"].fillna(0).sum()), 2)
+    purchases = register.purchases
+    if as_of is not None:
+        purchases = purchases[purchases["date"].isna() | (purchases["date"] <= pd.Timestamp(as_of))]
+    return round(float(purchases["amount"].fillna(0).sum()), 2)

@@ -1,0 +1,99 @@
+"""Every threshold the analysis uses, with its default and a one-line explanation.
+
+DOMAIN.md leaves many rules open ("no purchase for longer than the churn horizon"); each
+such rule is a setting here, never a constant hidden in the code. The Settings page shows
+every spec with its explanation (catalogue key ``setting.<name>``), the workspace keeps the
+chosen values, and a changed value gives a new `Settings.digest`, which every cached
+analysis is keyed on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
+
+
+@dataclass(frozen=True)
+class SettingSpec:
+    """How a setting is offered in the UI: its range, step and unit (days, purchases, …)."""
+
+    name: str
+    minimum: float
+    maximum: float
+    step: float
+    unit: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The analysis thresholds of one workspace; frozen so a cached result can trust them."""
+
+    # The ladder (DOMAIN.md §2)
+    loyal_min_purchases: int = 3
+    rhythm_tolerance: float = 2.0
+    min_rhythm_days: int = 30
+    default_interval_days: int = 90
+    churn_horizon_days: int = 365
+    partner_feedback_days: int = 365
+    # Prospects and the lifecycle (§3)
+    hot_contact_days: int = 14
+    warm_contact_days: int = 90
+    cooling_days: int = 21
+    trial_days: int = 90
+    won_back_days: int = 180
+    # Value tiers (seed 003) and retention economics (seed 004)
+    top_share_percent: float = 10.0
+    reward_threshold: float = 500.0
+    dormant_days: int = 180
+    retention_cost: float = 20.0
+    acquisition_cost_ratio: float = 10.0
+
+    def digest(self) -> str:
+        """A short hash of every value: part of the key of every cached analysis."""
+        return hashlib.sha256(self.to_json().encode()).hexdigest()[:16]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> Settings:
+        """Settings from stored JSON; unknown names are ignored, missing ones take their default."""
+        data = json.loads(text) if text else {}
+        return cls().updated(data)
+
+    def updated(self, values: dict[str, Any]) -> Settings:
+        """A copy with ``values`` applied, each cast to its type and kept within its range."""
+        changes: dict[str, Any] = {}
+        for item in fields(self):
+            if item.name not in values or values[item.name] is None:
+                continue
+            spec = SPECS[item.name]
+            number = min(max(float(values[item.name]), spec.minimum), spec.maximum)
+            changes[item.name] = round(number) if item.type in ("int", int) else number
+        return replace(self, **changes)
+
+
+DEFAULTS = Settings()
+
+SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
+    SettingSpec("loyal_min_purchases", 2, 50, 1, "purchases", "ladder"),
+    SettingSpec("rhythm_tolerance", 1.0, 5.0, 0.1, "times", "ladder"),
+    SettingSpec("min_rhythm_days", 1, 365, 1, "days", "ladder"),
+    SettingSpec("default_interval_days", 7, 730, 1, "days", "ladder"),
+    SettingSpec("churn_horizon_days", 30, 1825, 1, "days", "ladder"),
+    SettingSpec("partner_feedback_days", 30, 1825, 1, "days", "ladder"),
+    SettingSpec("hot_contact_days", 1, 365, 1, "days", "lifecycle"),
+    SettingSpec("warm_contact_days", 1, 730, 1, "days", "lifecycle"),
+    SettingSpec("cooling_days", 1, 365, 1, "days", "lifecycle"),
+    SettingSpec("trial_days", 1, 730, 1, "days", "lifecycle"),
+    SettingSpec("won_back_days", 1, 730, 1, "days", "lifecycle"),
+    SettingSpec("top_share_percent", 1, 50, 1, "percent", "value"),
+    SettingSpec("reward_threshold", 0, 1_000_000, 10, "money", "value"),
+    SettingSpec("dormant_days", 14, 1825, 1, "days", "value"),
+    SettingSpec("retention_cost", 0, 1_000_000, 1, "money", "value"),
+    SettingSpec("acquisition_cost_ratio", 1, 100, 0.5, "times", "value"),
+)}
+SETTING_GROUPS = ("ladder", "lifecycle", "value")

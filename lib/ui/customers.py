@@ -1,0 +1,75 @@
+"""Widgets over the analysed customers: labels, the filter panel and the customer table."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.facts import DIMENSIONS, column_values, select_customers
+from lib.ladder import reason_texts
+from lib.settings import Settings
+from lib.ui import language, t
+
+COMPUTED = {"relationship": "class", "stage": "stage", "rfm_group": "rfm", "value_tier": "tier",
+            "temperature": "temperature"}
+"""Computed columns whose values are codes with a catalogue label: column → catalogue prefix."""
+TABLE_ROWS = 500
+"""Customer tables show at most this many rows; the counts above them cover everyone."""
+
+
+def column_label(column: str) -> str:
+    return t(f"column.{column}") if column in COMPUTED else t(f"field.{column}")
+
+
+def value_label(column: str, value: object) -> str:
+    """A cell's value as shown: a class, stage or group code in words; anything else as it is."""
+    if pd.isna(value):  # type: ignore[arg-type]
+        return "–"
+    prefix = COMPUTED.get(column)
+    return t(f"{prefix}.{value}") if prefix else str(value)
+
+
+def labels(prefix: str, codes: tuple[str, ...] | list[str]) -> dict[str, str]:
+    return {code: t(f"{prefix}.{code}") for code in codes}
+
+
+def filter_columns(view: pd.DataFrame) -> list[str]:
+    """Columns worth filtering on: the computed ones and every dimension the register fills."""
+    return [*COMPUTED, *(c for c in DIMENSIONS if view[c].notna().any())]
+
+
+def customer_filters(view: pd.DataFrame, key: str) -> pd.DataFrame:
+    """Filter by class and by any one other column; returns the customers in the selection."""
+    left, middle, right = st.columns([2, 1, 2])
+    classes = left.multiselect(t("filter.classes"), list(view["relationship"].cat.categories),
+                               format_func=lambda c: t(f"class.{c}"), key=f"{key}_classes",
+                               placeholder=t("filter.all"))
+    columns = [c for c in filter_columns(view) if c != "relationship"]
+    column = middle.selectbox(t("filter.by"), columns, format_func=column_label, key=f"{key}_column")
+    values = right.multiselect(t("filter.values", column=column_label(column)), column_values(view, column),
+                               format_func=lambda v: value_label(column, v), key=f"{key}_values_{column}",
+                               placeholder=t("filter.all"))
+    return select_customers(view, {"relationship": classes, column: values})
+
+
+def customer_table(view: pd.DataFrame, settings: Settings, extra: tuple[str, ...] = ()) -> None:
+    """The customers in view with their class and its reason (the first rows, with a count)."""
+    shown = view.head(TABLE_ROWS)
+    table = pd.DataFrame({
+        t("column.customer_id"): shown["customer_id"],
+        t("column.name"): shown["name"],
+        t("column.relationship"): [value_label("relationship", v) for v in shown["relationship"]],
+        t("column.reason"): reason_texts(shown, settings, language()),
+        t("column.stage"): [value_label("stage", v) for v in shown["stage"]],
+        t("column.rfm_group"): [value_label("rfm_group", v) for v in shown["rfm_group"]],
+        t("column.value_tier"): [value_label("value_tier", v) for v in shown["value_tier"]],
+        t("column.purchases"): shown["purchases"],
+        t("column.value"): shown["value"],
+        t("column.last_purchase"): shown["last_purchase"],
+        **{column_label(c): shown[c] for c in extra},
+    })
+    st.caption(t("table.shown", shown=len(shown), total=len(view)))
+    st.dataframe(table, hide_index=True, width="stretch", column_config={
+        t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY"),
+        t("column.value"): st.column_config.NumberColumn(format="%.2f"),
+    })

@@ -1,0 +1,81 @@
+"""Segments: who the customers are on the relationship ladder, and what they are worth.
+
+For the manager and the marketer: the ladder (partner, loyal, occasional, prospect,
+former) with the reason for every customer's class, a breakdown by country, branch or
+source, the RFM grid and the reward tiers, for everyone or for a filtered selection.
+"""
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts
+from lib.ladder import CLASSES, RFM_GROUPS, TIERS, ladder_counts, rfm_grid
+from lib.ui import analysis, as_of_input, setup_page, t
+from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
+
+page = setup_page("segments.title")
+st.title(t("segments.title"))
+if page.current is None:
+    st.info(t("analysis.empty"))
+    st.stop()
+
+settings = page.workspace.settings()
+as_of = as_of_input(page)
+view = analysis(page, as_of, settings)
+st.caption(t("segments.intro", day=f"{as_of:%d.%m.%Y}"))
+selected = customer_filters(view, "segments")
+
+buying = selected[selected["purchases"] > 0]
+columns = st.columns(4)
+columns[0].metric(t("segments.customers"), f"{len(selected):,}")
+columns[1].metric(t("segments.buying"), f"{len(buying):,}")
+columns[2].metric(t("segments.value"), f"{buying['value'].sum():,.2f}")
+columns[3].metric(t("segments.average"), f"{buying['value'].mean():,.2f}" if len(buying) else "–")
+
+if selected.empty:
+    st.info(t("segments.nobody"))
+    st.stop()
+
+class_labels = labels("class", CLASSES)
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.ladder_bars(ladder_counts(selected), class_labels, t("segments.ladder"),
+                                       t("chart.customers")), key="ladder")
+    st.caption(t("segments.ladder_how"))
+with right:
+    dimensions = [c for c in filter_columns(view) if c not in ("relationship", "rfm_group")]
+    dimension = st.selectbox(t("segments.breakdown_by"), dimensions, format_func=column_label,
+                             index=dimensions.index("country") if "country" in dimensions else 0)
+    values = selected[dimension].astype("string").fillna("–")
+    table = pd.crosstab(values, selected["relationship"]).reindex(columns=list(CLASSES), fill_value=0)
+    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]
+    st.plotly_chart(charts.stacked_bars(table, class_labels, t("segments.breakdown", column=column_label(dimension)),
+                                        t("chart.customers")), key="breakdown")
+    st.caption(t("segments.breakdown_how"))
+
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.heatmap(rfm_grid(selected), t("segments.rfm"), t("segments.rfm_f"), t("segments.rfm_r")),
+                    key="rfm")
+    st.caption(t("segments.rfm_how"))
+with right:
+    groups = selected["rfm_group"].value_counts().reindex(list(RFM_GROUPS), fill_value=0)
+    st.plotly_chart(charts.ladder_bars(groups.to_dict(), labels("rfm", RFM_GROUPS), t("segments.rfm_groups"),
+                                       t("chart.customers")), key="rfm_groups")
+    st.caption(t("segments.rfm_groups_how"))
+
+tiers = selected["value_tier"].value_counts().reindex(list(TIERS), fill_value=0)
+value = selected.groupby("value_tier", observed=False)["value"].sum().reindex(list(TIERS), fill_value=0)
+left, right = st.columns(2)
+with left:
+    st.plotly_chart(charts.ladder_bars(tiers.to_dict(), labels("tier", TIERS), t("segments.tiers"),
+                                       t("chart.customers")), key="tiers")
+    st.caption(t("segments.tiers_how", share=settings.top_share_percent, threshold=settings.reward_threshold,
+                 days=settings.dormant_days))
+with right:
+    st.plotly_chart(charts.ladder_bars({k: round(v, 2) for k, v in value.items()}, labels("tier", TIERS),
+                                       t("segments.tier_value"), t("chart.value")), key="tier_value")
+    st.caption(t("segments.tier_value_how"))
+
+st.subheader(t("segments.table"))
+customer_table(selected, settings)

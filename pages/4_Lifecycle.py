@@ -1,0 +1,122 @@
+"""Lifecycle: how customers move from a cold prospect to a loyal customer, and back from defection.
+
+For the manager: the stages today, the funnel over a period, the moves between classes
+from one date to another, monthly cohort retention, and what retention is worth. For the
+marketer: hot prospects going cold and customers past their own rhythm, by name.
+"""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from lib import charts
+from lib.ladder import CLASSES
+from lib.lifecycle import (
+    FUNNEL_STEPS,
+    STAGES,
+    cohort_retention,
+    cooling_prospects,
+    economics,
+    funnel,
+    migrations,
+    overdue_customers,
+    stage_counts,
+)
+from lib.ui import analysis, as_of_input, setup_page, t
+from lib.ui.customers import labels, value_label
+
+page = setup_page("lifecycle.title")
+st.title(t("lifecycle.title"))
+if page.current is None:
+    st.info(t("analysis.empty"))
+    st.stop()
+
+register = page.current.register
+settings = page.workspace.settings()
+as_of = as_of_input(page)
+view = analysis(page, as_of, settings)
+period = st.date_input(t("lifecycle.period"), value=(as_of - timedelta(days=365), as_of), max_value=as_of,
+                       format="DD.MM.YYYY", help=t("lifecycle.period_help"))
+if not isinstance(period, tuple) or len(period) != 2:
+    st.info(t("lifecycle.pick_period"))
+    st.stop()
+start, end = period
+end_view = view if end == as_of else analysis(page, end, settings)
+
+left, right = st.columns(2)
+with left:
+    stages = stage_counts(view)
+    stage_labels = labels("stage", STAGES)
+    st.plotly_chart(charts.funnel_chart([stage_labels[s] for s in stages], list(stages.values()),
+                                        t("lifecycle.stages", day=f"{as_of:%d.%m.%Y}"),
+                                        [charts.STAGE_COLOURS[s] for s in stages]), key="stages")
+    st.caption(t("lifecycle.stages_how"))
+with right:
+    steps = funnel(register, start, end, settings, at_end=end_view)
+    step_labels = labels("funnel", FUNNEL_STEPS)
+    st.plotly_chart(charts.funnel_chart([step_labels[s] for s in steps["step"]], steps["customers"].tolist(),
+                                        t("lifecycle.funnel", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}")),
+                    key="funnel")
+    st.caption(t("lifecycle.funnel_how", rates=" → ".join(f"{r:.0%}" for r in steps["rate"].iloc[1:])))
+
+st.subheader(t("lifecycle.economics"))
+money = economics(register, start, end, settings, at_end=end_view)
+columns = st.columns(4)
+columns[0].metric(t("lifecycle.retention_rate"), f"{money.retention_rate:.1%}",
+                  help=t("lifecycle.retention_help", active=money.active_at_start, lost=money.lost))
+columns[1].metric(t("lifecycle.churn_rate"), f"{money.churn_rate:.1%}")
+columns[2].metric(t("lifecycle.repeat_rate"), f"{money.repeat_rate:.1%}", help=t("lifecycle.repeat_help"))
+columns[3].metric(t("lifecycle.replace_cost"), f"{money.cost_to_replace_lost:,.0f}",
+                  help=t("lifecycle.replace_help", lost=money.lost, acquisition=f"{money.acquisition_cost:,.0f}",
+                         keep=f"{money.cost_to_keep_lost:,.0f}", ratio=f"{settings.acquisition_cost_ratio:g}"))
+st.caption(t("lifecycle.economics_how", lost=money.lost, replace=f"{money.cost_to_replace_lost:,.0f}",
+             keep=f"{money.cost_to_keep_lost:,.0f}", ratio=f"{settings.acquisition_cost_ratio:g}"))
+st.dataframe({t("column.relationship"): [t(f"class.{c}") for c in CLASSES],
+              t("lifecycle.average_value"): [money.value_by_class[c] for c in CLASSES]},
+             hide_index=True, column_config={t("lifecycle.average_value"): st.column_config.NumberColumn(format="%.2f")})
+
+st.subheader(t("lifecycle.migrations"))
+left, right = st.columns(2)
+first = left.date_input(t("lifecycle.from"), value=as_of - timedelta(days=365), max_value=as_of, format="DD.MM.YYYY")
+second = right.date_input(t("lifecycle.to"), value=as_of, max_value=as_of, format="DD.MM.YYYY")
+if first >= second:
+    st.warning(t("lifecycle.dates_order"))
+else:
+    flows = migrations(register, first, second, settings)
+    class_labels = {**labels("class", CLASSES), "new": t("class.new")}
+    st.plotly_chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), f"{first:%d.%m.%Y}",
+                                  f"{second:%d.%m.%Y}"), key="sankey")
+    moved = flows[flows["from"] != flows["to"]]
+    st.caption(t("lifecycle.sankey_how", moved=int(moved["customers"].sum())))
+
+st.subheader(t("lifecycle.cohorts"))
+cohorts = cohort_retention(register, as_of)
+if cohorts.empty:
+    st.info(t("lifecycle.no_cohorts"))
+else:
+    grid = cohorts.drop(columns="customers")
+    grid.index = [f"{month} ({size:,})" for month, size in zip(grid.index, cohorts["customers"], strict=True)]
+    st.plotly_chart(charts.heatmap(grid, t("lifecycle.cohorts"), t("lifecycle.months_after"),
+                                   t("lifecycle.first_month"), percent=True, colour_scale="Blues"), key="cohorts")
+    st.caption(t("lifecycle.cohorts_how"))
+
+left, right = st.columns(2)
+with left:
+    st.subheader(t("lifecycle.cooling"))
+    cooling = cooling_prospects(view, settings)
+    st.caption(t("lifecycle.cooling_how", count=len(cooling), days=settings.cooling_days))
+    st.dataframe({
+        t("column.customer_id"): cooling["customer_id"], t("column.name"): cooling["name"],
+        t("column.temperature"): [value_label("temperature", v) for v in cooling["temperature"]],
+        t("column.last_contact"): cooling["last_contact"], t("column.silent_days"): cooling["silent_days"],
+    }, hide_index=True, column_config={t("column.last_contact"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+with right:
+    st.subheader(t("lifecycle.overdue"))
+    overdue = overdue_customers(view)
+    st.caption(t("lifecycle.overdue_how", count=len(overdue), tolerance=f"{settings.rhythm_tolerance:g}"))
+    st.dataframe({
+        t("column.customer_id"): overdue["customer_id"], t("column.name"): overdue["name"],
+        t("column.relationship"): [value_label("relationship", v) for v in overdue["relationship"]],
+        t("column.last_purchase"): overdue["last_purchase"], t("column.rhythm_days"): overdue["rhythm_days"],
+        t("column.overdue_days"): overdue["overdue_days"],
+    }, hide_index=True, column_config={t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY")})

@@ -1,0 +1,45 @@
+"""Settings: the thresholds behind the ladder, the lifecycle and the reward tiers.
+
+For whoever owns the analysis: every rule DOMAIN knowledge leaves open is a number here,
+with a line saying what it does. A saved change applies to every page and every user of
+the workspace at once.
+"""
+
+import streamlit as st
+
+from lib.settings import DEFAULTS, SETTING_GROUPS, SPECS
+from lib.ui import flash, setup_page, t
+
+page = setup_page("settings.title")
+st.title(t("settings.title"))
+st.caption(t("settings.intro"))
+current = page.workspace.settings()
+
+with st.form("settings"):
+    chosen: dict[str, float] = {}
+    for group in SETTING_GROUPS:
+        st.subheader(t(f"settings.group.{group}"))
+        for spec in (s for s in SPECS.values() if s.group == group):
+            whole = isinstance(getattr(DEFAULTS, spec.name), int)
+            value = getattr(current, spec.name)
+            chosen[spec.name] = st.number_input(
+                f"{t(f'setting.{spec.name}')} ({t(f'unit.{spec.unit}')})",
+                min_value=int(spec.minimum) if whole else float(spec.minimum),
+                max_value=int(spec.maximum) if whole else float(spec.maximum),
+                value=value, step=int(spec.step) if whole else float(spec.step),
+                key=f"setting_{spec.name}",
+            )
+            st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))
+    save = st.form_submit_button(t("settings.save"), type="primary")
+
+if save:
+    updated = current.updated(chosen)
+    page.workspace.save_settings(updated)
+    flash(t("settings.saved"))
+    st.rerun()
+if current != DEFAULTS and st.button(t("settings.reset")):
+    page.workspace.save_settings(DEFAULTS)
+    for name in SPECS:
+        st.session_state.pop(f"setting_{name}", None)
+    flash(t("settings.reset_done"))
+    st.rerun()
