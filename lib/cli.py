@@ -1,6 +1,8 @@
 """Command line: the same engine as the app, from a terminal or a cron job.
 
-    python -m lib report FILE [--json]     figures, recognised columns and data problems
+    python -m lib report FILE [--json] [--as-of YYYY-MM-DD]
+                                           figures, recognised columns, data problems, and the
+                                           ladder, stages and RFM groups as of the day
     python -m lib import FILE [--if-empty] keep a workbook as the workspace's newest register
     python -m lib sample [--customers N] [--out FILE]
 """
@@ -11,23 +13,39 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from lib.facts import default_as_of
+from lib.ladder import NOT_SCORED, RFM_GROUPS, ladder_counts
+from lib.lifecycle import analyse_customers, revenue, stage_counts
 from lib.quality import Problem
 from lib.register import Register, RegisterError, build_register, key_figures, mapping_table
+from lib.settings import DEFAULTS, Settings
 from lib.workbook import WorkbookError, read_workbook
 from lib.workspace import LOCAL_USER, Workspace, import_workbook
 
 
-def report(path: Path) -> dict[str, Any]:
-    """The register's figures as a JSON-ready dict (raises WorkbookError/RegisterError/OSError)."""
-    register, problems = build_register(read_workbook(path.read_bytes(), path.name))
-    return report_of(register, problems)
+def report(path: Path, as_of: date | None = None, settings: Settings = DEFAULTS) -> dict[str, Any]:
+    """The register's figures as a JSON-ready dict (raises WorkbookError/RegisterError/OSError).
+
+    Classes and stages are computed as of ``as_of`` (default: today, or the register's last
+    activity when the data is old).
+    """
+    register, problems = build_register(read_workbook(path.read_bytes(), path.name), as_of=as_of)
+    return report_of(register, problems, as_of or default_as_of(register), settings)
 
 
-def report_of(register: Register, problems: Sequence[Problem]) -> dict[str, Any]:
+def report_of(register: Register, problems: Sequence[Problem], as_of: date, settings: Settings = DEFAULTS) -> dict[str, Any]:
+    view = analyse_customers(register, as_of, settings)
+    groups = view["rfm_group"].value_counts()
     return {
+        "as_of": as_of.isoformat(),
+        "ladder": ladder_counts(view),
+        "stages": stage_counts(view),
+        "rfm": {name: int(groups.get(name, 0)) for name in (*RFM_GROUPS, NOT_SCORED)},
+        "revenue": revenue(register, as_of),
         "customers": len(register.customers),
         "purchases": len(register.purchases),
         "feedback": len(register.feedback),
@@ -56,11 +74,20 @@ def _import(path: Path, if_empty: bool, user: str) -> int:
 def _print_text(data: dict[str, Any]) -> None:
     print(f"{data['customers']:,} customers, {data['purchases']:,} purchases, "
           f"{data['feedback']:,} feedback items, {data['actions']:,} actions ({data['shape']} register)")
+    print(f"As of {data['as_of']}: " + ", ".join(f"{name} {count:,}" for name, count in data["ladder"].items())
+          + f"; revenue {data['revenue']:,.2f}")
     for sheet, mapping in data["mapping"].items():
         print(f"{sheet}: " + ", ".join(f"{header} → {field}" for header, field in mapping.items()))
     for problem in data["problems"]:
         where = f"{problem['sheet']} row {problem['row'] or '–'} {problem['column'] or ''}".strip()
         print(f"[{problem['severity']}] {where}: {problem['message']}")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -69,6 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_cmd = commands.add_parser("report", help="read a register and report its figures and problems")
     report_cmd.add_argument("file", type=Path)
     report_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    report_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
+                            help="classify customers as of this day (default: today, or the data's last day when old)")
     import_cmd = commands.add_parser("import", help="keep a workbook as the workspace's current register")
     import_cmd.add_argument("file", type=Path)
     import_cmd.add_argument("--if-empty", action="store_true", help="only when the workspace has no register yet")
@@ -87,7 +116,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(args.file, args.if_empty, args.user)
-        data = report(args.file)
+        data = report(args.file, args.as_of)
     except (WorkbookError, RegisterError) as error:
         print(f"{args.file.name}: {error}", file=sys.stderr)
         return 2

@@ -85,7 +85,7 @@ def customer_facts(register: Register, as_of: date, settings: Settings) -> pd.Da
 
 def _codes(values: pd.Series, ids: pd.Series) -> np.ndarray:
     """Position of each value's customer in ``ids`` (-1 for an unknown or missing customer)."""
-    return pd.Categorical(values.astype("string"), categories=pd.Index(ids)).codes.astype(np.int64)
+    return pd.Index(ids).get_indexer(values.astype("string")).astype(np.int64)
 
 
 def _days(values: pd.Series) -> np.ndarray:

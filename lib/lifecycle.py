@@ -130,11 +130,11 @@ def cohort_retention(register: Register, as_of: date, months: int = 24) -> pd.Da
     visits = pd.DataFrame({"customer": rows["customer_id"].astype("string").to_numpy(), "month": month}).drop_duplicates()
     visits["cohort"] = visits.groupby("customer")["month"].transform("min")
     visits["offset"] = visits["month"] - visits["cohort"]
-    counts = visits.groupby(["cohort", "offset"]).size().unstack(fill_value=0)
-    counts = counts.iloc[-months:]
+    last = as_of.year * 12 + as_of.month - 1
+    counts = visits.groupby(["cohort", "offset"]).size().unstack(fill_value=0).iloc[-months:]
+    counts = counts.reindex(columns=range(last - int(counts.index.min()) + 1), fill_value=0)
     sizes = counts[0]
     shares = counts.div(sizes, axis=0).round(4)
-    last = as_of.year * 12 + as_of.month - 1
     for cohort in shares.index:  # months that have not happened yet are unknown, not zero
         shares.loc[cohort, shares.columns > last - cohort] = np.nan
     shares.index = [f"{c // 12:04d}-{c % 12 + 1:02d}" for c in shares.index]

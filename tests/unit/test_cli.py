@@ -54,3 +54,28 @@ def test_import_keeps_the_sample_once_when_asked_only_if_empty(tmp_path, monkeyp
     from lib.workspace import Workspace
 
     assert len(Workspace(tmp_path / "ws").uploads()) == 1
+
+
+def test_report_adds_the_ladder_stages_rfm_and_revenue_as_of_a_day():
+    result = run("report", "sample_data/studio_register.xlsx", "--json", "--as-of", "2026-11-23")
+    assert result.returncode == 0
+    report = json.loads(result.stdout)
+    assert report["as_of"] == "2026-11-23"
+    assert list(report["ladder"]) == ["partner", "loyal", "occasional", "prospect", "former"]
+    assert sum(report["ladder"].values()) == 2000
+    assert sum(report["stages"].values()) == 2000 and report["stages"]["won_back"] > 0
+    assert sum(report["rfm"].values()) == 2000 and report["rfm"]["not_scored"] == 573
+    assert report["revenue"] == 907432.0
+    earlier = json.loads(run("report", "sample_data/studio_register.xlsx", "--json", "--as-of", "2025-01-01").stdout)
+    assert earlier["ladder"] != report["ladder"] and earlier["revenue"] < report["revenue"]
+
+
+def test_a_summary_register_reports_all_five_classes_with_zeros():
+    report = json.loads(run("report", "tests/fixtures/finnish_summary.xls", "--json").stdout)
+    assert set(report["ladder"]) == {"partner", "loyal", "occasional", "prospect", "former"}
+    assert sum(report["ladder"].values()) == 2
+
+
+def test_a_wrong_as_of_date_is_explained():
+    result = run("report", "sample_data/studio_register.xlsx", "--as-of", "23.11.2026")
+    assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr

@@ -1,0 +1,38 @@
+"""Figures carry the aggregated numbers they are given, labelled in the user's words."""
+
+import pandas as pd
+
+from lib import charts
+
+
+def test_ladder_bars_keep_the_ladder_order_and_counts():
+    figure = charts.ladder_bars({"partner": 2, "loyal": 5, "former": 0}, {"partner": "P", "loyal": "L", "former": "F"},
+                                "Ladder", "Customers")
+    bar = figure.data[0]
+    assert list(bar.y) == ["P", "L", "F"] and list(bar.x) == [2, 5, 0]
+    assert figure.layout.title.text == "Ladder"
+
+
+def test_sankey_links_carry_every_customer_once():
+    flows = pd.DataFrame({"from": ["new", "loyal", "loyal"], "to": ["loyal", "loyal", "former"], "customers": [3, 4, 1]})
+    figure = charts.sankey(flows, {"new": "New", "loyal": "Loyal", "former": "Former"}, "Moves", "2025", "2026")
+    link = figure.data[0].link
+    assert sum(link.value) == 8
+    assert list(figure.data[0].node.label) == ["New · 2025", "Loyal · 2025", "Loyal · 2026", "Former · 2026"]
+    assert list(link.source) == [0, 1, 1] and list(link.target) == [2, 2, 3]
+
+
+def test_heatmap_shows_percent_and_leaves_unknown_cells_blank():
+    grid = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, float("nan")]}, index=["2026-01", "2026-02"])
+    figure = charts.heatmap(grid, "Cohorts", "Months", "Cohort", percent=True)
+    assert list(figure.data[0].text[0]) == ["100%", "50%"]
+    assert list(figure.data[0].text[1]) == ["100%", ""]
+
+
+def test_funnel_and_stacked_bars():
+    funnel = charts.funnel_chart(["a", "b"], [10, 4], "Funnel")
+    assert list(funnel.data[0].x) == [10, 4]
+    table = pd.DataFrame({"loyal": [3, 1], "former": [0, 2]}, index=["EE", "FI"])
+    stacked = charts.stacked_bars(table, {"loyal": "Loyal", "former": "Former"}, "By country", "Customers")
+    assert [trace.name for trace in stacked.data] == ["Loyal", "Former"]
+    assert stacked.layout.barmode == "stack"

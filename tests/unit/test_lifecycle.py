@@ -1,0 +1,119 @@
+"""Stages, the funnel, migrations, cohorts and economics pinned on hand-built histories."""
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from lib.lifecycle import (
+    STAGES,
+    analyse_customers,
+    cohort_retention,
+    cooling_prospects,
+    economics,
+    funnel,
+    migrations,
+    overdue_customers,
+    revenue,
+    stage_counts,
+)
+from lib.settings import DEFAULTS, Settings
+from tests.conftest import AS_OF, write_xlsx
+from tests.unit.history import EXPECTED_STAGE, full_register, read, summary_register
+
+YEAR_AGO = AS_OF - timedelta(days=365)
+
+
+@pytest.fixture(scope="module")
+def history(tmp_path_factory):
+    return full_register(tmp_path_factory.mktemp("history"))
+
+
+def stages_of(register, settings=DEFAULTS):
+    view = analyse_customers(register, AS_OF, settings)
+    return dict(zip(view["customer_id"], view["stage"].astype(str), strict=True))
+
+
+def test_every_stage_rule_gives_its_stage(history):
+    assert stages_of(history) == EXPECTED_STAGE
+
+
+def test_stage_counts_are_in_funnel_order_with_zeros(history):
+    counts = stage_counts(analyse_customers(history, AS_OF, DEFAULTS))
+    assert list(counts) == list(STAGES)
+    assert counts == {"prospect_cold": 1, "prospect_warm": 1, "prospect_hot": 2, "trial": 5, "development": 2,
+                      "defected": 2, "won_back": 1}
+
+
+def test_stages_agree_between_purchases_sheet_and_summary_columns(history, tmp_path):
+    from_summary = stages_of(summary_register(tmp_path))
+    from_purchases = stages_of(history)
+    # Summary columns cannot show a gap in the buying, so a win-back reads as development there.
+    assert from_summary.pop("WON-BACK") == "development"
+    from_purchases.pop("WON-BACK")
+    assert from_summary == from_purchases
+
+
+def test_stage_thresholds_are_settings(history):
+    assert stages_of(history, Settings(trial_days=30))["LOYAL"] == "development"
+    assert stages_of(history, Settings(trial_days=30))["PARTNER"] == "development"
+    assert stages_of(history, Settings(won_back_days=30))["WON-BACK"] == "development"
+
+
+def test_migrations_between_two_dates(history):
+    flows = migrations(history, YEAR_AGO, AS_OF, DEFAULTS)
+    found = {(row["from"], row["to"]): row["customers"] for _, row in flows.iterrows()}
+    assert found == {
+        ("new", "partner"): 1, ("new", "loyal"): 1, ("new", "occasional"): 5, ("new", "former"): 1,
+        ("prospect", "prospect"): 4, ("occasional", "former"): 1, ("former", "loyal"): 1,
+    }
+
+
+def test_funnel_over_a_period(history):
+    steps = funnel(history, YEAR_AGO + timedelta(days=1), AS_OF, DEFAULTS)
+    assert steps["customers"].tolist() == [12, 8, 6, 2]
+    assert steps["rate"].tolist() == [1.0, round(8 / 12, 4), 0.75, round(2 / 6, 4)]
+
+
+def test_economics_of_a_period(history):
+    money = economics(history, YEAR_AGO, AS_OF, DEFAULTS)
+    assert (money.active_at_start, money.lost, money.churn_rate, money.retention_rate) == (1, 1, 1.0, 0.0)
+    assert money.repeat_rate == 0.8
+    assert money.acquisition_cost == DEFAULTS.retention_cost * 10  # the 10:1 rule by default
+    assert money.cost_to_replace_lost == 200.0 and money.cost_to_keep_lost == 20.0
+    assert money.value_by_class["loyal"] == 40.0  # LOYAL (5 visits, one returned) and WON-BACK (4 visits)
+
+
+def test_cooling_prospects_and_overdue_customers(history):
+    view = analyse_customers(history, AS_OF, DEFAULTS)
+    cooling = cooling_prospects(view, DEFAULTS)
+    assert cooling["customer_id"].tolist() == ["P-HOT", "P-DERIVED-WARM"]
+    assert cooling["silent_days"].tolist() == [40.0, 60.0]
+    overdue = overdue_customers(view)
+    assert overdue["customer_id"].tolist() == ["IRREGULAR", "SINGLE-OLD"]  # 228 and 205 days past expected
+    assert cooling_prospects(view, Settings(cooling_days=50))["customer_id"].tolist() == ["P-DERIVED-WARM"]
+
+
+def test_cohort_retention_on_a_hand_built_history(tmp_path):
+    customers = [["Customer id", "Name"], ["A", "Anna"], ["B", "Bert"], ["C", "Carl"]]
+    purchases = [["Customer id", "Date", "Amount"],
+                 ["A", date(2026, 1, 5), 10], ["A", date(2026, 2, 10), 10], ["A", date(2026, 4, 1), 10],
+                 ["B", date(2026, 1, 20), 10], ["B", date(2026, 2, 2), 10], ["B", date(2026, 2, 3), -10],
+                 ["C", date(2026, 2, 15), 10], ["C", date(2026, 3, 15), 10], ["C", date(2026, 6, 1), 10]]
+    register = read(write_xlsx(tmp_path / "cohorts.xlsx", {"Customers": customers, "Purchases": purchases}))
+    table = cohort_retention(register, date(2026, 4, 30))
+    assert table.index.tolist() == ["2026-01", "2026-02"]
+    assert table["customers"].tolist() == [2, 1]
+    assert table.loc["2026-01", [0, 1, 2, 3]].tolist() == [1.0, 1.0, 0.0, 0.5]
+    feb = table.loc["2026-02", [0, 1, 2, 3]].tolist()
+    assert feb[:3] == [1.0, 1.0, 0.0] and np.isnan(feb[3])  # May 2026 has not happened on 30 April
+
+
+def test_cohorts_need_a_purchases_sheet(tmp_path):
+    assert cohort_retention(summary_register(tmp_path), AS_OF).empty
+
+
+def test_revenue_is_after_returns(history, sample_register):
+    assert revenue(history) == 10.0 * 30 - 10.0  # 30 purchase rows, one return
+    register, _ = sample_register
+    assert revenue(register) == 907_432.0
