@@ -20,6 +20,12 @@ STAGE_COLOURS = {
     "prospect_cold": "#90caf9", "prospect_warm": "#42a5f5", "prospect_hot": "#1565c0", "trial": "#f9a825",
     "development": "#43a047", "defected": "#9e9e9e", "won_back": "#8e24aa",
 }
+NEUTRAL = "#607d8b"
+RFM_COLOURS = {
+    "champions": "#1b5e20", "loyal": "#43a047", "potential_loyalist": "#7cb342", "new": "#1e88e5",
+    "promising": "#64b5f6", "need_attention": "#f9a825", "about_to_sleep": "#ffb300", "at_risk": "#e53935",
+    "cant_lose": "#b71c1c", "hibernating": "#9e9e9e",
+}
 TIER_COLOURS = {"top": "#1b5e20", "threshold": "#43a047", "base": "#a5d6a7", "dormant": "#ffb300", "none": "#bdbdbd"}
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 360}
 
@@ -30,12 +36,13 @@ def _figure(title: str) -> go.Figure:
     return figure
 
 
-def ladder_bars(counts: Mapping[str, int], labels: Mapping[str, str], title: str, axis: str) -> go.Figure:
-    """The ladder as horizontal bars, deepest relationship at the top."""
+def ladder_bars(counts: Mapping[str, float], labels: Mapping[str, str], title: str, axis: str,
+                colours: Mapping[str, str] = CLASS_COLOURS) -> go.Figure:
+    """Horizontal bars in the given order, the first at the top: the ladder, stages, groups, tiers."""
     names = list(counts)
     figure = _figure(title)
     figure.add_bar(y=[labels[n] for n in names], x=[counts[n] for n in names], orientation="h",
-                   marker_color=[CLASS_COLOURS.get(n, "#607d8b") for n in names],
+                   marker_color=[colours.get(n, NEUTRAL) for n in names],
                    text=[f"{counts[n]:,}" for n in names], textposition="auto")
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title=axis)
@@ -65,7 +72,7 @@ def heatmap(grid: pd.DataFrame, title: str, x_title: str, y_title: str, percent:
     figure = _figure(title)
     figure.add_heatmap(z=values, x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index], text=text,
                        texttemplate="%{text}", colorscale=colour_scale, showscale=False, hoverongaps=False)
-    figure.update_xaxes(title=x_title, type="category", side="top")
+    figure.update_xaxes(title=x_title, type="category")
     figure.update_yaxes(title=y_title, type="category", autorange="reversed")
     figure.update_layout(height=max(360, 26 * len(grid) + 120))
     return figure
@@ -85,7 +92,7 @@ def sankey(flows: pd.DataFrame, labels: Mapping[str, str], title: str, left: str
     sources = list(dict.fromkeys(flows["from"]))
     targets = list(dict.fromkeys(flows["to"]))
     nodes = [f"{labels.get(s, s)} · {left}" for s in sources] + [f"{labels.get(t, t)} · {right}" for t in targets]
-    colours = [CLASS_COLOURS.get(s, "#607d8b") for s in sources] + [CLASS_COLOURS.get(t, "#607d8b") for t in targets]
+    colours = [CLASS_COLOURS.get(s, NEUTRAL) for s in sources] + [CLASS_COLOURS.get(t, NEUTRAL) for t in targets]
     figure = _figure(title)
     figure.add_trace(go.Sankey(
         node={"label": nodes, "color": colours, "pad": 12},

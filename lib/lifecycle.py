@@ -194,7 +194,7 @@ def economics(register: Register, start: date, end: date, settings: Settings,
     churn = lost / len(active) if active else 0.0
     buying = end_view[end_view["purchases"] > 0]
     repeat = float((buying["purchases"] >= 2).mean()) if len(buying) else 0.0
-    means = end_view.groupby("relationship", observed=False)["value"].mean()
+    means = buying.groupby("relationship", observed=False)["value"].mean()
     acquisition = settings.retention_cost * settings.acquisition_cost_ratio
     return Economics(
         active_at_start=len(active), lost=lost, churn_rate=round(churn, 4), retention_rate=round(1 - churn, 4),

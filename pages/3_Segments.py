@@ -61,7 +61,7 @@ with left:
 with right:
     groups = selected["rfm_group"].value_counts().reindex(list(RFM_GROUPS), fill_value=0)
     st.plotly_chart(charts.ladder_bars(groups.to_dict(), labels("rfm", RFM_GROUPS), t("segments.rfm_groups"),
-                                       t("chart.customers")), key="rfm_groups")
+                                       t("chart.customers"), charts.RFM_COLOURS), key="rfm_groups")
     st.caption(t("segments.rfm_groups_how"))
 
 tiers = selected["value_tier"].value_counts().reindex(list(TIERS), fill_value=0)
@@ -69,12 +69,13 @@ value = selected.groupby("value_tier", observed=False)["value"].sum().reindex(li
 left, right = st.columns(2)
 with left:
     st.plotly_chart(charts.ladder_bars(tiers.to_dict(), labels("tier", TIERS), t("segments.tiers"),
-                                       t("chart.customers")), key="tiers")
+                                       t("chart.customers"), charts.TIER_COLOURS), key="tiers")
     st.caption(t("segments.tiers_how", share=settings.top_share_percent, threshold=settings.reward_threshold,
                  days=settings.dormant_days))
 with right:
     st.plotly_chart(charts.ladder_bars({k: round(v, 2) for k, v in value.items()}, labels("tier", TIERS),
-                                       t("segments.tier_value"), t("chart.value")), key="tier_value")
+                                       t("segments.tier_value"), t("chart.value"), charts.TIER_COLOURS),
+                    key="tier_value")
     st.caption(t("segments.tier_value_how"))
 
 st.subheader(t("segments.table"))

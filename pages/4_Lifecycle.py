@@ -47,9 +47,8 @@ left, right = st.columns(2)
 with left:
     stages = stage_counts(view)
     stage_labels = labels("stage", STAGES)
-    st.plotly_chart(charts.funnel_chart([stage_labels[s] for s in stages], list(stages.values()),
-                                        t("lifecycle.stages", day=f"{as_of:%d.%m.%Y}"),
-                                        [charts.STAGE_COLOURS[s] for s in stages]), key="stages")
+    st.plotly_chart(charts.ladder_bars(stages, stage_labels, t("lifecycle.stages", day=f"{as_of:%d.%m.%Y}"),
+                                       t("chart.customers"), charts.STAGE_COLOURS), key="stages")
     st.caption(t("lifecycle.stages_how"))
 with right:
     steps = funnel(register, start, end, settings, at_end=end_view)
