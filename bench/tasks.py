@@ -4,6 +4,8 @@
     python -m bench.tasks reopen WORKSPACE         a new session/restart: the register from the workspace
     python -m bench.tasks write WORKSPACE EDITS    write-back with EDITS edits, checked by reading back
     python -m bench.tasks patch WORKSPACE EDITS    the part-level patch alone (no read-back check)
+    python -m bench.tasks analyse WORKSPACE        facts, ladder and stages as of the data's last day
+    python -m bench.tasks lifecycle WORKSPACE      the Lifecycle page: funnel, migrations, cohorts, economics, lists
     python -m bench.tasks baseline_load FILE       pandas.read_excel with openpyxl, every sheet
     python -m bench.tasks baseline_write FILE      DataFrame.to_excel with openpyxl, every sheet
 """
@@ -84,6 +86,50 @@ def patch(folder: str, count: str) -> None:
     started = time.perf_counter()
     plan = plan_changes(current.original, current.register, current.journal)
     patch_xlsx(data, list(plan.sheets.values()))
+    _report(time.perf_counter() - started)
+
+
+def _register(folder: str):
+    from lib.facts import default_as_of
+    from lib.settings import Settings
+    from lib.workspace import Workspace, current_register
+
+    register = current_register(Workspace(folder)).register
+    return register, default_as_of(register), Settings()
+
+
+def analyse(folder: str) -> None:
+    from lib.lifecycle import analyse_customers
+
+    register, as_of, settings = _register(folder)
+    started = time.perf_counter()
+    view = analyse_customers(register, as_of, settings)
+    _report(time.perf_counter() - started, extra={"customers": len(view), "purchases": len(register.purchases)})
+
+
+def lifecycle(folder: str) -> None:
+    from datetime import timedelta
+
+    from lib.lifecycle import (
+        analyse_customers,
+        cohort_retention,
+        cooling_prospects,
+        economics,
+        funnel,
+        migrations,
+        overdue_customers,
+    )
+
+    register, as_of, settings = _register(folder)
+    started = time.perf_counter()
+    view = analyse_customers(register, as_of, settings)
+    year_ago = analyse_customers(register, as_of - timedelta(days=365), settings)
+    funnel(year_ago, view)
+    economics(year_ago, view, settings)
+    migrations(year_ago, view)
+    cohort_retention(register, as_of)
+    cooling_prospects(view, settings)
+    overdue_customers(view)
     _report(time.perf_counter() - started)
 
 

@@ -24,6 +24,7 @@ import pandas as pd
 from lib.register import Register
 from lib.schema import VOCABULARIES
 from lib.settings import Settings
+from lib.values import positions_in
 
 FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
 CHANNELS = ("email", "sms", "phone", "post")
@@ -85,7 +86,7 @@ def customer_facts(register: Register, as_of: date, settings: Settings) -> pd.Da
 
 def _codes(values: pd.Series, ids: pd.Series) -> np.ndarray:
     """Position of each value's customer in ``ids`` (-1 for an unknown or missing customer)."""
-    return pd.Index(ids).get_indexer(values.astype("string")).astype(np.int64)
+    return positions_in(values, ids)
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -115,7 +116,8 @@ def _from_purchases(purchases: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestam
     value = np.bincount(codes, weights=amount, minlength=n)
     returned = (rows["amount"].fillna(0.0).lt(0) | rows["quantity"].fillna(0.0).lt(0)).to_numpy()[mine]
     # Distinct (customer, day) visits, sorted by customer then day.
-    visits = np.unique(codes[~returned] * (1 << 22) + (day[~returned] + (1 << 21)))
+    visits = np.sort(codes[~returned] * (1 << 22) + (day[~returned] + (1 << 21)))
+    visits = visits[np.r_[True, visits[1:] != visits[:-1]]] if len(visits) else visits
     v_code, v_day = visits >> 22, (visits & ((1 << 22) - 1)) - (1 << 21)
     count = np.bincount(v_code, minlength=n)
     first = np.full(n, np.nan)

@@ -2,23 +2,27 @@
 
 Stages follow seed 001 and 002: prospects warmed from cold to warm to hot (acquisition), a
 first purchase (contact and trial), repeat buying (development), defection, and customers
-won back. Everything is computed as of a date, so the funnel over a period and the
-migrations between two dates come from the same facts at two days.
+won back. Everything is computed as of a date by `analyse_customers`; the funnel over a
+period, the migrations between two dates and the economics compare two such tables, so a
+caller can cache one table per day and reuse it.
 """
 
 from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from lib.facts import customer_facts
 from lib.ladder import CLASSES, classify_customers
 from lib.register import Register
 from lib.settings import Settings
+from lib.values import is_in
 
 STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
 """Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
@@ -69,22 +73,15 @@ def stage_counts(view: pd.DataFrame) -> dict[str, int]:
     return {name: int(counts.get(name, 0)) for name in STAGES}
 
 
-def _classes_on(register: Register, day: date, settings: Settings) -> pd.DataFrame:
-    return analyse_customers(register, day, settings)[["customer_id", "relationship", "purchases"]]
+def funnel(start: pd.DataFrame, end: pd.DataFrame) -> pd.DataFrame:
+    """Conversion over a period, from the customers as of its first day and as of its last.
 
-
-def funnel(register: Register, start: date, end: date, settings: Settings,
-           at_end: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Conversion over a period: who could convert, bought first, bought again, is loyal at the end.
-
-    Step 1 is everyone known by the end without a purchase before the start; each later
-    step is the part of the previous one that got there by the end. ``rate`` is the share
-    of the previous step (of step 1 for the first).
+    Step 1 is everyone known at the end who had not bought by the start; each later step
+    is the part of the previous one that, by the end, bought a first time, bought again,
+    and is loyal (or partner). ``rate`` is the share of the previous step.
     """
-    before = _classes_on(register, start - timedelta(days=1), settings)
-    end_view = at_end if at_end is not None else analyse_customers(register, end, settings)
-    bought_before = set(before.loc[before["purchases"] > 0, "customer_id"])
-    pool = end_view[~end_view["customer_id"].isin(bought_before)]
+    bought_before = start.loc[start["purchases"] > 0, "customer_id"]
+    pool = end[~is_in(end["customer_id"], bought_before)]
     steps = [
         len(pool),
         int((pool["purchases"] >= 1).sum()),
@@ -95,16 +92,15 @@ def funnel(register: Register, start: date, end: date, settings: Settings,
     return pd.DataFrame({"step": FUNNEL_STEPS, "customers": steps, "rate": np.round(rates, 4)})
 
 
-def migrations(register: Register, first: date, second: date, settings: Settings) -> pd.DataFrame:
-    """How many customers moved from each class on ``first`` to each class on ``second``.
+def migrations(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
+    """How many customers moved from each class on the first date to each class on the second.
 
-    Customers not yet in the register on the first date come from ``new``. Rows with no
-    customers are left out; staying in a class is a row too (from == to).
+    Takes the analysed customers as of both dates. Customers not yet in the register on
+    the first date come from ``new``. Empty moves are left out; staying in a class is a
+    row too (from == to).
     """
-    before = _classes_on(register, first, settings)
-    after = _classes_on(register, second, settings)
-    merged = after.merge(before[["customer_id", "relationship"]], on="customer_id", how="left",
-                         suffixes=("", "_before"))
+    merged = second[["customer_id", "relationship"]].merge(
+        first[["customer_id", "relationship"]], on="customer_id", how="left", suffixes=("", "_before"))
     source = merged["relationship_before"].astype("string").fillna(NEW)
     flows = pd.crosstab(source, merged["relationship"].astype("string")).stack().rename("customers").reset_index()
     flows.columns = ["from", "to", "customers"]
@@ -126,12 +122,17 @@ def cohort_retention(register: Register, as_of: date, months: int = 24) -> pd.Da
                      & purchases["customer_id"].notna() & ~(purchases["amount"].fillna(0) < 0)]
     if register.shape == "summary" or rows.empty:
         return pd.DataFrame()
-    month = rows["date"].dt.year.to_numpy() * 12 + rows["date"].dt.month.to_numpy() - 1
-    visits = pd.DataFrame({"customer": rows["customer_id"].astype("string").to_numpy(), "month": month}).drop_duplicates()
-    visits["cohort"] = visits.groupby("customer")["month"].transform("min")
-    visits["offset"] = visits["month"] - visits["cohort"]
+    month = (rows["date"].dt.year.to_numpy() * 12 + rows["date"].dt.month.to_numpy() - 1).astype(np.int64)
+    customer = pc.dictionary_encode(pa.array(rows["customer_id"].astype("string"), pa.string())).indices
+    # Distinct (customer, month) pairs sorted by customer then month: a customer's first is their cohort.
+    pairs = np.sort(customer.to_numpy(zero_copy_only=False).astype(np.int64) * (1 << 20) + month)
+    pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
+    who, when = pairs >> 20, pairs & ((1 << 20) - 1)
+    first = np.r_[True, who[1:] != who[:-1]]
+    cohort = when[first][np.cumsum(first) - 1]
+    visits = pd.DataFrame({"cohort": cohort, "offset": when - cohort})
     last = as_of.year * 12 + as_of.month - 1
-    counts = visits.groupby(["cohort", "offset"]).size().unstack(fill_value=0).iloc[-months:]
+    counts = visits.value_counts().unstack(fill_value=0).sort_index().iloc[-months:]
     counts = counts.reindex(columns=range(last - int(counts.index.min()) + 1), fill_value=0)
     sizes = counts[0]
     shares = counts.div(sizes, axis=0).round(4)
@@ -179,20 +180,18 @@ class Economics:
     cost_to_keep_lost: float
 
 
-def economics(register: Register, start: date, end: date, settings: Settings,
-              at_end: pd.DataFrame | None = None) -> Economics:
-    """Churn and retention over the period, repeat-purchase rate and average value per class at its end.
+def economics(start: pd.DataFrame, end: pd.DataFrame, settings: Settings) -> Economics:
+    """Churn and retention over a period, repeat-purchase rate and average value per class at its end.
 
-    Churn: of the customers buying (not former) at the start, the share that is former at
-    the end. The cost comparison prices replacing them at the acquisition cost (retention
-    cost × the acquisition ratio, the 10:1 rule by default) against keeping them.
+    Takes the analysed customers as of the period's first and last day. Churn: of the
+    customers buying (not former) at the start, the share that is former at the end. The
+    cost comparison prices replacing them at the acquisition cost (retention cost × the
+    acquisition ratio, the 10:1 rule by default) against keeping them.
     """
-    before = _classes_on(register, start, settings)
-    end_view = at_end if at_end is not None else analyse_customers(register, end, settings)
-    active = set(before.loc[before["relationship"].isin(BUYING), "customer_id"])
-    lost = int(end_view.loc[end_view["customer_id"].isin(active), "relationship"].eq("former").sum())
-    churn = lost / len(active) if active else 0.0
-    buying = end_view[end_view["purchases"] > 0]
+    active = start.loc[start["relationship"].isin(BUYING), "customer_id"]
+    lost = int(end.loc[is_in(end["customer_id"], active), "relationship"].eq("former").sum())
+    churn = lost / len(active) if len(active) else 0.0
+    buying = end[end["purchases"] > 0]
     repeat = float((buying["purchases"] >= 2).mean()) if len(buying) else 0.0
     means = buying.groupby("relationship", observed=False)["value"].mean()
     acquisition = settings.retention_cost * settings.acquisition_cost_ratio

@@ -41,6 +41,7 @@ if not isinstance(period, tuple) or len(period) != 2:
     st.info(t("lifecycle.pick_period"))
     st.stop()
 start, end = period
+start_view = analysis(page, start, settings)
 end_view = view if end == as_of else analysis(page, end, settings)
 
 left, right = st.columns(2)
@@ -51,7 +52,7 @@ with left:
                                        t("chart.customers"), charts.STAGE_COLOURS), key="stages")
     st.caption(t("lifecycle.stages_how"))
 with right:
-    steps = funnel(register, start, end, settings, at_end=end_view)
+    steps = funnel(start_view, end_view)
     step_labels = labels("funnel", FUNNEL_STEPS)
     st.plotly_chart(charts.funnel_chart([step_labels[s] for s in steps["step"]], steps["customers"].tolist(),
                                         t("lifecycle.funnel", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}")),
@@ -59,7 +60,7 @@ with right:
     st.caption(t("lifecycle.funnel_how", rates=" → ".join(f"{r:.0%}" for r in steps["rate"].iloc[1:])))
 
 st.subheader(t("lifecycle.economics"))
-money = economics(register, start, end, settings, at_end=end_view)
+money = economics(start_view, end_view, settings)
 columns = st.columns(4)
 columns[0].metric(t("lifecycle.retention_rate"), f"{money.retention_rate:.1%}",
                   help=t("lifecycle.retention_help", active=money.active_at_start, lost=money.lost))
@@ -81,7 +82,7 @@ second = right.date_input(t("lifecycle.to"), value=as_of, max_value=as_of, forma
 if first >= second:
     st.warning(t("lifecycle.dates_order"))
 else:
-    flows = migrations(register, first, second, settings)
+    flows = migrations(analysis(page, first, settings), analysis(page, second, settings))
     class_labels = {**labels("class", CLASSES), "new": t("class.new")}
     st.plotly_chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), f"{first:%d.%m.%Y}",
                                   f"{second:%d.%m.%Y}"), key="sankey")

@@ -29,6 +29,10 @@ def history(tmp_path_factory):
     return full_register(tmp_path_factory.mktemp("history"))
 
 
+def view_on(register, day):
+    return analyse_customers(register, day, DEFAULTS)
+
+
 def stages_of(register, settings=DEFAULTS):
     view = analyse_customers(register, AS_OF, settings)
     return dict(zip(view["customer_id"], view["stage"].astype(str), strict=True))
@@ -61,7 +65,7 @@ def test_stage_thresholds_are_settings(history):
 
 
 def test_migrations_between_two_dates(history):
-    flows = migrations(history, YEAR_AGO, AS_OF, DEFAULTS)
+    flows = migrations(view_on(history, YEAR_AGO), view_on(history, AS_OF))
     found = {(row["from"], row["to"]): row["customers"] for _, row in flows.iterrows()}
     assert found == {
         ("new", "partner"): 1, ("new", "loyal"): 1, ("new", "occasional"): 5, ("new", "former"): 1,
@@ -70,13 +74,13 @@ def test_migrations_between_two_dates(history):
 
 
 def test_funnel_over_a_period(history):
-    steps = funnel(history, YEAR_AGO + timedelta(days=1), AS_OF, DEFAULTS)
+    steps = funnel(view_on(history, YEAR_AGO), view_on(history, AS_OF))
     assert steps["customers"].tolist() == [12, 8, 6, 2]
     assert steps["rate"].tolist() == [1.0, round(8 / 12, 4), 0.75, round(2 / 6, 4)]
 
 
 def test_economics_of_a_period(history):
-    money = economics(history, YEAR_AGO, AS_OF, DEFAULTS)
+    money = economics(view_on(history, YEAR_AGO), view_on(history, AS_OF), DEFAULTS)
     assert (money.active_at_start, money.lost, money.churn_rate, money.retention_rate) == (1, 1, 1.0, 0.0)
     assert money.repeat_rate == 0.8
     assert money.acquisition_cost == DEFAULTS.retention_cost * 10  # the 10:1 rule by default
