@@ -18,8 +18,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from lib import i18n
 from lib.facts import customer_facts
-from lib.ladder import CLASSES, classify_customers
+from lib.ladder import CLASSES, classify_customers, reason_texts
 from lib.register import Register
 from lib.settings import Settings
 from lib.values import is_in
@@ -213,3 +214,18 @@ def revenue(register: Register, as_of: date | None = None) -> float:
     if as_of is not None:
         purchases = purchases[purchases["date"].isna() | (purchases["date"] <= pd.Timestamp(as_of))]
     return round(float(purchases["amount"].fillna(0).sum()), 2)
+
+
+def class_columns(view: pd.DataFrame, settings: Settings, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
+    """Class, its reason, stage, RFM group and reward tier per customer, in words: for the export."""
+    def words(prefix: str, column: str) -> pd.Series:
+        return view[column].astype("string").map(lambda code: i18n.t(f"{prefix}.{code}", lang), na_action="ignore")
+
+    return pd.DataFrame({
+        "customer_id": view["customer_id"],
+        "relationship": words("class", "relationship"),
+        "reason": reason_texts(view, settings, lang),
+        "stage": words("stage", "stage"),
+        "rfm_group": words("rfm", "rfm_group"),
+        "value_tier": words("tier", "value_tier"),
+    })

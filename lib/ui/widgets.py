@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 from functools import partial
 
+import pandas as pd
 import streamlit as st
 
+from lib.facts import default_as_of
+from lib.lifecycle import analyse_customers, class_columns
 from lib.quality import SEVERITIES, Problem, problems_frame, problems_workbook
 from lib.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, customer_summary, key_figures
 from lib.schema import FIELDS, OTHER, SHEET_KINDS
@@ -144,6 +147,14 @@ def mapping_editor(ws: Workspace, register: Register) -> None:
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+def _computed_columns(ws: Workspace, current: Current) -> pd.DataFrame:
+    """What the app adds per customer: the sheets' totals, and the class, reason, stage, group and tier."""
+    settings = ws.settings()
+    view = analyse_customers(current.register, default_as_of(current.register), settings)
+    classes = class_columns(view, settings, language())
+    return customer_summary(current.register).merge(classes, on="customer_id", how="left")
+
+
 def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: bool) -> None:
     """Write the updated workbook when asked (with progress), then offer it for download.
 
@@ -156,7 +167,7 @@ def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: boo
             try:
                 computed = None
                 if with_computed:
-                    summary = customer_summary(current.register)
+                    summary = _computed_columns(ws, current)
                     computed = summary.rename(columns={c: t(f"computed.{c}") for c in summary.columns})
                 result = updated_workbook(ws, current, computed,
                                           progress=lambda fraction, step: bar.progress(fraction, text=t(step)))

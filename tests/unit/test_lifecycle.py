@@ -121,3 +121,14 @@ def test_revenue_is_after_returns(history, sample_register):
     assert revenue(history) == 10.0 * 30 - 10.0  # 30 purchase rows, one return
     register, _ = sample_register
     assert revenue(register) == 907_432.0
+
+
+def test_class_columns_for_the_export_are_in_words(history):
+    from lib.lifecycle import class_columns
+
+    words = class_columns(analyse_customers(history, AS_OF, DEFAULTS), DEFAULTS).set_index("customer_id")
+    assert words.loc["WON-BACK"].tolist() == [
+        "Loyal customer", "4 purchases, last 22 days ago: within the usual rhythm of about every 345 days",
+        "Won back", "Cannot lose them", "Other active buyers"]  # R 2 among ten buyers, F 5
+    assert words.loc["P-COLD", ["relationship", "stage"]].tolist() == ["Prospect", "Cold prospect"]
+    assert words.loc["P-COLD", ["rfm_group", "value_tier"]].tolist() == ["Not scored (no purchase)", "No purchase"]
