@@ -150,9 +150,12 @@ def _from_summary(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame
     the last purchase; without it a customer's own rhythm is unknown and the default applies.
     """
     last = customers["last_purchase"].where(customers["last_purchase"] <= cutoff)
-    count = customers["purchase_count"].astype("Float64").fillna(np.nan).astype("float64")
-    count = np.where(np.isnan(count), np.where(last.notna(), 1.0, 0.0), count)
-    count = np.where(last.isna(), 0.0, np.maximum(count, 1.0))
+    # A last purchase without a count is one purchase; a last purchase after the day hides the
+    # count; a count without any last purchase stays a count of undated purchases.
+    stated = customers["purchase_count"].astype("float64").to_numpy()
+    later = (customers["last_purchase"] > cutoff).fillna(False).to_numpy(dtype=bool)
+    count = np.where(last.notna(), np.maximum(np.nan_to_num(stated, nan=1.0), 1.0),
+                     np.where(later, 0.0, np.nan_to_num(stated, nan=0.0)))
     since = customers["first_contact"]
     first = since.where(since.notna() & (since <= last), last)
     return pd.DataFrame({

@@ -46,8 +46,9 @@ _RFM_MAP = (
 def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Class, its source and reason, RFM scores and group, value tier and temperature per customer.
 
-    Rules, first match wins: a class marked in the register; no purchase → prospect; no
-    purchase for longer than the churn horizon → former; marked as buying elsewhere, or
+    Rules, first match wins: a class marked in the register; no purchase → prospect;
+    purchases without any date (a count in a summary column) → occasional; no purchase
+    for longer than the churn horizon → former; marked as buying elsewhere, or
     fewer than the loyal minimum of purchases, or past the usual rhythm → occasional;
     otherwise loyal, and partner when they also gave an idea or a wish lately.
     """
@@ -62,14 +63,15 @@ def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     conditions = [
         is_marked,
         count == 0,
+        np.isnan(since),
         since > settings.churn_horizon_days,
         elsewhere,
         count < settings.loyal_min_purchases,
         ~within,
         recent_idea,
     ]
-    reasons = ["marked", "no_purchase", "churned", "buys_elsewhere", "few_purchases", "irregular", "partner"]
-    classes = [None, "prospect", "former", "occasional", "occasional", "occasional", "partner"]
+    reasons = ["marked", "no_purchase", "undated", "churned", "buys_elsewhere", "few_purchases", "irregular", "partner"]
+    classes = [None, "prospect", "occasional", "former", "occasional", "occasional", "occasional", "partner"]
     reason = np.select(conditions, reasons, default="loyal")
     result = np.select(conditions[1:], classes[1:], default="loyal")
     result = np.where(is_marked, marked.fillna("").to_numpy(dtype=object), result)

@@ -106,3 +106,36 @@ def test_analysis_pages_without_a_register_invite_an_upload(tmp_path, monkeypatc
         at.switch_page(page).run()
         assert not at.exception
         assert "upload your workbook" in at.info[0].value
+
+
+def test_a_small_single_sheet_register_gets_the_same_pages(tmp_path, monkeypatch):
+    """Two customers with summary columns only: no purchases sheet, no cohorts, no exception."""
+    from tests.app.test_home import upload
+    from tests.conftest import FIXTURES
+
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    upload(at, FIXTURES / "finnish_summary.xls")
+    at.switch_page("pages/3_Segments.py").run()
+    assert not at.exception
+    assert metrics(at)["Customers in selection"] == "2"
+    assert sum(ladder(at).values()) == 2
+    at.switch_page("pages/4_Lifecycle.py").run()
+    assert not at.exception
+    assert any("Cohorts need a purchases sheet" in i.value for i in at.info)
+
+
+def test_customers_without_any_buying_data_are_all_prospects(tmp_path, monkeypatch):
+    from tests.app.test_home import upload
+    from tests.conftest import write_xlsx
+
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+    path = write_xlsx(tmp_path / "leads.xlsx", {"Leads": [["Customer id", "Name", "Lead temperature"],
+                                                         ["1", "Anna", "hot"], ["2", "Bert", None]]})
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    upload(at, path)
+    at.switch_page("pages/3_Segments.py").run()
+    assert not at.exception
+    assert ladder(at)["Prospect"] == 2
+    at.switch_page("pages/4_Lifecycle.py").run()
+    assert not at.exception

@@ -134,3 +134,12 @@ def test_value_tiers_after_seed_003(sample_register):
     dormant = view[view["value_tier"] == "dormant"]
     assert (dormant["days_since_last"] > DEFAULTS.dormant_days).all()
     assert (view.loc[view["purchases"] == 0, "value_tier"] == "none").all()
+
+
+def test_a_purchase_count_without_dates_makes_an_occasional_customer(tmp_path):
+    rows = [["Customer id", "Name", "Number of purchases", "Total spent"], ["1", "Anna", 12, 480.0],
+            ["2", "Bert", None, None]]
+    register = read(write_xlsx(tmp_path / "counts.xlsx", {"Customers": rows}))
+    view = classified(register)
+    assert view["relationship"].astype(str).tolist() == ["occasional", "prospect"]
+    assert reason_texts(view, DEFAULTS).iloc[0] == "12 purchases, but the register gives no date of the last one"
