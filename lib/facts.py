@@ -28,19 +28,26 @@ from lib.values import positions_in
 
 FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
 CHANNELS = ("email", "sms", "phone", "post")
-DIMENSIONS = ("country", "city", "branch", "source", "language", "tags", "owner", "interests")
+DIMENSIONS = ("country", "city", "postal_code", "branch", "source", "language", "tags", "interests", "owner",
+              "company", "preferred_contact_frequency")
 """Customer columns the pages offer for breakdowns and filters, besides the computed ones."""
+FLAGS = ("consent_email", "consent_sms", "consent_phone", "consent_post", "opted_out", "buys_elsewhere")
+"""Yes/no facts the pages offer as filters."""
 STALE_AFTER_DAYS = 60
 """When the register's last activity is older than this, analyses default to that day, not today."""
 
 _DAY = np.timedelta64(1, "D")
 
 
-def last_activity(register: Register) -> date | None:
-    """The latest purchase, feedback or done action in the register (None for an empty one)."""
-    candidates = [register.purchases["date"].max(), register.feedback["date"].max(),
-                  register.actions["done"].max(), register.customers["last_purchase"].max()]
-    found = [value for value in candidates if pd.notna(value)]
+def last_activity(register: Register, today: date) -> date | None:
+    """The latest purchase, feedback or done action up to today (None for an empty register).
+
+    Dates after today are typing errors (the quality report lists them), not activity.
+    """
+    limit = pd.Timestamp(today)
+    columns = [register.purchases["date"], register.feedback["date"], register.actions["done"],
+               register.customers["last_purchase"]]
+    found = [latest for column in columns if pd.notna(latest := column[column <= limit].max())]
     return max(found).date() if found else None
 
 
@@ -51,9 +58,9 @@ def default_as_of(register: Register, today: date | None = None) -> date:
     last day it shows the business as it was when the file was saved.
     """
     today = today or date.today()
-    last = last_activity(register)
+    last = last_activity(register, today)
     if last is not None and (today - last).days > STALE_AFTER_DAYS:
-        return min(last, today)
+        return last
     return today
 
 

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts
+from lib.facts import FLAGS
 from lib.ladder import CLASSES, RFM_GROUPS, TIERS, ladder_counts, rfm_grid
 from lib.ui import analysis, as_of_input, setup_page, t
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
@@ -43,7 +44,7 @@ with left:
                                        t("chart.customers")), key="ladder")
     st.caption(t("segments.ladder_how"))
 with right:
-    dimensions = [c for c in filter_columns(view) if c not in ("relationship", "rfm_group")]
+    dimensions = [c for c in filter_columns(view) if c not in ("relationship", "rfm_group", *FLAGS)]
     dimension = st.selectbox(t("segments.breakdown_by"), dimensions, format_func=column_label,
                              index=dimensions.index("country") if "country" in dimensions else 0)
     values = selected[dimension].astype("string").fillna("–")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.facts import DIMENSIONS, column_values, select_customers
+from lib.facts import DIMENSIONS, FLAGS, column_values, select_customers
 from lib.ladder import reason_texts
 from lib.settings import Settings
 from lib.ui import language, t
@@ -18,7 +18,7 @@ TABLE_ROWS = 500
 
 
 def column_label(column: str) -> str:
-    return t(f"column.{column}") if column in COMPUTED else t(f"field.{column}")
+    return t(f"column.{column}") if column in COMPUTED or column in FLAGS else t(f"field.{column}")
 
 
 def value_label(column: str, value: object) -> str:
@@ -26,7 +26,11 @@ def value_label(column: str, value: object) -> str:
     if pd.isna(value):  # type: ignore[arg-type]
         return "–"
     prefix = COMPUTED.get(column)
-    return t(f"{prefix}.{value}") if prefix else str(value)
+    if prefix:
+        return t(f"{prefix}.{value}")
+    if column in FLAGS:
+        return t("value.yes") if str(value) == "True" else t("value.no")
+    return str(value)
 
 
 def labels(prefix: str, codes: tuple[str, ...] | list[str]) -> dict[str, str]:
@@ -34,8 +38,8 @@ def labels(prefix: str, codes: tuple[str, ...] | list[str]) -> dict[str, str]:
 
 
 def filter_columns(view: pd.DataFrame) -> list[str]:
-    """Columns worth filtering on: the computed ones and every dimension the register fills."""
-    return [*COMPUTED, *(c for c in DIMENSIONS if view[c].notna().any())]
+    """Columns worth filtering on: the computed ones, every dimension the register fills, consent."""
+    return [*COMPUTED, *(c for c in DIMENSIONS if view[c].notna().any()), *FLAGS]
 
 
 def customer_filters(view: pd.DataFrame, key: str) -> pd.DataFrame:
