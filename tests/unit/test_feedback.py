@@ -1,0 +1,147 @@
+"""Themes in the customers' own words: inflected forms, compounds, missing diacritics; NPS, CSAT, language."""
+
+import pandas as pd
+import pytest
+
+from lib.feedback import (
+    THEMES,
+    ThemeMatcher,
+    csat,
+    default_dictionary,
+    detect_language,
+    marked_text,
+    nps,
+    sentiment_of_text,
+    theme_counts,
+    theme_feedback,
+    theme_rows,
+)
+
+# (text as a customer writes it, theme it must hit)
+INFLECTED = {
+    "et": [("Hinnad on liiga kõrged", "price"), ("Natuke kallim kui mujal", "price"),
+           ("Teenindajad olid abivalmid", "staff"), ("Klienditeenindus oli aeglane", "staff"),
+           ("Riietusruumid olid mustad", "cleanliness"), ("Kõik oli väga puhtad", "cleanliness"),
+           ("Palun avage varem", "opening_hours"), ("Broneeringut ei saanud teha", "booking"),
+           ("Pidin kaua ootama", "waiting_time"), ("Jooksulindid on katki", "equipment"),
+           ("Parkimiskohti pole", "parking"), ("Päevituskreemi kvaliteet on hea", "product_quality"),
+           ("Mõnus õhkkond", "atmosphere"), ("Kuukaardihind tõusis", "price"),
+           ("Hinnad on mõistlikud ja teenindus hea", "staff")],
+    "fi": [("Hintoja pitäisi laskea", "price"), ("Liian kallista", "price"),
+           ("Asiakaspalvelu oli ystävällistä", "staff"), ("Valmentajat ovat osaavia", "staff"),
+           ("Pukuhuoneet olivat likaisia", "cleanliness"), ("Aukioloajat ovat liian lyhyet", "opening_hours"),
+           ("Ajanvarausjärjestelmä ei toimi", "booking"), ("Jouduin odottamaan pitkään", "waiting_time"),
+           ("Juoksumatot ovat rikki", "equipment"), ("Pysäköintipaikkoja on vähän", "parking"),
+           ("Voiteen laatu on huono", "product_quality"), ("Tunnelma on rento", "atmosphere"),
+           ("Hinnat nousivat", "price")],
+    "lt": [("Kainos per didelės", "price"), ("Labai brangu", "price"), ("Darbuotojai malonūs", "staff"),
+           ("Treneriai nemandagūs", "staff"), ("Persirengimo kambariai nešvarūs", "cleanliness"),
+           ("Prašau savaitgaliais atsidaryti anksčiau", "opening_hours"), ("Rezervacijos sistema neveikia", "booking"),
+           ("Teko ilgai laukti", "waiting_time"), ("Treniruokliai sugedę", "equipment"),
+           ("Nėra kur pastatyti automobilio", "parking"), ("Kremo kokybė puiki", "product_quality"),
+           ("Jauki atmosfera", "atmosphere"), ("Kaina per didele", "price"), ("Svarus kabinos", "cleanliness")],
+    "pl": [("Ceny są za wysokie", "price"), ("Za drogo", "price"), ("Obsługa była niemiła", "staff"),
+           ("Trenerzy są pomocni", "staff"), ("Szatnie były brudne", "cleanliness"),
+           ("Proszę otwierać wcześniej", "opening_hours"), ("Rezerwacji nie da się zrobić", "booking"),
+           ("Długo czekałam", "waiting_time"), ("Bieżnie są zepsute", "equipment"),
+           ("Nie ma gdzie zaparkować", "parking"), ("Jakość kremu świetna", "product_quality"),
+           ("Przyjemna atmosfera", "atmosphere"), ("Jakosc kremu slaba", "product_quality"),
+           ("Cenami jestem zawiedziona", "price")],
+}
+
+
+@pytest.fixture(scope="module")
+def matcher():
+    return ThemeMatcher(default_dictionary())
+
+
+@pytest.mark.parametrize("lang", ["et", "fi", "lt", "pl"])
+def test_inflected_forms_hit_their_theme(matcher, lang):
+    missed = [(text, theme, matcher.match(text, lang)) for text, theme in INFLECTED[lang]
+              if theme not in dict(matcher.match(text, lang))]
+    assert len(INFLECTED[lang]) >= 10
+    assert not missed
+
+
+def test_nps_counts_promoters_minus_detractors_and_a_seven_is_passive():
+    ratings = pd.Series([10, 9, 9, 8, 7, 7, 6, 3, 0, 10])
+    # promoters 4 (10, 9, 9, 10), passives 3 (8, 7, 7), detractors 3 (6, 3, 0): (4 - 3) / 10
+    assert nps(ratings) == 10.0
+    assert nps(pd.Series([7, 7, 9, 10])) == 50.0  # sevens are not detractors
+    assert nps(pd.Series([4, 5, 3])) is None  # a 1–5 survey has no NPS
+    assert nps(pd.Series([], dtype=float)) is None
+
+
+def test_csat_is_the_share_of_fours_and_fives():
+    assert csat(pd.Series([5, 4, 3, 2, 1, None])) == 40.0
+    assert csat(pd.Series([9, 10])) is None
+
+
+def test_two_word_texts_take_the_customers_language():
+    assert detect_language("Liian kallis", "fi") == ("fi", "customer")
+    assert detect_language("Super!", "lt") == ("lt", "customer")
+    assert detect_language("Za drogo", None) == ("unknown", "unknown")
+    assert detect_language("Treener oli ebaviisakas ega kuulanud mind.", "pl") == ("et", "detected")
+
+
+def test_missing_diacritics_only_for_exact_words(matcher):
+    assert dict(matcher.match("Jakosc kremu", "pl"))["product_quality"] == "jakosc"
+    assert dict(matcher.match("Cena ok", "pl"))["price"] == "cena"
+    assert matcher.match("zolw", "pl") == []
+
+
+def test_compounds_match_their_last_part_within_length_limits(matcher):
+    assert dict(matcher.match("Klienditeenindus", "et"))["staff"] == "klienditeenindus"
+    assert dict(matcher.match("asiakaspalvelu", "fi"))["staff"] == "asiakaspalvelu"
+    assert matcher.match("tauto", "fi") == []  # 'auto' needs a head of three letters in front
+    assert "price" not in dict(matcher.match("hinta", "lt"))  # compounds only in Estonian and Finnish
+
+
+def test_an_exclusion_stops_a_wrong_hit():
+    dictionary = default_dictionary()
+    frame = dictionary.to_frame()
+    assert "price" in dict(ThemeMatcher(dictionary).match("Treening oli tasuta", "et"))
+    frame.loc[(frame["theme"] == "price") & (frame["language"] == "et"), "exclude"] = "tasuta"
+    edited = type(dictionary).from_frame(frame)
+    assert "price" not in dict(ThemeMatcher(edited).match("Treening oli tasuta", "et"))
+    assert edited.to_json() != dictionary.to_json()
+
+
+def test_a_complaint_is_never_positive_and_a_wish_is_neutral_by_default():
+    assert sentiment_of_text(2, 0, "complaint") == "negative"
+    assert sentiment_of_text(0, 0, "complaint") == "negative"
+    assert sentiment_of_text(0, 0, "wish") == "neutral"
+    assert sentiment_of_text(0, 1, "wish") == "negative"
+    assert sentiment_of_text(0, 0, "opinion") == "unknown"
+    assert sentiment_of_text(1, 1, None) == "neutral"
+
+
+def test_matched_words_are_marked_in_plain_text():
+    assert marked_text("Hinnad on liiga kõrged", ["Hinnad"]) == "【Hinnad】 on liiga kõrged"
+    assert marked_text("<b>kallis</b> *hind*", ["kallis", "hind"]) == "<b>【kallis】</b> *【hind】*"
+
+
+@pytest.fixture(scope="module")
+def sample_items(sample_register):
+    register, _ = sample_register
+    return theme_feedback(register, default_dictionary())
+
+
+def test_every_default_theme_is_found_in_every_language_of_the_sample(sample_items):
+    rows = theme_rows(sample_items)
+    languages = set(sample_items["language"])
+    assert languages == {"en", "et", "fi", "lt", "pl"}
+    found = set(zip(rows["theme"], rows["language"], strict=True))
+    missing = [(theme, lang) for theme in THEMES for lang in languages if (theme, lang) not in found]
+    assert not missing
+
+
+def test_sample_sentiment_is_known_for_most_items_and_ratings_decide(sample_items):
+    assert (sample_items["sentiment"] != "unknown").mean() > 0.95
+    rated = sample_items[sample_items["rating"].notna()]
+    assert (rated["sentiment_source"] == "rating").all()
+    assert set(rated.loc[rated["rating"] <= 2, "sentiment"]) == {"negative"}
+    complaints = sample_items[sample_items["kind"] == "complaint"]
+    assert set(complaints["sentiment"]) == {"negative"}
+    counts = theme_counts(sample_items, default_dictionary())
+    assert list(counts) == list(THEMES) and all(counts.values())
