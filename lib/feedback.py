@@ -14,6 +14,7 @@ languages present in the data (a language costs a few seconds and ~50 MB the fir
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import unicodedata
@@ -89,7 +90,7 @@ class ThemeDictionary:
 
     themes: tuple[Theme, ...]
 
-    def keys(self) -> list[str]:
+    def theme_keys(self) -> list[str]:
         return [theme.key for theme in self.themes]
 
     def element_of(self, key: str) -> str:
@@ -256,7 +257,7 @@ class ThemeMatcher:
                 found.setdefault(theme, hit)
         pairs = self._index(lang).pairs
         if pairs:
-            for first, second in zip(words, words[1:], strict=False):
+            for first, second in itertools.pairwise(words):
                 for a in _forms(first, lang):
                     for b in _forms(second, lang):
                         for theme in pairs.get((a, b), ()):
@@ -337,7 +338,7 @@ def text_polarity(text: str, lang: str) -> tuple[int, int]:
         return 0, 0
     words = tokens(text)
     forms = [set(_forms(w, lang)) for w in words]
-    pairs = {f"{a} {b}" for x, y in zip(words, words[1:], strict=False) for a in _forms(x, lang) for b in _forms(y, lang)}
+    pairs = {f"{a} {b}" for x, y in itertools.pairwise(words) for a in _forms(x, lang) for b in _forms(y, lang)}
     counts = []
     for tone in ("positive", "negative"):
         vocabulary = words_by_tone[tone]
@@ -448,7 +449,7 @@ def theme_rows(items: pd.DataFrame, dictionary: ThemeDictionary | None = None) -
 def theme_counts(items: pd.DataFrame, dictionary: ThemeDictionary) -> dict[str, int]:
     """Items per theme, every theme of the dictionary present (zeros included)."""
     counts = theme_rows(items)["theme"].value_counts()
-    return {key: int(counts.get(key, 0)) for key in dictionary.keys()}
+    return {key: int(counts.get(key, 0)) for key in dictionary.theme_keys()}
 
 
 def sentiment_counts(items: pd.DataFrame) -> dict[str, int]:
@@ -550,7 +551,7 @@ def suggest_themes(items: pd.DataFrame, per_language: int = 3, min_items: int = 
             if len(members) == 0:
                 continue
             examples = tuple(dict.fromkeys(texts[i] for i in members[np.argsort(-weights[members, topic])][:5]))[:3]
-            suggestions.append(Suggestion(str(lang), tuple(str(w) for w in top), examples, int(len(members))))
+            suggestions.append(Suggestion(str(lang), tuple(str(w) for w in top), examples, len(members)))
     return sorted(suggestions, key=lambda s: -s.items)
 
 
