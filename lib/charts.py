@@ -102,3 +102,32 @@ def sankey(flows: pd.DataFrame, labels: Mapping[str, str], title: str, left: str
     ))
     figure.update_layout(height=460)
     return figure
+
+
+SENTIMENT_COLOURS = {"positive": "#43a047", "neutral": "#bdbdbd", "negative": "#e53935", "unknown": "#eeeeee"}
+ELEMENT_COLOURS = {"product": "#1e88e5", "peripheral": "#8e24aa", "environment": "#f9a825", "psychological": "#00897b"}
+
+
+def horizontal_stacked_bars(table: pd.DataFrame, row_labels: Mapping[str, str], column_labels: Mapping[str, str],
+                            title: str, axis: str, colours: Mapping[str, str]) -> go.Figure:
+    """One horizontal bar per row (e.g. a theme), stacked by its columns (e.g. sentiments); first row on top."""
+    figure = _figure(title)
+    for column in table.columns:
+        figure.add_bar(y=[row_labels.get(str(i), str(i)) for i in table.index], x=table[column].tolist(),
+                       name=column_labels.get(column, str(column)), orientation="h", marker_color=colours.get(column))
+    figure.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2},
+                         height=max(360, 28 * len(table) + 140))
+    figure.update_yaxes(autorange="reversed")
+    figure.update_xaxes(title=axis)
+    return figure
+
+
+def lines(table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str) -> go.Figure:
+    """One line per column over the index (e.g. themes by month)."""
+    figure = _figure(title)
+    for column in table.columns:
+        figure.add_scatter(x=[str(i) for i in table.index], y=table[column].tolist(), mode="lines+markers",
+                           name=labels.get(str(column), str(column)))
+    figure.update_layout(legend={"orientation": "h", "y": -0.2})
+    figure.update_yaxes(title=axis)
+    return figure

@@ -18,6 +18,7 @@ import itertools
 import json
 import re
 import unicodedata
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -127,7 +128,7 @@ class ThemeDictionary:
         """The dictionary as edited in a table; rows without a theme or language are ignored."""
         themes: dict[str, dict] = {}
         for row in frame.fillna("").itertuples(index=False):
-            key = _key(str(row.theme))
+            key = theme_key(str(row.theme))
             lang = str(row.language).strip().lower()
             if not key or not lang:
                 continue
@@ -139,7 +140,7 @@ class ThemeDictionary:
 
     def with_theme(self, key: str, element: str, lang: str, words: Sequence[str]) -> ThemeDictionary:
         """A copy with a new theme (or more words for an existing one) in one language."""
-        key = _key(key)
+        key = theme_key(key)
         themes = list(self.themes)
         for index, theme in enumerate(themes):
             if theme.key == key:
@@ -153,7 +154,8 @@ def _language_order(lang: str) -> int:
     return LANGUAGES.index(lang) if lang in LANGUAGES else len(LANGUAGES)
 
 
-def _key(text: str) -> str:
+def theme_key(text: str) -> str:
+    """A theme name as a stable key: lowercase letters, digits and underscores."""
     return re.sub(r"[^0-9a-z_]+", "_", fold(text.strip())).strip("_")
 
 
@@ -525,6 +527,7 @@ def suggest_themes(items: pd.DataFrame, per_language: int = 3, min_items: int = 
     carries its top words, a few example texts and how many texts lean on it.
     """
     from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     suggestions: list[Suggestion] = []
@@ -543,7 +546,10 @@ def suggest_themes(items: pd.DataFrame, per_language: int = 3, min_items: int = 
         if topics < 1 or matrix.shape[1] < 2:
             continue
         model = NMF(n_components=topics, init="nndsvd", random_state=0, max_iter=400)
-        weights = model.fit_transform(matrix)
+        with warnings.catch_warnings():  # a rough grouping is enough for a suggestion
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)  # texts repeated word for word
+            weights = model.fit_transform(matrix)
         vocabulary = np.array(vectorizer.get_feature_names_out())
         for topic in range(topics):
             top = vocabulary[np.argsort(model.components_[topic])[::-1][:6]]
@@ -559,3 +565,59 @@ def suggest_themes(items: pd.DataFrame, per_language: int = 3, min_items: int = 
 def _stop_words(lang: str) -> list[str]:
     words = json.loads((DATA / "stopwords.json").read_text(encoding="utf-8")).get(lang, [])
     return sorted({lemma(w, lang) for w in words} | set(words))
+
+
+# --- views for the page -------------------------------------------------------------------------
+
+def select_items(items: pd.DataFrame, themes: Sequence[str] = (), kinds: Sequence[str] = (),
+                 sentiments: Sequence[str] = (), languages: Sequence[str] = (),
+                 start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The items matching every given filter (an empty one accepts all); an item matches a theme
+    filter when it carries any of the themes."""
+    keep = pd.Series(True, index=items.index)
+    if themes:
+        wanted = set(themes)
+        keep &= items["themes"].map(lambda found: bool(wanted.intersection(found)))
+    if kinds:
+        keep &= items["kind"].astype("string").isin(kinds).fillna(False)
+    if sentiments:
+        keep &= items["sentiment"].astype("string").isin(sentiments).fillna(False)
+    if languages:
+        keep &= items["language"].isin(languages)
+    if start is not None:
+        keep &= (items["date"] >= start).fillna(False)
+    if end is not None:
+        keep &= (items["date"] <= end).fillna(False)
+    return items[keep]
+
+
+def theme_sentiment(items: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Items per theme (rows, in dictionary order) and sentiment (columns)."""
+    rows = theme_rows(items)
+    table = pd.crosstab(rows["theme"], rows["sentiment"].astype("string")) if len(rows) else pd.DataFrame()
+    return table.reindex(index=list(keys), columns=list(SENTIMENTS), fill_value=0).fillna(0).astype(int)
+
+
+def element_sentiment(items: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
+    """Items per satisfaction element and sentiment: which of the four is failing."""
+    rows = theme_rows(items, dictionary).drop_duplicates(subset=["sheet", "row", "element"])
+    table = pd.crosstab(rows["element"], rows["sentiment"].astype("string")) if len(rows) else pd.DataFrame()
+    return table.reindex(index=list(ELEMENTS), columns=list(SENTIMENTS), fill_value=0).fillna(0).astype(int)
+
+
+def theme_trend(items: pd.DataFrame, keys: Sequence[str], months: int = 24) -> pd.DataFrame:
+    """Items per month (rows, ``YYYY-MM``, the last ``months``) and theme (columns)."""
+    rows = theme_rows(items)
+    rows = rows[rows["date"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=list(keys))
+    month = rows["date"].dt.strftime("%Y-%m")
+    table = pd.crosstab(month, rows["theme"]).reindex(columns=list(keys), fill_value=0)
+    return table.sort_index().iloc[-months:]
+
+
+def themes_by(items: pd.DataFrame, column: str, keys: Sequence[str], order: Sequence[str]) -> pd.DataFrame:
+    """Items per value of a column (rows, e.g. the ladder class) and theme (columns)."""
+    rows = theme_rows(items)
+    table = pd.crosstab(rows[column].astype("string"), rows["theme"]) if len(rows) else pd.DataFrame()
+    return table.reindex(index=list(order), columns=list(keys), fill_value=0).fillna(0).astype(int)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib.feedback import ThemeDictionary
 from lib.quality import Problem
 from lib.register import (
     MappingOverrides,
@@ -78,6 +79,7 @@ CREATE TABLE IF NOT EXISTS settings (
 """
 _OVERRIDES = "mapping_overrides"
 _SETTINGS = "analysis_settings"
+_THEMES = "theme_dictionary"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
 
 
@@ -219,6 +221,13 @@ class Workspace:
 
     def save_settings(self, settings: Settings) -> None:
         self._save_setting(_SETTINGS, settings.to_json())
+
+    def themes(self) -> ThemeDictionary:
+        """The feedback theme dictionary of this workspace (the shipped one until edited)."""
+        return ThemeDictionary.from_json(self._setting(_THEMES))
+
+    def save_themes(self, dictionary: ThemeDictionary) -> None:
+        self._save_setting(_THEMES, dictionary.to_json())
 
     # --- the edit journal --------------------------------------------------------------------
     def append_edits(self, upload_id: int, user: str, edits: Sequence[dict[str, str | None]]) -> None:

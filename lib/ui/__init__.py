@@ -18,6 +18,7 @@ import streamlit as st
 
 from lib import i18n
 from lib.facts import default_as_of
+from lib.feedback import Suggestion, ThemeDictionary, suggest_themes, theme_feedback
 from lib.lifecycle import analyse_customers
 from lib.settings import Settings
 from lib.workspace import LOCAL_USER, Current, Workspace, current_register, workspace_folder
@@ -75,6 +76,30 @@ def _analysis(folder: str, version: tuple[int, int, int], as_of: date, settings_
     return analyse_customers(now.register, as_of, Settings.from_json(settings_json))  # type: ignore[union-attr]
 
 
+@st.cache_resource(max_entries=4, show_spinner=False)
+def _feedback(folder: str, version: tuple[int, int, int], dictionary_json: str) -> pd.DataFrame:
+    now = _current(folder, version)
+    return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json))  # type: ignore[union-attr]
+
+
+def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
+    """Every feedback item with language, themes, matched words and sentiment (cached; do not modify)."""
+    with st.spinner(t("feedback.theming")):
+        return _feedback(str(page.workspace.folder.resolve()), page.current.version,  # type: ignore[union-attr]
+                         dictionary.to_json())
+
+
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _suggestions(folder: str, version: tuple[int, int, int], dictionary_json: str) -> list[Suggestion]:
+    return suggest_themes(_feedback(folder, version, dictionary_json))
+
+
+def theme_suggestions(page: Page, dictionary: ThemeDictionary) -> list[Suggestion]:
+    """Suggested new themes from the feedback no theme matched (cached per register and dictionary)."""
+    return _suggestions(str(page.workspace.folder.resolve()), page.current.version,  # type: ignore[union-attr]
+                        dictionary.to_json())
+
+
 def analysis(page: Page, as_of: date, settings: Settings) -> pd.DataFrame:
     """Facts, class, RFM, tier and stage per customer on the day (cached; do not modify)."""
     return _analysis(str(page.workspace.folder.resolve()), page.current.version, as_of,  # type: ignore[union-attr]
@@ -119,6 +144,7 @@ PAGES = (
     ("pages/1_Register.py", "register.title", ":material/table:"),
     ("pages/3_Segments.py", "segments.title", ":material/stacked_bar_chart:"),
     ("pages/4_Lifecycle.py", "lifecycle.title", ":material/conversion_path:"),
+    ("pages/6_Feedback.py", "feedback.title", ":material/reviews:"),
     ("pages/5_Settings.py", "settings.title", ":material/tune:"),
     ("pages/2_Export.py", "export.title", ":material/download:"),
 )

@@ -145,3 +145,23 @@ def test_sample_sentiment_is_known_for_most_items_and_ratings_decide(sample_item
     assert set(complaints["sentiment"]) == {"negative"}
     counts = theme_counts(sample_items, default_dictionary())
     assert list(counts) == list(THEMES) and all(counts.values())
+
+
+def test_unmatched_texts_suggest_new_themes():
+    from lib.feedback import suggest_themes
+
+    texts = ["The sauna was too cold again", "Please heat the sauna properly", "Sauna temperature is low",
+             "Cold sauna in the evening", "I miss a hot sauna after training", "The sauna heater seems broken",
+             "Sauna stones are not hot", "Could you make the sauna warmer",
+             "Towels are missing in the locker room", "No towels again", "Please bring fresh towels",
+             "Towel service is bad", "Where are the towels", "Towels were wet", "I had no towel", "Need more towels"]
+    items = pd.DataFrame({"text": texts, "language": "en", "themes": [[] for _ in texts]})
+    suggestions = suggest_themes(items, min_items=4)
+    assert {s.words[0] for s in suggestions[:2]} == {"towel", "sauna"}
+    assert all(s.language == "en" and s.examples for s in suggestions)
+
+
+def test_a_suggestion_becomes_a_theme_of_the_dictionary():
+    dictionary = default_dictionary().with_theme("Sauna!", "environment", "en", ["sauna", "heater"])
+    assert dictionary.theme_keys()[-1] == "sauna"
+    assert dict(ThemeMatcher(dictionary).match("The saunas were cold", "en"))["sauna"] == "saunas"

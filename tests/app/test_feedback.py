@@ -1,0 +1,67 @@
+"""The Feedback page through AppTest: charts for the sample, filters, and an edited theme dictionary."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.feedback import default_dictionary
+from tests.app.test_analysis import charts, metrics
+from tests.conftest import ROOT
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory) -> AppTest:
+    """The Feedback page on the sample register (themed once for the module: languages take seconds)."""
+    import os
+
+    os.environ["LADDER_WORKSPACE"] = str(tmp_path_factory.mktemp("feedback") / "workspace")
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    at.button[0].click().run()
+    at.switch_page("pages/6_Feedback.py").run()
+    assert not at.exception
+    yield at
+    del os.environ["LADDER_WORKSPACE"]
+
+
+def theme_total(at: AppTest, label: str) -> int:
+    figure = charts(at)["Themes by sentiment"]
+    return sum(trace["x"][trace["y"].index(label)] for trace in figure["data"])
+
+
+def test_the_feedback_page_shows_themes_elements_trend_and_scores(app):
+    assert {"Themes by sentiment", "The four elements of satisfaction", "Themes by month",
+            "Themes by ladder class"} <= set(charts(app))
+    shown = metrics(app)
+    assert shown["Items in selection"] == "1,116"  # one item is dated 2062: outside any period
+    assert shown["CSAT"].endswith("%") and shown["NPS"] == "–"
+    assert any("Sentiment known for" in c.value for c in app.caption)
+    assert theme_total(app, "Parking") > 0
+    complaints = app.dataframe[0].value
+    assert complaints["Date"].is_monotonic_increasing
+
+
+def test_a_theme_filter_narrows_the_table(app):
+    everything = int(metrics(app)["Items in selection"].replace(",", ""))
+    app.multiselect(key="fb_themes").set_value(["parking"]).run()
+    assert not app.exception
+    parking = int(metrics(app)["Items in selection"].replace(",", ""))
+    assert 0 < parking < everything
+    table = app.dataframe[1].value
+    assert len(table) == parking and table["Themes"].str.contains("Parking").all()
+    assert table["Text (matched words in 【 】)"].str.contains("【").all()
+    app.multiselect(key="fb_themes").set_value([]).run()
+
+
+def test_editing_the_dictionary_changes_the_counts(app):
+    before = theme_total(app, "Price")
+    frame = default_dictionary().to_frame()
+    rows = frame.index[(frame["theme"] == "price") & (frame["language"].isin(["et", "fi"]))].tolist()
+    app.session_state["fb_dictionary"] = {
+        "edited_rows": {row: {"words": "zzzz"} for row in rows}, "added_rows": [], "deleted_rows": []}
+    app.run()
+    app.button(key="fb_save").click().run()
+    assert not app.exception
+    assert "Theme dictionary saved" in app.success[0].value
+    after = theme_total(app, "Price")
+    assert after < before
+    app.button(key="fb_reset").click().run()
+    assert theme_total(app, "Price") == before
