@@ -3,6 +3,7 @@
     python -m lib report FILE [--json] [--as-of YYYY-MM-DD]
                                            figures, recognised columns, data problems, and the
                                            ladder, stages and RFM groups as of the day
+    python -m lib feedback FILE [--json]   every feedback item: language, themes, matched words, sentiment
     python -m lib import FILE [--if-empty] keep a workbook as the workspace's newest register
     python -m lib sample [--customers N] [--out FILE]
 """
@@ -11,13 +12,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from lib.facts import default_as_of
+from lib.feedback import csat, default_dictionary, nps, sentiment_counts, theme_counts, theme_feedback
 from lib.ladder import NOT_SCORED, RFM_GROUPS, ladder_counts
 from lib.lifecycle import analyse_customers, revenue, stage_counts
 from lib.quality import Problem
@@ -40,7 +45,13 @@ def report(path: Path, as_of: date | None = None, settings: Settings = DEFAULTS)
 def report_of(register: Register, problems: Sequence[Problem], as_of: date, settings: Settings = DEFAULTS) -> dict[str, Any]:
     view = analyse_customers(register, as_of, settings)
     groups = view["rfm_group"].value_counts()
+    dictionary = default_dictionary()
+    items = theme_feedback(register, dictionary)
     return {
+        "themes": theme_counts(items, dictionary),
+        "sentiment": sentiment_counts(items),
+        "nps": nps(items["rating"]),
+        "csat": csat(items["rating"]),
         "as_of": as_of.isoformat(),
         "ladder": ladder_counts(view),
         "stages": stage_counts(view),
@@ -58,6 +69,15 @@ def report_of(register: Register, problems: Sequence[Problem], as_of: date, sett
             {k: v for k, v in p.to_dict().items() if k != "code"} | {"code": p.code} for p in problems
         ],
     }
+
+
+def feedback_items(path: Path) -> list[dict[str, Any]]:
+    """Every feedback item of a workbook with its language, themes, sentiment and matched words."""
+    register, _ = build_register(read_workbook(path.read_bytes(), path.name), check=False)
+    items = theme_feedback(register, default_dictionary())
+    return [{"sheet": row.sheet, "row": None if pd.isna(row.row) else int(row.row), "language": row.language,
+             "themes": list(row.themes), "sentiment": str(row.sentiment), "matched": list(row.matched)}
+            for row in items.itertuples(index=False)]
 
 
 def _import(path: Path, if_empty: bool, user: str) -> int:
@@ -83,6 +103,17 @@ def _print_text(data: dict[str, Any]) -> None:
         print(f"[{problem['severity']}] {where}: {problem['message']}")
 
 
+def _print_feedback(items: list[dict[str, Any]], as_json: bool) -> int:
+    if as_json:
+        json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    for item in items:
+        print(f"{item['sheet']} row {item['row']}: {item['language']}, {item['sentiment']}, "
+              f"{', '.join(item['themes']) or '–'} ({', '.join(item['matched'])})")
+    return 0
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -102,6 +133,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     import_cmd.add_argument("file", type=Path)
     import_cmd.add_argument("--if-empty", action="store_true", help="only when the workspace has no register yet")
     import_cmd.add_argument("--user", default=LOCAL_USER, help="who the upload is recorded for")
+    feedback_cmd = commands.add_parser("feedback", help="theme every feedback item of a workbook")
+    feedback_cmd.add_argument("file", type=Path)
+    feedback_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     sample_cmd = commands.add_parser("sample", help="generate the fictional sample register")
     sample_cmd.add_argument("--customers", type=int, default=2000)
     sample_cmd.add_argument("--seed", type=int, default=2026)
@@ -116,16 +150,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "import":
             return _import(args.file, args.if_empty, args.user)
+        if args.command == "feedback":
+            return _print_feedback(feedback_items(args.file), args.json)
         data = report(args.file, args.as_of)
+        if args.json:
+            json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+            print()
+        else:
+            _print_text(data)
     except (WorkbookError, RegisterError) as error:
         print(f"{args.file.name}: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # the reader went away (``| head``): nothing more to say
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
+        return 0
     except OSError as error:
         print(f"{args.file}: cannot open the file ({error.strerror or error}).", file=sys.stderr)
         return 2
-    if args.json:
-        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        _print_text(data)
     return 0

@@ -79,3 +79,31 @@ def test_a_summary_register_reports_all_five_classes_with_zeros():
 def test_a_wrong_as_of_date_is_explained():
     result = run("report", "sample_data/studio_register.xlsx", "--as-of", "23.11.2026")
     assert result.returncode == 2 and "YYYY-MM-DD" in result.stderr
+
+
+def test_report_adds_themes_sentiment_nps_and_csat():
+    report = json.loads(run("report", "sample_data/studio_register.xlsx", "--json").stdout)
+    assert list(report["themes"]) == ["price", "staff", "cleanliness", "opening_hours", "booking", "waiting_time",
+                                      "equipment", "parking", "product_quality", "atmosphere"]
+    assert all(count > 0 for count in report["themes"].values())
+    assert set(report["sentiment"]) == {"positive", "neutral", "negative", "unknown"}
+    assert sum(report["sentiment"].values()) == 1117
+    assert report["nps"] is None and 0 < report["csat"] < 100  # the sample's surveys are on a 1–5 scale
+
+
+def test_feedback_lists_every_item_with_its_excel_row():
+    import openpyxl
+
+    result = run("feedback", "sample_data/studio_register.xlsx", "--json")
+    assert result.returncode == 0
+    items = json.loads(result.stdout)
+    assert len(items) == 1117
+    assert set(items[0]) == {"sheet", "row", "language", "themes", "sentiment", "matched"}
+    sheet = openpyxl.load_workbook("sample_data/studio_register.xlsx", read_only=True)["Feedback"]
+    texts = {row[0].row: row[6].value for row in sheet.iter_rows(min_row=2) if row[0].value}
+    first = items[0]
+    assert first["sheet"] == "Feedback" and first["row"] == 2
+    for item in items[:50]:
+        for word in item["matched"]:
+            assert word.lower() in texts[item["row"]].lower()
+    assert len(items[0]["themes"]) == len(items[0]["matched"])
