@@ -6,6 +6,7 @@
     python -m bench.tasks patch WORKSPACE EDITS    the part-level patch alone (no read-back check)
     python -m bench.tasks analyse WORKSPACE        facts, ladder and stages as of the data's last day
     python -m bench.tasks lifecycle WORKSPACE      the Lifecycle page: funnel, migrations, cohorts, economics, lists
+    python -m bench.tasks feedback WORKSPACE       theme every feedback item (half without a language column)
     python -m bench.tasks baseline_load FILE       pandas.read_excel with openpyxl, every sheet
     python -m bench.tasks baseline_write FILE      DataFrame.to_excel with openpyxl, every sheet
 """
@@ -131,6 +132,21 @@ def lifecycle(folder: str) -> None:
     cooling_prospects(view, settings)
     overdue_customers(view)
     _report(time.perf_counter() - started)
+
+
+def feedback(folder: str) -> None:
+    from dataclasses import replace
+
+    from lib.feedback import default_dictionary, theme_feedback
+
+    register, _, _ = _register(folder)
+    items = register.feedback
+    # Half the items without their language: those are detected from the text.
+    unknown = pd.Series(pd.NA, index=items.index, dtype="string")
+    register = replace(register, feedback=items.assign(language=items["language"].where(items.index % 2 == 0, unknown)))
+    started = time.perf_counter()
+    themed = theme_feedback(register, default_dictionary())
+    _report(time.perf_counter() - started, extra={"items": len(themed)})
 
 
 def baseline_load(file: str) -> None:

@@ -397,7 +397,7 @@ def theme_feedback(register: Register, dictionary: ThemeDictionary) -> pd.DataFr
     texts = feedback["text"].fillna("").astype(str).tolist()
     languages, sources = [], []
     for text, stated, customer in zip(texts, own, fallback, strict=True):
-        if stated:
+        if isinstance(stated, str):
             languages.append(stated)
             sources.append("register")
         elif text.strip():

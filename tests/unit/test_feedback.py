@@ -165,3 +165,22 @@ def test_a_suggestion_becomes_a_theme_of_the_dictionary():
     dictionary = default_dictionary().with_theme("Sauna!", "environment", "en", ["sauna", "heater"])
     assert dictionary.theme_keys()[-1] == "sauna"
     assert dict(ThemeMatcher(dictionary).match("The saunas were cold", "en"))["sauna"] == "saunas"
+
+
+def test_a_partly_blank_language_column_is_filled_by_detection_or_the_customer(tmp_path):
+    from tests.conftest import AS_OF, write_xlsx
+    from tests.unit.history import read
+
+    customers = [["Customer id", "Name", "Language"], ["1", "Mari", "eesti"], ["2", "Aino", "FI"], ["3", "Ola", None]]
+    feedback = [["Customer id", "Date", "Type", "Text", "Language", "Rating"],
+                ["1", AS_OF, "opinion", "Hinnad on liiga kõrged ja teenindajad ebaviisakad", "et", None],
+                ["1", AS_OF, "opinion", "Kuukaardi hinnad on liiga kõrged, mõtlen lahkuda.", None, None],
+                ["2", AS_OF, "complaint", "Liian kallis", None, None],
+                ["3", AS_OF, "survey", "Super", None, 5]]
+    register = read(write_xlsx(tmp_path / "languages.xlsx", {"Customers": customers, "Feedback": feedback}))
+    items = theme_feedback(register, default_dictionary())
+    assert items["language"].tolist() == ["et", "et", "fi", "unknown"]
+    assert items["language_source"].tolist() == ["register", "detected", "customer", "unknown"]
+    assert items["themes"].tolist()[:3] == [["price", "staff"], ["price"], ["price"]]
+    assert items["sentiment"].astype(str).tolist() == ["negative", "negative", "negative", "positive"]
+    assert items["row"].tolist() == [2, 3, 4, 5]
