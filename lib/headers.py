@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from lib.schema import ACTIONS, COMPUTED_SHEET, CUSTOMERS, FEEDBACK, OTHER, PURCHASES, SheetKind
+from lib.schema import ACTIONS, APP_SHEETS, CUSTOMERS, FEEDBACK, OTHER, PURCHASES, SheetKind
 from lib.values import normalise_word
 
 SHEET_SYNONYMS: dict[SheetKind, tuple[str, ...]] = {
@@ -404,7 +404,7 @@ def guess_sheet_kind(name: str, headers: Sequence[object]) -> SheetKind | str:
 
     A sheet whose columns fit no kind is ``other``: kept and written back, never analysed.
     """
-    if name.strip().casefold() == COMPUTED_SHEET.casefold():
+    if name.strip().casefold() in {sheet.casefold() for sheet in APP_SHEETS}:
         return OTHER
     by_name = recognise_sheet_name(name)
     if by_name is not None and _identifies(by_name, set(map_columns(by_name, headers).values())):

@@ -23,6 +23,12 @@ OTHER = "other"
 """A sheet the app does not analyse: kept and written back exactly as it was."""
 COMPUTED_SHEET = "Loyalty Ladder"
 """The sheet of the app's computed columns in an exported workbook: never read back as data."""
+THEMES_SHEET = "Loyalty Ladder themes"
+"""The feedback theme dictionary in an exported workbook: read back into the workspace on upload."""
+SETTINGS_SHEET = "Loyalty Ladder settings"
+"""The analysis thresholds in an exported workbook: read back into the workspace on upload."""
+APP_SHEETS = (COMPUTED_SHEET, THEMES_SHEET, SETTINGS_SHEET)
+"""Sheets the app writes itself: never analysed, and replaced (not duplicated) on the next export."""
 
 # Bookkeeping columns every register frame carries besides the canonical fields.
 SHEET_COL = "_sheet"

@@ -14,6 +14,8 @@ import json
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
+import pandas as pd
+
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -63,6 +65,22 @@ class Settings:
         """Settings from stored JSON; unknown names are ignored, missing ones take their default."""
         data = json.loads(text) if text else {}
         return cls().updated(data)
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per setting (name, value, default): the settings sheet of an exported workbook."""
+        return pd.DataFrame([{"setting": item.name, "value": getattr(self, item.name), "default": item.default}
+                             for item in fields(self)])
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> Settings:
+        """Settings from a settings sheet; unknown names and unreadable values are skipped."""
+        values: dict[str, float] = {}
+        for name, value in zip(frame.get("setting", []), frame.get("value", []), strict=False):
+            try:
+                values[str(name).strip()] = float(str(value).replace(",", "."))
+            except ValueError:
+                continue
+        return cls().updated({k: v for k, v in values.items() if k in SPECS})
 
     def updated(self, values: dict[str, Any]) -> Settings:
         """A copy with ``values`` applied, each cast to its type and kept within its range."""

@@ -30,8 +30,9 @@ from lib.register import (
     register_from_parts,
     register_to_parts,
 )
+from lib.schema import SETTINGS_SHEET, THEMES_SHEET
 from lib.settings import Settings
-from lib.workbook import read_workbook
+from lib.workbook import RawSheet, read_workbook
 from lib.writeback import Progress, WriteResult, no_progress
 from lib.writeback import updated_workbook as write_back
 
@@ -276,10 +277,33 @@ def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: str
     progress(0.55, "progress.recognising")
     register, problems = build_register(sheets, workspace.overrides(), as_of)
     progress(0.85, "progress.saving")
+    _take_carried_settings(workspace, sheets)
     upload = workspace.store_upload(file_name, data, user, register_to_parts(register, problems),
                                     MappingOverrides(columns=mapping_table(register)).to_json())
     progress(1.0, "progress.done")
     return Current(register, problems, upload, 0, workspace.version(), register, workspace.journal(upload.id))
+
+
+def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
+    """One of the app's own sheets from an earlier export as a frame (its first row the header)."""
+    raw = next((sheet for sheet in sheets if sheet.name.casefold() == name.casefold()), None)
+    if raw is None or raw.cells.empty:
+        return None
+    header = [str(value).strip().lower() if isinstance(value, str) else "" for value in raw.cells.iloc[0]]
+    return pd.DataFrame(raw.cells.iloc[1:].to_numpy(), columns=header)
+
+
+def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet]) -> None:
+    """A workbook exported by the app carries its theme dictionary and settings: keep them."""
+    themes = _app_sheet(sheets, THEMES_SHEET)
+    if themes is not None and {"theme", "language", "words"} <= set(themes.columns):
+        dictionary = ThemeDictionary.from_frame(themes.reindex(columns=["theme", "element", "language", "words",
+                                                                      "exclude"]))
+        if dictionary.themes:
+            workspace.save_themes(dictionary)
+    settings = _app_sheet(sheets, SETTINGS_SHEET)
+    if settings is not None and {"setting", "value"} <= set(settings.columns):
+        workspace.save_settings(Settings.from_frame(settings))
 
 
 def current_register(workspace: Workspace) -> Current | None:
@@ -294,11 +318,17 @@ def current_register(workspace: Workspace) -> Current | None:
 
 
 def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
-                     progress: Progress = no_progress) -> WriteResult:
-    """The current register written back into the user's own workbook (see lib.writeback)."""
+                     progress: Progress = no_progress, carry_settings: bool = False) -> WriteResult:
+    """The current register written back into the user's own workbook (see lib.writeback).
+
+    ``carry_settings`` adds the theme dictionary and the settings as sheets of their own, so
+    they travel with the workbook and come back when it is uploaded again.
+    """
     data = workspace.upload_data(current.upload.id)
+    carried = ({THEMES_SHEET: workspace.themes().to_frame(), SETTINGS_SHEET: workspace.settings().to_frame()}
+               if carry_settings else None)
     return write_back(data, current.upload.file_name, current.original, current.register, current.journal,
-                      workspace.overrides(), computed, progress)
+                      workspace.overrides(), computed, progress, app_sheets=carried)
 
 
 def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None) -> Current | None:

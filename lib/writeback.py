@@ -15,7 +15,7 @@ import io
 import logging
 import re
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import PurePath
@@ -26,7 +26,7 @@ import pandas as pd
 import xlsxwriter
 
 from lib.register import BOOKKEEPING, MappingOverrides, Register, build_register, sheet_frames
-from lib.schema import COMPUTED_SHEET, CUSTOMERS, FIELDS, KEY_COL, ROW_COL, SHEET_COL, SHEET_KINDS
+from lib.schema import APP_SHEETS, COMPUTED_SHEET, CUSTOMERS, FIELDS, KEY_COL, ROW_COL, SHEET_COL, SHEET_KINDS
 from lib.values import parse_dates, parse_numbers
 from lib.workbook import RawSheet, read_workbook
 from lib.xlsx_patch import CellValue, PatchUnsupported, SheetChanges, column_index, patch_xlsx
@@ -162,8 +162,13 @@ def _plain(value: object) -> CellValue:
 
 def computed_sheet(frame: pd.DataFrame) -> tuple[str, list[str], list[list[CellValue]]]:
     """The app's computed columns per customer, as a sheet clearly apart from the user's data."""
+    return app_sheet(COMPUTED_SHEET, frame)
+
+
+def app_sheet(name: str, frame: pd.DataFrame) -> tuple[str, list[str], list[list[CellValue]]]:
+    """One of the app's own sheets: a header row and the frame's rows."""
     rows = [[_plain(v) for v in row] for row in frame.itertuples(index=False)]
-    return COMPUTED_SHEET, [str(c) for c in frame.columns], rows
+    return name, [str(c) for c in frame.columns], rows
 
 
 def no_progress(_fraction: float, _step: str) -> None:
@@ -179,12 +184,20 @@ def updated_workbook(
     overrides: MappingOverrides | None = None,
     computed: pd.DataFrame | None = None,
     progress: Progress = no_progress,
+    app_sheets: Mapping[str, pd.DataFrame] | None = None,
 ) -> WriteResult:
-    """The user's workbook with the journal applied, checked by reading it back."""
+    """The user's workbook with the journal applied, checked by reading it back.
+
+    ``computed`` adds the sheet of computed columns; ``app_sheets`` adds more of the app's
+    own sheets (name → frame: the theme dictionary, the settings). Each replaces the sheet of
+    the same name an earlier export left in the workbook.
+    """
     overrides = overrides or MappingOverrides()
     plan = plan_changes(original, current, edits)
     if computed is not None:
         plan.new_sheets.append(computed_sheet(computed))
+    for name, frame in (app_sheets or {}).items():
+        plan.new_sheets.append(app_sheet(name, frame))
     stem = PurePath(file_name).stem
     is_ooxml = _is_ooxml(data)
     suffix = PurePath(file_name).suffix.lower() if is_ooxml else ".xlsx"
@@ -202,7 +215,7 @@ def updated_workbook(
     reason: str | None
     try:
         progress(0.3, "write.writing")
-        result = patch_xlsx(data, [*plan.sheets.values()], plan.new_sheets)
+        result = patch_xlsx(data, [*plan.sheets.values()], plan.new_sheets, replace=APP_SHEETS)
         progress(0.7, "write.checking")
         # Untouched parts are copied byte for byte: only the rewritten and added sheets need reading back.
         touched = {c.sheet for c in plan.sheets.values() if not c.is_empty()} | {n for n, _, _ in plan.new_sheets}
@@ -302,7 +315,10 @@ def clean_xlsx(sheets: list[RawSheet], plan: Plan) -> bytes:
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_numbers": False, "strings_to_urls": False})
     day = workbook.add_format({"num_format": "dd.mm.yyyy"})
+    renewed = {name for name, _, _ in plan.new_sheets if name in APP_SHEETS}
     for raw in sheets:
+        if raw.name in renewed:  # the app's own sheet from an earlier export: written anew below
+            continue
         changes = plan.sheets.get(raw.name, SheetChanges(raw.name, 0))
         sheet = workbook.add_worksheet(raw.name[:31])
         columns = [column_index(letter) for letter in raw.letters]
@@ -370,6 +386,8 @@ def safe_xlsx(data: bytes, plan: Plan, keep_vba: bool = False) -> bytes:
         for row in sorted(changes.deletes, reverse=True):
             sheet.delete_rows(row)
     for name, headers, rows in plan.new_sheets:
+        if name in APP_SHEETS and name in book.sheetnames:  # the app's own sheet from an earlier export
+            del book[name]
         sheet = book.create_sheet(name[:31])
         for column, header in enumerate(headers, start=1):
             _set_cell(sheet.cell(row=1, column=column), header)

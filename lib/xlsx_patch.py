@@ -88,13 +88,22 @@ _WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetm
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterable[NewSheet] = ()) -> bytes:
-    """The workbook with the changes applied and sheets added; every other part copied unchanged."""
+def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterable[NewSheet] = (),
+               replace: Iterable[str] = ()) -> bytes:
+    """The workbook with the changes applied and sheets added; every other part copied unchanged.
+
+    A new sheet whose name is in ``replace`` and already exists takes the old sheet's place
+    (the app's own sheets from an earlier export), instead of being added beside it.
+    """
     wanted = {c.sheet: c for c in changes if not c.is_empty()}
-    new_sheets = list(new_sheets)
     source = zipfile.ZipFile(io.BytesIO(data))
     parts = {info.filename for info in source.infolist()}
     parts_of_sheets = sheet_parts(source)
+    replaceable = {name.casefold() for name in replace}
+    existing = {name.casefold(): part for name, part in parts_of_sheets.items()}
+    replaced = {existing[new[0].casefold()]: new for new in new_sheets
+                if new[0].casefold() in replaceable and new[0].casefold() in existing}
+    new_sheets = [new for new in new_sheets if new not in replaced.values()]
     missing = set(wanted) - set(parts_of_sheets)
     if missing:
         raise PatchUnsupported(f"sheets not in the workbook: {sorted(missing)}")
@@ -107,6 +116,8 @@ def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterabl
     dropped = {"xl/calcChain.xml"} if by_part else set()  # Excel rebuilds it; a stale one makes it "repair"
     for name, change in by_part.items():
         rewritten[name] = patch_sheet(source.read(name), change, date_styles)
+    for part, new in replaced.items():
+        rewritten[part] = _sheet_xml(new[1], new[2], date_styles)
     if by_part or added:
         workbook = source.read("xl/workbook.xml")
         rewritten["xl/workbook.xml"] = _register_sheets(_recalculate_on_open(workbook) if by_part else workbook, added)

@@ -19,4 +19,5 @@ if page.current is None:
 st.subheader(t("export.workbook"))
 st.caption(t("export.workbook_help", file=page.current.upload.file_name, edits=page.current.edits))
 with_computed = st.checkbox(t("export.computed"), help=t("export.computed_help"))
-prepare_updated_workbook(page.workspace, page.current, with_computed)
+carry = st.checkbox(t("export.carry"), value=True, help=t("export.carry_help"))
+prepare_updated_workbook(page.workspace, page.current, with_computed, carry)

@@ -155,12 +155,12 @@ def _computed_columns(ws: Workspace, current: Current) -> pd.DataFrame:
     return customer_summary(current.register).merge(classes, on="customer_id", how="left")
 
 
-def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: bool) -> None:
+def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: bool, carry_settings: bool) -> None:
     """Write the updated workbook when asked (with progress), then offer it for download.
 
     The file is kept in the session only for the register version it was written from.
     """
-    key = (current.version, with_computed)
+    key = (current.version, with_computed, carry_settings)
     if st.button(t("export.prepare"), type="primary"):
         with st.status(t("export.writing"), expanded=False) as status:
             bar = st.progress(0.0)
@@ -170,7 +170,8 @@ def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: boo
                     summary = _computed_columns(ws, current)
                     computed = summary.rename(columns={c: t(f"computed.{c}") for c in summary.columns})
                 result = updated_workbook(ws, current, computed,
-                                          progress=lambda fraction, step: bar.progress(fraction, text=t(step)))
+                                          progress=lambda fraction, step: bar.progress(fraction, text=t(step)),
+                                          carry_settings=carry_settings)
             except WriteError as error:
                 log.error("write-back failed: %s", error)
                 status.update(label=t("export.failed_label"), state="error", expanded=True)

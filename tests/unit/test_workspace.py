@@ -98,3 +98,32 @@ def test_a_new_upload_starts_with_a_clean_journal(workspace, sample_bytes):
     import_workbook(workspace, "b.xlsx", sample_bytes, as_of=AS_OF)
     now = current_register(workspace)
     assert (now.edits, len(now.register.customers), len(workspace.uploads())) == (0, 2000, 2)
+
+
+def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(workspace, sample_bytes, tmp_path):
+    from lib.feedback import ThemeMatcher
+    from lib.workspace import updated_workbook
+
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    workspace.save_themes(workspace.themes().with_theme("sauna", "environment", "en", ["sauna", "steam room"]))
+    workspace.save_settings(workspace.settings().updated({"churn_horizon_days": 200, "reward_threshold": 750}))
+    exported = updated_workbook(workspace, now, carry_settings=True)
+    elsewhere = Workspace(tmp_path / "another computer")
+    import_workbook(elsewhere, exported.file_name, exported.data, as_of=AS_OF)
+    assert elsewhere.settings().churn_horizon_days == 200 and elsewhere.settings().reward_threshold == 750
+    assert elsewhere.themes().to_json() == workspace.themes().to_json()
+    assert dict(ThemeMatcher(elsewhere.themes()).match("The steam room was cold", "en")) == {"sauna": "steam room"}
+    again = updated_workbook(elsewhere, current_register(elsewhere), carry_settings=True)
+    import io
+
+    import openpyxl
+
+    names = openpyxl.load_workbook(io.BytesIO(again.data), read_only=True).sheetnames
+    assert names == ["Customers", "Purchases", "Feedback", "Actions", "Price list", "Loyalty Ladder themes",
+                     "Loyalty Ladder settings"]
+
+
+def test_a_plain_workbook_leaves_the_workspace_settings_alone(workspace, sample_bytes):
+    workspace.save_settings(workspace.settings().updated({"cooling_days": 9}))
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    assert workspace.settings().cooling_days == 9

@@ -229,3 +229,23 @@ def test_the_read_back_check_notices_a_file_that_does_not_hold_the_register():
     assert sheet_difference(data, "k.xlsx", edited, MappingOverrides(), {"Kliendid"}) == "Kliendid: values of 'name' differ"
     assert difference(data, "k.xlsx", edited, MappingOverrides()) == "customers: values of 'name' differ"
     assert sheet_difference(data, "k.xlsx", original, MappingOverrides(), {"Kliendid", "Ostud"}) is None
+
+
+@pytest.mark.parametrize("name", ["kliendid.xlsx", "kliendid.csv"])
+def test_the_apps_own_sheets_are_replaced_on_the_next_export_not_duplicated(name):
+    data = b"Kliendi nr;Nimi\n001;Mari\n" if name.endswith(".csv") else rich_workbook()
+    first, _ = write(data, name, [], computed=pd.DataFrame({"Customer id": ["001"], "Purchases": [3]}))
+    second, _ = write(first.data, "again.xlsx", [], computed=pd.DataFrame({"Customer id": ["001"], "Purchases": [4]}))
+    book = openpyxl.load_workbook(io.BytesIO(second.data))
+    assert [n for n in book.sheetnames if n.startswith("Loyalty Ladder")] == ["Loyalty Ladder"]
+    assert book["Loyalty Ladder"]["B2"].value == 4
+
+
+def test_the_safe_path_also_replaces_the_apps_own_sheet():
+    from lib.writeback import Plan, app_sheet, safe_xlsx
+
+    first, _ = write(rich_workbook(), "kliendid.xlsx", [], computed=pd.DataFrame({"Purchases": [3]}))
+    plan = Plan(sheets={}, new_sheets=[app_sheet("Loyalty Ladder", pd.DataFrame({"Purchases": [5]}))])
+    book = openpyxl.load_workbook(io.BytesIO(safe_xlsx(first.data, plan)))
+    assert [n for n in book.sheetnames if n.startswith("Loyalty Ladder")] == ["Loyalty Ladder"]
+    assert book["Loyalty Ladder"]["A2"].value == 5
