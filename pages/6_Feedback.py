@@ -21,6 +21,7 @@ from lib.feedback import (
     marked_text,
     nps,
     open_complaints,
+    scores_by,
     select_items,
     sentiment_coverage,
     theme_key,
@@ -46,8 +47,11 @@ keys = dictionary.theme_keys()
 as_of = as_of_input(page)
 view = analysis(page, as_of, page.workspace.settings())
 items = feedback_items(page, dictionary)
-items = items.assign(relationship=items["customer_id"].map(view.set_index("customer_id")["relationship"]),
-                     name=items["customer_id"].map(view.set_index("customer_id")["name"]))
+by_customer = view.set_index("customer_id")
+items = items.assign(relationship=items["customer_id"].map(by_customer["relationship"]),
+                     name=items["customer_id"].map(by_customer["name"]),
+                     branch=items["customer_id"].map(by_customer["branch"]),
+                     month=items["date"].dt.strftime("%Y-%m"))
 
 
 def theme_label(key: str) -> str:
@@ -113,6 +117,18 @@ else:
         st.plotly_chart(charts.heatmap(by_class, t("feedback.class_chart"), t("feedback.theme_axis"),
                                        t("column.relationship"), colour_scale="Purples"), key="by_class")
         st.caption(t("feedback.class_how"))
+
+st.subheader(t("feedback.scores"))
+dimension = st.segmented_control(t("feedback.scores_by"), ["relationship", "branch", "month"], default="relationship",
+                                 format_func=lambda d: t(f"feedback.by_{d}"), key="fb_scores_by") or "relationship"
+scores = scores_by(selected, dimension)
+if dimension == "relationship":
+    scores[dimension] = [t(f"class.{c}") for c in scores[dimension]]
+st.caption(t("feedback.scores_how"))
+st.dataframe(scores.rename(columns={dimension: t(f"feedback.by_{dimension}"), "items": t("feedback.items_axis"),
+                                    "nps": t("feedback.nps"), "csat": t("feedback.csat")}),
+             hide_index=True, column_config={t("feedback.csat"): st.column_config.NumberColumn(format="%.0f %%"),
+                                             t("feedback.nps"): st.column_config.NumberColumn(format="%+.0f")})
 
 st.subheader(t("feedback.complaints"))
 complaints = open_complaints(items, pd.Timestamp(as_of))

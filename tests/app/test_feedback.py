@@ -35,7 +35,7 @@ def test_the_feedback_page_shows_themes_elements_trend_and_scores(app):
     assert shown["CSAT"].endswith("%") and shown["NPS"] == "–"
     assert any("Sentiment known for" in c.value for c in app.caption)
     assert theme_total(app, "Parking") > 0
-    complaints = app.dataframe[0].value
+    complaints = app.dataframe[1].value
     assert complaints["Date"].is_monotonic_increasing
 
 
@@ -45,7 +45,7 @@ def test_a_theme_filter_narrows_the_table(app):
     assert not app.exception
     parking = int(metrics(app)["Items in selection"].replace(",", ""))
     assert 0 < parking < everything
-    table = app.dataframe[1].value
+    table = app.dataframe[2].value
     assert len(table) == parking and table["Themes"].str.contains("Parking").all()
     assert table["Text (matched words in 【 】)"].str.contains("【").all()
     app.multiselect(key="fb_themes").set_value([]).run()
@@ -65,3 +65,13 @@ def test_editing_the_dictionary_changes_the_counts(app):
     assert after < before
     app.button(key="fb_reset").click().run()
     assert theme_total(app, "Price") == before
+
+
+def test_scores_by_class_branch_and_month(app):
+    scores = app.dataframe[0].value
+    assert list(scores.columns) == ["Ladder class", "Feedback items", "NPS", "CSAT"]
+    assert set(scores["Ladder class"]) <= {"Partner customer", "Loyal customer", "Occasional customer", "Prospect",
+                                           "Former customer"}
+    app.segmented_control(key="fb_scores_by").set_value("branch").run()
+    assert not app.exception
+    assert set(app.dataframe[0].value["Branch"]) == {"Tallinn", "Helsinki", "Vilnius", "Warsaw"}

@@ -184,3 +184,12 @@ def test_a_partly_blank_language_column_is_filled_by_detection_or_the_customer(t
     assert items["themes"].tolist()[:3] == [["price", "staff"], ["price"], ["price"]]
     assert items["sentiment"].astype(str).tolist() == ["negative", "negative", "negative", "positive"]
     assert items["row"].tolist() == [2, 3, 4, 5]
+
+
+def test_scores_per_group():
+    from lib.feedback import scores_by
+
+    items = pd.DataFrame({"branch": ["A", "A", "A", "B", "B"], "rating": [5, 4, 1, 2, None]})
+    table = scores_by(items, "branch").set_index("branch")
+    assert table.loc["A", "csat"] == pytest.approx(66.7) and table.loc["B", "csat"] == 0.0
+    assert table.loc["B", "items"] == 2 and table["nps"].isna().all()
