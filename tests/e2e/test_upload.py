@@ -72,6 +72,7 @@ def test_the_updated_workbook_downloads_with_every_sheet(page: Page, tmp_path):
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     book = openpyxl.load_workbook(saved, read_only=True)
-    assert book.sheetnames == ["Customers", "Purchases", "Feedback", "Actions", "Price list"]
+    assert book.sheetnames == ["Customers", "Purchases", "Feedback", "Actions", "Price list", "Loyalty Ladder themes",
+                              "Loyalty Ladder settings"]  # the settings travel with the file by default
     assert next(book["Customers"].iter_rows(min_row=1, max_row=1, values_only=True))[0] == "Sunwave Studio — customer register"
     expect(page.get_by_test_id("stException")).to_have_count(0)
