@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib.edits import Review, review_changes
 from lib.feedback import ThemeDictionary
 from lib.quality import Problem
 from lib.register import (
@@ -344,3 +345,18 @@ def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: d
     workspace.replace_snapshot(upload.id, register_to_parts(register, problems),
                                MappingOverrides(columns=mapping_table(register)).to_json())
     return current_register(workspace)
+
+
+def save_changes(workspace: Workspace, changes: list[dict], user: str = LOCAL_USER) -> Review:
+    """Check changes against the register as it stands now and keep the valid ones in the journal.
+
+    The register is read fresh (not from a page's copy), so a change made meanwhile in
+    another browser turns a stale edit into a refused conflict.
+    """
+    now = current_register(workspace)
+    if now is None:
+        return Review([], [])
+    review = review_changes(now.register, changes)
+    if review.accepted:
+        workspace.append_edits(now.upload.id, user, review.accepted)
+    return review

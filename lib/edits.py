@@ -1,0 +1,167 @@
+"""Changes to the register as the marketer makes them: checked again, keyed by id, never by position.
+
+The browser's checks are not enough: every change is validated here before it reaches the
+journal. A batch is reviewed change by change, so one bad value (an invalid e-mail, a
+repeated id, an unreadable date) is refused with its reason while the others are kept. A
+change whose old value no longer matches the register (someone else changed it meanwhile,
+in another browser) is refused as a conflict instead of overwriting their work.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+
+from lib import i18n
+from lib.register import Register, parse_field
+from lib.schema import CUSTOMERS, FIELDS, KEY_COL, Field
+from lib.values import invalid_emails
+
+Change = dict[str, Any]
+"""One journal entry to be: op (set/add/delete), sheet (a kind), key, field, old, new (text)."""
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """A change that was not saved, and why (a catalogue key with its parameters)."""
+
+    key: str
+    field: str | None
+    code: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+        label = i18n.t(f"field.{self.field}", lang) if self.field else ""
+        return i18n.t(f"edit.{self.code}", lang, key=self.key, field=label, **self.params)
+
+
+@dataclass(frozen=True)
+class Review:
+    """A batch of changes after checking: what will be saved and what was refused."""
+
+    accepted: list[Change]
+    refused: list[Refusal]
+
+    def summary(self) -> dict[str, int]:
+        """Counts for the save message: cells changed, rows added, rows deleted, changes refused."""
+        added = {c["key"] for c in self.accepted if c["op"] == "add"}
+        return {
+            "cells": sum(1 for c in self.accepted if c["op"] == "set" and c["key"] not in added),
+            "added": len(added),
+            "deleted": sum(1 for c in self.accepted if c["op"] == "delete"),
+            "refused": len(self.refused),
+        }
+
+
+def text_of(value: Any) -> str | None:
+    """A value as the journal keeps it: dates as ISO days, yes/no for flags, numbers without noise."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, datetime | pd.Timestamp):
+        return value.date().isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float):
+        return str(int(value)) if math.isfinite(value) and value.is_integer() else repr(value)
+    if hasattr(value, "item"):  # numpy scalars
+        return text_of(value.item())
+    text = str(value).strip()
+    return text or None
+
+
+def changes_from_editor(shown: pd.DataFrame, state: Mapping[str, Any], kind: str = CUSTOMERS) -> list[Change]:
+    """Journal changes from a data editor's state over ``shown`` (its index: each row's key).
+
+    The state's row numbers are positions in ``shown`` as it was handed to the editor, so a
+    sort in the browser does not move an edit to another customer; each becomes the row's key.
+    Added rows take their key from the id column.
+    """
+    changes: list[Change] = []
+    keys = [str(k) for k in shown.index]
+    for position, edited in (state.get("edited_rows") or {}).items():
+        key = keys[int(position)]
+        for column, new in edited.items():
+            if column not in shown.columns:
+                continue
+            old = text_of(shown.iloc[int(position)][column])
+            if text_of(new) != old:
+                changes.append({"op": "set", "sheet": kind, "key": key, "field": column, "old": old,
+                                "new": text_of(new)})
+    for added in state.get("added_rows") or []:
+        key = text_of(added.get("customer_id")) or ""
+        changes.append({"op": "add", "sheet": kind, "key": key, "field": None, "old": None, "new": None})
+        for column, new in added.items():
+            if column != "customer_id" and column in shown.columns and text_of(new) is not None:
+                changes.append({"op": "set", "sheet": kind, "key": key, "field": column, "old": None,
+                                "new": text_of(new)})
+    for position in state.get("deleted_rows") or []:
+        changes.append({"op": "delete", "sheet": kind, "key": keys[int(position)], "field": None, "old": None,
+                        "new": None})
+    return changes
+
+
+def review_changes(register: Register, changes: Iterable[Change]) -> Review:
+    """Check every change against the register as it stands now; refuse the bad ones with a reason.
+
+    Refused: a value its field cannot hold (e-mail, date, number, yes/no, a class or
+    temperature word); a new customer without an id or with an id already taken; a change to
+    a customer who is not there; a change whose old value is not the current one (a conflict);
+    and every change to a row whose adding was refused.
+    """
+    accepted: list[Change] = []
+    refused: list[Refusal] = []
+    frames = {kind: register.frame(kind).set_index(KEY_COL, drop=False) for kind in FIELDS}
+    known = {kind: set(frame.index.astype(str)) for kind, frame in frames.items()}
+    failed_adds: set[tuple[str, str]] = set()
+    for change in changes:
+        kind, key, name = change["sheet"], str(change["key"]), change.get("field")
+        if change["op"] == "add":
+            if not key:
+                refused.append(Refusal(key, "customer_id", "missing_id"))
+            elif key in known[kind]:
+                refused.append(Refusal(key, "customer_id", "duplicate_id"))
+            else:
+                known[kind].add(key)
+                accepted.append(change)
+                continue
+            failed_adds.add((kind, key))
+            continue
+        if (kind, key) in failed_adds:
+            continue
+        if key not in known[kind]:
+            refused.append(Refusal(key, name, "unknown_row"))
+            continue
+        if change["op"] == "delete":
+            known[kind].discard(key)
+            accepted.append(change)
+            continue
+        problem = _value_problem(FIELDS[kind].get(name), change.get("new"))  # type: ignore[index]
+        if problem:
+            refused.append(Refusal(key, name, problem, {"value": change.get("new")}))
+            continue
+        frame = frames[kind]
+        current = text_of(frame.at[key, name]) if key in frame.index and name in frame.columns else None
+        if current != change.get("old"):
+            refused.append(Refusal(key, name, "conflict", {"value": current or "–"}))
+            continue
+        accepted.append(change)
+    return Review(accepted, refused)
+
+
+def _value_problem(spec: Field | None, new: str | None) -> str | None:
+    """Why a new value cannot go into its field (None when it can, or when it is emptied)."""
+    if spec is None or new is None:
+        return None
+    if spec.type == "email":
+        return "invalid_email" if invalid_emails(pd.Series([new], dtype="string")).iloc[0] else None
+    if spec.type == "id":
+        return "id_change"
+    _, unreadable, code = parse_field(pd.Series([new], dtype="string"), spec)
+    return code if bool(unreadable.iloc[0]) else None

@@ -1,0 +1,84 @@
+"""Edits are checked again in lib, keyed by id whatever the view's order, and conflicts are refused."""
+
+import pandas as pd
+import pytest
+
+from lib.edits import changes_from_editor, review_changes, text_of
+from lib.register import apply_edits
+from lib.workspace import Workspace, current_register, import_workbook, save_changes
+from tests.conftest import AS_OF, write_xlsx
+from tests.unit.history import read
+
+CUSTOMERS = [["Customer id", "Name", "E-mail", "Birth date", "Email consent"],
+             ["C1", "Anna", "anna@example.com", "1990-01-01", "yes"],
+             ["C2", "Bert", "bert@example.com", None, "no"],
+             ["C3", "Cleo", None, None, None]]
+
+
+@pytest.fixture
+def register(tmp_path):
+    return read(write_xlsx(tmp_path / "small.xlsx", {"Customers": CUSTOMERS}))
+
+
+def shown_view(register, order):
+    """The customers as a page shows them: a subset, in its own order, indexed by key."""
+    return register.customers.set_index("_key").loc[order, ["customer_id", "name", "email", "birth_date",
+                                                            "consent_email"]]
+
+
+def test_edits_stay_with_their_customer_when_the_view_is_sorted_or_filtered(register):
+    view = shown_view(register, ["C3", "C1"])  # filtered to two, sorted differently from the file
+    state = {"edited_rows": {0: {"name": "Cleopatra"}, 1: {"email": "anna@new.example.com"}}}
+    changes = changes_from_editor(view, state)
+    assert [(c["key"], c["field"], c["old"], c["new"]) for c in changes] == [
+        ("C3", "name", "Cleo", "Cleopatra"), ("C1", "email", "anna@example.com", "anna@new.example.com")]
+    review = review_changes(register, changes)
+    edited = apply_edits(register, pd.DataFrame(review.accepted))
+    names = dict(zip(edited.customers["customer_id"], edited.customers["name"], strict=True))
+    mails = dict(zip(edited.customers["customer_id"], edited.customers["email"], strict=True))
+    assert names == {"C1": "Anna", "C2": "Bert", "C3": "Cleopatra"}
+    assert mails["C1"] == "anna@new.example.com" and mails["C2"] == "bert@example.com"
+
+
+def test_an_invalid_email_is_refused_while_the_valid_change_is_kept(register):
+    view = shown_view(register, ["C1", "C2"])
+    changes = changes_from_editor(view, {"edited_rows": {0: {"email": "anna@"}, 1: {"name": "Bertil"}}})
+    review = review_changes(register, changes)
+    assert [(c["key"], c["field"]) for c in review.accepted] == [("C2", "name")]
+    assert [r.code for r in review.refused] == ["invalid_email"]
+    assert review.refused[0].message() == "C1, E-mail: 'anna@' is not a valid e-mail address. Correct it and save again."
+
+
+def test_new_customers_need_an_id_of_their_own_and_bad_dates_are_refused(register):
+    view = shown_view(register, ["C1"])
+    state = {"added_rows": [{"customer_id": "C2", "name": "Twin"}, {"name": "No id"},
+                            {"customer_id": "C9", "name": "Nina", "birth_date": "someday"}],
+             "deleted_rows": []}
+    review = review_changes(register, changes_from_editor(view, state))
+    assert [r.code for r in review.refused] == ["duplicate_id", "missing_id", "unreadable_date"]
+    assert [(c["op"], c["key"], c["field"]) for c in review.accepted] == [("add", "C9", None), ("set", "C9", "name")]
+    assert review.summary() == {"cells": 0, "added": 1, "deleted": 0, "refused": 3}
+
+
+def test_a_changed_value_since_it_was_shown_is_a_conflict(register):
+    stale = [{"op": "set", "sheet": "customers", "key": "C1", "field": "name", "old": "Annabel", "new": "Ann"}]
+    review = review_changes(register, stale)
+    assert review.accepted == [] and review.refused[0].code == "conflict"
+    assert "it is now 'Anna'" in review.refused[0].message()
+
+
+def test_values_are_kept_as_text_the_register_reads_back():
+    assert text_of(pd.Timestamp("2026-11-23")) == "2026-11-23"
+    assert text_of(True) == "yes" and text_of(False) == "no"
+    assert text_of(49.0) == "49" and text_of(49.5) == "49.5"
+    assert text_of("  ") is None and text_of(None) is None and text_of(float("nan")) is None
+
+
+def test_two_browsers_editing_the_same_cell_the_second_is_refused(tmp_path, sample_bytes):
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    shown = current_register(workspace).register.customers.set_index("_key")[["first_name"]].head(3)
+    first = save_changes(workspace, changes_from_editor(shown, {"edited_rows": {0: {"first_name": "First"}}}))
+    second = save_changes(workspace, changes_from_editor(shown, {"edited_rows": {0: {"first_name": "Second"}}}))
+    assert first.summary()["cells"] == 1 and second.refused[0].code == "conflict"
+    assert current_register(workspace).register.customers["first_name"].iloc[0] == "First"
