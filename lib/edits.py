@@ -10,6 +10,7 @@ in another browser) is refused as a conflict instead of overwriting their work.
 from __future__ import annotations
 
 import math
+import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -120,6 +121,7 @@ def review_changes(register: Register, changes: Iterable[Change]) -> Review:
     frames = {kind: register.frame(kind).set_index(KEY_COL, drop=False) for kind in FIELDS}
     known = {kind: set(frame.index.astype(str)) for kind, frame in frames.items()}
     failed_adds: set[tuple[str, str]] = set()
+    added_now: set[tuple[str, str]] = set()
     for change in changes:
         kind, key, name = change["sheet"], str(change["key"]), change.get("field")
         if change["op"] == "add":
@@ -129,6 +131,7 @@ def review_changes(register: Register, changes: Iterable[Change]) -> Review:
                 refused.append(Refusal(key, "customer_id", "duplicate_id"))
             else:
                 known[kind].add(key)
+                added_now.add((kind, key))
                 accepted.append(change)
                 continue
             failed_adds.add((kind, key))
@@ -142,7 +145,7 @@ def review_changes(register: Register, changes: Iterable[Change]) -> Review:
             known[kind].discard(key)
             accepted.append(change)
             continue
-        problem = _value_problem(FIELDS[kind].get(name), change.get("new"))  # type: ignore[index]
+        problem = _value_problem(FIELDS[kind].get(name), change.get("new"), new_row=(kind, key) in added_now)  # type: ignore[index]
         if problem:
             refused.append(Refusal(key, name, problem, {"value": change.get("new")}))
             continue
@@ -155,13 +158,55 @@ def review_changes(register: Register, changes: Iterable[Change]) -> Review:
     return Review(accepted, refused)
 
 
-def _value_problem(spec: Field | None, new: str | None) -> str | None:
-    """Why a new value cannot go into its field (None when it can, or when it is emptied)."""
+def _value_problem(spec: Field | None, new: str | None, new_row: bool = False) -> str | None:
+    """Why a new value cannot go into its field (None when it can, or when it is emptied).
+
+    An id is set only on a row added in the same batch (the customer of a logged action);
+    an existing row keeps its id.
+    """
     if spec is None or new is None:
         return None
     if spec.type == "email":
         return "invalid_email" if invalid_emails(pd.Series([new], dtype="string")).iloc[0] else None
     if spec.type == "id":
-        return "id_change"
+        return None if new_row else "id_change"
     _, unreadable, code = parse_field(pd.Series([new], dtype="string"), spec)
     return code if bool(unreadable.iloc[0]) else None
+
+
+def new_row(kind: str, values: Mapping[str, Any]) -> list[Change]:
+    """Changes that add one row (an action or a feedback item) with its values, under a fresh key."""
+    key = f"new-{uuid.uuid4().hex[:12]}"
+    changes: list[Change] = [{"op": "add", "sheet": kind, "key": key, "field": None, "old": None, "new": None}]
+    for name, value in values.items():
+        if text_of(value) is not None:
+            changes.append({"op": "set", "sheet": kind, "key": key, "field": name, "old": None, "new": text_of(value)})
+    return changes
+
+
+ALWAYS_EDITABLE = ("relationship", "lead_temperature", "consent_email", "consent_sms", "consent_phone")
+"""Customer fields offered for editing even when the workbook has no column for them yet (a column is
+added on write-back): the class override, the prospect temperature and consent."""
+
+
+def editable_fields(register: Register) -> list[str]:
+    """The customer fields the editor offers: those the workbook keeps, then the always-editable ones.
+
+    ``name`` is left out when the workbook keeps first and last names instead (it is derived).
+    """
+    kept = {f for source in register.sources if source.kind == CUSTOMERS for f in source.fields.values()}
+    if "name" not in kept:
+        kept.discard("name")
+    fields = [name for name in FIELDS[CUSTOMERS] if name in kept or name in ALWAYS_EDITABLE]
+    return ["customer_id", *(f for f in fields if f != "customer_id")]
+
+
+def find_customers(customers: pd.DataFrame, text: str) -> pd.Series:
+    """Which customers match a search in their id, name, e-mail or phone (all for an empty search)."""
+    text = text.strip().casefold()
+    if not text:
+        return pd.Series(True, index=customers.index)
+    hits = pd.Series(False, index=customers.index)
+    for column in ("customer_id", "name", "first_name", "last_name", "email", "phone"):
+        hits |= customers[column].astype("string").str.casefold().str.contains(text, regex=False).fillna(False)
+    return hits

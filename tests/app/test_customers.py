@@ -1,0 +1,92 @@
+"""The Customers page through AppTest: edits saved through the data editor, refusals, logging, conflicts."""
+
+import io
+
+import openpyxl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.workspace import Workspace, current_register, save_changes, updated_workbook
+from tests.conftest import ROOT
+
+EDITOR = "customers_editor"
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.button[0].click().run()
+    at.switch_page("pages/7_Customers.py").run()
+    assert not at.exception
+    return at
+
+
+def edit(at: AppTest, edited_rows: dict) -> AppTest:
+    at.session_state[EDITOR] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    return at.run()
+
+
+def save(at: AppTest) -> AppTest:
+    button = at.button(key="customers_save")
+    assert not button.disabled
+    return button.click().run()
+
+
+def cell(at: AppTest, row: int, column: str):
+    return at.data_editor[0].value.iloc[row][column]
+
+
+def test_an_edit_is_saved_and_seen_by_a_new_session(app, tmp_path):
+    edit(app, {0: {"city": "Tartu"}})
+    assert app.button(key="customers_save").label == "Save 1 changes"
+    save(app)
+    assert not app.exception
+    assert "1 cells changed" in app.success[0].value
+    assert cell(app, 0, "city") == "Tartu"
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    fresh.switch_page("pages/7_Customers.py").run()
+    assert cell(fresh, 0, "city") == "Tartu"
+    assert Workspace(tmp_path / "workspace").journal(1)["new"].tolist() == ["Tartu"]
+
+
+def test_an_invalid_email_is_refused_while_a_valid_edit_is_kept(app):
+    edit(app, {0: {"email": "not-an-address"}, 1: {"city": "Pärnu"}})
+    save(app)
+    assert not app.exception
+    assert "1 cells changed" in app.success[0].value
+    assert "'not-an-address' is not a valid e-mail address" in app.error[0].value
+    assert cell(app, 1, "city") == "Pärnu"
+    assert cell(app, 0, "email") == "triin.magi10@studio.ee"
+
+
+def test_a_logged_action_and_feedback_appear_in_the_profile_and_the_written_back_workbook(app, tmp_path):
+    app.text_input(key="action_campaign").set_value("Christmas tan 2026")
+    app.text_input(key="action_outcome").set_value("booked a visit")
+    app.button(key="FormSubmitter:log_action-Save the action").click().run()
+    assert not app.exception and "Action logged" in app.success[0].value
+    app.text_area(key="feedback_text").set_value("Hinnad on liiga kõrged")
+    app.selectbox(key="feedback_kind").set_value("complaint")
+    app.button(key="FormSubmitter:log_feedback-Save the feedback").click().run()
+    assert not app.exception and "Feedback logged" in app.success[0].value
+    story = app.dataframe[-1].value
+    assert {"Christmas tan 2026", "Hinnad on liiga kõrged"} <= set(story["Detail"].dropna())
+    workspace = Workspace(tmp_path / "workspace")
+    written = updated_workbook(workspace, current_register(workspace))
+    book = openpyxl.load_workbook(io.BytesIO(written.data), read_only=True)
+    actions = [row for row in book["Actions"].iter_rows(values_only=True) if row[1] == "10001"]
+    feedback = [row for row in book["Feedback"].iter_rows(values_only=True) if row[1] == "10001"]
+    assert any("Christmas tan 2026" in row for row in actions)
+    assert any("Hinnad on liiga kõrged" in row for row in feedback)
+
+
+def test_a_conflicting_edit_from_another_browser_is_refused(app, tmp_path):
+    edit(app, {0: {"city": "Narva"}})
+    workspace = Workspace(tmp_path / "workspace")  # meanwhile, someone else changes the same cell
+    other = save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "city",
+                                      "old": "Tallinn", "new": "Tartu"}], "colleague")
+    assert other.summary()["cells"] == 1
+    save(app)
+    assert not app.exception
+    assert "someone changed this meanwhile (it is now 'Tartu')" in app.error[0].value
+    assert current_register(workspace).register.customers.set_index("customer_id").at["10001", "city"] == "Tartu"
