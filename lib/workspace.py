@@ -71,7 +71,9 @@ CREATE TABLE IF NOT EXISTS journal (
     key TEXT NOT NULL,
     field TEXT,
     old TEXT,
-    new TEXT
+    new TEXT,
+    undone_at TEXT,
+    undone_by TEXT
 );
 CREATE INDEX IF NOT EXISTS journal_by_upload ON journal(upload_id, id);
 CREATE TABLE IF NOT EXISTS settings (
@@ -79,6 +81,8 @@ CREATE TABLE IF NOT EXISTS settings (
     value TEXT NOT NULL
 );
 """
+Version = tuple[int, int, int, int]
+"""(latest upload, its snapshot revision, last journal id, undone entries): what every cache is keyed on."""
 _OVERRIDES = "mapping_overrides"
 _SETTINGS = "analysis_settings"
 _THEMES = "theme_dictionary"
@@ -106,7 +110,7 @@ class Current:
     problems: list[Problem]
     upload: Upload
     edits: int
-    version: tuple[int, int, int]
+    version: Version
     original: Register
     """The upload as it was read, before the journal: what the write-back patches."""
     journal: pd.DataFrame
@@ -128,6 +132,10 @@ class Workspace:
         with self._connect() as db:
             db.execute("PRAGMA journal_mode=WAL")
             db.executescript(_SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(journal)")}
+            for column in ("undone_at", "undone_by"):  # workspaces made before undo existed
+                if column not in columns:
+                    db.execute(f"ALTER TABLE journal ADD COLUMN {column} TEXT")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -244,22 +252,52 @@ class Workspace:
             )
 
     def journal(self, upload_id: int) -> pd.DataFrame:
-        """The edits made on top of one upload, oldest first."""
+        """The edits in force on top of one upload, oldest first (undone ones left out)."""
         with self._connect() as db:
             rows = db.execute(
-                f"SELECT {', '.join(JOURNAL_COLUMNS)} FROM journal WHERE upload_id = ? ORDER BY id",
-                (upload_id,),
+                f"SELECT {', '.join(JOURNAL_COLUMNS)} FROM journal WHERE upload_id = ? AND undone_at IS NULL"
+                " ORDER BY id", (upload_id,),
             ).fetchall()
         return pd.DataFrame(rows, columns=JOURNAL_COLUMNS)
 
-    def version(self) -> tuple[int, int, int]:
-        """(latest upload, its snapshot revision, last journal id): changes whenever the register does."""
+    def history(self, upload_id: int) -> pd.DataFrame:
+        """Every edit on top of one upload, newest first, with who undid it and when (if anyone did)."""
+        columns = [*JOURNAL_COLUMNS, "undone_at", "undone_by"]
+        with self._connect() as db:
+            rows = db.execute(f"SELECT {', '.join(columns)} FROM journal WHERE upload_id = ? ORDER BY id DESC",
+                              (upload_id,)).fetchall()
+        return pd.DataFrame(rows, columns=columns)
+
+    def undo(self, upload_id: int, entry_id: int | None, user: str) -> str | None:
+        """Undo one edit (the last one in force when ``entry_id`` is None); None when done, else why not.
+
+        An edit can be undone while nothing later depends on it: no later edit in force
+        touches the same cell (or, for an added or deleted row, the same row).
+        """
+        with self._connect() as db:
+            active = db.execute("SELECT id, sheet, key, field, op FROM journal WHERE upload_id = ? AND"
+                                " undone_at IS NULL ORDER BY id", (upload_id,)).fetchall()
+            if not active:
+                return "undo_nothing"
+            entry = active[-1] if entry_id is None else next((row for row in active if row[0] == entry_id), None)
+            if entry is None:
+                return "undo_gone"
+            later = [row for row in active if row[0] > entry[0] and row[1] == entry[1] and row[2] == entry[2]]
+            if any(entry[4] != "set" or row[4] != "set" or row[3] == entry[3] for row in later):
+                return "undo_depends"
+            db.execute("UPDATE journal SET undone_at = ?, undone_by = ? WHERE id = ?",
+                       (datetime.now(UTC).isoformat(timespec="seconds"), user, entry[0]))
+        return None
+
+    def version(self) -> Version:
+        """(latest upload, snapshot revision, last journal id, undone edits): changes whenever the register does."""
         with self._connect() as db:
             upload = db.execute("SELECT id, snapshot_rev FROM uploads ORDER BY id DESC LIMIT 1").fetchone()
             if upload is None:
-                return (0, 0, 0)
-            head = db.execute("SELECT COALESCE(MAX(id), 0) FROM journal WHERE upload_id = ?", (upload[0],)).fetchone()
-        return (int(upload[0]), int(upload[1]), int(head[0]))
+                return (0, 0, 0, 0)
+            head = db.execute("SELECT COALESCE(MAX(id), 0), COUNT(undone_at) FROM journal WHERE upload_id = ?",
+                              (upload[0],)).fetchone()
+        return (int(upload[0]), int(upload[1]), int(head[0]), int(head[1]))
 
 
 def _upload(row: tuple) -> Upload:

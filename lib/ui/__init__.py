@@ -21,7 +21,7 @@ from lib.facts import default_as_of
 from lib.feedback import Suggestion, ThemeDictionary, suggest_themes, theme_feedback
 from lib.lifecycle import analyse_customers
 from lib.settings import Settings
-from lib.workspace import LOCAL_USER, Current, Workspace, current_register, workspace_folder
+from lib.workspace import LOCAL_USER, Current, Version, Workspace, current_register, workspace_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PATH = ROOT / "sample_data" / "studio_register.xlsx"
@@ -59,7 +59,7 @@ def workspace() -> Workspace:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _current(folder: str, version: tuple[int, int, int]) -> Current | None:
+def _current(folder: str, version: Version) -> Current | None:
     # Keyed by the workspace version: a new upload, a remap or an edit gives a new key.
     return current_register(_workspace(folder))
 
@@ -70,14 +70,14 @@ def current(ws: Workspace) -> Current | None:
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def _analysis(folder: str, version: tuple[int, int, int], as_of: date, settings_json: str) -> pd.DataFrame:
+def _analysis(folder: str, version: Version, as_of: date, settings_json: str) -> pd.DataFrame:
     # Keyed by workspace version, day and every setting; shared read-only by all sessions.
     now = _current(folder, version)
     return analyse_customers(now.register, as_of, Settings.from_json(settings_json))  # type: ignore[union-attr]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _feedback(folder: str, version: tuple[int, int, int], dictionary_json: str) -> pd.DataFrame:
+def _feedback(folder: str, version: Version, dictionary_json: str) -> pd.DataFrame:
     now = _current(folder, version)
     return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json))  # type: ignore[union-attr]
 
@@ -90,7 +90,7 @@ def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _suggestions(folder: str, version: tuple[int, int, int], dictionary_json: str) -> list[Suggestion]:
+def _suggestions(folder: str, version: Version, dictionary_json: str) -> list[Suggestion]:
     return suggest_themes(_feedback(folder, version, dictionary_json))
 
 
@@ -147,6 +147,7 @@ PAGES = (
     ("pages/4_Lifecycle.py", "lifecycle.title", ":material/conversion_path:"),
     ("pages/6_Feedback.py", "feedback.title", ":material/reviews:"),
     ("pages/5_Settings.py", "settings.title", ":material/tune:"),
+    ("pages/8_History.py", "history.title", ":material/history:"),
     ("pages/2_Export.py", "export.title", ":material/download:"),
 )
 """Every page of the app: script, title key, icon. The sidebar lists them in this order."""

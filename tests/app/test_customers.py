@@ -90,3 +90,17 @@ def test_a_conflicting_edit_from_another_browser_is_refused(app, tmp_path):
     assert not app.exception
     assert "someone changed this meanwhile (it is now 'Tartu')" in app.error[0].value
     assert current_register(workspace).register.customers.set_index("customer_id").at["10001", "city"] == "Tartu"
+
+
+def test_undo_on_the_history_page_restores_the_old_value(app):
+    edit(app, {0: {"city": "Tartu"}})
+    save(app)
+    app.switch_page("pages/8_History.py").run()
+    assert not app.exception
+    history = app.dataframe[0].value
+    assert history["Change"].tolist() == ["Tallinn → Tartu"] and history["Who"].tolist() == ["local"]
+    app.button(key="history_undo_last").click().run()
+    assert not app.exception and "Change undone" in app.success[0].value
+    assert app.dataframe[0].value["Undone"].iloc[0].startswith("by local")
+    app.switch_page("pages/7_Customers.py").run()
+    assert cell(app, 0, "city") == "Tallinn"

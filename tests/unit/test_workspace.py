@@ -19,7 +19,7 @@ def workspace(tmp_path):
 
 def test_empty_workspace_has_no_register(workspace):
     assert current_register(workspace) is None
-    assert workspace.version() == (0, 0, 0)
+    assert workspace.version() == (0, 0, 0, 0)
 
 
 def test_upload_is_kept_as_a_version_with_its_bytes_and_hash(workspace, sample_bytes):
@@ -127,3 +127,39 @@ def test_a_plain_workbook_leaves_the_workspace_settings_alone(workspace, sample_
     workspace.save_settings(workspace.settings().updated({"cooling_days": 9}))
     import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     assert workspace.settings().cooling_days == 9
+
+
+def test_undo_restores_the_old_value_unless_a_later_change_builds_on_it(workspace, sample_bytes):
+    from lib.workspace import save_changes
+
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    city = now.register.customers.set_index("customer_id").at["10001", "city"]
+    change = {"op": "set", "sheet": "customers", "key": "10001", "field": "city"}
+    save_changes(workspace, [{**change, "old": city, "new": "Tartu"}])
+    save_changes(workspace, [{**change, "old": "Tartu", "new": "Pärnu"}])
+    first, second = workspace.journal(now.upload.id)["id"].tolist()
+    assert workspace.undo(now.upload.id, first, "me") == "undo_depends"
+    version = workspace.version()
+    assert workspace.undo(now.upload.id, None, "me") is None  # the last one: Pärnu
+    assert workspace.version() != version  # caches see the undo
+    assert current_register(workspace).register.customers.set_index("customer_id").at["10001", "city"] == "Tartu"
+    assert workspace.undo(now.upload.id, first, "me") is None
+    assert current_register(workspace).register.customers.set_index("customer_id").at["10001", "city"] == city
+    history = workspace.history(now.upload.id)
+    assert history["undone_by"].tolist() == ["me", "me"] and len(history) == 2
+    assert workspace.undo(now.upload.id, None, "me") == "undo_nothing"
+
+
+def test_an_old_workspace_file_gains_the_undo_columns(tmp_path):
+    import sqlite3
+
+    folder = tmp_path / "old"
+    folder.mkdir()
+    with sqlite3.connect(folder / "ladder.sqlite") as db:
+        db.execute("CREATE TABLE journal (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, user TEXT NOT NULL,"
+                   " upload_id INTEGER NOT NULL, op TEXT NOT NULL, sheet TEXT NOT NULL, key TEXT NOT NULL,"
+                   " field TEXT, old TEXT, new TEXT)")
+    Workspace(folder)
+    with sqlite3.connect(folder / "ladder.sqlite") as db:
+        columns = {row[1] for row in db.execute("PRAGMA table_info(journal)")}
+    assert {"undone_at", "undone_by"} <= columns
