@@ -210,3 +210,15 @@ def find_customers(customers: pd.DataFrame, text: str) -> pd.Series:
     for column in ("customer_id", "name", "first_name", "last_name", "email", "phone"):
         hits |= customers[column].astype("string").str.casefold().str.contains(text, regex=False).fillna(False)
     return hits
+
+
+def bulk_changes(customers: pd.DataFrame, field_name: str, value: Any) -> list[Change]:
+    """One change per customer setting a field to a value (customers already holding it are skipped)."""
+    new = text_of(value)
+    changes = []
+    for key, current in zip(customers[KEY_COL], customers[field_name], strict=True):
+        old = text_of(current)
+        if old != new:
+            changes.append({"op": "set", "sheet": CUSTOMERS, "key": str(key), "field": field_name, "old": old,
+                            "new": new})
+    return changes

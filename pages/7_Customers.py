@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts
-from lib.edits import changes_from_editor, editable_fields, find_customers, new_row
+from lib.edits import bulk_changes, changes_from_editor, editable_fields, find_customers, new_row
 from lib.ladder import CLASSES, TEMPERATURES, reason_texts
 from lib.profile import monthly_value, timeline
 from lib.schema import FIELDS, KEY_COL, VOCABULARIES
@@ -86,6 +86,31 @@ if st.button(t("customers.save", count=len(pending)), type="primary", disabled=n
     st.session_state["customers_refused"] = [refusal.message(language()) for refusal in review.refused]
     st.session_state.pop(EDITOR, None)
     st.rerun()
+
+with st.expander(t("customers.bulk", count=len(found))):
+    st.caption(t("customers.bulk_help"))
+    targets = [name for name in fields if name != "customer_id"]
+    left, right = st.columns(2)
+    target = left.selectbox(t("customers.bulk_field"), targets, format_func=lambda f: t(f"field.{f}"), key="bulk_field")
+    spec = FIELDS["customers"][target]
+    if spec.type == "bool":
+        value = right.selectbox(t("customers.bulk_value"), [True, False], key="bulk_bool",
+                                format_func=lambda v: t("value.yes") if v else t("value.no"))
+    elif spec.vocabulary:
+        value = right.selectbox(t("customers.bulk_value"), list(VOCABULARIES[spec.vocabulary]), key="bulk_choice",
+                                format_func=lambda code: value_label("relationship", code) if target == "relationship"
+                                else t(f"temperature.{code}") if target == "lead_temperature" else code)
+    elif spec.type == "date":
+        value = right.date_input(t("customers.bulk_value"), value=None, format="DD.MM.YYYY", key="bulk_date")
+    else:
+        value = right.text_input(t("customers.bulk_value"), key="bulk_text")
+    bulk = bulk_changes(found, target, value)
+    st.caption(t("customers.bulk_preview", count=len(bulk), field=t(f"field.{target}")))
+    if st.button(t("customers.bulk_apply", count=len(bulk)), disabled=not bulk, key="bulk_apply"):
+        review = save_changes(page.workspace, bulk, page.user)
+        flash(t("customers.saved", **{k: v for k, v in review.summary().items() if k != "refused"}))
+        st.session_state["customers_refused"] = [refusal.message(language()) for refusal in review.refused[:20]]
+        st.rerun()
 
 st.divider()
 st.subheader(t("customers.profile"))

@@ -104,3 +104,18 @@ def test_undo_on_the_history_page_restores_the_old_value(app):
     assert app.dataframe[0].value["Undone"].iloc[0].startswith("by local")
     app.switch_page("pages/7_Customers.py").run()
     assert cell(app, 0, "city") == "Tallinn"
+
+
+def test_a_bulk_change_sets_a_field_for_everyone_in_the_filter_with_a_preview(app, tmp_path):
+    app.multiselect(key="customers_classes").set_value(["partner"]).run()
+    partners = int(app.caption[1].value.split(" of ")[1].split(" ")[0])
+    app.selectbox(key="bulk_field").set_value("tags").run()
+    app.text_input(key="bulk_text").set_value("members evening 2026").run()
+    assert f"{partners} customers will get this Tags" in " ".join(c.value for c in app.caption)
+    app.button(key="bulk_apply").click().run()
+    assert not app.exception
+    assert f"{partners} cells changed" in app.success[0].value
+    workspace = Workspace(tmp_path / "workspace")
+    journal = workspace.journal(1)
+    assert len(journal) == partners and set(journal["new"]) == {"members evening 2026"}
+    assert "Apply to 0 customers" in [b.label for b in app.button]

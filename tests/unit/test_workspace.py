@@ -137,7 +137,7 @@ def test_undo_restores_the_old_value_unless_a_later_change_builds_on_it(workspac
     change = {"op": "set", "sheet": "customers", "key": "10001", "field": "city"}
     save_changes(workspace, [{**change, "old": city, "new": "Tartu"}])
     save_changes(workspace, [{**change, "old": "Tartu", "new": "Pärnu"}])
-    first, second = workspace.journal(now.upload.id)["id"].tolist()
+    first, _second = workspace.journal(now.upload.id)["id"].tolist()
     assert workspace.undo(now.upload.id, first, "me") == "undo_depends"
     version = workspace.version()
     assert workspace.undo(now.upload.id, None, "me") is None  # the last one: Pärnu
