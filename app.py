@@ -37,6 +37,8 @@ if page.current is None:
     st.stop()
 
 register, problems = page.current.register, page.current.problems
+if page.current.suppressed:
+    st.warning(t("home.suppressed", count=len(page.current.suppressed)))
 st.subheader(t("home.figures"))
 key_figure_metrics(register)
 

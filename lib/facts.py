@@ -64,8 +64,13 @@ def default_as_of(register: Register, today: date | None = None) -> date:
     return today
 
 
-def customer_facts(register: Register, as_of: date, settings: Settings) -> pd.DataFrame:
-    """One row per customer as of ``as_of`` (see the module docstring for what it holds)."""
+def customer_facts(register: Register, as_of: date, settings: Settings,
+                   suppressed: frozenset[str] = frozenset()) -> pd.DataFrame:
+    """One row per customer as of ``as_of`` (see the module docstring for what it holds).
+
+    ``suppressed`` customers (erased or opted out before, matched by e-mail or phone) count as
+    opted out whatever the workbook says, so an old file cannot put them back on a list.
+    """
     customers = register.customers.reset_index(drop=True)
     ids = customers["customer_id"].astype("string")
     cutoff = pd.Timestamp(as_of)
@@ -84,7 +89,7 @@ def customer_facts(register: Register, as_of: date, settings: Settings) -> pd.Da
     facts["idea_days"] = _age(facts["last_idea"], cutoff)
     # How long a customer has heard nothing from us: since the last contact, else since we met them.
     facts["silent_days"] = facts["contact_days"].fillna(pd.Series(_age(customers["first_contact"], cutoff)))
-    facts = pd.concat([facts, _consent(customers, cutoff)], axis=1)
+    facts = pd.concat([facts, _consent(customers, cutoff, ids.isin(suppressed).to_numpy())], axis=1)
     facts["marked_class"] = customers["relationship"]
     for name in ("lead_temperature", "buys_elsewhere", "first_contact", "birth_date", *DIMENSIONS):
         facts[name] = customers[name]
@@ -261,9 +266,9 @@ def _actions(actions: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp) -> pd.
     return out
 
 
-def _consent(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
+def _consent(customers: pd.DataFrame, cutoff: pd.Timestamp, suppressed: np.ndarray) -> pd.DataFrame:
     """Consent per channel as of the day: given, and not withdrawn by an opt-out on or before it."""
-    opted_out = (customers["opted_out_at"].notna() & (customers["opted_out_at"] <= cutoff)).to_numpy()
+    opted_out = (customers["opted_out_at"].notna() & (customers["opted_out_at"] <= cutoff)).to_numpy() | suppressed
     out = {"opted_out": opted_out}
     for channel in CHANNELS:
         out[f"consent_{channel}"] = customers[f"consent_{channel}"].fillna(False).to_numpy(dtype=bool) & ~opted_out

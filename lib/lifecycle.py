@@ -34,9 +34,10 @@ NEW = "new"
 BUYING = ("partner", "loyal", "occasional")
 
 
-def analyse_customers(register: Register, as_of: date, settings: Settings) -> pd.DataFrame:
+def analyse_customers(register: Register, as_of: date, settings: Settings,
+                      suppressed: frozenset[str] = frozenset()) -> pd.DataFrame:
     """Facts, class, RFM, value tier, temperature and stage per customer known on the day."""
-    facts = customer_facts(register, as_of, settings)
+    facts = customer_facts(register, as_of, settings, suppressed)
     classes = classify_customers(facts, settings).drop(columns="customer_id")
     view = pd.concat([facts, classes], axis=1)
     view["stage"] = lifecycle_stages(view, settings)

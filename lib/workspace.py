@@ -9,17 +9,27 @@ otherwise. WAL mode lets readers carry on while an upload is being saved.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
+import secrets
 import sqlite3
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import Path, PurePath
 
 import pandas as pd
 
 from lib.edits import Review, review_changes
+from lib.erasure import (
+    blank_in_sheets,
+    blank_in_xlsx,
+    blanking_changes,
+    hashes_by_customer,
+    identity_hashes,
+    journal_keys_of,
+)
 from lib.feedback import ThemeDictionary
 from lib.quality import Problem
 from lib.register import (
@@ -34,7 +44,7 @@ from lib.register import (
 from lib.schema import SETTINGS_SHEET, THEMES_SHEET
 from lib.settings import Settings
 from lib.workbook import RawSheet, read_workbook
-from lib.writeback import Progress, WriteResult, no_progress
+from lib.writeback import Plan, Progress, WriteResult, clean_xlsx, no_progress
 from lib.writeback import updated_workbook as write_back
 
 DEFAULT_FOLDER = Path("workspace")
@@ -80,11 +90,24 @@ CREATE TABLE IF NOT EXISTS settings (
     name TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS suppressed (
+    hash TEXT PRIMARY KEY,
+    reason TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS events (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL
+);
 """
 Version = tuple[int, int, int, int]
 """(latest upload, its snapshot revision, last journal id, undone entries): what every cache is keyed on."""
 _OVERRIDES = "mapping_overrides"
 _SETTINGS = "analysis_settings"
+_SALT = "identity_salt"
 _THEMES = "theme_dictionary"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
 
@@ -114,7 +137,9 @@ class Current:
     original: Register
     """The upload as it was read, before the journal: what the write-back patches."""
     journal: pd.DataFrame
-    """(upload id, snapshot revision, last journal id): the key every cache is keyed on."""
+    """The edits in force on top of the upload, oldest first."""
+    suppressed: frozenset[str] = frozenset()
+    """Customers whose e-mail or phone is on the suppression list: never on a mailing list."""
 
 
 def workspace_folder() -> Path:
@@ -143,6 +168,7 @@ class Workspace:
         db = sqlite3.connect(self.path, timeout=30)
         try:
             db.execute("PRAGMA foreign_keys=ON")
+            db.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten, not left in free pages
             with db:
                 yield db
         finally:
@@ -207,6 +233,63 @@ class Workspace:
         with self._connect() as db:
             rows = db.execute("SELECT name, data FROM snapshots WHERE upload_id = ?", (upload_id,)).fetchall()
         return {name: bytes(blob) for name, blob in rows}
+
+    # --- erasure and the suppression list -----------------------------------------------------
+    def salt(self) -> str:
+        """This workspace's secret salt for identity hashes (made on first use)."""
+        salt = self._setting(_SALT)
+        if salt is None:
+            salt = secrets.token_hex(16)
+            self._save_setting(_SALT, salt)
+        return salt
+
+    def suppress(self, hashes: set[str], reason: str) -> None:
+        """Keep identity hashes of people who must never reach a mailing list again."""
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        with self._connect() as db:
+            db.executemany("INSERT OR IGNORE INTO suppressed (hash, reason, created_at) VALUES (?, ?, ?)",
+                           [(h, reason, now) for h in sorted(hashes)])
+
+    def suppressed(self) -> set[str]:
+        with self._connect() as db:
+            return {row[0] for row in db.execute("SELECT hash FROM suppressed")}
+
+    def log_event(self, user: str, kind: str, detail: str) -> None:
+        """A workspace event (an erasure) without personal data: who, when, what kind, counts."""
+        with self._connect() as db:
+            db.execute("INSERT INTO events (created_at, user, kind, detail) VALUES (?, ?, ?, ?)",
+                       (datetime.now(UTC).isoformat(timespec="seconds"), user, kind, detail))
+
+    def events(self) -> pd.DataFrame:
+        with self._connect() as db:
+            rows = db.execute("SELECT created_at, user, kind, detail FROM events ORDER BY id").fetchall()
+        return pd.DataFrame(rows, columns=["created_at", "user", "kind", "detail"])
+
+    def rewrite_upload(self, upload_id: int, file_name: str, data: bytes, parts: dict[str, bytes],
+                       mapping_json: str) -> None:
+        """Replace an upload's bytes and snapshot (after an erasure), keeping its place and journal."""
+        with self._connect() as db:
+            db.execute("UPDATE uploads SET data = ?, file_name = ?, size = ?, sha256 = ? WHERE id = ?",
+                       (data, file_name, len(data), hashlib.sha256(data).hexdigest(), upload_id))
+        self.replace_snapshot(upload_id, parts, mapping_json)
+
+    def delete_journal_rows(self, upload_id: int, keys: set[tuple[str, str]]) -> int:
+        """Remove every journal entry (in force or undone) on the given (sheet kind, key) rows."""
+        with self._connect() as db:
+            before = db.total_changes
+            db.executemany("DELETE FROM journal WHERE upload_id = ? AND sheet = ? AND key = ?",
+                           [(upload_id, sheet, key) for sheet, key in keys])
+            return db.total_changes - before
+
+    def compact(self) -> None:
+        """Rebuild the file and empty the write-ahead log, so deleted data lingers nowhere."""
+        db = sqlite3.connect(self.path, timeout=30)
+        try:
+            db.execute("PRAGMA secure_delete=ON")
+            db.execute("VACUUM")
+            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            db.close()
 
     # --- settings and recognition corrections ---------------------------------------------------
     def _setting(self, name: str) -> str | None:
@@ -317,10 +400,12 @@ def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: str
     register, problems = build_register(sheets, workspace.overrides(), as_of)
     progress(0.85, "progress.saving")
     _take_carried_settings(workspace, sheets)
+    remember_opt_outs(workspace, register)
     upload = workspace.store_upload(file_name, data, user, register_to_parts(register, problems),
                                     MappingOverrides(columns=mapping_table(register)).to_json())
     progress(1.0, "progress.done")
-    return Current(register, problems, upload, 0, workspace.version(), register, workspace.journal(upload.id))
+    return Current(register, problems, upload, 0, workspace.version(), register, workspace.journal(upload.id),
+                   suppressed_customers(workspace, register))
 
 
 def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
@@ -353,7 +438,8 @@ def current_register(workspace: Workspace) -> Current | None:
         return None
     register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
     edits = workspace.journal(upload.id)
-    return Current(apply_edits(register, edits), problems, upload, len(edits), version, register, edits)
+    now = apply_edits(register, edits)
+    return Current(now, problems, upload, len(edits), version, register, edits, suppressed_customers(workspace, now))
 
 
 def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
@@ -397,4 +483,65 @@ def save_changes(workspace: Workspace, changes: list[dict], user: str = LOCAL_US
     review = review_changes(now.register, changes)
     if review.accepted:
         workspace.append_edits(now.upload.id, user, review.accepted)
+        if any(change.get("field") == "opted_out_at" for change in review.accepted):
+            remember_opt_outs(workspace, current_register(workspace).register)  # type: ignore[union-attr]
     return review
+
+
+def forget_customer(workspace: Workspace, customer_id: str, user: str = LOCAL_USER) -> int:
+    """Erase a person from the workspace: every stored upload, its snapshot, and the journal.
+
+    Their cells are emptied in every upload version (rows keep their numbers), their journal
+    entries deleted, their e-mail and phone kept only as salted hashes on the suppression
+    list, and the file rebuilt so nothing lingers. The event is logged with counts only.
+    Returns how many upload versions held the person.
+    """
+    salt = workspace.salt()
+    overrides = workspace.overrides()
+    found = 0
+    for upload in workspace.uploads():
+        original, _ = register_from_parts(workspace.snapshot_parts(upload.id))
+        journal = workspace.journal(upload.id)
+        edited = apply_edits(original, journal)
+        people = [r for r in (original, edited) if (r.customers["customer_id"] == customer_id).any()]
+        removed = workspace.delete_journal_rows(upload.id, journal_keys_of(edited, journal, customer_id))
+        if not people and not removed:
+            continue
+        found += 1
+        identifiers: set[str] = set()
+        for register in people:
+            person = register.customers[register.customers["customer_id"] == customer_id]
+            workspace.suppress(identity_hashes(person["email"], person["phone"], salt), "erased")
+            identifiers |= {str(v) for column in ("email", "phone", "name") for v in person[column].dropna()}
+        changes = blanking_changes(original, customer_id)
+        if not changes:
+            continue
+        data = workspace.upload_data(upload.id)
+        name = upload.file_name
+        if data.startswith(b"PK"):
+            data = blank_in_xlsx(data, changes, identifiers)
+        else:  # csv, xls, ods: kept from now on as an xlsx with the same sheets
+            data = clean_xlsx(blank_in_sheets(read_workbook(data, name), changes), Plan())
+            name = f"{PurePath(name).stem}.xlsx"
+        register, problems = build_register(read_workbook(data, name), overrides, check=True)
+        workspace.rewrite_upload(upload.id, name, data, register_to_parts(register, problems),
+                                 MappingOverrides(columns=mapping_table(register)).to_json())
+    workspace.log_event(user, "erasure", json.dumps({"upload_versions": found}))
+    workspace.compact()
+    return found
+
+
+def suppressed_customers(workspace: Workspace, register: Register) -> frozenset[str]:
+    """Customers of a register whose e-mail or phone is on the suppression list (erased or opted out)."""
+    hashes = workspace.suppressed()
+    if not hashes:
+        return frozenset()
+    by_customer = hashes_by_customer(register.customers, workspace.salt())
+    return frozenset(str(cid) for cid, own in by_customer.items() if own & hashes)
+
+
+def remember_opt_outs(workspace: Workspace, register: Register) -> None:
+    """Put everyone who opted out on the suppression list, so an older workbook cannot bring them back."""
+    out = register.customers[register.customers["opted_out_at"].notna()]
+    if len(out):
+        workspace.suppress(identity_hashes(out["email"], out["phone"], workspace.salt()), "opted_out")

@@ -18,7 +18,7 @@ from lib.profile import monthly_value, timeline
 from lib.schema import FIELDS, KEY_COL, VOCABULARIES
 from lib.ui import analysis, as_of_input, flash, language, setup_page, t
 from lib.ui.customers import customer_filters, value_label
-from lib.workspace import save_changes
+from lib.workspace import forget_customer, save_changes
 
 EDIT_ROWS = 200
 """At most this many customers go to the browser for editing: narrow the filter to reach others."""
@@ -195,3 +195,14 @@ with right, st.form("log_feedback", clear_on_submit=True):
         st.session_state["customers_refused"] = [r.message(language()) for r in review.refused]
         flash(t("customers.logged_feedback"))
         st.rerun()
+
+with st.expander(t("customers.forget", customer=chosen)):
+    st.warning(t("customers.forget_help"))
+    sure = st.checkbox(t("customers.forget_confirm", customer=chosen), key="forget_confirm")
+    if st.button(t("customers.forget_button"), disabled=not sure, type="primary", key="forget_button"):
+        with st.spinner(t("customers.forgetting")):
+            versions = forget_customer(page.workspace, chosen, page.user)
+        flash(t("customers.forgotten", versions=versions))
+        st.session_state.pop("customers_profile", None)
+        st.rerun()
+

@@ -73,7 +73,8 @@ def current(ws: Workspace) -> Current | None:
 def _analysis(folder: str, version: Version, as_of: date, settings_json: str) -> pd.DataFrame:
     # Keyed by workspace version, day and every setting; shared read-only by all sessions.
     now = _current(folder, version)
-    return analyse_customers(now.register, as_of, Settings.from_json(settings_json))  # type: ignore[union-attr]
+    return analyse_customers(now.register, as_of, Settings.from_json(settings_json),  # type: ignore[union-attr]
+                             now.suppressed)  # type: ignore[union-attr]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)

@@ -119,3 +119,15 @@ def test_a_bulk_change_sets_a_field_for_everyone_in_the_filter_with_a_preview(ap
     journal = workspace.journal(1)
     assert len(journal) == partners and set(journal["new"]) == {"members evening 2026"}
     assert "Apply to 0 customers" in [b.label for b in app.button]
+
+
+def test_forgetting_a_customer_from_the_profile(app, tmp_path):
+    assert app.selectbox(key="customers_profile").value == "10001"
+    assert app.button(key="forget_button").disabled
+    app.checkbox(key="forget_confirm").check().run()
+    app.button(key="forget_button").click().run()
+    assert not app.exception
+    assert "erased from 1 stored versions" in app.success[0].value
+    assert app.selectbox(key="customers_profile").value != "10001"
+    workspace = Workspace(tmp_path / "workspace")
+    assert "10001" not in set(current_register(workspace).register.customers["customer_id"])

@@ -1,0 +1,92 @@
+"""Forgetting a customer: nothing of them is left in the workspace folder, and an old file cannot bring them back."""
+
+import io
+import zipfile
+
+import pytest
+
+from lib.edits import new_row
+from lib.workspace import (
+    Workspace,
+    current_register,
+    forget_customer,
+    import_workbook,
+    save_changes,
+    updated_workbook,
+)
+from tests.conftest import AS_OF
+
+PERSON = "10001"
+EMAIL = "triin.magi10@studio.ee"
+
+
+def every_byte(folder) -> bytes:
+    return b"".join(path.read_bytes() for path in folder.rglob("*") if path.is_file())
+
+
+def unpacked(data: bytes) -> bytes:
+    """Every part of a zip (an xlsx) decompressed, so compressed copies are searched too."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    return b"".join(archive.read(name) for name in archive.namelist())
+
+
+@pytest.fixture
+def workspace(tmp_path, sample_bytes):
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": PERSON, "field": "city", "old": "Tallinn",
+                              "new": "Tartu"}])
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)  # a second version
+    save_changes(workspace, new_row("feedback", {"customer_id": PERSON, "date": AS_OF, "kind": "complaint",
+                                                 "text": f"Write to me at {EMAIL}"}))
+    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10002", "field": "city", "old": "Tallinn",
+                              "new": "Tartu"}])
+    return workspace
+
+
+def test_after_forget_the_email_is_nowhere_in_the_workspace_folder(workspace):
+    assert EMAIL.encode() in every_byte(workspace.folder) or any(
+        EMAIL.encode() in unpacked(workspace.upload_data(u.id)) for u in workspace.uploads())
+    assert forget_customer(workspace, PERSON, "manager") == 2
+    assert EMAIL.encode() not in every_byte(workspace.folder)
+    for upload in workspace.uploads():
+        assert EMAIL.encode() not in unpacked(workspace.upload_data(upload.id))
+        for blob in workspace.snapshot_parts(upload.id).values():
+            assert EMAIL.encode() not in blob
+        assert PERSON not in set(workspace.journal(upload.id)["key"])
+    now = current_register(workspace)
+    assert PERSON not in set(now.register.customers["customer_id"])
+    assert not (now.register.purchases["customer_id"] == PERSON).any()
+    assert len(now.register.customers) == 1999
+    assert now.register.customers.set_index("customer_id").at["10002", "city"] == "Tartu"  # others' edits stay
+    assert workspace.events()[["user", "kind"]].values.tolist() == [["manager", "erasure"]]
+    assert EMAIL not in workspace.events()["detail"].iloc[0]
+
+
+def test_the_written_back_workbook_no_longer_holds_the_person(workspace):
+    forget_customer(workspace, PERSON)
+    written = updated_workbook(workspace, current_register(workspace))
+    assert EMAIL.encode() not in unpacked(written.data)
+
+
+def test_an_old_workbook_uploaded_again_keeps_the_person_off_mailing_lists(workspace, sample_bytes):
+    from lib.facts import customer_facts
+    from lib.settings import DEFAULTS
+
+    forget_customer(workspace, PERSON)
+    again = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)  # the old file again
+    assert PERSON in set(again.register.customers["customer_id"])  # the user's file is read as it is …
+    assert PERSON in again.suppressed  # … but the person is known to be erased
+    facts = customer_facts(again.register, AS_OF, DEFAULTS, again.suppressed).set_index("customer_id")
+    assert facts.loc[PERSON, "opted_out"] and not facts.loc[PERSON, ["consent_email", "consent_sms"]].any()
+    assert current_register(workspace).suppressed == again.suppressed
+
+
+def test_opted_out_customers_are_remembered_across_uploads(tmp_path, sample_bytes):
+    workspace = Workspace(tmp_path / "ws")
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    opted_out = set(now.register.customers.loc[now.register.customers["opted_out_at"].notna(), "customer_id"])
+    with_contact = now.register.customers[now.register.customers["customer_id"].isin(opted_out)
+                                          & now.register.customers["email"].notna()]
+    assert len(with_contact) > 0
+    assert set(with_contact["customer_id"]) <= now.suppressed
