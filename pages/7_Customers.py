@@ -20,8 +20,7 @@ from lib.ui import analysis, as_of_input, flash, language, setup_page, t
 from lib.ui.customers import customer_filters, value_label
 from lib.workspace import forget_customer, save_changes
 
-EDIT_ROWS = 200
-"""At most this many customers go to the browser for editing: narrow the filter to reach others."""
+EDIT_ROWS = 200  # at most this many customers go to the browser for editing; the filter reaches others
 EDITOR = "customers_editor"
 
 page = setup_page("customers.title")
