@@ -82,3 +82,24 @@ def test_two_browsers_editing_the_same_cell_the_second_is_refused(tmp_path, samp
     second = save_changes(workspace, changes_from_editor(shown, {"edited_rows": {0: {"first_name": "Second"}}}))
     assert first.summary()["cells"] == 1 and second.refused[0].code == "conflict"
     assert current_register(workspace).register.customers["first_name"].iloc[0] == "First"
+
+
+def test_a_logged_action_creates_the_actions_sheet_a_workbook_did_not_have(tmp_path):
+    import io
+
+    import openpyxl
+
+    from lib.edits import new_row
+    from lib.workspace import updated_workbook
+
+    path = write_xlsx(tmp_path / "customers only.xlsx", {"Customers": CUSTOMERS})
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, path.name, path.read_bytes(), as_of=AS_OF)
+    review = save_changes(workspace, new_row("actions", {"customer_id": "C2", "kind": "call", "done": AS_OF,
+                                                         "outcome": "booked a visit"}))
+    assert review.refused == [] and review.summary()["added"] == 1
+    written = updated_workbook(workspace, current_register(workspace))
+    book = openpyxl.load_workbook(io.BytesIO(written.data))
+    assert book.sheetnames == ["Customers", "Actions"]
+    rows = list(book["Actions"].iter_rows(values_only=True))
+    assert "C2" in rows[1] and "booked a visit" in rows[1]
