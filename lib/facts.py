@@ -91,6 +91,10 @@ def customer_facts(register: Register, as_of: date, settings: Settings,
     facts["silent_days"] = facts["contact_days"].fillna(pd.Series(_age(customers["first_contact"], cutoff)))
     facts = pd.concat([facts, _consent(customers, cutoff, ids.isin(suppressed).to_numpy())], axis=1)
     facts["marked_class"] = customers["relationship"]
+    facts["has_email"] = customers["email"].notna().to_numpy()
+    facts["has_phone"] = customers["phone"].notna().to_numpy()
+    facts["has_address"] = (customers["address"].notna() | customers["postal_code"].notna()).to_numpy() & \
+        customers["city"].notna().to_numpy()
     for name in ("lead_temperature", "buys_elsewhere", "first_contact", "birth_date", *DIMENSIONS):
         facts[name] = customers[name]
     return facts
@@ -234,6 +238,7 @@ def _feedback(feedback: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp) -> p
     out["last_feedback"] = _to_dates(_max_by(codes, day, n))
     ideas = np.isin(kind, ("idea", "wish"))
     out["last_idea"] = _to_dates(_max_by(codes[ideas], day[ideas], n))
+    out["oldest_open_complaint"] = _to_dates(-_max_by(codes[open_complaint], -day[open_complaint], n))
     return pd.DataFrame(out)
 
 

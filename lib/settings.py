@@ -52,6 +52,16 @@ class Settings:
     dormant_days: int = 180
     retention_cost: float = 20.0
     acquisition_cost_ratio: float = 10.0
+    # The contact plan (DOMAIN.md §5); 0 switches a rule off
+    plan_aftercare_days: int = 7
+    plan_hot_days: int = 7
+    plan_loyal_days: int = 60
+    plan_far_overdue_factor: float = 3.0
+    plan_former_days: int = 90
+    plan_birthday_days: int = 14
+    plan_complaint_days: int = 3
+    plan_reward_days: int = 180
+    plan_dormant_days: int = 60
 
     def digest(self) -> str:
         """A short hash of every value: part of the key of every cached analysis."""
@@ -113,5 +123,14 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("dormant_days", 14, 1825, 1, "days", "value"),
     SettingSpec("retention_cost", 0, 1_000_000, 1, "money", "value"),
     SettingSpec("acquisition_cost_ratio", 1, 100, 0.5, "times", "value"),
+    SettingSpec("plan_aftercare_days", 0, 365, 1, "days", "plan"),
+    SettingSpec("plan_hot_days", 0, 365, 1, "days", "plan"),
+    SettingSpec("plan_loyal_days", 0, 730, 1, "days", "plan"),
+    SettingSpec("plan_far_overdue_factor", 0, 20, 0.5, "times", "plan"),
+    SettingSpec("plan_former_days", 0, 1825, 1, "days", "plan"),
+    SettingSpec("plan_birthday_days", 0, 60, 1, "days", "plan"),
+    SettingSpec("plan_complaint_days", 0, 365, 1, "days", "plan"),
+    SettingSpec("plan_reward_days", 0, 1825, 1, "days", "plan"),
+    SettingSpec("plan_dormant_days", 0, 1825, 1, "days", "plan"),
 )}
-SETTING_GROUPS = ("ladder", "lifecycle", "value")
+SETTING_GROUPS = ("ladder", "lifecycle", "value", "plan")

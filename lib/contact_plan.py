@@ -1,0 +1,188 @@
+"""The contact plan (DOMAIN.md §5): *when* each customer is due a message, why, and by which channel.
+
+Rules turn the analysed customers into due contacts. Each rule is a setting (0 switches it
+off): after-care after a first purchase, hot prospects before they cool, loyal customers
+between purchases, customers past their own rhythm (a reminder, or a come-back offer when
+far overdue), former customers (win-back), birthdays, open complaints, the top group's
+reward and the dormant customers' offer (seed 003). A customer's wish for how often to be
+contacted moves a due date later; a channel is suggested only where the customer gave
+consent and the register has the contact detail. Every row carries its rule and the figures
+its explanation quotes, worded in the user's language by `plan_reasons`.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pandas as pd
+
+from lib import i18n
+from lib.settings import Settings
+
+RULES = ("aftercare", "hot_prospect", "loyal_reminder", "overdue_reminder", "win_back_offer", "former_win_back",
+         "birthday", "open_complaint", "top_reward", "dormant_offer")
+"""The plan's rules, in the order the plan page lists them."""
+CHANNELS = ("email", "sms", "phone", "post")
+RULE_CHANNELS: dict[str, tuple[str, ...]] = {
+    "aftercare": ("phone", "email", "sms"),
+    "hot_prospect": ("phone", "email", "sms"),
+    "loyal_reminder": ("email", "sms", "post"),
+    "overdue_reminder": ("email", "sms", "phone"),
+    "win_back_offer": ("email", "post", "sms"),
+    "former_win_back": ("email", "post", "phone"),
+    "birthday": ("sms", "email", "post"),
+    "open_complaint": ("phone", "email"),
+    "top_reward": ("post", "email", "phone"),
+    "dormant_offer": ("email", "sms", "post"),
+}
+"""Channels each rule prefers, best first; the first one the customer allows is suggested."""
+RULE_THEMES = {
+    "aftercare": "how_was_it", "hot_prospect": "first_visit_offer", "loyal_reminder": "news_and_thanks",
+    "overdue_reminder": "reminder", "win_back_offer": "come_back_offer", "former_win_back": "win_back_programme",
+    "birthday": "birthday_greeting", "open_complaint": "complaint_follow_up", "top_reward": "special_reward",
+    "dormant_offer": "special_offer",
+}
+"""The message theme each rule suggests."""
+FREQUENCY_DAYS = {
+    7: ("weekly", "week", "iganädalane", "kord nädalas", "nädal", "viikoittain", "viikko", "kas savaitę",
+        "savaitė", "co tydzień", "tygodniowo", "tydzień"),
+    30: ("monthly", "month", "igakuine", "kord kuus", "kuu", "kuukausittain", "kuukausi", "kas mėnesį", "mėnesis",
+         "co miesiąc", "miesięcznie", "miesiąc"),
+    91: ("quarterly", "quarter", "kord kvartalis", "kvartal", "neljännesvuosittain", "kas ketvirtį", "kwartalnie"),
+    365: ("yearly", "annually", "year", "kord aastas", "aasta", "vuosittain", "kartą per metus", "raz w roku",
+          "rocznie"),
+}
+"""Words for a contact-frequency wish (en, et, fi, lt, pl) → the fewest days between contacts."""
+PLAN_COLUMNS = ["customer_id", "name", "rule", "due", "channel", "theme", "days", "relationship"]
+
+
+def frequency_days(wish: object) -> float:
+    """The fewest days between contacts a customer asked for (0 when they said nothing we understand)."""
+    if not isinstance(wish, str) or not wish.strip():
+        return 0.0
+    text = wish.strip().lower()
+    for days, words in FREQUENCY_DAYS.items():
+        if any(word in text for word in words):
+            return float(days)
+    return 0.0
+
+
+def _after(base: pd.Series, days: float | np.ndarray) -> pd.Series:
+    return base + pd.to_timedelta(days, unit="D")
+
+
+def contact_plan(view: pd.DataFrame, as_of: date, settings: Settings, until: date | None = None) -> pd.DataFrame:
+    """Every contact due by ``until`` (default: the as-of day) for the analysed customers ``view``.
+
+    One row per customer and rule: ``due`` (the day it became due, or will), ``channel`` (missing
+    when the customer allows none of the rule's channels), ``theme`` and ``days`` (the figure
+    the reason quotes). Sorted by due date, then rule.
+    """
+    day = pd.Timestamp(as_of)
+    end = pd.Timestamp(until or as_of)
+    last_contact = view["last_action"].astype("datetime64[us]")  # our last contact (feedback is theirs)
+    contacted_or_known = last_contact.fillna(view["first_contact"].astype("datetime64[us]")).fillna(day)
+    relationship = view["relationship"].astype("string")
+    buying = relationship.isin(("partner", "loyal", "occasional"))
+    found = []
+
+    def due(rule: str, mask: pd.Series, when: pd.Series, days: pd.Series | float) -> None:
+        days_series = days if isinstance(days, pd.Series) else pd.Series(days, index=view.index)
+        rows = view.loc[mask.fillna(False).astype(bool), ["customer_id", "name", "relationship"]]
+        found.append(rows.assign(rule=rule, due=when[rows.index], days=days_series[rows.index]))
+
+    s = settings
+    if s.plan_aftercare_days:
+        first = view["first_purchase"].astype("datetime64[us]")
+        not_since = last_contact.isna() | (last_contact < first)
+        due("aftercare", (view["purchases"] == 1) & not_since & (day - first).dt.days.le(s.plan_aftercare_days * 4),
+            _after(first, s.plan_aftercare_days), s.plan_aftercare_days)
+    if s.plan_hot_days:
+        hot = (relationship == "prospect") & (view["temperature"].astype("string") == "hot")
+        due("hot_prospect", hot, _after(contacted_or_known, s.plan_hot_days), (day - contacted_or_known).dt.days)
+    if s.plan_loyal_days:
+        loyal = relationship.isin(("partner", "loyal"))
+        due("loyal_reminder", loyal, _after(contacted_or_known, s.plan_loyal_days), s.plan_loyal_days)
+    far = view["overdue_days"] > view["rhythm_days"] * s.plan_far_overdue_factor if s.plan_far_overdue_factor else \
+        pd.Series(False, index=view.index)
+    overdue = buying & view["overdue"]
+    expected = view["expected_next"].astype("datetime64[us]")
+    due("overdue_reminder", overdue & ~far, expected, view["overdue_days"].round())
+    if s.plan_far_overdue_factor:
+        due("win_back_offer", overdue & far, _after(expected, view["rhythm_days"] * s.plan_far_overdue_factor),
+            view["overdue_days"].round())
+    if s.plan_former_days:
+        due("former_win_back", relationship == "former", _after(contacted_or_known, s.plan_former_days),
+            view["days_since_last"].fillna(0).round())
+    if s.plan_birthday_days:
+        birthday = _next_birthday(view["birth_date"], day)
+        within = (birthday - day).dt.days.le(s.plan_birthday_days)
+        due("birthday", within, birthday - pd.to_timedelta(s.plan_birthday_days, unit="D"),
+            (birthday - day).dt.days)
+    if s.plan_complaint_days:
+        complaint = view["oldest_open_complaint"].astype("datetime64[us]")
+        due("open_complaint", complaint.notna(), _after(complaint, s.plan_complaint_days), (day - complaint).dt.days)
+    if s.plan_reward_days:
+        due("top_reward", view["value_tier"].astype("string") == "top", _after(contacted_or_known, s.plan_reward_days),
+            s.plan_reward_days)
+    if s.plan_dormant_days:
+        dormant = (view["value_tier"].astype("string") == "dormant") & relationship.ne("former")
+        due("dormant_offer", dormant, _after(contacted_or_known, s.plan_dormant_days), view["days_since_last"].round())
+    if not found or all(part.empty for part in found):
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    plan = pd.concat([part for part in found if not part.empty], ignore_index=False)
+    # A customer's frequency wish: not sooner than that many days after the last contact.
+    wish = view["preferred_contact_frequency"].map(frequency_days)
+    earliest = _after(last_contact, wish)[plan.index]
+    plan["due"] = plan["due"].where(earliest.isna() | (plan["due"] >= earliest), earliest)
+    plan = plan[plan["due"].notna() & (plan["due"] <= end)]
+    plan["channel"] = pd.Series(_channels(view.loc[plan.index], plan["rule"]), index=plan.index, dtype="string")
+    plan["theme"] = plan["rule"].map(RULE_THEMES)
+    order = {rule: i for i, rule in enumerate(RULES)}
+    plan = plan.assign(_order=plan["rule"].map(order)).sort_values(["due", "_order", "customer_id"], kind="stable")
+    return plan.drop(columns="_order").reset_index(drop=True)[PLAN_COLUMNS]
+
+
+def _next_birthday(birth: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """The next birthday on or after the day (29 February falls on 28 February in other years)."""
+    known = birth.notna()
+    month = birth.dt.month.fillna(1).astype(int)
+    dom = birth.dt.day.fillna(1).astype(int)
+    dom = dom.where(~((month == 2) & (dom == 29)), 28)
+    this_year = pd.to_datetime({"year": day.year, "month": month, "day": dom}, errors="coerce")
+    next_year = pd.to_datetime({"year": day.year + 1, "month": month, "day": dom}, errors="coerce")
+    upcoming = this_year.where(this_year >= day, next_year)
+    return upcoming.where(known).astype("datetime64[us]")
+
+
+def _channels(view: pd.DataFrame, rules: pd.Series) -> list[str | None]:
+    """The first channel of each rule the customer allows and can be reached on."""
+    reachable = {
+        "email": view["consent_email"] & view["has_email"],
+        "sms": view["consent_sms"] & view["has_phone"],
+        "phone": view["consent_phone"] & view["has_phone"],
+        "post": view["consent_post"] & view["has_address"],
+    }
+    chosen = []
+    for position, rule in enumerate(rules):
+        chosen.append(next((c for c in RULE_CHANNELS[rule] if bool(reachable[c].iloc[position])), None))
+    return chosen
+
+
+def plan_reasons(plan: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.Series:
+    """Each due contact's rule in words, quoting its figure (days)."""
+    return pd.Series([i18n.t(f"plan.reason.{rule}", lang, days=int(days) if pd.notna(days) else 0)
+                      for rule, days in zip(plan["rule"], plan["days"], strict=True)], index=plan.index, dtype="string")
+
+
+def plan_counts(plan: pd.DataFrame) -> pd.DataFrame:
+    """Due contacts per rule (rows, in rule order) and channel (columns, ``none`` for no consent)."""
+    channel = plan["channel"].fillna("none")
+    table = pd.crosstab(plan["rule"], channel) if len(plan) else pd.DataFrame()
+    return table.reindex(index=list(RULES), columns=[*CHANNELS, "none"], fill_value=0).fillna(0).astype(int)
+
+
+def week_after(day: date) -> date:
+    """The end of the default plan period: a week from the day."""
+    return day + timedelta(days=7)

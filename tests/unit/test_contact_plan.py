@@ -1,0 +1,103 @@
+"""Every rule of the contact plan on a hand-built history, as of a date; consent decides the channel."""
+
+from datetime import date, timedelta
+
+import pandas as pd
+import pytest
+
+from lib.contact_plan import RULES, contact_plan, frequency_days, plan_counts, plan_reasons
+from lib.lifecycle import analyse_customers
+from lib.settings import DEFAULTS, Settings
+from tests.conftest import AS_OF, write_xlsx
+from tests.unit.history import read
+
+
+def ago(days: int) -> date:
+    return AS_OF - timedelta(days=days)
+
+
+# id: (temperature, relationship mark, e-mail consent, sms consent, phone consent, birth date, frequency wish,
+#      visit days ago)
+PEOPLE = {
+    "NEW": (None, None, "yes", "no", "yes", None, None, [10]),
+    "HOT": ("hot", None, "yes", "no", "no", None, None, []),
+    "LOYAL": (None, None, "yes", "yes", "no", None, None, [100, 70, 40, 10]),
+    "OVERDUE": (None, None, "yes", "no", "no", None, None, [200, 170, 140, 110, 80]),
+    "FAR": (None, None, "no", "yes", "no", None, None, [330, 320, 310, 300]),
+    "FORMER": (None, None, "yes", "no", "no", None, None, [900, 600, 500]),
+    "BIRTHDAY": (None, None, "no", "yes", "no", AS_OF.replace(year=1990) + timedelta(days=5), None, []),
+    "NO-CONSENT": ("hot", None, "no", "no", "no", None, None, []),
+    "WEEKLY-WISH": ("hot", None, "yes", "no", "no", None, "quarterly", []),
+}
+
+
+@pytest.fixture(scope="module")
+def view(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("plan")
+    customers = [["Customer id", "Name", "E-mail", "Phone", "Customer since", "Lead temperature", "Relationship",
+                  "Email consent", "SMS consent", "Phone consent", "Birth date", "Contact frequency"]]
+    purchases = [["Customer id", "Date", "Amount"]]
+    for cid, (temp, mark, mail, sms, phone, born, wish, visits) in PEOPLE.items():
+        customers.append([cid, f"Name {cid}", f"{cid.lower()}@example.com", "+372 5123 4567", ago(1000), temp,
+                          mark, mail, sms, phone, born, wish])
+        purchases += [[cid, ago(days), 25.0] for days in visits]
+    feedback = [["Customer id", "Date", "Type", "Text", "Status"],
+                ["LOYAL", ago(5), "complaint", "Too cold", "open"], ["OVERDUE", ago(20), "complaint", "Dirty", "resolved"]]
+    actions = [["Customer id", "Done", "Type"], ["HOT", ago(9), "call"], ["WEEKLY-WISH", ago(30), "call"]]
+    path = write_xlsx(folder / "plan.xlsx", {"Customers": customers, "Purchases": purchases, "Feedback": feedback,
+                                             "Actions": actions})
+    return analyse_customers(read(path), AS_OF, DEFAULTS)
+
+
+def rules_of(plan, customer):
+    return set(plan.loc[plan["customer_id"] == customer, "rule"])
+
+
+def test_each_rule_finds_its_customer(view):
+    plan = contact_plan(view, AS_OF, DEFAULTS)
+    assert rules_of(plan, "NEW") == {"aftercare"}
+    assert rules_of(plan, "HOT") == {"hot_prospect"}
+    assert "loyal_reminder" in rules_of(plan, "LOYAL") and "open_complaint" in rules_of(plan, "LOYAL")
+    assert "overdue_reminder" in rules_of(plan, "OVERDUE")
+    assert "win_back_offer" in rules_of(plan, "FAR")
+    assert "former_win_back" in rules_of(plan, "FORMER")
+    assert rules_of(plan, "BIRTHDAY") == {"birthday"}
+    assert not rules_of(plan, "OVERDUE") & {"open_complaint"}  # a resolved complaint is not due
+
+
+def test_channels_need_consent(view):
+    plan = contact_plan(view, AS_OF, DEFAULTS).set_index(["customer_id", "rule"])
+    assert plan.loc[("NEW", "aftercare"), "channel"] == "phone"  # after-care prefers a call
+    assert plan.loc[("HOT", "hot_prospect"), "channel"] == "email"  # no phone consent
+    assert plan.loc[("BIRTHDAY", "birthday"), "channel"] == "sms"
+    assert pd.isna(plan.loc[("NO-CONSENT", "hot_prospect"), "channel"])
+
+
+def test_the_plan_is_computed_as_of_a_date(view):
+    assert rules_of(contact_plan(view, AS_OF, DEFAULTS), "HOT") == {"hot_prospect"}  # called 9 days ago
+    earlier = contact_plan(view, ago(3), DEFAULTS)  # six days after the call: not yet due
+    assert "HOT" not in set(earlier["customer_id"])
+    week = contact_plan(view, ago(3), DEFAULTS, until=AS_OF)
+    assert rules_of(week, "HOT") == {"hot_prospect"}
+
+
+def test_a_contact_frequency_wish_moves_the_due_date(view):
+    plan = contact_plan(view, AS_OF, DEFAULTS)
+    assert "WEEKLY-WISH" not in set(plan["customer_id"])  # a quarterly wish, called 30 days ago
+    later = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=61))
+    assert rules_of(later, "WEEKLY-WISH") == {"hot_prospect"}
+    assert frequency_days("kord kuus") == 30 and frequency_days("co tydzień") == 7 and frequency_days(None) == 0
+
+
+def test_a_rule_set_to_zero_is_switched_off(view):
+    plan = contact_plan(view, AS_OF, Settings(plan_hot_days=0, plan_birthday_days=0))
+    assert not {"hot_prospect", "birthday"} & set(plan["rule"])
+
+
+def test_reasons_and_counts(view):
+    plan = contact_plan(view, AS_OF, DEFAULTS)
+    reasons = plan_reasons(plan.loc[plan["rule"] == "birthday"])
+    assert reasons.tolist() == ["Birthday in 5 days: a greeting"]
+    counts = plan_counts(plan)
+    assert list(counts.index) == list(RULES) and int(counts.to_numpy().sum()) == len(plan)
+    assert counts.loc["hot_prospect", "none"] == 1
