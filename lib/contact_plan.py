@@ -72,7 +72,39 @@ def _after(base: pd.Series, days: float | np.ndarray) -> pd.Series:
     return base + pd.to_timedelta(days, unit="D")
 
 
-def contact_plan(view: pd.DataFrame, as_of: date, settings: Settings, until: date | None = None) -> pd.DataFrame:
+PLAN_NOTE = "plan:"
+"""Actions logged from the plan carry ``plan:<rule>`` as their note, so the plan knows them."""
+
+
+def plan_action(customer_id: str, rule: str, channel: str | None, day: date, snooze_days: int = 0) -> dict[str, object]:
+    """The action a plan row becomes: done on the day, or (snoozed) planned that many days later."""
+    kind = {"email": "email", "sms": "sms", "phone": "call", "post": "offer"}.get(channel or "", "call")
+    if rule == "birthday":
+        kind = "greeting"
+    values: dict[str, object] = {"customer_id": customer_id, "kind": kind, "channel": channel,
+                                 "campaign": RULE_THEMES[rule], "note": PLAN_NOTE + rule}
+    if snooze_days:
+        values["planned"] = day + timedelta(days=snooze_days)
+    else:
+        values["done"] = day
+    return values
+
+
+def handled(actions: pd.DataFrame, as_of: date) -> pd.DataFrame:
+    """(customer, rule) pairs the plan should not show: done from the plan, or snoozed beyond the day.
+
+    Columns customer_id, rule, since (the day it was done; due rows before it are handled),
+    until (a snooze: hidden until then).
+    """
+    notes = actions["note"].astype("string")
+    mine = actions[notes.str.startswith(PLAN_NOTE).fillna(False)]
+    return pd.DataFrame({"customer_id": mine["customer_id"].astype("string"),
+                         "rule": mine["note"].astype("string").str.removeprefix(PLAN_NOTE),
+                         "since": mine["done"], "until": mine["planned"].where(mine["done"].isna())})
+
+
+def contact_plan(view: pd.DataFrame, as_of: date, settings: Settings, until: date | None = None,
+                 actions: pd.DataFrame | None = None) -> pd.DataFrame:
     """Every contact due by ``until`` (default: the as-of day) for the analysed customers ``view``.
 
     One row per customer and rule: ``due`` (the day it became due, or will), ``channel`` (missing
@@ -137,11 +169,25 @@ def contact_plan(view: pd.DataFrame, as_of: date, settings: Settings, until: dat
     earliest = _after(last_contact, wish)[plan.index]
     plan["due"] = plan["due"].where(earliest.isna() | (plan["due"] >= earliest), earliest)
     plan = plan[plan["due"].notna() & (plan["due"] <= end)]
+    if actions is not None and len(actions):
+        plan = _without_handled(plan, handled(actions, as_of), day)
     plan["channel"] = pd.Series(_channels(view.loc[plan.index], plan["rule"]), index=plan.index, dtype="string")
     plan["theme"] = plan["rule"].map(RULE_THEMES)
     order = {rule: i for i, rule in enumerate(RULES)}
     plan = plan.assign(_order=plan["rule"].map(order)).sort_values(["due", "_order", "customer_id"], kind="stable")
     return plan.drop(columns="_order").reset_index(drop=True)[PLAN_COLUMNS]
+
+
+def _without_handled(plan: pd.DataFrame, done: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """Drop rows done from the plan since they fell due (or during the period), and rows snoozed past the day."""
+    if done.empty:
+        return plan
+    keyed = plan.reset_index().merge(done, on=["customer_id", "rule"], how="left")
+    # Done since it fell due, or done on or after the plan's first day: handled for this period.
+    finished = keyed["since"].notna() & (keyed["since"] >= keyed["due"].clip(upper=day) - pd.Timedelta(days=1))
+    snoozed = keyed["until"].notna() & (keyed["until"] > day)
+    hidden = set(keyed.loc[finished | snoozed, "index"])
+    return plan[~plan.index.isin(hidden)]
 
 
 def _next_birthday(birth: pd.Series, day: pd.Timestamp) -> pd.Series:

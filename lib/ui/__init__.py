@@ -144,6 +144,7 @@ PAGES = (
     ("app.py", "home.title", ":material/home:"),
     ("pages/1_Register.py", "register.title", ":material/table:"),
     ("pages/7_Customers.py", "customers.title", ":material/person_edit:"),
+    ("pages/9_Plan.py", "plan.title", ":material/event_upcoming:"),
     ("pages/3_Segments.py", "segments.title", ":material/stacked_bar_chart:"),
     ("pages/4_Lifecycle.py", "lifecycle.title", ":material/conversion_path:"),
     ("pages/6_Feedback.py", "feedback.title", ":material/reviews:"),

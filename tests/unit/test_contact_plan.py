@@ -101,3 +101,21 @@ def test_reasons_and_counts(view):
     counts = plan_counts(plan)
     assert list(counts.index) == list(RULES) and int(counts.to_numpy().sum()) == len(plan)
     assert counts.loc["hot_prospect", "none"] == 1
+
+
+def test_done_and_snoozed_rows_leave_the_plan(view):
+    from lib.contact_plan import plan_action
+
+    plan = contact_plan(view, AS_OF, DEFAULTS)
+    done = plan_action("BIRTHDAY", "birthday", "sms", AS_OF)
+    snoozed = plan_action("FORMER", "former_win_back", "email", AS_OF, snooze_days=7)
+    assert done["kind"] == "greeting" and done["note"] == "plan:birthday" and "planned" not in done
+    assert snoozed["planned"] == AS_OF + timedelta(days=7) and "done" not in snoozed
+    actions = pd.DataFrame({"customer_id": ["BIRTHDAY", "FORMER"], "done": [pd.Timestamp(AS_OF), pd.NaT],
+                            "planned": [pd.NaT, pd.Timestamp(AS_OF + timedelta(days=7))],
+                            "note": ["plan:birthday", "plan:former_win_back"]})
+    after = contact_plan(view, AS_OF, DEFAULTS, actions=actions)
+    assert len(after) == len(plan) - 2
+    assert "birthday" not in rules_of(after, "BIRTHDAY") and "former_win_back" not in rules_of(after, "FORMER")
+    week_later = contact_plan(view, AS_OF + timedelta(days=8), DEFAULTS, actions=actions)
+    assert "former_win_back" in rules_of(week_later, "FORMER")  # the snooze is over

@@ -1,0 +1,81 @@
+"""Contact plan: who is due a message this week, why, and by which channel they allow.
+
+For the marketer, every morning: the contacts the rules find for the period (after-care,
+hot prospects, loyal customers, those past their rhythm, win-back, birthdays, complaints,
+rewards and offers), counted by rule and channel; tick the ones handled and mark them done
+or snooze them, which logs an action in the register.
+"""
+
+from datetime import timedelta
+
+import pandas as pd
+import streamlit as st
+
+from lib.contact_plan import CHANNELS, RULES, contact_plan, plan_action, plan_counts, plan_reasons
+from lib.edits import new_row
+from lib.ui import analysis, as_of_input, flash, language, setup_page, t
+from lib.workspace import save_changes
+
+SNOOZE_DAYS = 7
+
+page = setup_page("plan.title")
+st.title(t("plan.title"))
+if page.current is None:
+    st.info(t("analysis.empty"))
+    st.stop()
+
+register = page.current.register
+settings = page.workspace.settings()
+as_of = as_of_input(page)
+view = analysis(page, as_of, settings)
+st.caption(t("plan.intro"))
+period = st.date_input(t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format="DD.MM.YYYY",
+                       key="plan_period")
+start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, as_of + timedelta(days=7))
+plan = contact_plan(view, start, settings, until=end, actions=register.actions)
+
+left, middle, right = st.columns(3)
+rules = left.multiselect(t("plan.rules"), list(RULES), format_func=lambda r: t(f"plan.rule.{r}"),
+                         placeholder=t("filter.all"), key="plan_rules")
+channels = middle.multiselect(t("plan.channels"), [*CHANNELS, "none"], format_func=lambda c: t(f"plan.channel.{c}"),
+                              placeholder=t("filter.all"), key="plan_channels")
+if rules:
+    plan = plan[plan["rule"].isin(rules)]
+if channels:
+    plan = plan[plan["channel"].fillna("none").isin(channels)]
+right.metric(t("plan.due"), f"{len(plan):,}", help=t("plan.due_help", people=plan["customer_id"].nunique()))
+
+counts = plan_counts(plan)
+counts.index = [t(f"plan.rule.{r}") for r in counts.index]
+counts.columns = [t(f"plan.channel.{c}") for c in counts.columns]
+st.dataframe(counts.loc[counts.sum(axis=1) > 0], width="stretch")
+st.caption(t("plan.counts_how"))
+
+if plan.empty:
+    st.info(t("plan.nothing"))
+    st.stop()
+shown = plan.head(500).reset_index(drop=True)
+selection = st.dataframe(pd.DataFrame({
+    t("plan.col_due"): shown["due"], t("column.customer_id"): shown["customer_id"], t("column.name"): shown["name"],
+    t("plan.col_rule"): [t(f"plan.rule.{r}") for r in shown["rule"]],
+    t("plan.col_reason"): plan_reasons(shown, language()),
+    t("plan.col_channel"): [t(f"plan.channel.{c}") if isinstance(c, str) else t("plan.channel.none")
+                            for c in shown["channel"]],
+    t("plan.col_theme"): [t(f"plan.theme.{theme}") for theme in shown["theme"]],
+}), hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="plan_table",
+    column_config={t("plan.col_due"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+st.caption(t("plan.shown", shown=len(shown), total=len(plan)))
+chosen = shown.iloc[list(selection.selection.rows)] if selection and selection.selection.rows else shown.iloc[0:0]
+
+left, right = st.columns(2)
+done = left.button(t("plan.mark_done", count=len(chosen)), disabled=chosen.empty, type="primary", key="plan_done")
+snooze = right.button(t("plan.snooze", count=len(chosen), days=SNOOZE_DAYS), disabled=chosen.empty, key="plan_snooze")
+if done or snooze:
+    changes = []
+    for row in chosen.itertuples(index=False):
+        channel = row.channel if isinstance(row.channel, str) else None
+        changes += new_row("actions", plan_action(row.customer_id, row.rule, channel, as_of,
+                                                  snooze_days=SNOOZE_DAYS if snooze else 0))
+    review = save_changes(page.workspace, changes, page.user)
+    flash(t("plan.logged" if done else "plan.snoozed", count=review.summary()["added"]))
+    st.rerun()

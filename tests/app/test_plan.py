@@ -1,0 +1,41 @@
+"""The contact plan page through AppTest: due contacts for the sample; marking one done logs an action."""
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.workspace import Workspace
+from tests.app.test_analysis import metrics
+from tests.conftest import ROOT
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    at.button[0].click().run()
+    at.switch_page("pages/9_Plan.py").run()
+    assert not at.exception
+    return at
+
+
+def test_the_plan_shows_due_contacts_for_the_sample(app):
+    due = int(metrics(app)["Contacts due"].replace(",", ""))
+    assert due > 100
+    table = app.dataframe[1].value
+    assert len(table) == min(due, 500)
+    assert table["Why"].str.len().gt(10).all()
+    assert set(table["Channel"]) <= {"E-mail", "Text message", "Phone", "Post", "No consent"}
+
+
+def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
+    due = int(metrics(app)["Contacts due"].replace(",", ""))
+    first = app.dataframe[1].value.iloc[0]
+    app.session_state["plan_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    app.button(key="plan_done").click().run()
+    assert not app.exception
+    assert "1 contacts logged as done" in app.success[0].value
+    journal = Workspace(tmp_path / "workspace").journal(1)
+    logged = dict(zip(journal["field"].dropna(), journal["new"].dropna(), strict=False))
+    assert logged["customer_id"] == first["Customer id"] and logged["note"].startswith("plan:")
+    assert int(metrics(app)["Contacts due"].replace(",", "")) == due - 1
