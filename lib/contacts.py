@@ -1,0 +1,232 @@
+"""Contact lists that never contain someone who said no: by selection and channel, in the format needed.
+
+Consent is per channel. Opted-out people and people on the suppression list (erased, or
+opted out in an earlier upload) never appear. Where consent was not recorded, only the
+existing-customer exception of the Baltic states and Finland may let an existing customer
+receive e-mail or text messages (a setting); Poland requires prior consent for e-mail and
+phone. Every list says who was left out and why. Only the columns the channel needs are
+written (a birthday list carries day and month, never the year), e-mails are normalised and
+deduplicated, phones written in international form, and text that a spreadsheet would run
+as a formula is written as text.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from lib.values import invalid_emails
+
+CHANNELS = ("email", "sms", "phone", "post")
+FORMATS = ("excel-csv", "csv", "mailchimp", "hubspot", "xlsx", "vcard")
+REASONS = ("not_selected", "opted_out", "suppressed", "no_consent", "country_rule", "no_contact", "invalid_email",
+           "invalid_phone", "duplicate")
+"""Why a selected person is not on a list, in the order checks are made."""
+EXISTING_CUSTOMER_COUNTRIES = frozenset({"EE", "LV", "LT", "FI"})
+"""Where an existing customer may get e-mail or texts about similar products without prior consent
+(unless they objected) — applied only when the setting allows it."""
+PRIOR_CONSENT_COUNTRIES = frozenset({"PL"})
+"""Where e-mail and phone marketing always needs prior consent."""
+COLUMNS = {
+    "email": ("email", "first_name", "last_name", "language"),
+    "sms": ("phone", "first_name", "language"),
+    "phone": ("phone", "name", "language"),
+    "post": ("name", "address", "postal_code", "city", "country"),
+}
+"""The columns each channel needs, and no more."""
+_DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
+_PHONE = re.compile(r"^\+\d{6,15}$")
+_COUNTRY_CODES = {"estonia": "EE", "eesti": "EE", "finland": "FI", "suomi": "FI", "lithuania": "LT", "lietuva": "LT",
+                  "latvia": "LV", "latvija": "LV", "poland": "PL", "polska": "PL"}
+
+
+@dataclass(frozen=True)
+class ContactList:
+    """The people on a list (only the channel's columns) and everyone selected who was left out, with why."""
+
+    channel: str
+    rows: pd.DataFrame
+    left_out: pd.DataFrame
+    """customer_id and reason, one row per person left out."""
+
+    def left_out_counts(self) -> dict[str, int]:
+        counts = self.left_out["reason"].value_counts()
+        return {reason: int(counts[reason]) for reason in REASONS if counts.get(reason, 0)}
+
+
+def country_code(value: object) -> str | None:
+    """A country column's value as a two-letter code (``EE``, ``Estonia``, ``Eesti`` → EE)."""
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    return text.upper() if len(text) == 2 else _COUNTRY_CODES.get(text.lower())
+
+
+def international_phone(value: object, country: str | None) -> str | None:
+    """A phone number in international form (+37251234567), or None when it is not a valid number."""
+    import phonenumbers  # its metadata loads on first use: only phone lists pay for it
+
+    if not isinstance(value, str) or not value.strip():
+        return None
+    try:
+        number = phonenumbers.parse(value, country or "EE")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(number):
+        return None
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: Iterable[str] = (),
+                 suppressed: Iterable[str] = (), selection: Iterable[str] | None = None,
+                 existing_customer_exception: bool = False, with_birthday: bool = False) -> ContactList:
+    """The contact list of a channel for the selected customers (everyone when ``selection`` is None).
+
+    ``customers`` is the register's customers frame; ``bought`` the ids of existing customers
+    (for the exception), ``suppressed`` the ids on the suppression list.
+    """
+    if channel not in CHANNELS:
+        raise ValueError(f"unknown channel {channel!r}")
+    frame = customers.reset_index(drop=True)
+    ids = frame["customer_id"].astype("string")
+    reason = pd.Series(pd.NA, index=frame.index, dtype="string")
+
+    def leave_out(mask: pd.Series, why: str) -> None:
+        reason.loc[mask.fillna(False).astype(bool) & reason.isna()] = why
+
+    if selection is not None:
+        leave_out(~_among(ids, selection), "not_selected")
+    cutoff = pd.Timestamp(as_of)
+    leave_out(frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff), "opted_out")
+    leave_out(_among(ids, suppressed), "suppressed")
+    consent_column = f"consent_{channel}"
+    stated = frame[consent_column].astype("boolean")
+    country = pd.Series([country_code(value) for value in frame["country"].astype(object)], index=frame.index,
+                        dtype=object)
+    allowed = stated.fillna(False).astype(bool)
+    if existing_customer_exception and channel in ("email", "sms"):
+        existing = _among(ids, bought) & country.isin(EXISTING_CUSTOMER_COUNTRIES)
+        allowed |= stated.isna() & existing
+    prior_needed = country.isin(PRIOR_CONSENT_COUNTRIES) & stated.isna() & (channel in ("email", "phone"))
+    leave_out(prior_needed, "country_rule")
+    leave_out(~allowed, "no_consent")
+    detail = {"email": frame["email"], "sms": frame["phone"], "phone": frame["phone"], "post": frame["city"]}[channel]
+    leave_out(detail.isna() | (detail.astype("string").str.strip() == ""), "no_contact")
+    out = frame.copy()
+    if channel == "email":
+        out["email"] = frame["email"].astype("string").str.strip().str.lower()
+        leave_out(invalid_emails(out["email"]).fillna(False) & out["email"].notna(), "invalid_email")
+        seen = out["email"].where(reason.isna())
+        leave_out(seen.duplicated() & seen.notna(), "duplicate")
+    if channel in ("sms", "phone"):
+        out["phone"] = pd.Series([international_phone(p, c) for p, c in zip(frame["phone"].astype(object), country,
+                                                                             strict=True)], index=frame.index, dtype=object)
+        leave_out(out["phone"].isna() & frame["phone"].notna(), "invalid_phone")
+        seen = out["phone"].where(reason.isna())
+        leave_out(seen.duplicated() & seen.notna(), "duplicate")
+    keep = reason.isna()
+    columns = list(COLUMNS[channel])
+    rows = out.loc[keep].reindex(columns=columns)
+    if with_birthday:
+        rows["birthday"] = frame.loc[keep, "birth_date"].dt.strftime("%d.%m")
+    left = pd.DataFrame({"customer_id": ids[~keep & (reason != "not_selected")],
+                         "reason": reason[~keep & (reason != "not_selected")]})
+    return ContactList(channel, rows.reset_index(drop=True), left.reset_index(drop=True))
+
+
+def _among(ids: pd.Series, chosen: Iterable[str]) -> pd.Series:
+    wanted = {str(value) for value in chosen}
+    return pd.Series([value in wanted for value in ids.fillna("")], index=ids.index, dtype=bool)
+
+
+def safe_text(value: object) -> str:
+    """A cell as text a spreadsheet shows and never runs: formula-like text gets a leading apostrophe.
+
+    Phone numbers in international form (+37251234567) are left readable.
+    """
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return ""
+    text = str(value)
+    if text.startswith(_DANGEROUS) and not _PHONE.match(text):
+        return "'" + text
+    return text
+
+
+_MAILCHIMP = {"email": "Email Address", "first_name": "First Name", "last_name": "Last Name", "language": "Language"}
+_HUBSPOT = {"email": "Email", "first_name": "First Name", "last_name": "Last Name", "language": "Preferred language"}
+
+
+def export(contacts: ContactList, fmt: str, headers: dict[str, str] | None = None, delimiter: str = ";") -> bytes:
+    """The list as a file: Excel CSV (UTF-8 with BOM), plain CSV, Mailchimp or HubSpot CSV, XLSX or vCard."""
+    rows = contacts.rows
+    if fmt in ("mailchimp", "hubspot"):
+        if contacts.channel != "email":
+            raise ValueError("Mailchimp and HubSpot imports are e-mail lists")
+        names = _MAILCHIMP if fmt == "mailchimp" else _HUBSPOT
+        return _csv(rows, [names.get(c, c) for c in rows.columns], ",", bom=False)
+    labels = [(headers or {}).get(c, c) for c in rows.columns]
+    if fmt == "excel-csv":
+        return _csv(rows, labels, delimiter, bom=True)
+    if fmt == "csv":
+        return _csv(rows, labels, ",", bom=False)
+    if fmt == "xlsx":
+        return _xlsx(rows, labels)
+    if fmt == "vcard":
+        return _vcard(rows)
+    raise ValueError(f"unknown format {fmt!r}")
+
+
+def _csv(rows: pd.DataFrame, labels: list[str], delimiter: str, bom: bool) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerow([safe_text(label) for label in labels])
+    for row in rows.itertuples(index=False):
+        writer.writerow([safe_text(value) for value in row])
+    return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+
+
+def _xlsx(rows: pd.DataFrame, labels: list[str]) -> bytes:
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
+                                        "strings_to_urls": False})
+    sheet = book.add_worksheet("Contacts")
+    for column, label in enumerate(labels):
+        sheet.write_string(0, column, label)
+    for r, row in enumerate(rows.itertuples(index=False), start=1):
+        for column, value in enumerate(row):
+            if value is not None and not (not isinstance(value, str) and pd.isna(value)):
+                sheet.write_string(r, column, str(value))  # always text: never a formula, never a number
+    book.close()
+    return buffer.getvalue()
+
+
+def _vcard_text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+        return ""
+    return str(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+
+
+def _vcard(rows: pd.DataFrame) -> bytes:
+    cards = []
+    for row in rows.to_dict("records"):
+        first, last = _vcard_text(row.get("first_name")), _vcard_text(row.get("last_name"))
+        full = _vcard_text(row.get("name")) or f"{first} {last}".strip()
+        lines = ["BEGIN:VCARD", "VERSION:3.0", f"N:{last};{first};;;", f"FN:{full}"]
+        if row.get("email"):
+            lines.append(f"EMAIL;TYPE=INTERNET:{_vcard_text(row['email'])}")
+        if row.get("phone"):
+            lines.append(f"TEL;TYPE=CELL:{_vcard_text(row['phone'])}")
+        if row.get("city"):
+            lines.append(f"ADR;TYPE=HOME:;;{_vcard_text(row.get('address'))};{_vcard_text(row.get('city'))};;"
+                         f"{_vcard_text(row.get('postal_code'))};{_vcard_text(row.get('country'))}")
+        lines.append("END:VCARD")
+        cards.append("\r\n".join(lines))
+    return ("\r\n".join(cards) + "\r\n").encode("utf-8")

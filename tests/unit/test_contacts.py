@@ -1,0 +1,139 @@
+"""Contact lists: nobody without consent, opted out, erased or suppressed; valid unique e-mails; safe files."""
+
+import csv
+import io
+from datetime import date
+
+import openpyxl
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from lib.contacts import CHANNELS, contact_list, country_code, export, safe_text
+from lib.values import invalid_emails
+from tests.conftest import AS_OF
+
+COLUMNS = ["customer_id", "first_name", "last_name", "name", "email", "phone", "address", "postal_code", "city",
+           "country", "language", "birth_date", "opted_out_at", "consent_email", "consent_sms", "consent_phone", "consent_post"]
+
+
+def customers(rows: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows).reindex(columns=COLUMNS)
+    frame["opted_out_at"] = pd.to_datetime(frame["opted_out_at"])
+    frame["birth_date"] = pd.to_datetime(frame["birth_date"])
+    for channel in CHANNELS:
+        frame[f"consent_{channel}"] = frame[f"consent_{channel}"].astype("boolean")
+    for column in ("customer_id", "first_name", "last_name", "name", "email", "phone", "address", "postal_code",
+                   "city", "country", "language"):
+        frame[column] = frame[column].astype("string")
+    return frame
+
+
+person = st.fixed_dictionaries({
+    "first_name": st.sampled_from(["Mari", "Jüri", "Agnė", "Łukasz", "=cmd", "@sum"]),
+    "last_name": st.sampled_from(["Tamm", "Õunapuu", "Żak", "Šimkus"]),
+    "email": st.sampled_from(["mari@example.com", "MARI@example.com ", "bad@", "", None, "juri@example.ee",
+                              "agne@example.lt", "=1+1@x.com"]),
+    "phone": st.sampled_from(["+372 5123 4567", "5123 4567", "12", None, "+48 600 123 456"]),
+    "city": st.sampled_from(["Tallinn", None]),
+    "country": st.sampled_from(["EE", "FI", "LT", "PL", "Estonia", None]),
+    "opted_out_at": st.sampled_from([None, "2026-01-01", "2027-06-01"]),
+    **{f"consent_{c}": st.sampled_from([True, False, None]) for c in CHANNELS},
+})
+
+
+@settings(max_examples=60, deadline=None)
+@given(people=st.lists(person, min_size=1, max_size=25), channel=st.sampled_from(CHANNELS),
+       chosen=st.sets(st.integers(0, 24)), exception=st.booleans(), bought=st.sets(st.integers(0, 24)),
+       suppressed=st.sets(st.integers(0, 24)))
+def test_no_list_ever_holds_someone_who_said_no(people, channel, chosen, exception, bought, suppressed):
+    frame = customers([{**p, "customer_id": f"C{i}"} for i, p in enumerate(people)])
+    ids = [f"C{i}" for i in chosen]
+    result = contact_list(frame, channel, AS_OF, bought=[f"C{i}" for i in bought],
+                          suppressed=[f"C{i}" for i in suppressed], selection=ids,
+                          existing_customer_exception=exception)
+    on_list = result.rows
+    selected = frame[frame["customer_id"].isin(ids)]
+    assert len(on_list) + len(result.left_out) == len(selected)
+    left = set(result.left_out["customer_id"])
+    kept = selected[~selected["customer_id"].isin(left)]
+    assert len(kept) == len(on_list)
+    for row in kept.itertuples():
+        assert not (pd.notna(row.opted_out_at) and row.opted_out_at <= pd.Timestamp(AS_OF))
+        assert row.customer_id not in {f"C{i}" for i in suppressed}
+        consent = getattr(row, f"consent_{channel}")
+        if not (pd.notna(consent) and bool(consent)):  # only the existing-customer exception lets unknown consent in
+            assert pd.isna(consent) and exception and channel in ("email", "sms")
+            assert row.customer_id in {f"C{i}" for i in bought} and country_code(row.country) in ("EE", "FI", "LT")
+    if channel == "email":
+        emails = on_list["email"]
+        assert not invalid_emails(emails).any() and emails.is_unique and emails.notna().all()
+
+
+def test_the_polish_rule_and_the_existing_customer_exception():
+    frame = customers([
+        {"customer_id": "EE1", "email": "a@example.ee", "country": "EE", "consent_email": None},
+        {"customer_id": "PL1", "email": "b@example.pl", "country": "PL", "consent_email": None},
+        {"customer_id": "PL2", "email": "c@example.pl", "country": "PL", "consent_email": True},
+        {"customer_id": "EE2", "email": "d@example.ee", "country": "EE", "consent_email": False},
+    ])
+    result = contact_list(frame, "email", AS_OF, bought=["EE1", "PL1", "EE2"], existing_customer_exception=True)
+    assert result.rows["email"].tolist() == ["a@example.ee", "c@example.pl"]
+    assert result.left_out_counts() == {"no_consent": 1, "country_rule": 1}
+    strict = contact_list(frame, "email", AS_OF, bought=["EE1"], existing_customer_exception=False)
+    assert strict.rows["email"].tolist() == ["c@example.pl"]
+
+
+def test_lists_carry_only_what_the_channel_needs_and_birthdays_without_the_year():
+    frame = customers([{"customer_id": "1", "first_name": "Mari", "last_name": "Tamm", "email": "m@example.ee",
+                        "phone": "5123 4567", "country": "EE", "birth_date": "1990-03-07", "consent_email": True,
+                        "consent_sms": True}])
+    email = contact_list(frame, "email", AS_OF, with_birthday=True)
+    assert list(email.rows.columns) == ["email", "first_name", "last_name", "language", "birthday"]
+    assert email.rows["birthday"].tolist() == ["07.03"]
+    sms = contact_list(frame, "sms", AS_OF)
+    assert list(sms.rows.columns) == ["phone", "first_name", "language"] and sms.rows["phone"].tolist() == ["+37251234567"]
+
+
+def sample_list():
+    frame = customers([
+        {"customer_id": "1", "first_name": "Jüri", "last_name": "Õunapuu", "email": "juri@example.ee",
+         "consent_email": True},
+        {"customer_id": "2", "first_name": "Łukasz", "last_name": "Żak", "email": "lukasz@example.pl",
+         "consent_email": True},
+        {"customer_id": "3", "first_name": "=HYPERLINK(\"x\")", "last_name": "Šimkus", "email": "s@example.lt",
+         "consent_email": True},
+    ])
+    return contact_list(frame, "email", date(2026, 11, 23))
+
+
+def test_the_excel_csv_keeps_letters_and_defuses_formulas():
+    data = export(sample_list(), "excel-csv")
+    assert data.startswith("\ufeff".encode())
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:3] == ["juri@example.ee", "Jüri", "Õunapuu"]
+    assert rows[2][1:3] == ["Łukasz", "Żak"] and rows[3][2] == "Šimkus"
+    assert rows[3][1] == "'=HYPERLINK(\"x\")"
+    assert safe_text("+37251234567") == "+37251234567" and safe_text("-5") == "'-5"
+
+
+def test_mailchimp_and_hubspot_headers():
+    mailchimp = export(sample_list(), "mailchimp").decode("utf-8")
+    assert mailchimp.splitlines()[0] == "Email Address,First Name,Last Name,Language"
+    hubspot = export(sample_list(), "hubspot").decode("utf-8")
+    assert hubspot.splitlines()[0] == "Email,First Name,Last Name,Preferred language"
+
+
+def test_the_xlsx_writes_a_name_beginning_with_equals_as_text():
+    book = openpyxl.load_workbook(io.BytesIO(export(sample_list(), "xlsx")))
+    cell = book.active["B4"]
+    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"x\")"
+
+
+def test_the_vcard_parses_back():
+    text = export(sample_list(), "vcard").decode("utf-8")
+    cards = [card for card in text.split("END:VCARD") if "BEGIN:VCARD" in card]
+    assert len(cards) == 3
+    fields = dict(line.split(":", 1) for line in cards[0].strip().splitlines()[1:])
+    assert fields["N"] == "Õunapuu;Jüri;;;" and fields["FN"] == "Jüri Õunapuu"
+    assert fields["EMAIL;TYPE=INTERNET"] == "juri@example.ee"
