@@ -130,6 +130,13 @@ def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: 
         leave_out(out["phone"].isna() & frame["phone"].notna(), "invalid_phone")
         seen = out["phone"].where(reason.isna())
         leave_out(seen.duplicated() & seen.notna(), "duplicate")
+    if channel != "post":
+        # An address is a person: if any record with it opted out, was erased or said no, it is not used.
+        contact = out["email"] if channel == "email" else out["phone"]
+        opted = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff)) | _among(ids, suppressed)
+        refused = stated.eq(False).fillna(False)
+        leave_out(contact.isin(set(contact[opted & contact.notna()])), "opted_out")
+        leave_out(contact.isin(set(contact[refused & contact.notna()])), "no_consent")
     keep = reason.isna()
     columns = list(COLUMNS[channel])
     rows = out.loc[keep].reindex(columns=columns)
@@ -230,3 +237,17 @@ def _vcard(rows: pd.DataFrame) -> bytes:
         lines.append("END:VCARD")
         cards.append("\r\n".join(lines))
     return ("\r\n".join(cards) + "\r\n").encode("utf-8")
+
+
+def contacts_for(customers: pd.DataFrame, view: pd.DataFrame, channel: str, as_of: date, *,
+                 selection: Iterable[str] | None, suppressed: Iterable[str], exception: bool,
+                 with_birthday: bool = False) -> ContactList:
+    """A register's contact list: existing customers and consent taken from the analysed customers."""
+    bought = view.loc[view["purchases"] > 0, "customer_id"].astype(str)
+    return contact_list(customers, channel, as_of, bought=bought, suppressed=suppressed, selection=selection,
+                        existing_customer_exception=exception, with_birthday=with_birthday)
+
+
+FILE_SUFFIX = {"excel-csv": "csv", "csv": "csv", "mailchimp": "csv", "hubspot": "csv", "xlsx": "xlsx", "vcard": "vcf"}
+MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "vcf": "text/vcard"}

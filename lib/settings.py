@@ -62,6 +62,7 @@ class Settings:
     plan_complaint_days: int = 3
     plan_reward_days: int = 180
     plan_dormant_days: int = 60
+    existing_customer_exception: int = 0
 
     def digest(self) -> str:
         """A short hash of every value: part of the key of every cached analysis."""
@@ -132,5 +133,6 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("plan_complaint_days", 0, 365, 1, "days", "plan"),
     SettingSpec("plan_reward_days", 0, 1825, 1, "days", "plan"),
     SettingSpec("plan_dormant_days", 0, 1825, 1, "days", "plan"),
+    SettingSpec("existing_customer_exception", 0, 1, 1, "switch", "plan"),
 )}
 SETTING_GROUPS = ("ladder", "lifecycle", "value", "plan")

@@ -95,6 +95,15 @@ CREATE TABLE IF NOT EXISTS suppressed (
     reason TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS exports (
+    id INTEGER PRIMARY KEY,
+    created_at TEXT NOT NULL,
+    user TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    selection TEXT NOT NULL,
+    people INTEGER NOT NULL,
+    pseudonyms TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS events (
     id INTEGER PRIMARY KEY,
     created_at TEXT NOT NULL,
@@ -259,6 +268,22 @@ class Workspace:
         with self._connect() as db:
             db.execute("INSERT INTO events (created_at, user, kind, detail) VALUES (?, ?, ?, ?)",
                        (datetime.now(UTC).isoformat(timespec="seconds"), user, kind, detail))
+
+    def log_export(self, user: str, kind: str, selection: str, customer_ids: Sequence[str]) -> None:
+        """Record an export: who, when, what kind and selection, how many people — as pseudonyms only."""
+        salt = self.salt()
+        pseudonyms = [hashlib.sha256(f"{salt}:id:{cid}".encode()).hexdigest()[:12] for cid in customer_ids]
+        with self._connect() as db:
+            db.execute("INSERT INTO exports (created_at, user, kind, selection, people, pseudonyms)"
+                       " VALUES (?, ?, ?, ?, ?, ?)",
+                       (datetime.now(UTC).isoformat(timespec="seconds"), user, kind, selection, len(pseudonyms),
+                        json.dumps(pseudonyms)))
+
+    def exports(self) -> pd.DataFrame:
+        """The export log, newest first."""
+        with self._connect() as db:
+            rows = db.execute("SELECT created_at, user, kind, selection, people FROM exports ORDER BY id DESC").fetchall()
+        return pd.DataFrame(rows, columns=["created_at", "user", "kind", "selection", "people"])
 
     def events(self) -> pd.DataFrame:
         with self._connect() as db:

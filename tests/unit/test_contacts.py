@@ -68,6 +68,9 @@ def test_no_list_ever_holds_someone_who_said_no(people, channel, chosen, excepti
     if channel == "email":
         emails = on_list["email"]
         assert not invalid_emails(emails).any() and emails.is_unique and emails.notna().all()
+        said_no = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= pd.Timestamp(AS_OF))) | \
+            frame["consent_email"].eq(False).fillna(False) | frame["customer_id"].isin([f"C{i}" for i in suppressed])
+        assert not set(emails) & set(frame.loc[said_no, "email"].dropna().str.strip().str.lower())
 
 
 def test_the_polish_rule_and_the_existing_customer_exception():

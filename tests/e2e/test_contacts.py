@@ -1,0 +1,35 @@
+"""End to end in Chromium: download an e-mail list from the Export page and check its rows."""
+
+import csv
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.test_analysis import open_page
+from tests.e2e.test_upload import wait_idle
+
+
+def test_an_email_list_downloads_with_only_consenting_people(page: Page, tmp_path, sample_register):
+    page.get_by_role("button", name="Start with the sample register").click()
+    expect(page.get_by_text("Key figures")).to_be_visible()
+    wait_idle(page)
+    open_page(page, "Export")
+    button = page.get_by_role("button", name=re.compile(r"Download the list \(\d[\d,]* people\)"))
+    expect(button).to_be_visible()
+    people = int(re.search(r"\(([\d,]+) people\)", button.inner_text()).group(1).replace(",", ""))
+    with page.expect_download() as download:
+        button.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    assert saved.name.startswith("contacts-email-") and saved.suffix == ".csv"
+    rows = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    assert rows[0] == ["E-mail", "First name", "Last name", "Language"]
+    emails = [row[0] for row in rows[1:]]
+    assert len(emails) == people and len(set(emails)) == people
+    register, _ = sample_register
+    customers = register.customers
+    said_no = customers["opted_out_at"].notna() | customers["consent_email"].eq(False).fillna(False)
+    assert not set(customers.loc[said_no, "email"].dropna().str.lower()) & set(emails)
+    consenting = customers[customers["consent_email"].eq(True).fillna(False) & customers["opted_out_at"].isna()]
+    assert set(emails) <= set(consenting["email"].dropna().str.lower())
+    expect(page.get_by_test_id("stException")).to_have_count(0)
