@@ -4,6 +4,11 @@
                                            figures, recognised columns, data problems, and the
                                            ladder, stages and RFM groups as of the day
     python -m lib feedback FILE [--json]   every feedback item: language, themes, matched words, sentiment
+    python -m lib export FILE --channel email [--class loyal] [--stage …] [--tier …] [--tag …]
+                         [--format csv|excel-csv|mailchimp|hubspot|xlsx|vcard] [-o OUT] [--json]
+                                           a consent-safe contact list, and who was left out and why
+    python -m lib plan FILE [--as-of YYYY-MM-DD] [--until YYYY-MM-DD] [--json]
+                                           the contacts due, with their rule, reason and channel
     python -m lib import FILE [--if-empty] keep a workbook as the workspace's newest register
     python -m lib sample [--customers N] [--out FILE]
 """
@@ -21,10 +26,12 @@ from typing import Any
 
 import pandas as pd
 
-from lib.facts import default_as_of
+from lib.contact_plan import contact_plan, plan_reasons
+from lib.contacts import CHANNELS, FILE_SUFFIX, FORMATS, contacts_for, export
+from lib.facts import default_as_of, select_customers
 from lib.feedback import csat, default_dictionary, nps, sentiment_counts, theme_counts, theme_feedback
-from lib.ladder import NOT_SCORED, RFM_GROUPS, ladder_counts
-from lib.lifecycle import analyse_customers, revenue, stage_counts
+from lib.ladder import CLASSES, NOT_SCORED, RFM_GROUPS, TIERS, ladder_counts
+from lib.lifecycle import STAGES, analyse_customers, revenue, stage_counts
 from lib.quality import Problem
 from lib.register import Register, RegisterError, build_register, key_figures, mapping_table
 from lib.settings import DEFAULTS, Settings
@@ -78,6 +85,32 @@ def feedback_items(path: Path) -> list[dict[str, Any]]:
     return [{"sheet": row.sheet, "row": None if pd.isna(row.row) else int(row.row), "language": row.language,
              "themes": list(row.themes), "sentiment": str(row.sentiment), "matched": list(row.matched)}
             for row in items.itertuples(index=False)]
+
+
+def export_list(path: Path, channel: str, fmt: str, out: Path | None, selection: dict[str, list[str]],
+                as_of: date | None = None) -> dict[str, Any]:
+    """Write a contact list for a selection and channel; return how many were exported and left out why."""
+    register, _ = build_register(read_workbook(path.read_bytes(), path.name), check=False)
+    day = as_of or default_as_of(register)
+    view = analyse_customers(register, day, DEFAULTS)
+    chosen = select_customers(view, selection)
+    contacts = contacts_for(register.customers, view, channel, day, selection=list(chosen["customer_id"]),
+                            suppressed=(), exception=bool(DEFAULTS.existing_customer_exception))
+    target = out or Path(f"contacts-{channel}.{FILE_SUFFIX[fmt]}")
+    target.write_bytes(export(contacts, fmt))
+    return {"exported": len(contacts.rows), "left_out": contacts.left_out_counts(), "file": str(target)}
+
+
+def plan_items(path: Path, as_of: date | None, until: date | None) -> list[dict[str, Any]]:
+    """The contact plan of a workbook: one object per due contact."""
+    register, _ = build_register(read_workbook(path.read_bytes(), path.name), check=False)
+    day = as_of or default_as_of(register)
+    view = analyse_customers(register, day, DEFAULTS)
+    plan = contact_plan(view, day, DEFAULTS, until=until or day, actions=register.actions)
+    reasons = plan_reasons(plan)
+    return [{"customer_id": row.customer_id, "rule": row.rule, "due": row.due.date().isoformat(),
+             "channel": row.channel if isinstance(row.channel, str) else None, "theme": row.theme, "reason": reason}
+            for row, reason in zip(plan.itertuples(index=False), reasons, strict=True)]
 
 
 def _import(path: Path, if_empty: bool, user: str) -> int:
@@ -136,6 +169,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     feedback_cmd = commands.add_parser("feedback", help="theme every feedback item of a workbook")
     feedback_cmd.add_argument("file", type=Path)
     feedback_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    export_cmd = commands.add_parser("export", help="write a consent-safe contact list")
+    export_cmd.add_argument("file", type=Path)
+    export_cmd.add_argument("--channel", choices=CHANNELS, default="email")
+    export_cmd.add_argument("--format", dest="fmt", choices=FORMATS, default="excel-csv")
+    export_cmd.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES)
+    export_cmd.add_argument("--stage", dest="stages", action="append", default=[], choices=STAGES)
+    export_cmd.add_argument("--tier", dest="tiers", action="append", default=[], choices=TIERS)
+    export_cmd.add_argument("--tag", dest="tags", action="append", default=[])
+    export_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
+    export_cmd.add_argument("-o", "--out", type=Path, default=None)
+    export_cmd.add_argument("--json", action="store_true", help="print the counts as JSON")
+    plan_cmd = commands.add_parser("plan", help="the contacts due")
+    plan_cmd.add_argument("file", type=Path)
+    plan_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
+    plan_cmd.add_argument("--until", type=_day, default=None, metavar="YYYY-MM-DD")
+    plan_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     sample_cmd = commands.add_parser("sample", help="generate the fictional sample register")
     sample_cmd.add_argument("--customers", type=int, default=2000)
     sample_cmd.add_argument("--seed", type=int, default=2026)
@@ -152,6 +201,24 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _import(args.file, args.if_empty, args.user)
         if args.command == "feedback":
             return _print_feedback(feedback_items(args.file), args.json)
+        if args.command == "export":
+            selection = {"relationship": args.classes, "stage": args.stages, "value_tier": args.tiers, "tags": args.tags}
+            result = export_list(args.file, args.channel, args.fmt, args.out, selection, args.as_of)
+            if args.json:
+                print(json.dumps(result, ensure_ascii=False))
+            else:
+                left = ", ".join(f"{reason} {count:,}" for reason, count in result["left_out"].items()) or "nobody"
+                print(f"{result['exported']:,} exported to {result['file']}; left out: {left}")
+            return 0
+        if args.command == "plan":
+            items = plan_items(args.file, args.as_of, args.until)
+            if args.json:
+                json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
+                print()
+            else:
+                for item in items:
+                    print(f"{item['due']} {item['customer_id']} [{item['channel'] or '–'}] {item['reason']}")
+            return 0
         data = report(args.file, args.as_of)
         if args.json:
             json.dump(data, sys.stdout, ensure_ascii=False, indent=2)

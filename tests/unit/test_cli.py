@@ -107,3 +107,26 @@ def test_feedback_lists_every_item_with_its_excel_row():
         for word in item["matched"]:
             assert word.lower() in texts[item["row"]].lower()
     assert len(items[0]["themes"]) == len(items[0]["matched"])
+
+
+def test_export_writes_a_consent_safe_list_and_reports_who_was_left_out(tmp_path):
+    out = tmp_path / "loyal.csv"
+    result = run("export", "sample_data/studio_register.xlsx", "--class", "loyal", "--channel", "email",
+                 "--format", "csv", "-o", str(out), "--json")
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert set(summary) == {"exported", "left_out", "file"}
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "email,first_name,last_name,language" and len(lines) == summary["exported"] + 1
+    assert summary["left_out"]["no_consent"] > 0 and summary["left_out"]["opted_out"] > 0
+    text = run("export", "sample_data/studio_register.xlsx", "--channel", "sms", "-o", str(tmp_path / "s.csv"))
+    assert text.returncode == 0 and "exported to" in text.stdout and "left out:" in text.stdout
+
+
+def test_plan_prints_the_due_contacts():
+    result = run("plan", "sample_data/studio_register.xlsx", "--as-of", "2026-11-23", "--json")
+    assert result.returncode == 0
+    items = json.loads(result.stdout)
+    assert len(items) > 100
+    assert set(items[0]) == {"customer_id", "rule", "due", "channel", "theme", "reason"}
+    assert all(item["due"] <= "2026-11-23" for item in items)
