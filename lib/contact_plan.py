@@ -232,3 +232,35 @@ def plan_counts(plan: pd.DataFrame) -> pd.DataFrame:
 def week_after(day: date) -> date:
     """The end of the default plan period: a week from the day."""
     return day + timedelta(days=7)
+
+
+NO_RESPONSE = frozenset({"no answer", "no response", "not interested", "unreachable", "ei vastanud", "ei vasta",
+                         "ei huvita", "ei vastannut", "ei kiinnosta", "neatsakė", "nesidomi", "brak odpowiedzi",
+                         "nie odebrał", "nie odebrała", "niezainteresowany", "niezainteresowana"})
+"""Outcomes that mean the customer did not respond (en, et, fi, lt, pl)."""
+
+
+def action_effectiveness(actions: pd.DataFrame, purchases: pd.DataFrame, classes: pd.Series, by: str,
+                         days: int = 30) -> pd.DataFrame:
+    """Per action kind, campaign or class: actions done, the share that got a response, and the share
+    followed by a purchase within ``days`` (DOMAIN.md §4: were the actions effective?).
+
+    ``classes`` maps customer id → ladder class (for ``by="class"``).
+    """
+    done = actions[actions["done"].notna()].copy()
+    if done.empty:
+        return pd.DataFrame(columns=[by, "actions", "response_rate", "purchase_rate"])
+    outcome = done["outcome"].astype("string").str.strip().str.lower()
+    done["responded"] = outcome.notna() & ~outcome.isin(NO_RESPONSE)
+    bought = purchases[purchases["date"].notna() & purchases["customer_id"].notna()][["customer_id", "date"]]
+    done["_n"] = range(len(done))
+    pairs = done[["_n", "customer_id", "done"]].merge(bought, on="customer_id", how="inner")
+    window = (pairs["date"] > pairs["done"]) & (pairs["date"] <= pairs["done"] + pd.Timedelta(days=days))
+    done["purchased"] = done["_n"].isin(set(pairs.loc[window, "_n"]))
+    done["class"] = done["customer_id"].map(classes).astype("string")
+    key = done[by].astype("string").fillna("–")
+    table = done.groupby(key).agg(actions=("_n", "size"), response_rate=("responded", "mean"),
+                                  purchase_rate=("purchased", "mean"))
+    table.index.name = by
+    return table.reset_index().sort_values("actions", ascending=False).round({"response_rate": 3,
+                                                                                "purchase_rate": 3})

@@ -11,12 +11,22 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib.contact_plan import CHANNELS, RULES, contact_plan, plan_action, plan_counts, plan_reasons
+from lib.contact_plan import (
+    CHANNELS,
+    RULES,
+    action_effectiveness,
+    contact_plan,
+    plan_action,
+    plan_counts,
+    plan_reasons,
+)
 from lib.edits import new_row
 from lib.ui import analysis, as_of_input, flash, language, setup_page, t
 from lib.workspace import save_changes
 
 SNOOZE_DAYS = 7
+EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result
+CLASS_CODES = ("partner", "loyal", "occasional", "prospect", "former")
 
 page = setup_page("plan.title")
 st.title(t("plan.title"))
@@ -50,6 +60,21 @@ counts.index = [t(f"plan.rule.{r}") for r in counts.index]
 counts.columns = [t(f"plan.channel.{c}") for c in counts.columns]
 st.dataframe(counts.loc[counts.sum(axis=1) > 0], width="stretch")
 st.caption(t("plan.counts_how"))
+
+with st.expander(t("plan.effect"), expanded=False):
+    st.caption(t("plan.effect_help", days=EFFECT_DAYS))
+    by = st.segmented_control(t("plan.effect_by"), ["kind", "campaign", "class"], default="kind", key="plan_effect_by",
+                              format_func=lambda b: t(f"plan.effect_{b}")) or "kind"
+    classes = view.set_index("customer_id")["relationship"].astype("string")
+    effect = action_effectiveness(register.actions, register.purchases, classes, by, EFFECT_DAYS)
+    if by == "class":
+        effect[by] = [t(f"class.{c}") if c in CLASS_CODES else c for c in effect[by]]
+    st.dataframe(effect.rename(columns={by: t(f"plan.effect_{by}"), "actions": t("plan.effect_actions"),
+                                        "response_rate": t("plan.effect_response"),
+                                        "purchase_rate": t("plan.effect_purchase", days=EFFECT_DAYS)}),
+                 hide_index=True, column_config={
+                     t("plan.effect_response"): st.column_config.NumberColumn(format="percent"),
+                     t("plan.effect_purchase", days=EFFECT_DAYS): st.column_config.NumberColumn(format="percent")})
 
 if plan.empty:
     st.info(t("plan.nothing"))

@@ -21,7 +21,7 @@ def app(tmp_path, monkeypatch) -> AppTest:
 def test_the_plan_shows_due_contacts_for_the_sample(app):
     due = int(metrics(app)["Contacts due"].replace(",", ""))
     assert due > 100
-    table = app.dataframe[1].value
+    table = app.dataframe[2].value
     assert len(table) == min(due, 500)
     assert table["Why"].str.len().gt(10).all()
     assert set(table["Channel"]) <= {"E-mail", "Text message", "Phone", "Post", "No consent"}
@@ -29,7 +29,7 @@ def test_the_plan_shows_due_contacts_for_the_sample(app):
 
 def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
     due = int(metrics(app)["Contacts due"].replace(",", ""))
-    first = app.dataframe[1].value.iloc[0]
+    first = app.dataframe[2].value.iloc[0]
     app.session_state["plan_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
     app.button(key="plan_done").click().run()
@@ -39,3 +39,9 @@ def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
     logged = dict(zip(journal["field"].dropna(), journal["new"].dropna(), strict=False))
     assert logged["customer_id"] == first["Customer id"] and logged["note"].startswith("plan:")
     assert int(metrics(app)["Contacts due"].replace(",", "")) == due - 1
+
+
+def test_what_worked_shows_response_and_purchase_rates_by_kind(app):
+    effect = app.dataframe[1].value
+    assert list(effect.columns) == ["Action kind", "Actions done", "Responded", "Bought within 30 days"]
+    assert effect["Actions done"].sum() > 1000 and effect["Responded"].between(0, 1).all()

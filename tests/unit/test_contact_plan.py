@@ -119,3 +119,21 @@ def test_done_and_snoozed_rows_leave_the_plan(view):
     assert "birthday" not in rules_of(after, "BIRTHDAY") and "former_win_back" not in rules_of(after, "FORMER")
     week_later = contact_plan(view, AS_OF + timedelta(days=8), DEFAULTS, actions=actions)
     assert "former_win_back" in rules_of(week_later, "FORMER")  # the snooze is over
+
+
+def test_action_effectiveness_counts_responses_and_purchases_soon_after():
+    from lib.contact_plan import action_effectiveness
+
+    actions = pd.DataFrame({
+        "customer_id": ["A", "B", "C", "A"], "done": pd.to_datetime(["2026-01-01", "2026-01-01", None, "2026-03-01"]),
+        "kind": ["offer", "offer", "offer", "call"], "campaign": ["Spring", "Spring", "Spring", None],
+        "outcome": ["bought", "no answer", None, "interested"]})
+    purchases = pd.DataFrame({"customer_id": ["A", "B", "A"],
+                              "date": pd.to_datetime(["2026-01-10", "2026-03-01", "2026-06-01"])})
+    classes = pd.Series({"A": "loyal", "B": "former"})
+    by_kind = action_effectiveness(actions, purchases, classes, "kind").set_index("kind")
+    assert by_kind.loc["offer", "actions"] == 2  # the action never done does not count
+    assert by_kind.loc["offer", "response_rate"] == 0.5 and by_kind.loc["offer", "purchase_rate"] == 0.5
+    assert by_kind.loc["call", "purchase_rate"] == 0.0  # the next purchase came three months later
+    by_class = action_effectiveness(actions, purchases, classes, "class").set_index("class")
+    assert by_class.loc["loyal", "actions"] == 2 and by_class.loc["former", "response_rate"] == 0.0
