@@ -251,3 +251,21 @@ def contacts_for(customers: pd.DataFrame, view: pd.DataFrame, channel: str, as_o
 FILE_SUFFIX = {"excel-csv": "csv", "csv": "csv", "mailchimp": "csv", "hubspot": "csv", "xlsx": "xlsx", "vcard": "vcf"}
 MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         "vcf": "text/vcard"}
+
+
+def call_list(customers: pd.DataFrame, plan: pd.DataFrame, reasons: pd.Series, as_of: date, *,
+              suppressed: Iterable[str], channel: str = "phone") -> ContactList:
+    """The plan's rows for one channel as a contact list: consent-checked, with each row's rule and reason."""
+    rows = plan[plan["channel"] == channel]
+    contacts = contact_list(customers, channel, as_of, suppressed=suppressed, selection=list(rows["customer_id"]))
+    listed = customers.reset_index(drop=True)
+    # The list keeps the order of the customers frame; attach each person's due contacts to their row.
+    kept = listed[~listed["customer_id"].isin(contacts.left_out["customer_id"]) &
+                  listed["customer_id"].isin(rows["customer_id"])]["customer_id"].tolist()
+    why = (reasons[rows.index].groupby(rows["customer_id"]).agg("; ".join)
+           if len(rows) else pd.Series(dtype="string"))
+    due = rows.groupby("customer_id")["due"].min()
+    extra = pd.DataFrame({"customer_id": kept, "due": [due[c].strftime("%d.%m.%Y") for c in kept],
+                          "reason": [why[c] for c in kept]})
+    combined = pd.concat([extra, contacts.rows.reset_index(drop=True)], axis=1)
+    return ContactList(channel, combined, contacts.left_out)

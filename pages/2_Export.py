@@ -6,8 +6,11 @@ for, checked by reading it back). Contact lists are made for a selection and a c
 who was left out and why, and every export is logged without personal data.
 """
 
+from datetime import timedelta
+
 import streamlit as st
 
+from lib.contact_plan import RULES, contact_plan
 from lib.contacts import CHANNELS, FILE_SUFFIX, FORMATS, MIME, contacts_for, export
 from lib.ui import analysis, as_of_input, setup_page, t
 from lib.ui.customers import customer_filters
@@ -32,6 +35,11 @@ settings = page.workspace.settings()
 as_of = as_of_input(page)
 view = analysis(page, as_of, settings)
 selected = customer_filters(view, "contacts")
+rules = st.multiselect(t("contacts.plan_rules"), list(RULES), format_func=lambda r: t(f"plan.rule.{r}"),
+                       placeholder=t("contacts.plan_rules_none"), key="contacts_rules")
+if rules:
+    due = contact_plan(view, as_of, settings, until=as_of + timedelta(days=7), actions=page.current.register.actions)
+    selected = selected[selected["customer_id"].isin(due.loc[due["rule"].isin(rules), "customer_id"])]
 left, middle, right = st.columns(3)
 channel = left.selectbox(t("contacts.channel"), list(CHANNELS), format_func=lambda c: t(f"plan.channel.{c}"),
                          key="contacts_channel")

@@ -20,6 +20,7 @@ from lib.contact_plan import (
     plan_counts,
     plan_reasons,
 )
+from lib.contacts import call_list, export
 from lib.edits import new_row
 from lib.ui import analysis, as_of_input, flash, language, setup_page, t
 from lib.workspace import save_changes
@@ -91,6 +92,16 @@ selection = st.dataframe(pd.DataFrame({
     column_config={t("plan.col_due"): st.column_config.DateColumn(format="DD.MM.YYYY")})
 st.caption(t("plan.shown", shown=len(shown), total=len(plan)))
 chosen = shown.iloc[list(selection.selection.rows)] if selection and selection.selection.rows else shown.iloc[0:0]
+
+calls = call_list(register.customers, plan, plan_reasons(plan, language()), start, suppressed=page.current.suppressed)
+headers = {"customer_id": t("column.customer_id"), "due": t("plan.col_due"), "reason": t("plan.col_reason"),
+           "phone": t("field.phone"), "name": t("field.name"), "language": t("field.language")}
+st.download_button(t("plan.call_list", count=len(calls.rows)), data=export(calls, "excel-csv", headers),
+                   file_name=f"call-list-{start:%Y%m%d}.csv", mime="text/csv", disabled=calls.rows.empty,
+                   on_click=lambda: page.workspace.log_export(page.user, "phone/call-list", t("plan.title"),
+                                                              list(calls.rows["customer_id"])),
+                   key="plan_call_list")
+st.page_link("pages/2_Export.py", label=t("plan.to_contacts"), icon=":material/contact_mail:")
 
 left, right = st.columns(2)
 done = left.button(t("plan.mark_done", count=len(chosen)), disabled=chosen.empty, type="primary", key="plan_done")

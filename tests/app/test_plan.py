@@ -45,3 +45,8 @@ def test_what_worked_shows_response_and_purchase_rates_by_kind(app):
     effect = app.dataframe[1].value
     assert list(effect.columns) == ["Action kind", "Actions done", "Responded", "Bought within 30 days"]
     assert effect["Actions done"].sum() > 1000 and effect["Responded"].between(0, 1).all()
+
+
+def test_the_plan_offers_a_consent_checked_call_list(app):
+    button = app.get("download_button")[0]
+    assert button.label.startswith("Download the call list (") and "phone consent checked" in button.label

@@ -140,3 +140,21 @@ def test_the_vcard_parses_back():
     fields = dict(line.split(":", 1) for line in cards[0].strip().splitlines()[1:])
     assert fields["N"] == "Õunapuu;Jüri;;;" and fields["FN"] == "Jüri Õunapuu"
     assert fields["EMAIL;TYPE=INTERNET"] == "juri@example.ee"
+
+
+def test_a_call_list_from_the_plan_carries_due_date_and_reason_only_for_consenting_people():
+    from lib.contacts import call_list
+
+    frame = customers([
+        {"customer_id": "1", "name": "Mari Tamm", "phone": "5123 4567", "country": "EE", "consent_phone": True},
+        {"customer_id": "2", "name": "Jüri Kask", "phone": "5123 4568", "country": "EE", "consent_phone": False},
+    ])
+    plan = pd.DataFrame({"customer_id": ["1", "2", "1"], "rule": ["aftercare", "aftercare", "birthday"],
+                         "due": pd.to_datetime(["2026-11-20", "2026-11-21", "2026-11-25"]),
+                         "channel": ["phone", "phone", "sms"]})
+    reasons = pd.Series(["First purchase 7 days ago", "First purchase 8 days ago", "Birthday in 2 days"])
+    calls = call_list(frame, plan, reasons, AS_OF, suppressed=[])
+    assert calls.rows.to_dict("records") == [{"customer_id": "1", "due": "20.11.2026",
+                                              "reason": "First purchase 7 days ago", "phone": "+37251234567",
+                                              "name": "Mari Tamm", "language": None}]
+    assert calls.left_out_counts() == {"no_consent": 1}
