@@ -137,3 +137,12 @@ def test_action_effectiveness_counts_responses_and_purchases_soon_after():
     assert by_kind.loc["call", "purchase_rate"] == 0.0  # the next purchase came three months later
     by_class = action_effectiveness(actions, purchases, classes, "class").set_index("class")
     assert by_class.loc["loyal", "actions"] == 2 and by_class.loc["former", "response_rate"] == 0.0
+
+
+def test_top_group_rewards_and_dormant_offers(view):
+    plan = contact_plan(view, AS_OF, DEFAULTS)
+    top = view.loc[view["value_tier"] == "top", "customer_id"].tolist()
+    assert top and all("top_reward" in rules_of(plan, customer) for customer in top)
+    assert view.set_index("customer_id").loc["FAR", "value_tier"] == "dormant"
+    assert "dormant_offer" in rules_of(plan, "FAR")
+    assert "dormant_offer" not in rules_of(plan, "FORMER")  # former customers get the win-back programme instead
