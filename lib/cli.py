@@ -95,7 +95,7 @@ def export_list(path: Path, channel: str, fmt: str, out: Path | None, selection:
     view = analyse_customers(register, day, DEFAULTS)
     chosen = select_customers(view, selection)
     contacts = contacts_for(register.customers, view, channel, day, selection=list(chosen["customer_id"]),
-                            suppressed=(), exception=bool(DEFAULTS.existing_customer_exception))
+                            suppressed=(), settings=DEFAULTS)
     target = out or Path(f"contacts-{channel}.{FILE_SUFFIX[fmt]}")
     target.write_bytes(export(contacts, fmt))
     return {"exported": len(contacts.rows), "left_out": contacts.left_out_counts(), "file": str(target)}

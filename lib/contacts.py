@@ -21,6 +21,7 @@ from datetime import date
 
 import pandas as pd
 
+from lib.settings import Settings, country_list
 from lib.values import invalid_emails
 
 CHANNELS = ("email", "sms", "phone", "post")
@@ -30,9 +31,9 @@ REASONS = ("not_selected", "opted_out", "suppressed", "no_consent", "country_rul
 """Why a selected person is not on a list, in the order checks are made."""
 EXISTING_CUSTOMER_COUNTRIES = frozenset({"EE", "LV", "LT", "FI"})
 """Where an existing customer may get e-mail or texts about similar products without prior consent
-(unless they objected) — applied only when the setting allows it."""
+(unless they objected) — applied only when the setting allows it; the countries are a setting."""
 PRIOR_CONSENT_COUNTRIES = frozenset({"PL"})
-"""Where e-mail and phone marketing always needs prior consent."""
+"""Where e-mail and phone marketing always needs prior consent (a setting)."""
 COLUMNS = {
     "email": ("email", "first_name", "last_name", "language"),
     "sms": ("phone", "first_name", "language"),
@@ -85,7 +86,9 @@ def international_phone(value: object, country: str | None) -> str | None:
 
 def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: Iterable[str] = (),
                  suppressed: Iterable[str] = (), selection: Iterable[str] | None = None,
-                 existing_customer_exception: bool = False, with_birthday: bool = False) -> ContactList:
+                 existing_customer_exception: bool = False, with_birthday: bool = False,
+                 exception_countries: Iterable[str] = EXISTING_CUSTOMER_COUNTRIES,
+                 prior_consent_countries: Iterable[str] = PRIOR_CONSENT_COUNTRIES) -> ContactList:
     """The contact list of a channel for the selected customers (everyone when ``selection`` is None).
 
     ``customers`` is the register's customers frame; ``bought`` the ids of existing customers
@@ -111,9 +114,9 @@ def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: 
                         dtype=object)
     allowed = stated.fillna(False).astype(bool)
     if existing_customer_exception and channel in ("email", "sms"):
-        existing = _among(ids, bought) & country.isin(EXISTING_CUSTOMER_COUNTRIES)
+        existing = _among(ids, bought) & country.isin(set(exception_countries) - set(prior_consent_countries))
         allowed |= stated.isna() & existing
-    prior_needed = country.isin(PRIOR_CONSENT_COUNTRIES) & stated.isna() & (channel in ("email", "phone"))
+    prior_needed = country.isin(set(prior_consent_countries)) & stated.isna() & (channel in ("email", "phone"))
     leave_out(prior_needed, "country_rule")
     leave_out(~allowed, "no_consent")
     detail = {"email": frame["email"], "sms": frame["phone"], "phone": frame["phone"], "post": frame["city"]}[channel]
@@ -240,12 +243,15 @@ def _vcard(rows: pd.DataFrame) -> bytes:
 
 
 def contacts_for(customers: pd.DataFrame, view: pd.DataFrame, channel: str, as_of: date, *,
-                 selection: Iterable[str] | None, suppressed: Iterable[str], exception: bool,
+                 selection: Iterable[str] | None, suppressed: Iterable[str], settings: Settings,
                  with_birthday: bool = False) -> ContactList:
-    """A register's contact list: existing customers and consent taken from the analysed customers."""
+    """A register's contact list with the workspace's consent settings: existing customers from the analysis."""
     bought = view.loc[view["purchases"] > 0, "customer_id"].astype(str)
     return contact_list(customers, channel, as_of, bought=bought, suppressed=suppressed, selection=selection,
-                        existing_customer_exception=exception, with_birthday=with_birthday)
+                        existing_customer_exception=bool(settings.existing_customer_exception),
+                        with_birthday=with_birthday,
+                        exception_countries=country_list(settings.exception_countries),
+                        prior_consent_countries=country_list(settings.prior_consent_countries))
 
 
 FILE_SUFFIX = {"excel-csv": "csv", "csv": "csv", "mailchimp": "csv", "hubspot": "csv", "xlsx": "xlsx", "vcard": "vcf"}

@@ -63,6 +63,8 @@ class Settings:
     plan_reward_days: int = 180
     plan_dormant_days: int = 60
     existing_customer_exception: int = 0
+    exception_countries: str = "EE, LV, LT, FI"
+    prior_consent_countries: str = "PL"
 
     def digest(self) -> str:
         """A short hash of every value: part of the key of every cached analysis."""
@@ -85,10 +87,14 @@ class Settings:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Settings:
         """Settings from a settings sheet; unknown names and unreadable values are skipped."""
-        values: dict[str, float] = {}
+        values: dict[str, Any] = {}
         for name, value in zip(frame.get("setting", []), frame.get("value", []), strict=False):
+            key = str(name).strip()
+            if key in SPECS and SPECS[key].unit == "countries":
+                values[key] = "" if value is None or pd.isna(value) else str(value)
+                continue
             try:
-                values[str(name).strip()] = float(str(value).replace(",", "."))
+                values[key] = float(str(value).replace(",", "."))
             except ValueError:
                 continue
         return cls().updated({k: v for k, v in values.items() if k in SPECS})
@@ -100,12 +106,21 @@ class Settings:
             if item.name not in values or values[item.name] is None:
                 continue
             spec = SPECS[item.name]
+            if spec.unit == "countries":
+                changes[item.name] = ", ".join(country_list(str(values[item.name])))
+                continue
             number = min(max(float(values[item.name]), spec.minimum), spec.maximum)
             changes[item.name] = round(number) if item.type in ("int", int) else number
         return replace(self, **changes)
 
 
 DEFAULTS = Settings()
+
+
+def country_list(text: str) -> list[str]:
+    """Two-letter country codes from text like ``EE, lv;LT`` (anything else is dropped)."""
+    return [code for code in (part.strip().upper() for part in text.replace(";", ",").split(","))
+            if len(code) == 2 and code.isalpha()]
 
 SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("loyal_min_purchases", 2, 50, 1, "purchases", "ladder"),
@@ -134,5 +149,7 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("plan_reward_days", 0, 1825, 1, "days", "plan"),
     SettingSpec("plan_dormant_days", 0, 1825, 1, "days", "plan"),
     SettingSpec("existing_customer_exception", 0, 1, 1, "switch", "plan"),
+    SettingSpec("exception_countries", 0, 0, 0, "countries", "plan"),
+    SettingSpec("prior_consent_countries", 0, 0, 0, "countries", "plan"),
 )}
 SETTING_GROUPS = ("ladder", "lifecycle", "value", "plan")

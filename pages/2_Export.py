@@ -51,7 +51,7 @@ delimiter = right.radio(t("contacts.delimiter"), [";", ","], horizontal=True, ke
 with_birthday = st.checkbox(t("contacts.birthday"), key="contacts_birthday")
 contacts = contacts_for(page.current.register.customers, view, channel, as_of,
                         selection=list(selected["customer_id"]), suppressed=page.current.suppressed,
-                        exception=bool(settings.existing_customer_exception), with_birthday=with_birthday)
+                        settings=settings, with_birthday=with_birthday)
 counts = contacts.left_out_counts()
 st.metric(t("contacts.on_list"), f"{len(contacts.rows):,}",
           help=t("contacts.on_list_help", selected=len(selected)))

@@ -16,12 +16,16 @@ st.caption(t("settings.intro"))
 current = page.workspace.settings()
 
 with st.form("settings"):
-    chosen: dict[str, float] = {}
+    chosen: dict[str, float | str] = {}
     for group in SETTING_GROUPS:
         st.subheader(t(f"settings.group.{group}"))
         for spec in (s for s in SPECS.values() if s.group == group):
             whole = isinstance(getattr(DEFAULTS, spec.name), int)
             value = getattr(current, spec.name)
+            if spec.unit == "countries":
+                chosen[spec.name] = st.text_input(t(f"setting.{spec.name}"), value=value, key=f"setting_{spec.name}")
+                st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))
+                continue
             chosen[spec.name] = st.number_input(
                 f"{t(f'setting.{spec.name}')} ({t(f'unit.{spec.unit}')})",
                 min_value=int(spec.minimum) if whole else float(spec.minimum),

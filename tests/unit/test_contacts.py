@@ -158,3 +158,29 @@ def test_a_call_list_from_the_plan_carries_due_date_and_reason_only_for_consenti
                                               "reason": "First purchase 7 days ago", "phone": "+37251234567",
                                               "name": "Mari Tamm", "language": None}]
     assert calls.left_out_counts() == {"no_consent": 1}
+
+
+def test_the_consent_rules_by_country_are_settings():
+    from lib.contacts import contacts_for
+    from lib.settings import DEFAULTS
+
+    frame = customers([
+        {"customer_id": "LV1", "email": "a@example.lv", "country": "LV", "consent_email": None},
+        {"customer_id": "DE1", "email": "b@example.de", "country": "DE", "consent_email": None},
+    ])
+    view = pd.DataFrame({"customer_id": ["LV1", "DE1"], "purchases": [3, 3]})
+    on = DEFAULTS.updated({"existing_customer_exception": 1, "exception_countries": "lv; de"})
+    assert contacts_for(frame, view, "email", AS_OF, selection=None, suppressed=[], settings=on).rows["email"].tolist() \
+        == ["a@example.lv", "b@example.de"]
+    strict = on.updated({"prior_consent_countries": "PL, DE"})
+    result = contacts_for(frame, view, "email", AS_OF, selection=None, suppressed=[], settings=strict)
+    assert result.rows["email"].tolist() == ["a@example.lv"] and result.left_out_counts() == {"country_rule": 1}
+    assert strict.prior_consent_countries == "PL, DE" and DEFAULTS.updated({"exception_countries": "x, EE"}) \
+        .exception_countries == "EE"
+
+
+def test_polish_and_baltic_letters_survive_the_excel_csv():
+    frame = customers([{"customer_id": "1", "first_name": "Mściwój", "last_name": "Ząbek", "email": "m@example.pl",
+                        "consent_email": True}])
+    data = export(contact_list(frame, "email", AS_OF), "excel-csv")
+    assert "Mściwój;Ząbek" in data.decode("utf-8-sig")
