@@ -76,7 +76,7 @@ def blanking_changes(register: Register, customer_id: str) -> dict[str, SheetCha
 def blank_in_xlsx(data: bytes, changes: dict[str, SheetChanges], identifiers: Iterable[str]) -> bytes:
     """The workbook with the person's cells emptied, orphaned strings dropped, identifiers scrubbed."""
     patched = patch_xlsx(data, list(changes.values()))
-    return _scrub_parts(_drop_unused_strings(patched), identifiers)
+    return scrub_parts(_drop_unused_strings(patched), identifiers)
 
 
 def blank_in_sheets(sheets: list[RawSheet], changes: dict[str, SheetChanges]) -> list[RawSheet]:
@@ -110,7 +110,7 @@ def _drop_unused_strings(data: bytes) -> bytes:
     return _replace_parts(data, {_SHARED_STRINGS: _STRING_ITEM.sub(keep_or_blank, xml)})
 
 
-def _scrub_parts(data: bytes, identifiers: Iterable[str]) -> bytes:
+def scrub_parts(data: bytes, identifiers: Iterable[str]) -> bytes:
     """Remove the identifiers wherever they still appear as text in any XML part (links, comments)."""
     needles = {form for text in identifiers if text and len(text) >= 5
                for form in (text.encode(), escape(text).encode())}

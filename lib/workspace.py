@@ -29,6 +29,7 @@ from lib.erasure import (
     hashes_by_customer,
     identity_hashes,
     journal_keys_of,
+    scrub_parts,
 )
 from lib.feedback import ThemeDictionary
 from lib.quality import Problem
@@ -44,8 +45,9 @@ from lib.register import (
 from lib.schema import SETTINGS_SHEET, THEMES_SHEET
 from lib.settings import Settings
 from lib.workbook import RawSheet, read_workbook
-from lib.writeback import Plan, Progress, WriteResult, clean_xlsx, no_progress
+from lib.writeback import Plan, Progress, WriteResult, clean_xlsx, no_progress, safe_xlsx
 from lib.writeback import updated_workbook as write_back
+from lib.xlsx_patch import PatchUnsupported
 
 DEFAULT_FOLDER = Path("workspace")
 FILE_NAME = "ladder.sqlite"
@@ -544,7 +546,11 @@ def forget_customer(workspace: Workspace, customer_id: str, user: str = LOCAL_US
         data = workspace.upload_data(upload.id)
         name = upload.file_name
         if data.startswith(b"PK"):
-            data = blank_in_xlsx(data, changes, identifiers)
+            try:
+                data = blank_in_xlsx(data, changes, identifiers)
+            except PatchUnsupported:  # a workbook the fast patcher cannot edit: the slower safe way
+                data = scrub_parts(safe_xlsx(data, Plan(sheets=changes), keep_vba=name.lower().endswith(".xlsm")),
+                                   identifiers)
         else:  # csv, xls, ods: kept from now on as an xlsx with the same sheets
             data = clean_xlsx(blank_in_sheets(read_workbook(data, name), changes), Plan())
             name = f"{PurePath(name).stem}.xlsx"

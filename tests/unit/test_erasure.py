@@ -90,3 +90,20 @@ def test_opted_out_customers_are_remembered_across_uploads(tmp_path, sample_byte
                                           & now.register.customers["email"].notna()]
     assert len(with_contact) > 0
     assert set(with_contact["customer_id"]) <= now.suppressed
+
+
+def test_a_workbook_the_patcher_cannot_edit_is_erased_the_safe_way(tmp_path, monkeypatch, sample_bytes):
+    import lib.erasure
+    from lib.xlsx_patch import PatchUnsupported
+
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+
+    def refuse(*_args, **_kwargs):
+        raise PatchUnsupported("an unusual sheet")
+
+    monkeypatch.setattr(lib.erasure, "patch_xlsx", refuse)
+    assert forget_customer(workspace, PERSON) == 1
+    assert EMAIL.encode() not in every_byte(workspace.folder)
+    assert EMAIL.encode() not in unpacked(workspace.upload_data(1))
+    assert PERSON not in set(current_register(workspace).register.customers["customer_id"])
