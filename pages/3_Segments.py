@@ -11,18 +11,10 @@ import streamlit as st
 from lib import charts
 from lib.facts import FLAGS
 from lib.ladder import CLASSES, RFM_GROUPS, TIERS, ladder_counts, rfm_grid
-from lib.ui import analysis, as_of_input, setup_page, t
+from lib.ui import analysis_page, t
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
 
-page = setup_page("segments.title")
-st.title(t("segments.title"))
-if page.current is None:
-    st.info(t("analysis.empty"))
-    st.stop()
-
-settings = page.workspace.settings()
-as_of = as_of_input(page)
-view = analysis(page, as_of, settings)
+page, settings, as_of, view = analysis_page("segments.title")
 st.caption(t("segments.intro", day=f"{as_of:%d.%m.%Y}"))
 selected = customer_filters(view, "segments")
 

@@ -22,19 +22,11 @@ from lib.lifecycle import (
     overdue_customers,
     stage_counts,
 )
-from lib.ui import analysis, as_of_input, setup_page, t
+from lib.ui import analysis, analysis_page, t
 from lib.ui.customers import labels, value_label
 
-page = setup_page("lifecycle.title")
-st.title(t("lifecycle.title"))
-if page.current is None:
-    st.info(t("analysis.empty"))
-    st.stop()
-
+page, settings, as_of, view = analysis_page("lifecycle.title")
 register = page.current.register
-settings = page.workspace.settings()
-as_of = as_of_input(page)
-view = analysis(page, as_of, settings)
 period = st.date_input(t("lifecycle.period"), value=(as_of - timedelta(days=365), as_of), max_value=as_of,
                        format="DD.MM.YYYY", help=t("lifecycle.period_help"))
 if not isinstance(period, tuple) or len(period) != 2:

@@ -16,23 +16,15 @@ from lib.edits import bulk_changes, changes_from_editor, editable_fields, find_c
 from lib.ladder import CLASSES, TEMPERATURES, reason_texts
 from lib.profile import monthly_value, timeline
 from lib.schema import FIELDS, KEY_COL, VOCABULARIES
-from lib.ui import analysis, as_of_input, flash, language, setup_page, t
+from lib.ui import analysis_page, flash, language, t
 from lib.ui.customers import customer_filters, value_label
 from lib.workspace import forget_customer, save_changes
 
 EDIT_ROWS = 200  # at most this many customers go to the browser for editing; the filter reaches others
 EDITOR = "customers_editor"
 
-page = setup_page("customers.title")
-st.title(t("customers.title"))
-if page.current is None:
-    st.info(t("analysis.empty"))
-    st.stop()
-
+page, settings, as_of, view = analysis_page("customers.title")
 register = page.current.register
-settings = page.workspace.settings()
-as_of = as_of_input(page)
-view = analysis(page, as_of, settings)
 st.caption(t("customers.intro"))
 
 for message in st.session_state.pop("customers_refused", []):

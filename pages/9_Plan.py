@@ -22,23 +22,15 @@ from lib.contact_plan import (
 )
 from lib.contacts import call_list, export
 from lib.edits import new_row
-from lib.ui import analysis, as_of_input, flash, language, setup_page, t
+from lib.ui import analysis_page, flash, language, t
 from lib.workspace import save_changes
 
 SNOOZE_DAYS = 7
 EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result
 CLASS_CODES = ("partner", "loyal", "occasional", "prospect", "former")
 
-page = setup_page("plan.title")
-st.title(t("plan.title"))
-if page.current is None:
-    st.info(t("analysis.empty"))
-    st.stop()
-
+page, settings, as_of, view = analysis_page("plan.title")
 register = page.current.register
-settings = page.workspace.settings()
-as_of = as_of_input(page)
-view = analysis(page, as_of, settings)
 st.caption(t("plan.intro"))
 period = st.date_input(t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format="DD.MM.YYYY",
                        key="plan_period")

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 import streamlit as st
@@ -122,6 +122,30 @@ def as_of_input(page: Page) -> date:
         st.date_input(t("sidebar.as_of"), value=chosen, key="_as_of_widget", on_change=remember,
                       format="DD.MM.YYYY", help=t("sidebar.as_of_help"))
     return st.session_state.get("_as_of_widget") or chosen
+
+
+class AnalysisPage(NamedTuple):
+    """What an analysis page works with: the page, the settings, the day, the analysed customers."""
+
+    page: Page
+    settings: Settings
+    as_of: date
+    view: pd.DataFrame
+
+
+def analysis_page(title_key: str) -> AnalysisPage:
+    """Set up a page that analyses the register: title, a guard when there is none yet, the day, the customers.
+
+    Stops the page with an invitation to upload when the workspace holds no register.
+    """
+    page = setup_page(title_key)
+    st.title(t(title_key))
+    if page.current is None:
+        st.info(t("analysis.empty"))
+        st.stop()
+    settings = page.workspace.settings()
+    as_of = as_of_input(page)
+    return AnalysisPage(page, settings, as_of, analysis(page, as_of, settings))
 
 
 def flash(message: str) -> None:
