@@ -9,13 +9,9 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
+def app(sample_app) -> AppTest:
     """The app with the sample register loaded into a fresh workspace."""
-    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.button[0].click().run()
-    assert not at.exception
-    return at
+    return sample_app
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -4,18 +4,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.workspace import Workspace
+from tests.app.conftest import on_page
 from tests.app.test_analysis import metrics
-from tests.conftest import ROOT
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.button[0].click().run()
-    at.switch_page("pages/2_Export.py").run()
-    assert not at.exception
-    return at
+def app(sample_app) -> AppTest:
+    return on_page(sample_app, "pages/2_Export.py")
 
 
 def test_an_email_list_leaves_out_who_said_no_and_says_why(app):

@@ -7,19 +7,15 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.workspace import Workspace, current_register, save_changes, updated_workbook
+from tests.app.conftest import on_page
 from tests.conftest import ROOT
 
 EDITOR = "customers_editor"
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.button[0].click().run()
-    at.switch_page("pages/7_Customers.py").run()
-    assert not at.exception
-    return at
+def app(sample_app) -> AppTest:
+    return on_page(sample_app, "pages/7_Customers.py")
 
 
 def edit(at: AppTest, edited_rows: dict) -> AppTest:

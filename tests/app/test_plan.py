@@ -4,18 +4,13 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.workspace import Workspace
+from tests.app.conftest import on_page
 from tests.app.test_analysis import metrics
-from tests.conftest import ROOT
 
 
 @pytest.fixture
-def app(tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.button[0].click().run()
-    at.switch_page("pages/9_Plan.py").run()
-    assert not at.exception
-    return at
+def app(sample_app) -> AppTest:
+    return on_page(sample_app, "pages/9_Plan.py")
 
 
 def test_the_plan_shows_due_contacts_for_the_sample(app):
