@@ -1,9 +1,9 @@
-"""The workspace: every upload and every edit of one business, kept in one SQLite file.
+"""The workspace: every upload and every edit of one business, kept in one store.
 
 The current register is the latest upload (its parsed snapshot) with the edit journal
 replayed on top, so a refresh, a crash, a restart or a second browser loses nothing and
-sees the same register. The folder is ``./workspace`` unless ``LADDER_WORKSPACE`` says
-otherwise. WAL mode lets readers carry on while an upload is being saved.
+sees the same register. The store is one SQLite file in ``./workspace`` (``LADDER_WORKSPACE``
+moves it), or a PostgreSQL database shared by several app instances (see lib.store).
 """
 
 from __future__ import annotations
@@ -13,14 +13,15 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path, PurePath
 
 import pandas as pd
+from sqlalchemy import Connection, delete, func, insert, select, update
 
+from lib import store
 from lib.edits import Review, review_changes
 from lib.erasure import (
     blank_in_sheets,
@@ -44,76 +45,18 @@ from lib.register import (
 )
 from lib.schema import SETTINGS_SHEET, THEMES_SHEET
 from lib.settings import Settings
+from lib.store import insert_ignoring_duplicates, open_store, public_url, store_url, upsert
 from lib.workbook import RawSheet, read_workbook
 from lib.writeback import Plan, Progress, WriteResult, clean_xlsx, no_progress, safe_xlsx
 from lib.writeback import updated_workbook as write_back
 from lib.xlsx_patch import PatchUnsupported
 
 DEFAULT_FOLDER = Path("workspace")
-FILE_NAME = "ladder.sqlite"
+_SAVE_ATTEMPTS = 5
 LOCAL_USER = "local"
 """Who made a change when the app runs on one person's laptop without sign-in."""
 
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS uploads (
-    id INTEGER PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    file_name TEXT NOT NULL,
-    size INTEGER NOT NULL,
-    sha256 TEXT NOT NULL,
-    data BLOB NOT NULL,
-    mapping_json TEXT NOT NULL DEFAULT '{}',
-    snapshot_rev INTEGER NOT NULL DEFAULT 1
-);
-CREATE TABLE IF NOT EXISTS snapshots (
-    upload_id INTEGER NOT NULL REFERENCES uploads(id),
-    name TEXT NOT NULL,
-    data BLOB NOT NULL,
-    PRIMARY KEY (upload_id, name)
-);
-CREATE TABLE IF NOT EXISTS journal (
-    id INTEGER PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    upload_id INTEGER NOT NULL REFERENCES uploads(id),
-    op TEXT NOT NULL CHECK (op IN ('set', 'add', 'delete')),
-    sheet TEXT NOT NULL,
-    key TEXT NOT NULL,
-    field TEXT,
-    old TEXT,
-    new TEXT,
-    undone_at TEXT,
-    undone_by TEXT
-);
-CREATE INDEX IF NOT EXISTS journal_by_upload ON journal(upload_id, id);
-CREATE TABLE IF NOT EXISTS settings (
-    name TEXT PRIMARY KEY,
-    value TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS suppressed (
-    hash TEXT PRIMARY KEY,
-    reason TEXT NOT NULL,
-    created_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS exports (
-    id INTEGER PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    selection TEXT NOT NULL,
-    people INTEGER NOT NULL,
-    pseudonyms TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS events (
-    id INTEGER PRIMARY KEY,
-    created_at TEXT NOT NULL,
-    user TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    detail TEXT NOT NULL
-);
-"""
 Version = tuple[int, int, int, int]
 """(latest upload, its snapshot revision, last journal id, undone entries): what every cache is keyed on."""
 _OVERRIDES = "mapping_overrides"
@@ -121,6 +64,7 @@ _SETTINGS = "analysis_settings"
 _SALT = "identity_salt"
 _THEMES = "theme_dictionary"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
+_UPLOAD_COLUMNS = ("id", "created_at", "user", "file_name", "size", "sha256", "snapshot_rev")
 
 
 @dataclass(frozen=True)
@@ -153,96 +97,101 @@ class Current:
     """Customers whose e-mail or phone is on the suppression list: never on a mailing list."""
 
 
+class BusyError(RuntimeError):
+    """The workspace kept changing under a save (many people saving at once): try again."""
+
+
 def workspace_folder() -> Path:
     """Where the workspace lives: ``LADDER_WORKSPACE``, else ./workspace."""
     return Path(os.environ.get("LADDER_WORKSPACE") or DEFAULT_FOLDER)
 
 
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
 class Workspace:
-    """One business's workspace folder holding its SQLite file."""
+    """One business's workspace: its uploads, journal, settings and logs in one store.
 
-    def __init__(self, folder: Path | str | None = None) -> None:
+    The store is the SQLite file ``ladder.sqlite`` in the workspace folder, or the database
+    at ``url`` (``LADDER_WORKSPACE_URL`` or the app's secrets) when a team shares PostgreSQL.
+    """
+
+    def __init__(self, folder: Path | str | None = None, url: str | None = None) -> None:
         self.folder = Path(folder) if folder else workspace_folder()
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self.path = self.folder / FILE_NAME
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(journal)")}
-            for column in ("undone_at", "undone_by"):  # workspaces made before undo existed
-                if column not in columns:
-                    db.execute(f"ALTER TABLE journal ADD COLUMN {column} TEXT")
+        if url is None:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            url = store_url(self.folder)
+        self.url = url
+        self._engine = open_store(url)
+        self.is_sqlite = self._engine.dialect.name == "sqlite"
+        self.path = Path(self._engine.url.database or "") if self.is_sqlite else None
+        """The SQLite file (None on PostgreSQL)."""
+        if self.path is not None:
+            self.folder = self.path.parent
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        """A short-lived connection per operation: safe across Streamlit's script threads."""
-        db = sqlite3.connect(self.path, timeout=30)
-        try:
-            db.execute("PRAGMA foreign_keys=ON")
-            db.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten, not left in free pages
-            with db:
-                yield db
-        finally:
-            db.close()
+    @property
+    def location(self) -> str:
+        """Where the data lives, without any password: for the screen, logs and cache keys."""
+        return str(self.path) if self.path else public_url(self.url)
+
+    def close(self) -> None:
+        """Close the pooled connections (the store stays as it is)."""
+        self._engine.dispose()
 
     # --- uploads ---------------------------------------------------------------------------
     def store_upload(self, file_name: str, data: bytes, user: str, parts: dict[str, bytes],
                      mapping_json: str) -> Upload:
         """Keep an upload (bytes, hash, name, time, who) with its parsed snapshot, atomically."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._connect() as db:
-            cursor = db.execute(
-                "INSERT INTO uploads (created_at, user, file_name, size, sha256, data, mapping_json)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (now, user, file_name, len(data), hashlib.sha256(data).hexdigest(), data, mapping_json),
-            )
-            upload_id = int(cursor.lastrowid or 0)
-            db.executemany("INSERT INTO snapshots (upload_id, name, data) VALUES (?, ?, ?)",
-                           [(upload_id, name, blob) for name, blob in parts.items()])
+        with self._engine.begin() as db:
+            upload_id = db.execute(
+                insert(store.uploads).values(created_at=_now(), user=user, file_name=file_name, size=len(data),
+                                             sha256=hashlib.sha256(data).hexdigest(), data=data,
+                                             mapping_json=mapping_json).returning(store.uploads.c.id)
+            ).scalar_one()
+            db.execute(insert(store.snapshots),
+                       [{"upload_id": upload_id, "name": name, "data": blob} for name, blob in parts.items()])
         upload = self.upload(upload_id)
         assert upload is not None
         return upload
 
     def replace_snapshot(self, upload_id: int, parts: dict[str, bytes], mapping_json: str) -> None:
         """Store a new parse of an upload (after a mapping correction); bumps its revision."""
-        with self._connect() as db:
-            db.execute("DELETE FROM snapshots WHERE upload_id = ?", (upload_id,))
-            db.executemany("INSERT INTO snapshots (upload_id, name, data) VALUES (?, ?, ?)",
-                           [(upload_id, name, blob) for name, blob in parts.items()])
-            db.execute("UPDATE uploads SET snapshot_rev = snapshot_rev + 1, mapping_json = ? WHERE id = ?",
-                       (mapping_json, upload_id))
+        with self._engine.begin() as db:
+            db.execute(delete(store.snapshots).where(store.snapshots.c.upload_id == upload_id))
+            db.execute(insert(store.snapshots),
+                       [{"upload_id": upload_id, "name": name, "data": blob} for name, blob in parts.items()])
+            db.execute(update(store.uploads).where(store.uploads.c.id == upload_id)
+                       .values(snapshot_rev=store.uploads.c.snapshot_rev + 1, mapping_json=mapping_json))
+
+    def _uploads(self, where=None, newest_first: bool = False) -> list[Upload]:  # type: ignore[no-untyped-def]
+        columns = [store.uploads.c[name] for name in _UPLOAD_COLUMNS]
+        query = select(*columns)
+        if where is not None:
+            query = query.where(where)
+        query = query.order_by(store.uploads.c.id.desc() if newest_first else store.uploads.c.id)
+        with self._engine.connect() as db:
+            return [_upload(row) for row in db.execute(query)]
 
     def upload(self, upload_id: int) -> Upload | None:
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT id, created_at, user, file_name, size, sha256, snapshot_rev FROM uploads WHERE id = ?",
-                (upload_id,),
-            ).fetchone()
-        return _upload(row) if row else None
+        found = self._uploads(store.uploads.c.id == upload_id)
+        return found[0] if found else None
 
     def latest_upload(self) -> Upload | None:
-        with self._connect() as db:
-            row = db.execute(
-                "SELECT id, created_at, user, file_name, size, sha256, snapshot_rev FROM uploads"
-                " ORDER BY id DESC LIMIT 1"
-            ).fetchone()
-        return _upload(row) if row else None
+        found = self._uploads(newest_first=True)
+        return found[0] if found else None
 
     def uploads(self) -> list[Upload]:
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT id, created_at, user, file_name, size, sha256, snapshot_rev FROM uploads ORDER BY id"
-            ).fetchall()
-        return [_upload(row) for row in rows]
+        return self._uploads()
 
     def upload_data(self, upload_id: int) -> bytes:
-        with self._connect() as db:
-            row = db.execute("SELECT data FROM uploads WHERE id = ?", (upload_id,)).fetchone()
-        return bytes(row[0])
+        with self._engine.connect() as db:
+            return bytes(db.execute(select(store.uploads.c.data).where(store.uploads.c.id == upload_id)).scalar_one())
 
     def snapshot_parts(self, upload_id: int) -> dict[str, bytes]:
-        with self._connect() as db:
-            rows = db.execute("SELECT name, data FROM snapshots WHERE upload_id = ?", (upload_id,)).fetchall()
+        with self._engine.connect() as db:
+            rows = db.execute(select(store.snapshots.c.name, store.snapshots.c.data)
+                              .where(store.snapshots.c.upload_id == upload_id)).all()
         return {name: bytes(blob) for name, blob in rows}
 
     # --- erasure and the suppression list -----------------------------------------------------
@@ -250,84 +199,123 @@ class Workspace:
         """This workspace's secret salt for identity hashes (made on first use)."""
         salt = self._setting(_SALT)
         if salt is None:
-            salt = secrets.token_hex(16)
-            self._save_setting(_SALT, salt)
+            with self._engine.begin() as db:  # two instances at once: the first salt stays
+                db.execute(insert_ignoring_duplicates(self._engine, store.settings),
+                           {"name": _SALT, "value": secrets.token_hex(16)})
+            salt = self._setting(_SALT)
+        assert salt is not None
         return salt
 
     def suppress(self, hashes: set[str], reason: str) -> None:
         """Keep identity hashes of people who must never reach a mailing list again."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._connect() as db:
-            db.executemany("INSERT OR IGNORE INTO suppressed (hash, reason, created_at) VALUES (?, ?, ?)",
-                           [(h, reason, now) for h in sorted(hashes)])
+        if not hashes:
+            return
+        now = _now()
+        with self._engine.begin() as db:
+            db.execute(insert_ignoring_duplicates(self._engine, store.suppressed),
+                       [{"hash": h, "reason": reason, "created_at": now} for h in sorted(hashes)])
 
     def suppressed(self) -> set[str]:
-        with self._connect() as db:
-            return {row[0] for row in db.execute("SELECT hash FROM suppressed")}
+        with self._engine.connect() as db:
+            return set(db.execute(select(store.suppressed.c.hash)).scalars())
 
     def log_event(self, user: str, kind: str, detail: str) -> None:
         """A workspace event (an erasure) without personal data: who, when, what kind, counts."""
-        with self._connect() as db:
-            db.execute("INSERT INTO events (created_at, user, kind, detail) VALUES (?, ?, ?, ?)",
-                       (datetime.now(UTC).isoformat(timespec="seconds"), user, kind, detail))
+        with self._engine.begin() as db:
+            db.execute(insert(store.events).values(created_at=_now(), user=user, kind=kind, detail=detail))
 
     def log_export(self, user: str, kind: str, selection: str, customer_ids: Sequence[str]) -> None:
         """Record an export: who, when, what kind and selection, how many people — as pseudonyms only."""
         salt = self.salt()
         pseudonyms = [hashlib.sha256(f"{salt}:id:{cid}".encode()).hexdigest()[:12] for cid in customer_ids]
-        with self._connect() as db:
-            db.execute("INSERT INTO exports (created_at, user, kind, selection, people, pseudonyms)"
-                       " VALUES (?, ?, ?, ?, ?, ?)",
-                       (datetime.now(UTC).isoformat(timespec="seconds"), user, kind, selection, len(pseudonyms),
-                        json.dumps(pseudonyms)))
+        with self._engine.begin() as db:
+            db.execute(insert(store.exports).values(created_at=_now(), user=user, kind=kind, selection=selection,
+                                                    people=len(pseudonyms), pseudonyms=json.dumps(pseudonyms)))
 
     def exports(self) -> pd.DataFrame:
         """The export log, newest first."""
-        with self._connect() as db:
-            rows = db.execute("SELECT created_at, user, kind, selection, people FROM exports ORDER BY id DESC").fetchall()
-        return pd.DataFrame(rows, columns=["created_at", "user", "kind", "selection", "people"])
+        columns = ["created_at", "user", "kind", "selection", "people"]
+        with self._engine.connect() as db:
+            rows = db.execute(select(*(store.exports.c[c] for c in columns)).order_by(store.exports.c.id.desc())).all()
+        return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
     def events(self) -> pd.DataFrame:
-        with self._connect() as db:
-            rows = db.execute("SELECT created_at, user, kind, detail FROM events ORDER BY id").fetchall()
-        return pd.DataFrame(rows, columns=["created_at", "user", "kind", "detail"])
+        columns = ["created_at", "user", "kind", "detail"]
+        with self._engine.connect() as db:
+            rows = db.execute(select(*(store.events.c[c] for c in columns)).order_by(store.events.c.id)).all()
+        return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
     def rewrite_upload(self, upload_id: int, file_name: str, data: bytes, parts: dict[str, bytes],
                        mapping_json: str) -> None:
         """Replace an upload's bytes and snapshot (after an erasure), keeping its place and journal."""
-        with self._connect() as db:
-            db.execute("UPDATE uploads SET data = ?, file_name = ?, size = ?, sha256 = ? WHERE id = ?",
-                       (data, file_name, len(data), hashlib.sha256(data).hexdigest(), upload_id))
+        with self._engine.begin() as db:
+            db.execute(update(store.uploads).where(store.uploads.c.id == upload_id)
+                       .values(data=data, file_name=file_name, size=len(data),
+                               sha256=hashlib.sha256(data).hexdigest()))
         self.replace_snapshot(upload_id, parts, mapping_json)
 
     def delete_journal_rows(self, upload_id: int, keys: set[tuple[str, str]]) -> int:
         """Remove every journal entry (in force or undone) on the given (sheet kind, key) rows."""
-        with self._connect() as db:
-            before = db.total_changes
-            db.executemany("DELETE FROM journal WHERE upload_id = ? AND sheet = ? AND key = ?",
-                           [(upload_id, sheet, key) for sheet, key in keys])
-            return db.total_changes - before
+        removed = 0
+        with self._engine.begin() as db:
+            for sheet, key in keys:
+                removed += db.execute(delete(store.journal).where(
+                    store.journal.c.upload_id == upload_id, store.journal.c.sheet == sheet,
+                    store.journal.c.key == key)).rowcount
+        return removed
 
     def compact(self) -> None:
-        """Rebuild the file and empty the write-ahead log, so deleted data lingers nowhere."""
-        db = sqlite3.connect(self.path, timeout=30)
+        """Rebuild the store so deleted data lingers nowhere (SQLite: VACUUM and an emptied log)."""
+        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+            if self.is_sqlite:
+                db.exec_driver_sql("VACUUM")
+                db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+            else:
+                for table in ("uploads", "snapshots", "journal"):
+                    db.exec_driver_sql(f"VACUUM FULL {table}")
+
+    def backup(self, target: Path) -> Path:
+        """A consistent copy of the SQLite store while the app keeps running (SQLite's online backup)."""
+        if self.path is None:
+            raise ValueError("backup_postgres")
+        target = Path(target)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        partial = target.with_name(target.name + ".partial")
+        partial.unlink(missing_ok=True)
+        source = sqlite3.connect(self.path, timeout=30)
+        copy = sqlite3.connect(partial)
         try:
-            db.execute("PRAGMA secure_delete=ON")
-            db.execute("VACUUM")
-            db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            source.backup(copy)
+            copy.execute("PRAGMA integrity_check").fetchone()
         finally:
-            db.close()
+            copy.close()
+            source.close()
+        partial.replace(target)
+        return target
+
+    # --- sign-in attempts ---------------------------------------------------------------------
+    def record_sign_in(self, name: str, ok: bool) -> None:
+        """Remember a sign-in attempt (the user name, never the password) for the rate limit."""
+        with self._engine.begin() as db:
+            db.execute(insert(store.sign_ins).values(created_at=_now(), name=name.casefold(), ok=int(ok)))
+
+    def sign_ins(self, name: str, since: datetime) -> list[tuple[datetime, bool]]:
+        """The sign-in attempts of one user name since a moment, oldest first."""
+        with self._engine.connect() as db:
+            rows = db.execute(select(store.sign_ins.c.created_at, store.sign_ins.c.ok)
+                              .where(store.sign_ins.c.name == name.casefold(),
+                                     store.sign_ins.c.created_at >= since.isoformat(timespec="seconds"))
+                              .order_by(store.sign_ins.c.id)).all()
+        return [(datetime.fromisoformat(when), bool(ok)) for when, ok in rows]
 
     # --- settings and recognition corrections ---------------------------------------------------
     def _setting(self, name: str) -> str | None:
-        with self._connect() as db:
-            row = db.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
-        return row[0] if row else None
+        with self._engine.connect() as db:
+            return db.execute(select(store.settings.c.value).where(store.settings.c.name == name)).scalar()
 
     def _save_setting(self, name: str, value: str) -> None:
-        with self._connect() as db:
-            db.execute("INSERT INTO settings (name, value) VALUES (?, ?)"
-                       " ON CONFLICT(name) DO UPDATE SET value = excluded.value", (name, value))
+        with self._engine.begin() as db:
+            db.execute(upsert(self._engine, store.settings, "name", {"name": name, "value": value}))
 
     def overrides(self) -> MappingOverrides:
         return MappingOverrides.from_json(self._setting(_OVERRIDES))
@@ -350,33 +338,48 @@ class Workspace:
         self._save_setting(_THEMES, dictionary.to_json())
 
     # --- the edit journal --------------------------------------------------------------------
-    def append_edits(self, upload_id: int, user: str, edits: Sequence[dict[str, str | None]]) -> None:
-        """Append edits (op, sheet, key, field, old, new) to the journal in one transaction."""
-        now = datetime.now(UTC).isoformat(timespec="seconds")
-        with self._connect() as db:
-            db.executemany(
-                "INSERT INTO journal (created_at, user, upload_id, op, sheet, key, field, old, new)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                [(now, user, upload_id, e["op"], e["sheet"], e["key"], e.get("field"), e.get("old"), e.get("new"))
-                 for e in edits],
-            )
+    def append_edits(self, upload_id: int, user: str, edits: Sequence[dict[str, str | None]],
+                     expected: Version | None = None) -> bool:
+        """Append edits (op, sheet, key, field, old, new) to the journal in one transaction.
+
+        With ``expected``, the edits go in only while the workspace is still at that version
+        (they were checked against it); otherwise nothing is written and False comes back.
+        The upload's row is locked first, so appends from several app instances on one
+        PostgreSQL database (or several processes on one SQLite file) take turns.
+        """
+        with self._engine.begin() as db:
+            self._lock(db, upload_id)
+            if expected is not None and self._version(db) != expected:
+                return False
+            now = _now()
+            db.execute(insert(store.journal),
+                       [{"created_at": now, "user": user, "upload_id": upload_id, "op": e["op"], "sheet": e["sheet"],
+                         "key": e["key"], "field": e.get("field"), "old": e.get("old"), "new": e.get("new")}
+                        for e in edits])
+        return True
+
+    @staticmethod
+    def _lock(db: Connection, upload_id: int) -> None:
+        """Take the write lock for an upload's journal (a no-op update: a row lock, or SQLite's write lock)."""
+        db.execute(update(store.uploads).where(store.uploads.c.id == upload_id)
+                   .values(snapshot_rev=store.uploads.c.snapshot_rev))
 
     def journal(self, upload_id: int) -> pd.DataFrame:
         """The edits in force on top of one upload, oldest first (undone ones left out)."""
-        with self._connect() as db:
-            rows = db.execute(
-                f"SELECT {', '.join(JOURNAL_COLUMNS)} FROM journal WHERE upload_id = ? AND undone_at IS NULL"
-                " ORDER BY id", (upload_id,),
-            ).fetchall()
-        return pd.DataFrame(rows, columns=JOURNAL_COLUMNS)
+        j = store.journal
+        with self._engine.connect() as db:
+            rows = db.execute(select(*(j.c[c] for c in JOURNAL_COLUMNS))
+                              .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None)).order_by(j.c.id)).all()
+        return pd.DataFrame([tuple(row) for row in rows], columns=JOURNAL_COLUMNS)
 
     def history(self, upload_id: int) -> pd.DataFrame:
         """Every edit on top of one upload, newest first, with who undid it and when (if anyone did)."""
+        j = store.journal
         columns = [*JOURNAL_COLUMNS, "undone_at", "undone_by"]
-        with self._connect() as db:
-            rows = db.execute(f"SELECT {', '.join(columns)} FROM journal WHERE upload_id = ? ORDER BY id DESC",
-                              (upload_id,)).fetchall()
-        return pd.DataFrame(rows, columns=columns)
+        with self._engine.connect() as db:
+            rows = db.execute(select(*(j.c[c] for c in columns)).where(j.c.upload_id == upload_id)
+                              .order_by(j.c.id.desc())).all()
+        return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
     def undo(self, upload_id: int, entry_id: int | None, user: str) -> str | None:
         """Undo one edit (the last one in force when ``entry_id`` is None); None when done, else why not.
@@ -384,9 +387,11 @@ class Workspace:
         An edit can be undone while nothing later depends on it: no later edit in force
         touches the same cell (or, for an added or deleted row, the same row).
         """
-        with self._connect() as db:
-            active = db.execute("SELECT id, sheet, key, field, op FROM journal WHERE upload_id = ? AND"
-                                " undone_at IS NULL ORDER BY id", (upload_id,)).fetchall()
+        j = store.journal
+        with self._engine.begin() as db:
+            self._lock(db, upload_id)
+            active = db.execute(select(j.c.id, j.c.sheet, j.c.key, j.c.field, j.c.op)
+                                .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None)).order_by(j.c.id)).all()
             if not active:
                 return "undo_nothing"
             entry = active[-1] if entry_id is None else next((row for row in active if row[0] == entry_id), None)
@@ -395,18 +400,23 @@ class Workspace:
             later = [row for row in active if row[0] > entry[0] and row[1] == entry[1] and row[2] == entry[2]]
             if any(entry[4] != "set" or row[4] != "set" or row[3] == entry[3] for row in later):
                 return "undo_depends"
-            db.execute("UPDATE journal SET undone_at = ?, undone_by = ? WHERE id = ?",
-                       (datetime.now(UTC).isoformat(timespec="seconds"), user, entry[0]))
+            db.execute(update(j).where(j.c.id == entry[0]).values(undone_at=_now(), undone_by=user))
         return None
 
     def version(self) -> Version:
         """(latest upload, snapshot revision, last journal id, undone edits): changes whenever the register does."""
-        with self._connect() as db:
-            upload = db.execute("SELECT id, snapshot_rev FROM uploads ORDER BY id DESC LIMIT 1").fetchone()
-            if upload is None:
-                return (0, 0, 0, 0)
-            head = db.execute("SELECT COALESCE(MAX(id), 0), COUNT(undone_at) FROM journal WHERE upload_id = ?",
-                              (upload[0],)).fetchone()
+        with self._engine.connect() as db:
+            return self._version(db)
+
+    @staticmethod
+    def _version(db: Connection) -> Version:
+        upload = db.execute(select(store.uploads.c.id, store.uploads.c.snapshot_rev)
+                            .order_by(store.uploads.c.id.desc()).limit(1)).first()
+        if upload is None:
+            return (0, 0, 0, 0)
+        j = store.journal
+        head = db.execute(select(func.coalesce(func.max(j.c.id), 0), func.count(j.c.undone_at))
+                          .where(j.c.upload_id == upload[0])).one()
         return (int(upload[0]), int(upload[1]), int(head[0]), int(head[1]))
 
 
@@ -502,17 +512,22 @@ def save_changes(workspace: Workspace, changes: list[dict], user: str = LOCAL_US
     """Check changes against the register as it stands now and keep the valid ones in the journal.
 
     The register is read fresh (not from a page's copy), so a change made meanwhile in
-    another browser turns a stale edit into a refused conflict.
+    another browser turns a stale edit into a refused conflict. The accepted edits are
+    appended only if nobody wrote in between (on any app instance); otherwise they are
+    checked again against the newer register.
     """
-    now = current_register(workspace)
-    if now is None:
-        return Review([], [])
-    review = review_changes(now.register, changes)
-    if review.accepted:
-        workspace.append_edits(now.upload.id, user, review.accepted)
-        if any(change.get("field") == "opted_out_at" for change in review.accepted):
-            remember_opt_outs(workspace, current_register(workspace).register)  # type: ignore[union-attr]
-    return review
+    for _ in range(_SAVE_ATTEMPTS):
+        now = current_register(workspace)
+        if now is None:
+            return Review([], [])
+        review = review_changes(now.register, changes)
+        if not review.accepted:
+            return review
+        if workspace.append_edits(now.upload.id, user, review.accepted, expected=now.version):
+            if any(change.get("field") == "opted_out_at" for change in review.accepted):
+                remember_opt_outs(workspace, current_register(workspace).register)  # type: ignore[union-attr]
+            return review
+    raise BusyError("save_busy")
 
 
 def forget_customer(workspace: Workspace, customer_id: str, user: str = LOCAL_USER) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
 from pathlib import Path
 
@@ -108,3 +108,33 @@ def sample_register(sample_bytes: bytes):
     from lib.workbook import read_workbook
 
     return build_register(read_workbook(sample_bytes, SAMPLE.name), as_of=AS_OF)
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server for the session (skipped where PostgreSQL cannot be installed)."""
+    from tests.postgres import ensure_postgres, postgres_server
+
+    binaries = ensure_postgres()
+    if binaries is None:
+        pytest.skip("PostgreSQL is not installed and cannot be installed here (apt-get as root)")
+    with postgres_server(binaries) as url:
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def store_url(request, tmp_path) -> Callable[[str], str]:
+    """Make the URL of a new, empty workspace store: a SQLite file, or a database on a real PostgreSQL."""
+    from tests.postgres import new_database
+
+    made = iter(range(1_000))
+
+    def new(name: str = "ws") -> str:
+        if request.param == "sqlite":
+            folder = tmp_path / name
+            folder.mkdir(parents=True, exist_ok=True)
+            return f"sqlite:///{folder / 'ladder.sqlite'}"
+        server = request.getfixturevalue("postgres_url")
+        return new_database(server, f"ladder_{abs(hash(request.node.nodeid)) % 10**9}_{next(made)}")
+
+    return new

@@ -1,5 +1,9 @@
-"""The workspace keeps every upload and edit in one SQLite file, across processes and restarts."""
+"""The workspace keeps every upload and edit in its store, across processes and restarts.
 
+Every test here runs twice: on a SQLite file and on a real PostgreSQL server.
+"""
+
+import os
 import sqlite3
 import subprocess
 import sys
@@ -13,8 +17,8 @@ from tests.conftest import AS_OF, ROOT, SAMPLE
 
 
 @pytest.fixture
-def workspace(tmp_path):
-    return Workspace(tmp_path / "ws")
+def workspace(store_url):
+    return Workspace(url=store_url("ws"))
 
 
 def test_empty_workspace_has_no_register(workspace):
@@ -29,18 +33,19 @@ def test_upload_is_kept_as_a_version_with_its_bytes_and_hash(workspace, sample_b
     assert (upload.file_name, upload.user, upload.size) == ("studio_register.xlsx", "marketer", len(sample_bytes))
     assert workspace.upload_data(upload.id) == sample_bytes
     assert len(upload.sha256) == 64
-    with sqlite3.connect(workspace.path) as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    if workspace.is_sqlite:
+        with sqlite3.connect(workspace.path) as db:
+            assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_a_new_process_sees_the_workspace_a_previous_process_wrote(tmp_path):
-    folder = tmp_path / "shared"
-    write = (f"from lib.workspace import Workspace, import_workbook; "
-             f"import_workbook(Workspace({str(folder)!r}), 'studio_register.xlsx', open({str(SAMPLE)!r}, 'rb').read())")
-    read = (f"from lib.workspace import Workspace, current_register; "
-            f"c = current_register(Workspace({str(folder)!r})); print(len(c.register.customers), c.upload.file_name)")
-    subprocess.run([sys.executable, "-c", write], cwd=ROOT, check=True)
-    out = subprocess.run([sys.executable, "-c", read], cwd=ROOT, check=True, capture_output=True, text=True)
+def test_a_new_process_sees_the_workspace_a_previous_process_wrote(store_url, tmp_path):
+    env = {**os.environ, "LADDER_WORKSPACE_URL": store_url("shared"), "LADDER_WORKSPACE": str(tmp_path / "unused")}
+    write = ("from lib.workspace import Workspace, import_workbook; "
+             f"import_workbook(Workspace(), 'studio_register.xlsx', open({str(SAMPLE)!r}, 'rb').read())")
+    read = ("from lib.workspace import Workspace, current_register; "
+            "c = current_register(Workspace()); print(len(c.register.customers), c.upload.file_name)")
+    subprocess.run([sys.executable, "-c", write], cwd=ROOT, env=env, check=True)
+    out = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["2000", "studio_register.xlsx"]
 
 
@@ -85,7 +90,7 @@ def test_edit_journal_is_replayed_on_the_current_register(workspace, sample_byte
     journal = workspace.journal(now.upload.id)
     assert journal[["user", "key", "field", "old", "new"]].values.tolist() == [
         ["marketer", "10001", "email", "triin.magi10@studio.ee", "triin@example.ee"]]
-    again = current_register(Workspace(workspace.folder))
+    again = current_register(Workspace(url=workspace.url))
     assert again.edits == 1
     assert again.register.customers.set_index("customer_id").loc["10001", "email"] == "triin@example.ee"
     assert again.version[2] == int(journal["id"].iloc[-1])
@@ -100,7 +105,7 @@ def test_a_new_upload_starts_with_a_clean_journal(workspace, sample_bytes):
     assert (now.edits, len(now.register.customers), len(workspace.uploads())) == (0, 2000, 2)
 
 
-def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(workspace, sample_bytes, tmp_path):
+def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(workspace, sample_bytes, store_url):
     from lib.feedback import ThemeMatcher
     from lib.workspace import updated_workbook
 
@@ -108,7 +113,7 @@ def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(works
     workspace.save_themes(workspace.themes().with_theme("sauna", "environment", "en", ["sauna", "steam room"]))
     workspace.save_settings(workspace.settings().updated({"churn_horizon_days": 200, "reward_threshold": 750}))
     exported = updated_workbook(workspace, now, carry_settings=True)
-    elsewhere = Workspace(tmp_path / "another computer")
+    elsewhere = Workspace(url=store_url("another computer"))
     import_workbook(elsewhere, exported.file_name, exported.data, as_of=AS_OF)
     assert elsewhere.settings().churn_horizon_days == 200 and elsewhere.settings().reward_threshold == 750
     assert elsewhere.themes().to_json() == workspace.themes().to_json()
@@ -163,3 +168,69 @@ def test_an_old_workspace_file_gains_the_undo_columns(tmp_path):
     with sqlite3.connect(folder / "ladder.sqlite") as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(journal)")}
     assert {"undone_at", "undone_by"} <= columns
+
+
+def test_the_conflict_rule_holds_across_app_instances_saving_at_once(workspace, sample_bytes):
+    """Six app instances (each its own engine and connections) change the same cell at the same moment."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from lib.workspace import save_changes
+
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    city = now.register.customers.set_index("customer_id").at["10001", "city"]
+    instances = [Workspace(url=workspace.url) for _ in range(6)]
+
+    def save(n: int):
+        return save_changes(instances[n], [{"op": "set", "sheet": "customers", "key": "10001", "field": "city",
+                                            "old": city, "new": f"Town {n}"}], user=f"user {n}")
+
+    with ThreadPoolExecutor(6) as pool:
+        reviews = list(pool.map(save, range(6)))
+    accepted = [n for n, review in enumerate(reviews) if review.accepted]
+    assert len(accepted) == 1
+    assert all(review.refused[0].code == "conflict" for review in reviews if not review.accepted)
+    journal = workspace.journal(now.upload.id)
+    assert journal[["user", "new"]].values.tolist() == [[f"user {accepted[0]}", f"Town {accepted[0]}"]]
+
+
+def test_edits_checked_against_an_older_version_are_not_appended(workspace, sample_bytes):
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    edit = {"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": None, "new": "Tartu"}
+    assert workspace.append_edits(now.upload.id, "a", [edit], expected=now.version)
+    assert not workspace.append_edits(now.upload.id, "b", [edit], expected=now.version)  # someone wrote since
+    assert workspace.journal(now.upload.id)["user"].tolist() == ["a"]
+
+
+def test_forgetting_a_customer_leaves_no_trace_in_the_register_or_journal(workspace, sample_bytes):
+    from lib.workspace import forget_customer, save_changes
+
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    city = now.register.customers.set_index("customer_id").at["10001", "city"]
+    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": city,
+                              "new": "Tartu"}])
+    assert forget_customer(workspace, "10001", "marketer") == 1
+    after = current_register(workspace)
+    assert "10001" not in after.register.customers["customer_id"].tolist()
+    assert after.edits == 0
+    assert workspace.events()[["user", "kind"]].values.tolist() == [["marketer", "erasure"]]
+    assert len(workspace.suppressed()) >= 1
+
+
+def test_sign_in_attempts_are_kept_by_name_not_by_password(workspace):
+    from datetime import UTC, datetime, timedelta
+
+    workspace.record_sign_in("Anna", ok=False)
+    workspace.record_sign_in("anna", ok=True)
+    workspace.record_sign_in("boss", ok=False)
+    attempts = workspace.sign_ins("ANNA", since=datetime.now(UTC) - timedelta(minutes=1))
+    assert [ok for _, ok in attempts] == [False, True]
+    assert workspace.sign_ins("anna", since=datetime.now(UTC) + timedelta(minutes=1)) == []
+
+
+def test_a_backup_is_a_working_copy_of_the_workspace(tmp_path, sample_bytes):
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    copy = workspace.backup(tmp_path / "backups" / "ladder-copy.sqlite")
+    restored = Workspace(url=f"sqlite:///{copy}")
+    assert len(current_register(restored).register.customers) == 2000
+    assert restored.version() == workspace.version()
