@@ -15,14 +15,18 @@ page = setup_page("home.title")
 st.title(t("home.title"))
 st.caption(t("home.intro"))
 
-with st.container(border=True):
-    left, right = st.columns([3, 1])
-    uploaded = left.file_uploader(t("home.upload"), type=list(SUPPORTED_SUFFIXES), key="upload",
-                                  help=t("home.upload_help"))
-    right.write("")
-    use_sample = right.button(t("home.use_sample"), width="stretch")
-    right.download_button(t("home.template"), TEMPLATE_PATH.read_bytes(), file_name="loyalty-ladder-template.xlsx",
-                          on_click="ignore", width="stretch")
+uploaded, use_sample = None, False
+if page.can("upload"):
+    with st.container(border=True):
+        left, right = st.columns([3, 1])
+        uploaded = left.file_uploader(t("home.upload"), type=list(SUPPORTED_SUFFIXES), key="upload",
+                                      help=t("home.upload_help"))
+        right.write("")
+        use_sample = right.button(t("home.use_sample"), width="stretch")
+        right.download_button(t("home.template"), TEMPLATE_PATH.read_bytes(),
+                              file_name="loyalty-ladder-template.xlsx", on_click="ignore", width="stretch")
+else:
+    st.info(t("access.viewer_note"))
 
 # A file is imported once per upload, not again on every rerun of the page.
 if uploaded is not None and st.session_state.get("imported_upload") != uploaded.file_id:
@@ -43,8 +47,9 @@ st.subheader(t("home.figures"))
 key_figure_metrics(register)
 
 st.subheader(t("home.quality"))
-quality_report(problems)
+quality_report(problems, rows=page.can("see_personal"))
 
-st.subheader(t("home.mapping"))
-st.caption(t("home.mapping_help", shape=t(f"shape.{register.shape}")))
-mapping_editor(page.workspace, register)
+if page.can("upload"):
+    st.subheader(t("home.mapping"))
+    st.caption(t("home.mapping_help", shape=t(f"shape.{register.shape}")))
+    mapping_editor(page.workspace, register, page.user)

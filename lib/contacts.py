@@ -21,6 +21,7 @@ from datetime import date
 
 import pandas as pd
 
+from lib.access import LOCAL_USER, Actor, require
 from lib.settings import Settings, country_list
 from lib.values import invalid_emails
 
@@ -172,8 +173,13 @@ _MAILCHIMP = {"email": "Email Address", "first_name": "First Name", "last_name":
 _HUBSPOT = {"email": "Email", "first_name": "First Name", "last_name": "Last Name", "language": "Preferred language"}
 
 
-def export(contacts: ContactList, fmt: str, headers: dict[str, str] | None = None, delimiter: str = ";") -> bytes:
-    """The list as a file: Excel CSV (UTF-8 with BOM), plain CSV, Mailchimp or HubSpot CSV, XLSX or vCard."""
+def export(contacts: ContactList, fmt: str, headers: dict[str, str] | None = None, delimiter: str = ";",
+           user: Actor = LOCAL_USER) -> bytes:
+    """The list as a file: Excel CSV (UTF-8 with BOM), plain CSV, Mailchimp or HubSpot CSV, XLSX or vCard.
+
+    Personal data: only an editor gets the file (NotAllowed otherwise).
+    """
+    require(user, "export_personal")
     rows = contacts.rows
     if fmt in ("mailchimp", "hubspot"):
         if contacts.channel != "email":

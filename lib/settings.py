@@ -65,6 +65,9 @@ class Settings:
     existing_customer_exception: int = 0
     exception_countries: str = "EE, LV, LT, FI"
     prior_consent_countries: str = "PL"
+    # Who sees what (team use)
+    viewer_customer_tables: int = 1
+    """1: viewers see tables of individual customers with pseudonymous ids; 0: not at all."""
 
     def digest(self) -> str:
         """A short hash of every value: part of the key of every cached analysis."""
@@ -151,5 +154,6 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("existing_customer_exception", 0, 1, 1, "switch", "plan"),
     SettingSpec("exception_countries", 0, 0, 0, "countries", "plan"),
     SettingSpec("prior_consent_countries", 0, 0, 0, "countries", "plan"),
+    SettingSpec("viewer_customer_tables", 0, 1, 1, "switch", "privacy"),
 )}
-SETTING_GROUPS = ("ladder", "lifecycle", "value", "plan")
+SETTING_GROUPS = ("ladder", "lifecycle", "value", "plan", "privacy")

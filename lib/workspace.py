@@ -22,6 +22,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from lib import store
+from lib.access import LOCAL_USER, Actor, require
 from lib.edits import Review, review_changes
 from lib.erasure import (
     blank_in_sheets,
@@ -53,8 +54,6 @@ from lib.xlsx_patch import PatchUnsupported
 
 DEFAULT_FOLDER = Path("workspace")
 _SAVE_ATTEMPTS = 5
-LOCAL_USER = "local"
-"""Who made a change when the app runs on one person's laptop without sign-in."""
 
 
 Version = tuple[int, int, int, int]
@@ -224,8 +223,9 @@ class Workspace:
         with self._engine.begin() as db:
             db.execute(insert(store.events).values(created_at=_now(), user=user, kind=kind, detail=detail))
 
-    def log_export(self, user: str, kind: str, selection: str, customer_ids: Sequence[str]) -> None:
+    def log_export(self, user: Actor, kind: str, selection: str, customer_ids: Sequence[str]) -> None:
         """Record an export: who, when, what kind and selection, how many people — as pseudonyms only."""
+        user = require(user, "export_personal").name
         salt = self.salt()
         pseudonyms = [hashlib.sha256(f"{salt}:id:{cid}".encode()).hexdigest()[:12] for cid in customer_ids]
         with self._engine.begin() as db:
@@ -327,14 +327,16 @@ class Workspace:
         """The analysis thresholds chosen for this workspace (defaults until someone changes one)."""
         return Settings.from_json(self._setting(_SETTINGS))
 
-    def save_settings(self, settings: Settings) -> None:
+    def save_settings(self, settings: Settings, user: Actor = LOCAL_USER) -> None:
+        require(user, "settings")
         self._save_setting(_SETTINGS, settings.to_json())
 
     def themes(self) -> ThemeDictionary:
         """The feedback theme dictionary of this workspace (the shipped one until edited)."""
         return ThemeDictionary.from_json(self._setting(_THEMES))
 
-    def save_themes(self, dictionary: ThemeDictionary) -> None:
+    def save_themes(self, dictionary: ThemeDictionary, user: Actor = LOCAL_USER) -> None:
+        require(user, "settings")
         self._save_setting(_THEMES, dictionary.to_json())
 
     # --- the edit journal --------------------------------------------------------------------
@@ -381,12 +383,13 @@ class Workspace:
                               .order_by(j.c.id.desc())).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
-    def undo(self, upload_id: int, entry_id: int | None, user: str) -> str | None:
+    def undo(self, upload_id: int, entry_id: int | None, user: Actor) -> str | None:
         """Undo one edit (the last one in force when ``entry_id`` is None); None when done, else why not.
 
         An edit can be undone while nothing later depends on it: no later edit in force
         touches the same cell (or, for an added or deleted row, the same row).
         """
+        name = require(user, "undo").name
         j = store.journal
         with self._engine.begin() as db:
             self._lock(db, upload_id)
@@ -400,7 +403,7 @@ class Workspace:
             later = [row for row in active if row[0] > entry[0] and row[1] == entry[1] and row[2] == entry[2]]
             if any(entry[4] != "set" or row[4] != "set" or row[3] == entry[3] for row in later):
                 return "undo_depends"
-            db.execute(update(j).where(j.c.id == entry[0]).values(undone_at=_now(), undone_by=user))
+            db.execute(update(j).where(j.c.id == entry[0]).values(undone_at=_now(), undone_by=name))
         return None
 
     def version(self) -> Version:
@@ -424,21 +427,22 @@ def _upload(row: tuple) -> Upload:
     return Upload(int(row[0]), datetime.fromisoformat(row[1]), row[2], row[3], int(row[4]), row[5], int(row[6]))
 
 
-def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: str = LOCAL_USER,
+def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: Actor = LOCAL_USER,
                     progress: Progress = no_progress, as_of: date | None = None) -> Current:
     """Read, recognise and check a workbook, then keep it as the newest version.
 
     Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
-    be read leaves the current register exactly as it was.
+    be read leaves the current register exactly as it was; NotAllowed for a viewer.
     """
+    name = require(user, "upload").name
     progress(0.05, "progress.reading")
     sheets = read_workbook(data, file_name)
     progress(0.55, "progress.recognising")
     register, problems = build_register(sheets, workspace.overrides(), as_of)
     progress(0.85, "progress.saving")
-    _take_carried_settings(workspace, sheets)
+    _take_carried_settings(workspace, sheets, name)
     remember_opt_outs(workspace, register)
-    upload = workspace.store_upload(file_name, data, user, register_to_parts(register, problems),
+    upload = workspace.store_upload(file_name, data, name, register_to_parts(register, problems),
                                     MappingOverrides(columns=mapping_table(register)).to_json())
     progress(1.0, "progress.done")
     return Current(register, problems, upload, 0, workspace.version(), register, workspace.journal(upload.id),
@@ -454,17 +458,17 @@ def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
     return pd.DataFrame(raw.cells.iloc[1:].to_numpy(), columns=header)
 
 
-def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet]) -> None:
+def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet], user: Actor) -> None:
     """A workbook exported by the app carries its theme dictionary and settings: keep them."""
     themes = _app_sheet(sheets, THEMES_SHEET)
     if themes is not None and {"theme", "language", "words"} <= set(themes.columns):
         dictionary = ThemeDictionary.from_frame(themes.reindex(columns=["theme", "element", "language", "words",
                                                                       "exclude"]))
         if dictionary.themes:
-            workspace.save_themes(dictionary)
+            workspace.save_themes(dictionary, user)
     settings = _app_sheet(sheets, SETTINGS_SHEET)
     if settings is not None and {"setting", "value"} <= set(settings.columns):
-        workspace.save_settings(Settings.from_frame(settings))
+        workspace.save_settings(Settings.from_frame(settings), user)
 
 
 def current_register(workspace: Workspace) -> Current | None:
@@ -480,12 +484,15 @@ def current_register(workspace: Workspace) -> Current | None:
 
 
 def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
-                     progress: Progress = no_progress, carry_settings: bool = False) -> WriteResult:
+                     progress: Progress = no_progress, carry_settings: bool = False,
+                     user: Actor = LOCAL_USER) -> WriteResult:
     """The current register written back into the user's own workbook (see lib.writeback).
 
     ``carry_settings`` adds the theme dictionary and the settings as sheets of their own, so
-    they travel with the workbook and come back when it is uploaded again.
+    they travel with the workbook and come back when it is uploaded again. The workbook holds
+    personal data: only an editor gets it (NotAllowed otherwise).
     """
+    require(user, "export_personal")
     data = workspace.upload_data(current.upload.id)
     carried = ({THEMES_SHEET: workspace.themes().to_frame(), SETTINGS_SHEET: workspace.settings().to_frame()}
                if carry_settings else None)
@@ -493,8 +500,10 @@ def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFr
                       workspace.overrides(), computed, progress, app_sheets=carried)
 
 
-def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None) -> Current | None:
+def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None,
+                    user: Actor = LOCAL_USER) -> Current | None:
     """Remember a recognition correction and re-read the current upload with it."""
+    require(user, "upload")
     overrides = workspace.overrides().merged(correction)
     upload = workspace.latest_upload()
     if upload is None:
@@ -508,14 +517,15 @@ def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: d
     return current_register(workspace)
 
 
-def save_changes(workspace: Workspace, changes: list[dict], user: str = LOCAL_USER) -> Review:
+def save_changes(workspace: Workspace, changes: list[dict], user: Actor = LOCAL_USER) -> Review:
     """Check changes against the register as it stands now and keep the valid ones in the journal.
 
     The register is read fresh (not from a page's copy), so a change made meanwhile in
     another browser turns a stale edit into a refused conflict. The accepted edits are
     appended only if nobody wrote in between (on any app instance); otherwise they are
-    checked again against the newer register.
+    checked again against the newer register. Only an editor may save (NotAllowed otherwise).
     """
+    name = require(user, "edit").name
     for _ in range(_SAVE_ATTEMPTS):
         now = current_register(workspace)
         if now is None:
@@ -523,21 +533,22 @@ def save_changes(workspace: Workspace, changes: list[dict], user: str = LOCAL_US
         review = review_changes(now.register, changes)
         if not review.accepted:
             return review
-        if workspace.append_edits(now.upload.id, user, review.accepted, expected=now.version):
+        if workspace.append_edits(now.upload.id, name, review.accepted, expected=now.version):
             if any(change.get("field") == "opted_out_at" for change in review.accepted):
                 remember_opt_outs(workspace, current_register(workspace).register)  # type: ignore[union-attr]
             return review
     raise BusyError("save_busy")
 
 
-def forget_customer(workspace: Workspace, customer_id: str, user: str = LOCAL_USER) -> int:
+def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_USER) -> int:
     """Erase a person from the workspace: every stored upload, its snapshot, and the journal.
 
     Their cells are emptied in every upload version (rows keep their numbers), their journal
     entries deleted, their e-mail and phone kept only as salted hashes on the suppression
     list, and the file rebuilt so nothing lingers. The event is logged with counts only.
-    Returns how many upload versions held the person.
+    Returns how many upload versions held the person. Only an editor may erase.
     """
+    name = require(user, "erase").name
     salt = workspace.salt()
     overrides = workspace.overrides()
     found = 0
@@ -572,7 +583,7 @@ def forget_customer(workspace: Workspace, customer_id: str, user: str = LOCAL_US
         register, problems = build_register(read_workbook(data, name), overrides, check=True)
         workspace.rewrite_upload(upload.id, name, data, register_to_parts(register, problems),
                                  MappingOverrides(columns=mapping_table(register)).to_json())
-    workspace.log_event(user, "erasure", json.dumps({"upload_versions": found}))
+    workspace.log_event(name, "erasure", json.dumps({"upload_versions": found}))
     workspace.compact()
     return found
 

@@ -20,6 +20,10 @@ if page.current is None:
 
 register = page.current.register
 query = st.text_input(t("register.search"), placeholder=t("register.search_hint"))
+if not page.can("see_personal"):
+    st.write(", ".join(f"{t(f'kind.{kind}')}: {len(register.frame(kind)):,}" for kind in SHEET_KINDS))
+    st.info(t("privacy.register_hidden"))
+    st.stop()
 tabs = st.tabs([f"{t(f'kind.{kind}')} ({len(register.frame(kind)):,})" for kind in SHEET_KINDS])
 for tab, kind in zip(tabs, SHEET_KINDS, strict=True):
     with tab:

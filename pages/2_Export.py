@@ -22,11 +22,29 @@ if page.current is None:
     st.info(t("export.empty"))
     st.stop()
 
+
+def export_log() -> None:
+    # Every export so far: who, when, what, how many people (pseudonymous, so viewers may see it too).
+    st.subheader(t("contacts.log"))
+    log = page.workspace.exports()
+    if log.empty:
+        st.caption(t("contacts.log_empty"))
+    else:
+        st.dataframe({t("history.when"): log["created_at"].str.replace("T", " ").str[:16], t("history.user"): log["user"],
+                      t("contacts.kind"): log["kind"], t("contacts.selection"): log["selection"],
+                      t("contacts.people"): log["people"]}, hide_index=True)
+
+
+if not page.can("export_personal"):
+    st.info(t("access.not_allowed.export_personal"))
+    export_log()
+    st.stop()
+
 st.subheader(t("export.workbook"))
 st.caption(t("export.workbook_help", file=page.current.upload.file_name, edits=page.current.edits))
 with_computed = st.checkbox(t("export.computed"), help=t("export.computed_help"))
 carry = st.checkbox(t("export.carry"), value=True, help=t("export.carry_help"))
-prepare_updated_workbook(page.workspace, page.current, with_computed, carry)
+prepare_updated_workbook(page.workspace, page.current, with_computed, carry, page.user)
 
 st.divider()
 st.subheader(t("contacts.title"))
@@ -63,7 +81,7 @@ if counts:
                       t("contacts.why"): [t(f"contacts.reason.{r}") for r in contacts.left_out["reason"]]},
                      hide_index=True)
 headers = {c: t(f"field.{c}") for c in contacts.rows.columns if c != "birthday"} | {"birthday": t("contacts.birthday_col")}
-data = export(contacts, fmt, headers, delimiter) if len(contacts.rows) else b""
+data = export(contacts, fmt, headers, delimiter, user=page.user) if len(contacts.rows) else b""
 suffix = FILE_SUFFIX[fmt]
 
 
@@ -77,12 +95,4 @@ st.download_button(t("contacts.download", count=len(contacts.rows)), data=data, 
                    file_name=f"contacts-{channel}-{as_of:%Y%m%d}.{suffix}", mime=MIME[suffix], on_click=log_export,
                    key="contacts_download", type="primary")
 
-st.subheader(t("contacts.log"))
-log = page.workspace.exports()
-if log.empty:
-    st.caption(t("contacts.log_empty"))
-else:
-    st.dataframe({t("history.when"): log["created_at"].str.replace("T", " ").str[:16], t("history.user"): log["user"],
-                  t("contacts.kind"): log["kind"], t("contacts.selection"): log["selection"],
-                  t("contacts.people"): log["people"]}, hide_index=True)
-
+export_log()

@@ -72,4 +72,4 @@ with right:
     st.caption(t("segments.tier_value_how"))
 
 st.subheader(t("segments.table"))
-customer_table(selected, settings)
+customer_table(page, selected, settings)

@@ -22,7 +22,7 @@ from lib.lifecycle import (
     overdue_customers,
     stage_counts,
 )
-from lib.ui import analysis, analysis_page, t
+from lib.ui import analysis, analysis_page, people_table, t
 from lib.ui.customers import labels, value_label
 
 page, settings, as_of, view = analysis_page("lifecycle.title")
@@ -97,18 +97,18 @@ with left:
     st.subheader(t("lifecycle.cooling"))
     cooling = cooling_prospects(view, settings)
     st.caption(t("lifecycle.cooling_how", count=len(cooling), days=settings.cooling_days))
-    st.dataframe({
+    people_table({
         t("column.customer_id"): cooling["customer_id"], t("column.name"): cooling["name"],
         t("column.temperature"): [value_label("temperature", v) for v in cooling["temperature"]],
         t("column.last_contact"): cooling["last_contact"], t("column.silent_days"): cooling["silent_days"],
-    }, hide_index=True, column_config={t("column.last_contact"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+    }, page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True, column_config={t("column.last_contact"): st.column_config.DateColumn(format="DD.MM.YYYY")})
 with right:
     st.subheader(t("lifecycle.overdue"))
     overdue = overdue_customers(view)
     st.caption(t("lifecycle.overdue_how", count=len(overdue), tolerance=f"{settings.rhythm_tolerance:g}"))
-    st.dataframe({
+    people_table({
         t("column.customer_id"): overdue["customer_id"], t("column.name"): overdue["name"],
         t("column.relationship"): [value_label("relationship", v) for v in overdue["relationship"]],
         t("column.last_purchase"): overdue["last_purchase"], t("column.rhythm_days"): overdue["rhythm_days"],
         t("column.overdue_days"): overdue["overdue_days"],
-    }, hide_index=True, column_config={t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+    }, page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True, column_config={t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY")})

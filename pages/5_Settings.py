@@ -34,15 +34,18 @@ with st.form("settings"):
                 key=f"setting_{spec.name}",
             )
             st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))
-    save = st.form_submit_button(t("settings.save"), type="primary")
+    save = st.form_submit_button(t("settings.save"), type="primary", disabled=not page.can("settings"))
 
+if not page.can("settings"):
+    st.info(t("access.not_allowed.settings"))
+    st.stop()
 if save:
     updated = current.updated(chosen)
-    page.workspace.save_settings(updated)
+    page.workspace.save_settings(updated, page.user)
     flash(t("settings.saved"))
     st.rerun()
 if current != DEFAULTS and st.button(t("settings.reset")):
-    page.workspace.save_settings(DEFAULTS)
+    page.workspace.save_settings(DEFAULTS, page.user)
     for name in SPECS:
         st.session_state.pop(f"setting_{name}", None)
     flash(t("settings.reset_done"))

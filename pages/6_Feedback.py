@@ -30,7 +30,7 @@ from lib.feedback import (
     themes_by,
 )
 from lib.ladder import CLASSES
-from lib.ui import analysis, as_of_input, feedback_items, flash, setup_page, t, theme_suggestions
+from lib.ui import analysis, as_of_input, feedback_items, flash, people_table, setup_page, t, theme_suggestions
 from lib.ui.customers import labels
 
 page = setup_page("feedback.title")
@@ -133,17 +133,17 @@ st.dataframe(scores.rename(columns={dimension: t(f"feedback.by_{dimension}"), "i
 st.subheader(t("feedback.complaints"))
 complaints = open_complaints(items, pd.Timestamp(as_of))
 st.caption(t("feedback.complaints_how", count=len(complaints)))
-st.dataframe({
+people_table({
     t("feedback.col_date"): complaints["date"], t("feedback.col_age"): complaints["age_days"],
     t("column.customer_id"): complaints["customer_id"], t("column.name"): complaints["name"],
     t("feedback.col_text"): complaints["text"],
     t("feedback.col_themes"): [", ".join(theme_label(k) for k in found) for found in complaints["themes"]],
-}, hide_index=True, column_config={t("feedback.col_date"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+}, page, ids=t("column.customer_id"), personal=(t("column.name"), t("feedback.col_text")), hide_index=True, column_config={t("feedback.col_date"): st.column_config.DateColumn(format="DD.MM.YYYY")})
 
 st.subheader(t("feedback.table"))
 shown = selected.sort_values("date", ascending=False, na_position="last").head(500)
 st.caption(t("table.shown_items", shown=len(shown), total=len(selected)))
-st.dataframe({
+people_table({
     t("feedback.col_row"): shown["row"], t("feedback.col_date"): shown["date"],
     t("column.name"): shown["name"], t("feedback.col_kind"): [t(f"feedback_kind.{k}") if isinstance(k, str) else "–"
                                                              for k in shown["kind"]],
@@ -153,8 +153,11 @@ st.dataframe({
     t("feedback.col_matched"): [", ".join(words) for words in shown["matched"]],
     t("feedback.col_text"): [marked_text(text, words) for text, words in zip(shown["text"], shown["matched"],
                                                                               strict=True)],
-}, hide_index=True, column_config={t("feedback.col_date"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+}, page, personal=(t("column.name"), t("feedback.col_text")), hide_index=True,
+    column_config={t("feedback.col_date"): st.column_config.DateColumn(format="DD.MM.YYYY")})
 
+if not page.can("settings"):  # the dictionary and the suggestions (with example texts) are for editors
+    st.stop()
 st.subheader(t("feedback.dictionary"))
 st.caption(t("feedback.dictionary_help"))
 edited = st.data_editor(dictionary.to_frame(), num_rows="dynamic", hide_index=True, key="fb_dictionary",
@@ -170,11 +173,11 @@ edited = st.data_editor(dictionary.to_frame(), num_rows="dynamic", hide_index=Tr
                         })
 left, right = st.columns([1, 4])
 if left.button(t("feedback.dict_save"), type="primary", key="fb_save"):
-    page.workspace.save_themes(type(dictionary).from_frame(edited))
+    page.workspace.save_themes(type(dictionary).from_frame(edited), page.user)
     flash(t("feedback.dict_saved"))
     st.rerun()
 if right.button(t("feedback.dict_reset"), key="fb_reset"):
-    page.workspace.save_themes(default_dictionary())
+    page.workspace.save_themes(default_dictionary(), page.user)
     st.session_state.pop("fb_dictionary", None)
     flash(t("feedback.dict_reset_done"))
     st.rerun()
@@ -197,6 +200,6 @@ with st.expander(t("feedback.suggestions")):
                                             format_func=lambda e: t(f"element.{e}"), key=f"fb_element_{number}")
             if add_col.button(t("feedback.add_theme"), key=f"fb_add_{number}"):
                 page.workspace.save_themes(dictionary.with_theme(name, element, suggestion.language,
-                                                                 suggestion.words[:4]))
+                                                                 suggestion.words[:4]), page.user)
                 flash(t("feedback.theme_added", theme=theme_key(name)))
                 st.rerun()

@@ -12,13 +12,14 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts
+from lib.access import NotAllowed
 from lib.edits import bulk_changes, changes_from_editor, editable_fields, find_customers, new_row
 from lib.ladder import CLASSES, TEMPERATURES, reason_texts
 from lib.profile import monthly_value, timeline
 from lib.schema import FIELDS, KEY_COL, VOCABULARIES
-from lib.ui import analysis_page, flash, language, t
+from lib.ui import analysis_page, flash, language, people_table, refused, save_edits, t
 from lib.ui.customers import customer_filters, value_label
-from lib.workspace import forget_customer, save_changes
+from lib.workspace import forget_customer
 
 EDIT_ROWS = 200  # at most this many customers go to the browser for editing; the filter reaches others
 EDITOR = "customers_editor"
@@ -37,6 +38,19 @@ found = customers[find_customers(customers, query) & customers["customer_id"].is
 fields = editable_fields(register)
 shown = found[fields].head(EDIT_ROWS)
 st.caption(t("customers.shown", shown=len(shown), total=len(found), limit=EDIT_ROWS))
+
+if not page.can("see_personal"):  # a viewer: who is in the selection, by pseudonym, and no editing
+    facts = view.set_index("customer_id").loc[list(shown.index)].reset_index()
+    people_table({
+        t("column.customer_id"): facts["customer_id"],
+        t("column.relationship"): [value_label("relationship", v) for v in facts["relationship"]],
+        t("column.stage"): [value_label("stage", v) for v in facts["stage"]],
+        t("column.purchases"): facts["purchases"], t("column.value"): facts["value"],
+        t("column.last_purchase"): facts["last_purchase"],
+    }, page, ids=t("column.customer_id"), hide_index=True, width="stretch",
+        column_config={t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+    st.info(t("access.viewer_note"))
+    st.stop()
 
 signature = tuple(shown.index)
 if st.session_state.get("customers_signature") != signature:  # other rows in the table: earlier edits do not apply
@@ -71,12 +85,13 @@ st.data_editor(seen.reset_index(drop=True), key=EDITOR, num_rows="dynamic", hide
 state = st.session_state.get(EDITOR) or {}
 pending = changes_from_editor(seen, state)
 if st.button(t("customers.save", count=len(pending)), type="primary", disabled=not pending, key="customers_save"):
-    review = save_changes(page.workspace, pending, page.user)
-    counts = review.summary()
-    flash(t("customers.saved", cells=counts["cells"], added=counts["added"], deleted=counts["deleted"]))
-    st.session_state["customers_refused"] = [refusal.message(language()) for refusal in review.refused]
-    st.session_state.pop(EDITOR, None)
-    st.rerun()
+    review = save_edits(page, pending)
+    if review is not None:
+        counts = review.summary()
+        flash(t("customers.saved", cells=counts["cells"], added=counts["added"], deleted=counts["deleted"]))
+        st.session_state["customers_refused"] = [refusal.message(language()) for refusal in review.refused]
+        st.session_state.pop(EDITOR, None)
+        st.rerun()
 
 with st.expander(t("customers.bulk", count=len(found))):
     st.caption(t("customers.bulk_help"))
@@ -98,7 +113,9 @@ with st.expander(t("customers.bulk", count=len(found))):
     bulk = bulk_changes(found, target, value)
     st.caption(t("customers.bulk_preview", count=len(bulk), field=t(f"field.{target}")))
     if st.button(t("customers.bulk_apply", count=len(bulk)), disabled=not bulk, key="bulk_apply"):
-        review = save_changes(page.workspace, bulk, page.user)
+        review = save_edits(page, bulk)
+        if review is None:
+            st.stop()
         flash(t("customers.saved", **{k: v for k, v in review.summary().items() if k != "refused"}))
         st.session_state["customers_refused"] = [refusal.message(language()) for refusal in review.refused[:20]]
         st.rerun()
@@ -163,9 +180,11 @@ with left, st.form("log_action", clear_on_submit=True):
     outcome = st.text_input(t("field.outcome"), key="action_outcome")
     note = st.text_input(t("field.note"), key="action_note")
     if st.form_submit_button(t("customers.log_action_save")):
-        review = save_changes(page.workspace, new_row("actions", {
+        review = save_edits(page, new_row("actions", {
             "customer_id": chosen, "kind": kind, "channel": channel, "planned": planned, "done": done,
-            "campaign": campaign, "outcome": outcome, "note": note}), page.user)
+            "campaign": campaign, "outcome": outcome, "note": note}))
+        if review is None:
+            st.stop()
         st.session_state["customers_refused"] = [r.message(language()) for r in review.refused]
         flash(t("customers.logged_action"))
         st.rerun()
@@ -180,9 +199,11 @@ with right, st.form("log_feedback", clear_on_submit=True):
                           key="feedback_status")
     day = st.date_input(t("field.date"), value=date.today(), format="DD.MM.YYYY", key="feedback_date")
     if st.form_submit_button(t("customers.log_feedback_save")):
-        review = save_changes(page.workspace, new_row("feedback", {
+        review = save_edits(page, new_row("feedback", {
             "customer_id": chosen, "date": day, "kind": kind, "channel": channel, "rating": rating, "text": text,
-            "status": status}), page.user)
+            "status": status}))
+        if review is None:
+            st.stop()
         st.session_state["customers_refused"] = [r.message(language()) for r in review.refused]
         flash(t("customers.logged_feedback"))
         st.rerun()
@@ -192,7 +213,11 @@ with st.expander(t("customers.forget", customer=chosen)):
     sure = st.checkbox(t("customers.forget_confirm", customer=chosen), key="forget_confirm")
     if st.button(t("customers.forget_button"), disabled=not sure, type="primary", key="forget_button"):
         with st.spinner(t("customers.forgetting")):
-            versions = forget_customer(page.workspace, chosen, page.user)
+            try:
+                versions = forget_customer(page.workspace, chosen, page.user)
+            except NotAllowed as error:
+                refused(error)
+                st.stop()
         flash(t("customers.forgotten", versions=versions))
         st.session_state.pop("customers_profile", None)
         st.rerun()

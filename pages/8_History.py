@@ -7,7 +7,8 @@ last change, or a chosen one that nothing later depends on, can be undone.
 
 import streamlit as st
 
-from lib.ui import flash, setup_page, t
+from lib.access import NotAllowed
+from lib.ui import flash, people_table, refused, setup_page, t
 
 page = setup_page("history.title")
 st.title(t("history.title"))
@@ -44,14 +45,16 @@ def change_text(row) -> str:
     return f"{row.old if row.old is not None else '–'} → {row.new if row.new is not None else '–'}"
 
 
-st.dataframe({
+people_table({
     t("history.number"): shown["id"], t("history.when"): shown["created_at"].str.replace("T", " ").str[:16],
     t("history.user"): shown["user"], t("history.sheet"): [t(f"kind.{k}") for k in shown["sheet"]],
     t("history.key"): shown["key"], t("history.column"): [t(f"field.{f}") if f else "" for f in shown["field"]],
     t("history.change"): [change_text(row) for row in shown.itertuples()],
     t("history.undone"): [t("history.undone_by", user=u, when=w[:16].replace("T", " ")) if w else ""
                           for u, w in zip(shown["undone_by"], shown["undone_at"].fillna(""), strict=True)],
-}, hide_index=True)
+}, page, ids=t("history.key"), personal=(t("history.change"),), hide_index=True)
+if not page.can("undo"):
+    st.stop()
 
 active = history[history["undone_at"].isna()]
 left, right = st.columns([1, 2])
@@ -59,7 +62,11 @@ left, right = st.columns([1, 2])
 
 def undo(entry: int | None) -> None:
     """Undo one change (the last when None) and rerun, remembering why it could not be done."""
-    problem = page.workspace.undo(upload.id, entry, page.user)
+    try:
+        problem = page.workspace.undo(upload.id, entry, page.user)
+    except NotAllowed as error:
+        refused(error)
+        return
     if problem is None:
         flash(t("history.undone_done"))
     else:

@@ -20,10 +20,9 @@ from lib.contact_plan import (
     plan_counts,
     plan_reasons,
 )
-from lib.contacts import call_list, export
+from lib.contacts import call_list
 from lib.edits import new_row
-from lib.ui import analysis_page, flash, language, t
-from lib.workspace import save_changes
+from lib.ui import analysis_page, flash, language, people_table, personal_file, save_edits, t
 
 SNOOZE_DAYS = 7
 EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result
@@ -73,22 +72,26 @@ if plan.empty:
     st.info(t("plan.nothing"))
     st.stop()
 shown = plan.head(500).reset_index(drop=True)
-selection = st.dataframe(pd.DataFrame({
+selection = people_table(pd.DataFrame({
     t("plan.col_due"): shown["due"], t("column.customer_id"): shown["customer_id"], t("column.name"): shown["name"],
     t("plan.col_rule"): [t(f"plan.rule.{r}") for r in shown["rule"]],
     t("plan.col_reason"): plan_reasons(shown, language()),
     t("plan.col_channel"): [t(f"plan.channel.{c}") if isinstance(c, str) else t("plan.channel.none")
                             for c in shown["channel"]],
     t("plan.col_theme"): [t(f"plan.theme.{theme}") for theme in shown["theme"]],
-}), hide_index=True, width="stretch", on_select="rerun", selection_mode="multi-row", key="plan_table",
+}).to_dict("series"), page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True,
+    width="stretch", on_select="rerun", selection_mode="multi-row", key="plan_table",
     column_config={t("plan.col_due"): st.column_config.DateColumn(format="DD.MM.YYYY")})
 st.caption(t("plan.shown", shown=len(shown), total=len(plan)))
+if not page.can("edit"):
+    st.info(t("access.viewer_note"))
+    st.stop()
 chosen = shown.iloc[list(selection.selection.rows)] if selection and selection.selection.rows else shown.iloc[0:0]
 
 calls = call_list(register.customers, plan, plan_reasons(plan, language()), start, suppressed=page.current.suppressed)
 headers = {"customer_id": t("column.customer_id"), "due": t("plan.col_due"), "reason": t("plan.col_reason"),
            "phone": t("field.phone"), "name": t("field.name"), "language": t("field.language")}
-st.download_button(t("plan.call_list", count=len(calls.rows)), data=export(calls, "excel-csv", headers),
+st.download_button(t("plan.call_list", count=len(calls.rows)), data=personal_file(page, calls, "excel-csv", headers),
                    file_name=f"call-list-{start:%Y%m%d}.csv", mime="text/csv", disabled=calls.rows.empty,
                    on_click=lambda: page.workspace.log_export(page.user, "phone/call-list", t("plan.title"),
                                                               list(calls.rows["customer_id"])),
@@ -104,6 +107,8 @@ if done or snooze:
         channel = row.channel if isinstance(row.channel, str) else None
         changes += new_row("actions", plan_action(row.customer_id, row.rule, channel, as_of,
                                                   snooze_days=SNOOZE_DAYS if snooze else 0))
-    review = save_changes(page.workspace, changes, page.user)
+    review = save_edits(page, changes)
+    if review is None:
+        st.stop()
     flash(t("plan.logged" if done else "plan.snoozed", count=review.summary()["added"]))
     st.rerun()

@@ -17,11 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from lib import i18n
+from lib.access import LOCAL_USER, Access, NotAllowed, Role, User, pseudonym, sign_in
+from lib.contacts import ContactList, export
+from lib.edits import Review
 from lib.facts import default_as_of
 from lib.feedback import Suggestion, ThemeDictionary, suggest_themes, theme_feedback
 from lib.lifecycle import analyse_customers
 from lib.settings import Settings
-from lib.workspace import LOCAL_USER, Current, Version, Workspace, current_register, workspace_folder
+from lib.workspace import Current, Version, Workspace, current_register, save_changes, workspace_folder
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PATH = ROOT / "sample_data" / "studio_register.xlsx"
@@ -35,7 +38,10 @@ class Page:
 
     workspace: Workspace
     current: Current | None
-    user: str
+    user: User
+
+    def can(self, permission: str) -> bool:
+        return self.user.can(permission)
 
 
 def language() -> str:
@@ -49,62 +55,90 @@ def t(key: str, /, **params: Any) -> str:
 
 
 @st.cache_resource
-def _workspace(folder: str) -> Workspace:
-    return Workspace(folder)
+def _workspace(folder: str, url: str | None) -> Workspace:
+    return Workspace(folder, url=url)
 
 
 def workspace() -> Workspace:
-    """The workspace of this deployment (``LADDER_WORKSPACE`` or ./workspace)."""
-    return _workspace(str(workspace_folder().resolve()))
+    """The workspace of this deployment: ``workspace_url`` in the secrets' [ladder] section (PostgreSQL),
+    ``LADDER_WORKSPACE_URL``, or the SQLite file in ``LADDER_WORKSPACE`` (./workspace)."""
+    url = _secrets().get("ladder", {}).get("workspace_url") or None
+    return _workspace(str(workspace_folder().resolve()), url)
+
+
+def _secrets() -> dict[str, Any]:
+    """The app's secrets (an empty dict without a secrets file: a single-user laptop run).
+
+    A secrets file that exists but cannot be read stops the app: running without the
+    sign-in it was meant to configure would open the register to anyone.
+    """
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # StreamlitSecretNotFoundError and TOML errors alike
+        files = st.get_option("secrets.files") or []
+        if any(Path(f).expanduser().exists() for f in files):
+            st.error(t("access.secrets_unreadable"))
+            st.stop()
+        return {}
+
+
+def access() -> Access:
+    """How people sign in to this deployment (local: one editor, no sign-in)."""
+    try:
+        return Access.from_secrets(_secrets())
+    except (ValueError, TypeError, AttributeError):
+        st.error(t("access.config_invalid"))
+        st.stop()
+        raise  # st.stop ends the run; this line keeps type checkers content
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _current(folder: str, version: Version) -> Current | None:
-    # Keyed by the workspace version: a new upload, a remap or an edit gives a new key.
-    return current_register(_workspace(folder))
+def _current(_ws: Workspace, location: str, version: Version) -> Current | None:
+    # Keyed by where the workspace lives and its version: a new upload, a remap or an edit gives a new key.
+    return current_register(_ws)
 
 
 def current(ws: Workspace) -> Current | None:
     """The current register, read from the workspace once per version and shared by sessions."""
-    return _current(str(ws.folder.resolve()), ws.version())
+    return _current(ws, ws.location, ws.version())
 
 
 @st.cache_resource(max_entries=6, show_spinner=False)
-def _analysis(folder: str, version: Version, as_of: date, settings_json: str) -> pd.DataFrame:
+def _analysis(_ws: Workspace, location: str, version: Version, as_of: date, settings_json: str) -> pd.DataFrame:
     # Keyed by workspace version, day and every setting; shared read-only by all sessions.
-    now = _current(folder, version)
+    now = _current(_ws, location, version)
     return analyse_customers(now.register, as_of, Settings.from_json(settings_json),  # type: ignore[union-attr]
                              now.suppressed)  # type: ignore[union-attr]
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _feedback(folder: str, version: Version, dictionary_json: str) -> pd.DataFrame:
-    now = _current(folder, version)
+def _feedback(_ws: Workspace, location: str, version: Version, dictionary_json: str) -> pd.DataFrame:
+    now = _current(_ws, location, version)
     return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json))  # type: ignore[union-attr]
 
 
 def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
     """Every feedback item with language, themes, matched words and sentiment (cached; do not modify)."""
     with st.spinner(t("feedback.theming")):
-        return _feedback(str(page.workspace.folder.resolve()), page.current.version,  # type: ignore[union-attr]
+        return _feedback(page.workspace, page.workspace.location, page.current.version,  # type: ignore[union-attr]
                          dictionary.to_json())
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
-def _suggestions(folder: str, version: Version, dictionary_json: str) -> list[Suggestion]:
-    return suggest_themes(_feedback(folder, version, dictionary_json))
+def _suggestions(_ws: Workspace, location: str, version: Version, dictionary_json: str) -> list[Suggestion]:
+    return suggest_themes(_feedback(_ws, location, version, dictionary_json))
 
 
 def theme_suggestions(page: Page, dictionary: ThemeDictionary) -> list[Suggestion]:
     """Suggested new themes from the feedback no theme matched (cached per register and dictionary)."""
-    return _suggestions(str(page.workspace.folder.resolve()), page.current.version,  # type: ignore[union-attr]
+    return _suggestions(page.workspace, page.workspace.location, page.current.version,  # type: ignore[union-attr]
                         dictionary.to_json())
 
 
 def analysis(page: Page, as_of: date, settings: Settings) -> pd.DataFrame:
     """Facts, class, RFM, tier and stage per customer on the day (cached; do not modify)."""
-    return _analysis(str(page.workspace.folder.resolve()), page.current.version, as_of,  # type: ignore[union-attr]
-                     settings.to_json())
+    return _analysis(page.workspace, page.workspace.location, page.current.version,  # type: ignore[union-attr]
+                     as_of, settings.to_json())
 
 
 def as_of_input(page: Page) -> date:
@@ -157,11 +191,111 @@ def setup_page(title_key: str, icon: str = ":material/stairs:") -> Page:
     """Page config, the shared sidebar and the current register; call first on every page."""
     st.set_page_config(page_title=f"{t(title_key)} · Loyalty Ladder", page_icon=icon, layout="wide")
     ws = workspace()
+    config = access()
+    user = signed_in_user(ws, config)
     now = current(ws)
-    _sidebar(now)
+    _sidebar(now, user, config)
     if message := st.session_state.pop("_flash", None):
         st.success(message)
-    return Page(ws, now, LOCAL_USER)
+    return Page(ws, now, user)
+
+
+def signed_in_user(ws: Workspace, config: Access) -> User:
+    """Who is using the app, asking them to sign in first when the deployment requires it.
+
+    The role is looked up again on every run from the secrets, so removing someone from a
+    list takes effect at their next click.
+    """
+    if config.mode == "local":
+        return User(LOCAL_USER, Role.EDITOR)
+    if config.mode == "oidc":
+        info = st.user.to_dict()
+        if not info.get("is_logged_in"):
+            st.title(t("app.name"))
+            st.write(t("access.sign_in_intro"))
+            st.button(t("access.sign_in_provider"), type="primary", on_click=st.login)
+            st.stop()
+        email = str(info.get("email") or "")
+        role = config.role_of(email)
+        if role is None:
+            st.error(t("access.not_listed", email=email))
+            st.button(t("access.sign_out"), on_click=st.logout)
+            st.stop()
+        return User(email, role)  # type: ignore[arg-type]
+    signed = st.session_state.get("_signed_in")
+    if isinstance(signed, User) and signed.name.casefold() in config.users:
+        return User(signed.name, config.users[signed.name.casefold()][1])
+    _password_form(ws, config)
+    st.stop()
+    raise AssertionError  # st.stop ends the run
+
+
+def _password_form(ws: Workspace, config: Access) -> None:
+    st.title(t("app.name"))
+    with st.form("sign_in"):
+        name = st.text_input(t("access.name"), key="sign_in_name")
+        password = st.text_input(t("access.password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(t("access.sign_in"), type="primary")
+    if not submitted:
+        return
+    result = sign_in(config, ws, name, password)
+    if result.user is None:
+        until = result.locked_until.astimezone().strftime("%H:%M") if result.locked_until else ""
+        st.error(t(result.problem or "access.wrong_password", until=until))
+        return
+    st.session_state["_signed_in"] = result.user
+    st.rerun()
+
+
+def _sign_out(config: Access) -> None:
+    st.session_state.pop("_signed_in", None)
+    if config.mode == "oidc":
+        st.logout()
+
+
+def refused(error: NotAllowed) -> None:
+    """Say that the role does not allow what was asked (the server-side check caught it)."""
+    st.error(t(error.key))
+
+
+def save_edits(page: Page, changes: list[dict]) -> Review | None:
+    """Save changes to the register as the signed-in user: the handler behind every save button.
+
+    The role is checked in lib (save_changes) whatever the page showed; a refusal is said on
+    the page and None comes back.
+    """
+    try:
+        return save_changes(page.workspace, changes, page.user)
+    except NotAllowed as error:
+        refused(error)
+        return None
+
+
+def personal_file(page: Page, contacts: ContactList, fmt: str, headers: dict[str, str] | None = None,
+                  delimiter: str = ";") -> bytes | None:
+    """A contact list as a file for the signed-in user (None, with the reason shown, for a viewer)."""
+    try:
+        return export(contacts, fmt, headers, delimiter, user=page.user)
+    except NotAllowed as error:
+        refused(error)
+        return None
+
+
+def people_table(columns: dict[str, Any], page: Page, *, ids: str | None = None, personal: tuple[str, ...] = (),
+                 **options: Any) -> Any:
+    """A table of individual customers: in full for editors; for viewers with pseudonymous ids and
+    without the personal columns, or not at all, as the workspace settings say."""
+    if page.can("see_personal"):
+        return st.dataframe(columns, **options)
+    if not page.workspace.settings().viewer_customer_tables:
+        st.caption(t("privacy.hidden_table"))
+        return None
+    salt = page.workspace.salt()
+    shown = {label: ([pseudonym(salt, v) for v in values] if label == ids else values)
+             for label, values in columns.items() if label not in personal}
+    options.pop("on_select", None)
+    options.pop("selection_mode", None)
+    return st.dataframe(shown, **options)
 
 
 PAGES = (
@@ -179,12 +313,15 @@ PAGES = (
 """Every page of the app: script, title key, icon. The sidebar lists them in this order."""
 
 
-def _sidebar(now: Current | None) -> None:
+def _sidebar(now: Current | None, user: User, config: Access) -> None:
     with st.sidebar:
         st.markdown(f"**{t('app.name')}**  \n{t('app.tagline')}")
         for script, title_key, icon in PAGES:
             st.page_link(script, label=t(title_key), icon=icon)
         st.divider()
+        if config.mode != "local":
+            st.caption(t("access.signed_in_as", name=user.name, role=t(f"role.{user.role}")))
+            st.button(t("access.sign_out"), on_click=_sign_out, args=(config,), key="sign_out")
         if now is None:
             st.caption(t("sidebar.no_register"))
             return

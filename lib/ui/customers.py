@@ -8,7 +8,7 @@ import streamlit as st
 from lib.facts import DIMENSIONS, FLAGS, column_values, select_customers
 from lib.ladder import reason_texts
 from lib.settings import Settings
-from lib.ui import language, t
+from lib.ui import Page, language, people_table, t
 
 COMPUTED = {"relationship": "class", "stage": "stage", "rfm_group": "rfm", "value_tier": "tier",
             "temperature": "temperature"}
@@ -56,8 +56,11 @@ def customer_filters(view: pd.DataFrame, key: str) -> pd.DataFrame:
     return select_customers(view, {"relationship": classes, column: values})
 
 
-def customer_table(view: pd.DataFrame, settings: Settings, extra: tuple[str, ...] = ()) -> None:
-    """The customers in view with their class and its reason (the first rows, with a count)."""
+def customer_table(page: Page, view: pd.DataFrame, settings: Settings, extra: tuple[str, ...] = ()) -> None:
+    """The customers in view with their class and its reason (the first rows, with a count).
+
+    Viewers see pseudonymous ids without names or the extra columns (see `people_table`).
+    """
     shown = view.head(TABLE_ROWS)
     table = pd.DataFrame({
         t("column.customer_id"): shown["customer_id"],
@@ -73,7 +76,9 @@ def customer_table(view: pd.DataFrame, settings: Settings, extra: tuple[str, ...
         **{column_label(c): shown[c] for c in extra},
     })
     st.caption(t("table.shown", shown=len(shown), total=len(view)))
-    st.dataframe(table, hide_index=True, width="stretch", column_config={
+    people_table(table.to_dict("series"), page, ids=t("column.customer_id"),
+                 personal=(t("column.name"), *(column_label(c) for c in extra)),
+                 hide_index=True, width="stretch", column_config={
         t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY"),
         t("column.value"): st.column_config.NumberColumn(format="%.2f"),
     })

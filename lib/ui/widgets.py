@@ -8,18 +8,19 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
+from lib.access import NotAllowed, User
 from lib.facts import default_as_of
 from lib.lifecycle import analyse_customers, class_columns
 from lib.quality import SEVERITIES, Problem, problems_frame, problems_workbook
 from lib.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, customer_summary, key_figures
 from lib.schema import FIELDS, OTHER, SHEET_KINDS
-from lib.ui import flash, language, log, t
+from lib.ui import flash, language, log, refused, t
 from lib.workbook import WorkbookError
 from lib.workspace import Current, Workspace, correct_mapping, import_workbook, updated_workbook
 from lib.writeback import WriteError
 
 
-def import_file(ws: Workspace, file_name: str, data: bytes, user: str) -> bool:
+def import_file(ws: Workspace, file_name: str, data: bytes, user: User) -> bool:
     """Read a workbook into the workspace with progress; on failure say why and keep the old one.
 
     Returns True when the new register is in place.
@@ -32,6 +33,10 @@ def import_file(ws: Workspace, file_name: str, data: bytes, user: str) -> bool:
 
         try:
             now = import_workbook(ws, file_name, data, user, progress)
+        except NotAllowed as error:
+            status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
+            refused(error)
+            return False
         except (WorkbookError, RegisterError) as error:
             status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
             st.error(t("import.failed", file=file_name, reason=str(error)))
@@ -71,8 +76,11 @@ def key_figure_metrics(register: Register) -> None:
             cell.metric(t(label), value, help=exact if label == "figures.date_range" else None)
 
 
-def quality_report(problems: list[Problem]) -> None:
-    """Problems grouped by severity and kind, each with sheet, row and column; downloadable."""
+def quality_report(problems: list[Problem], rows: bool = True) -> None:
+    """Problems grouped by severity and kind, each with sheet, row and column; downloadable.
+
+    Without ``rows`` (a viewer) only the counts per kind: the messages quote cell values.
+    """
     if not problems:
         st.success(t("quality.none"))
         return
@@ -87,6 +95,8 @@ def quality_report(problems: list[Problem]) -> None:
         with st.expander(f"{t(f'quality.group.{severity}')} ({len(group):,})", expanded=severity == "error"):
             for code, items in group.groupby("code", sort=False):
                 st.markdown(f"**{t(f'quality.kind.{code}')}** · {len(items):,}")
+                if not rows:
+                    continue
                 shown = items[["sheet", "row", "column", "message"]].rename(
                     columns={c: t(f"quality.col.{c}") for c in ("sheet", "row", "column", "message")})
                 if len(shown) <= TABLE_ROWS:  # short lists wrap their messages in full
@@ -94,6 +104,8 @@ def quality_report(problems: list[Problem]) -> None:
                 else:
                     st.dataframe(shown, hide_index=True, width="stretch", column_config={
                         t("quality.col.message"): st.column_config.TextColumn(width="large")})
+    if not rows:
+        return
     st.download_button(
         t("quality.download"), data=partial(problems_workbook, problems, language()),  # built on click
         file_name="data-quality-report.xlsx", on_click="ignore",
@@ -105,7 +117,7 @@ def _field_label(kind: str, name: str) -> str:
     return t("mapping.not_used") if name == NOT_MAPPED else f"{t(f'field.{name}')} ({name})"
 
 
-def mapping_editor(ws: Workspace, register: Register) -> None:
+def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
     """Show what was recognised on each sheet and let the user correct it; remembered per workspace."""
     kinds = [*SHEET_KINDS, OTHER]
     for source in register.sources:
@@ -136,7 +148,10 @@ def mapping_editor(ws: Workspace, register: Register) -> None:
                 correction = MappingOverrides(columns={source.sheet: changed} if changed else {})
             if correction.sheets or correction.columns:
                 try:
-                    correct_mapping(ws, correction)
+                    correct_mapping(ws, correction, user=user)
+                except NotAllowed as error:
+                    refused(error)
+                    return
                 except (WorkbookError, RegisterError) as error:
                     st.error(t("mapping.failed", reason=str(error)))
                     return
@@ -155,7 +170,8 @@ def _computed_columns(ws: Workspace, current: Current) -> pd.DataFrame:
     return customer_summary(current.register).merge(classes, on="customer_id", how="left")
 
 
-def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: bool, carry_settings: bool) -> None:
+def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: bool, carry_settings: bool,
+                             user: User) -> None:
     """Write the updated workbook when asked (with progress), then offer it for download.
 
     The file is kept in the session only for the register version it was written from.
@@ -171,7 +187,11 @@ def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: boo
                     computed = summary.rename(columns={c: t(f"computed.{c}") for c in summary.columns})
                 result = updated_workbook(ws, current, computed,
                                           progress=lambda fraction, step: bar.progress(fraction, text=t(step)),
-                                          carry_settings=carry_settings)
+                                          carry_settings=carry_settings, user=user)
+            except NotAllowed as error:
+                status.update(label=t("export.failed_label"), state="error", expanded=True)
+                refused(error)
+                return
             except WriteError as error:
                 log.error("write-back failed: %s", error)
                 status.update(label=t("export.failed_label"), state="error", expanded=True)
