@@ -1,0 +1,191 @@
+"""Team use through AppTest: who signs in, what editors and viewers may do, checked on the server."""
+
+import os
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.access import hash_password
+from lib.workspace import Workspace, import_workbook
+from tests.conftest import ROOT, SAMPLE
+
+EDITOR_EMAIL, VIEWER_EMAIL = "anna@shop.ee", "boss@shop.ee"
+OIDC_SECRETS = {
+    "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
+             "client_id": "loyalty-ladder", "client_secret": "not-used-here",
+             "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration"},
+    "ladder": {"editors": [EDITOR_EMAIL], "viewers": [VIEWER_EMAIL]},
+}
+
+
+@pytest.fixture
+def workspace(tmp_path, monkeypatch) -> Workspace:
+    """A team workspace holding the sample register (uploaded by the owner)."""
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+    ws = Workspace(tmp_path / "workspace")
+    import_workbook(ws, SAMPLE.name, SAMPLE.read_bytes(), "owner")
+    return ws
+
+
+def signed_in(email: str, page: str | None = None) -> AppTest:
+    """The app as someone signed in with OIDC, on the home page or the page given."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.secrets = OIDC_SECRETS
+    at.user = {"email": email, "is_logged_in": True}
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    return " ".join(str(e.value) for kind in (at.markdown, at.caption, at.info, at.error, at.warning, at.success)
+                    for e in kind)
+
+
+HANDLER_SCRIPT = """
+from datetime import date
+
+import streamlit as st
+
+from lib.contacts import contact_list
+from lib.ui import Page, access, current, personal_file, save_edits, signed_in_user, workspace
+
+# Call the save and export handlers directly, as a forged request would, and record what came back.
+# The user is resolved as on every page (setup_page without the sidebar, which needs app.py as entry).
+ws = workspace()
+page = Page(ws, current(ws), signed_in_user(ws, access()))
+customers = page.current.register.customers
+first = customers.iloc[0]
+review = save_edits(page, [{"op": "set", "sheet": "customers", "key": first["customer_id"], "field": "city",
+                            "old": first["city"], "new": "Tartu"}])
+st.session_state["saved"] = review is not None and bool(review.accepted)
+data = personal_file(page, contact_list(customers, "email", date(2026, 11, 23)), "csv")
+st.session_state["exported"] = data is not None and b"@" in data
+"""
+
+
+@pytest.fixture
+def handler_app():
+    """The handler script as an app of its own, next to app.py so the sidebar finds the pages."""
+    script = ROOT / f"_handler_check_{os.getpid()}.py"
+    script.write_text(HANDLER_SCRIPT, encoding="utf-8")
+
+    def run(email: str) -> AppTest:
+        at = AppTest.from_file(str(script), default_timeout=120)
+        at.secrets = OIDC_SECRETS
+        at.user = {"email": email, "is_logged_in": True}
+        return at.run()
+
+    yield run
+    script.unlink()
+
+
+def test_a_viewer_cannot_save_an_edit_or_export_personal_data_even_by_calling_the_handler(workspace, handler_app):
+    at = handler_app(VIEWER_EMAIL)
+    assert not at.exception
+    assert at.session_state["saved"] is False and at.session_state["exported"] is False
+    errors = [e.value for e in at.error]
+    assert any("Only an editor can change the register" in e for e in errors)
+    assert any("Only an editor can export personal data" in e for e in errors)
+    assert workspace.journal(1).empty
+    assert workspace.exports().empty
+
+
+def test_an_editor_can_and_the_journal_records_who(workspace, handler_app):
+    at = handler_app(EDITOR_EMAIL)
+    assert not at.exception and not at.error
+    assert at.session_state["saved"] is True and at.session_state["exported"] is True
+    assert workspace.journal(1)[["user", "field", "new"]].values.tolist() == [[EDITOR_EMAIL, "city", "Tartu"]]
+
+
+def test_an_editor_saves_through_the_customers_table_under_their_own_name(workspace):
+    at = signed_in(EDITOR_EMAIL, "pages/7_Customers.py")
+    at.session_state["customers_editor"] = {"edited_rows": {0: {"city": "Viljandi"}}, "added_rows": [],
+                                            "deleted_rows": []}
+    at.run()
+    at.button(key="customers_save").click().run()
+    assert not at.exception
+    assert workspace.journal(1)[["user", "new"]].values.tolist() == [[EDITOR_EMAIL, "Viljandi"]]
+    assert f"Signed in as {EDITOR_EMAIL} (editor)" in texts(at)
+
+
+def test_a_viewer_sees_no_editor_no_names_and_no_personal_exports(workspace):
+    at = signed_in(VIEWER_EMAIL, "pages/7_Customers.py")
+    assert not at.exception
+    assert len(at.data_editor) == 0
+    assert not [b for b in at.button if b.key == "customers_save"]
+    table = at.dataframe[0].value
+    assert table["Customer id"].str.startswith("P-").all()
+    assert "Name" not in table.columns
+    assert "Triin Mägi" not in texts(at)
+
+    export = signed_in(VIEWER_EMAIL, "pages/2_Export.py")
+    assert not export.exception
+    assert not export.get("download_button")
+    assert not [b for b in export.button if b.label == "Write the updated workbook"]
+    assert "Only an editor can export personal data" in texts(export)
+
+    home = signed_in(VIEWER_EMAIL)
+    assert not home.get("file_uploader") and not [b for b in home.button if "sample" in b.label]
+
+
+def test_viewers_see_no_customer_tables_when_the_setting_says_so(workspace):
+    workspace.save_settings(workspace.settings().updated({"viewer_customer_tables": 0}))
+    at = signed_in(VIEWER_EMAIL, "pages/4_Lifecycle.py")
+    assert not at.exception
+    assert "Tables of individual customers are shown to editors only" in texts(at)
+    editor = signed_in(EDITOR_EMAIL, "pages/4_Lifecycle.py")
+    assert "Tables of individual customers are shown to editors only" not in texts(editor)
+
+
+def test_someone_not_on_the_lists_and_someone_not_signed_in_see_nothing(workspace):
+    stranger = signed_in("someone@else.com")
+    assert "is not on this workspace's list" in stranger.error[0].value
+    assert not stranger.get("metric")
+    anonymous = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    anonymous.secrets = OIDC_SECRETS
+    anonymous.user = {}
+    anonymous.run()
+    assert [b.label for b in anonymous.button] == ["Sign in"]
+    assert not anonymous.get("metric")
+
+
+def password_app(workspace) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.secrets = {"ladder": {"users": {"anna": {"password": hash_password("kevad-2026"), "role": "editor"},
+                                       "boss": {"password": hash_password("sügis"), "role": "viewer"}},
+                             "max_failures": 3, "lock_minutes": 15}}
+    return at.run()
+
+
+def try_password(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="sign_in_name").input(name)
+    at.text_input(key="sign_in_password").input(password)
+    return at.button[0].click().run()
+
+
+def test_password_sign_in_rejects_a_wrong_password_and_locks_after_repeated_failures(workspace):
+    at = password_app(workspace)
+    assert not at.get("metric")
+    try_password(at, "anna", "talv")
+    assert "The user name or the password is wrong" in at.error[0].value
+    try_password(at, "anna", "kevad-2026")
+    assert not at.exception and at.get("metric")  # signed in: the key figures
+    assert "Signed in as anna (editor)" in texts(at)
+
+    other = password_app(workspace)
+    try_password(other, "boss", "wrong")
+    try_password(other, "boss", "also wrong")
+    try_password(other, "boss", "still wrong")
+    assert "locked until" in other.error[0].value
+    try_password(other, "boss", "sügis")  # the right password no longer helps
+    assert "locked until" in other.error[0].value and not other.get("metric")
+    attempts = [ok for _, ok in workspace.sign_ins("boss", since=workspace_start())]
+    assert attempts == [False, False, False, False]
+
+
+def workspace_start():
+    from datetime import UTC, datetime
+
+    return datetime(2000, 1, 1, tzinfo=UTC)

@@ -1,0 +1,88 @@
+"""Roles, password hashes and the sign-in lockout; every write and personal export refuses a viewer."""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from lib.access import Access, NotAllowed, Role, User, hash_password, sign_in, verify_password
+from lib.contacts import contact_list, export
+from lib.workspace import Workspace, current_register, forget_customer, import_workbook, save_changes, updated_workbook
+from tests.conftest import AS_OF
+
+VIEWER = User("boss@shop.ee", Role.VIEWER)
+EDITOR = User("anna@shop.ee", Role.EDITOR)
+
+
+def test_a_password_hash_verifies_only_its_own_password():
+    stored = hash_password("kevad-2026")
+    assert stored.startswith("scrypt$") and "kevad" not in stored
+    assert verify_password("kevad-2026", stored)
+    assert not verify_password("Kevad-2026", stored)
+    assert stored != hash_password("kevad-2026")  # salted
+    for broken in ("", "plain-text", "scrypt$1$2$3$bad$bad", "bcrypt$x$y$z$a$b"):
+        assert not verify_password("kevad-2026", broken)
+
+
+def test_the_secrets_decide_how_people_sign_in():
+    assert Access.from_secrets({}).mode == "local"
+    oidc = Access.from_secrets({"auth": {"client_id": "x"}, "ladder": {"editors": ["Anna@Shop.ee"],
+                                                                       "viewers": ["boss@shop.ee"]}})
+    assert oidc.mode == "oidc"
+    assert (oidc.role_of("anna@shop.ee"), oidc.role_of(" BOSS@shop.ee"), oidc.role_of("x@y.z")) == (
+        Role.EDITOR, Role.VIEWER, None)
+    named = Access.from_secrets({"ladder": {"users": {"Anna": {"password": "h", "role": "editor"}}}})
+    assert named.mode == "password" and named.users["anna"] == ("h", Role.EDITOR)
+    with pytest.raises(ValueError, match="sign_in must be"):
+        Access.from_secrets({"ladder": {"sign_in": "ldap"}})
+    with pytest.raises(ValueError, match="admin"):
+        Access.from_secrets({"ladder": {"users": {"x": {"password": "h", "role": "admin"}}}})
+
+
+def test_sign_in_locks_a_name_after_repeated_failures_until_the_lock_runs_out(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    access = Access(mode="password", users={"anna": (hash_password("right"), Role.EDITOR)}, max_failures=3,
+                    lock_minutes=15)
+    assert sign_in(access, workspace, "anna", "wrong").problem == "access.wrong_password"
+    assert sign_in(access, workspace, "Anna", "right").user == User("Anna", Role.EDITOR)
+    for _ in range(2):
+        assert sign_in(access, workspace, "anna", "wrong").problem == "access.wrong_password"
+    third = sign_in(access, workspace, "anna", "wrong")  # three failures since the last success
+    assert third.problem == "access.locked" and third.locked_until is not None
+    assert sign_in(access, workspace, "anna", "right").problem == "access.locked"
+    later = datetime.now(UTC) + timedelta(minutes=16)
+    assert sign_in(access, workspace, "anna", "right", now=later).user is not None
+    unknown = sign_in(access, workspace, "mallory", "guess")
+    assert unknown.user is None and unknown.problem == "access.wrong_password"
+
+
+def test_every_write_and_every_personal_export_refuses_a_viewer(tmp_path, sample_bytes):
+    workspace = Workspace(tmp_path / "ws")
+    with pytest.raises(NotAllowed):
+        import_workbook(workspace, "studio_register.xlsx", sample_bytes, VIEWER, as_of=AS_OF)
+    assert workspace.latest_upload() is None
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, EDITOR, as_of=AS_OF)
+    assert now.upload.user == EDITOR.name
+    first = now.register.customers.iloc[0]
+    change = {"op": "set", "sheet": "customers", "key": first["customer_id"], "field": "city", "old": first["city"],
+              "new": "Tartu"}
+    with pytest.raises(NotAllowed):
+        save_changes(workspace, [change], VIEWER)
+    with pytest.raises(NotAllowed):
+        updated_workbook(workspace, now, user=VIEWER)
+    with pytest.raises(NotAllowed):
+        export(contact_list(now.register.customers, "email", date(2026, 11, 23)), "csv", user=VIEWER)
+    with pytest.raises(NotAllowed):
+        forget_customer(workspace, first["customer_id"], VIEWER)
+    with pytest.raises(NotAllowed):
+        workspace.save_settings(workspace.settings().updated({"cooling_days": 3}), VIEWER)
+    with pytest.raises(NotAllowed):
+        workspace.log_export(VIEWER, "email/csv", "everyone", ["1"])
+    assert workspace.journal(now.upload.id).empty and workspace.events().empty and workspace.exports().empty
+    assert workspace.settings().cooling_days != 3
+    assert len(current_register(workspace).register.customers) == len(now.register.customers)
+
+    save_changes(workspace, [change], EDITOR)
+    with pytest.raises(NotAllowed):
+        workspace.undo(now.upload.id, None, VIEWER)
+    assert workspace.undo(now.upload.id, None, EDITOR) is None
+    assert workspace.history(now.upload.id)[["user", "undone_by"]].values.tolist() == [[EDITOR.name, EDITOR.name]]
