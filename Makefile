@@ -6,7 +6,7 @@ APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 SAMPLE := sample_data/studio_register.xlsx
 
-.PHONY: run test lint bench chromium sample clean
+.PHONY: run serve backup test lint bench chromium sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,16 @@ run: $(APP_STAMP)
 	@echo "Opening Loyalty Ladder at http://localhost:8501 (Ctrl+C stops it)"
 	@(sleep 4; $(BIN)/python -m webbrowser -t http://localhost:8501 >/dev/null 2>&1 || true) &
 	$(BIN)/python -m streamlit run app.py
+
+## serve: run the app for a team on ADDRESS:PORT (sign-in required unless ADDRESS is this computer's own)
+ADDRESS ?= 127.0.0.1
+PORT ?= 8501
+serve: $(APP_STAMP)
+	$(BIN)/python -m lib serve --address $(ADDRESS) --port $(PORT)
+
+## backup: a consistent copy of the workspace in ./backups (the app may keep running)
+backup: $(APP_STAMP)
+	$(BIN)/python -m lib backup --to backups
 
 ## test: install what tests need (Chromium too, through apt-get when root) and run them all
 test: $(DEV_STAMP) chromium

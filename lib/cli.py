@@ -11,6 +11,11 @@
                                            the contacts due, with their rule, reason and channel
     python -m lib import FILE [--if-empty] keep a workbook as the workspace's newest register
     python -m lib sample [--customers N] [--out FILE]
+    python -m lib serve [--address 0.0.0.0] [--port 8501]
+                                           run the app for a team (refuses a network address without sign-in)
+    python -m lib backup [--to FOLDER] [--keep 14]
+                                           a consistent copy of the workspace while the app runs
+    python -m lib hash-password            a password hash for .streamlit/secrets.toml
 """
 
 from __future__ import annotations
@@ -147,6 +152,41 @@ def _print_feedback(items: list[dict[str, Any]], as_json: bool) -> int:
     return 0
 
 
+def _team_command(args: argparse.Namespace) -> int:
+    from lib.serve import ServeError, backup, serve
+
+    try:
+        if args.command == "serve":
+            return serve(args.address, args.port)
+        if args.command == "backup":
+            print(f"Workspace copied to {backup(args.to, args.keep)}")
+            return 0
+    except ServeError as error:
+        print(error, file=sys.stderr)
+        return 2
+    return _hash_password()
+
+
+def _hash_password() -> int:
+    """Ask for a password twice (or read one line from a pipe) and print its hash."""
+    import getpass
+
+    from lib.access import hash_password
+
+    if sys.stdin.isatty():
+        password = getpass.getpass("New password: ")
+        if getpass.getpass("Once more: ") != password:
+            print("The two passwords differ; nothing was made.", file=sys.stderr)
+            return 2
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 10:
+        print("Use at least 10 characters (a few words make a good one).", file=sys.stderr)
+        return 2
+    print(hash_password(password))
+    return 0
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -189,8 +229,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     sample_cmd.add_argument("--customers", type=int, default=2000)
     sample_cmd.add_argument("--seed", type=int, default=2026)
     sample_cmd.add_argument("--out", type=Path, default=None)
+    serve_cmd = commands.add_parser("serve", help="run the app for a team on the address given")
+    serve_cmd.add_argument("--address", default="127.0.0.1", help="where to listen (default: this computer only)")
+    serve_cmd.add_argument("--port", type=int, default=8501)
+    backup_cmd = commands.add_parser("backup", help="copy the workspace safely while the app runs")
+    backup_cmd.add_argument("--to", type=Path, default=Path("backups"), help="folder for the copies (./backups)")
+    backup_cmd.add_argument("--keep", type=int, default=14, help="how many copies to keep (0: all)")
+    commands.add_parser("hash-password", help="make a password hash for .streamlit/secrets.toml")
     args = parser.parse_args(argv)
 
+    if args.command in ("serve", "backup", "hash-password"):
+        return _team_command(args)
     if args.command == "sample":
         from sample_data.generate import SAMPLE, generate
 
