@@ -39,9 +39,10 @@ from lib.ladder import CLASSES, NOT_SCORED, RFM_GROUPS, TIERS, ladder_counts
 from lib.lifecycle import STAGES, analyse_customers, revenue, stage_counts
 from lib.quality import Problem
 from lib.register import Register, RegisterError, build_register, key_figures, mapping_table
+from lib.serve import team_workspace
 from lib.settings import DEFAULTS, Settings
 from lib.workbook import WorkbookError, read_workbook
-from lib.workspace import LOCAL_USER, Workspace, import_workbook
+from lib.workspace import LOCAL_USER, import_workbook
 
 
 def report(path: Path, as_of: date | None = None, settings: Settings = DEFAULTS) -> dict[str, Any]:
@@ -119,12 +120,12 @@ def plan_items(path: Path, as_of: date | None, until: date | None) -> list[dict[
 
 
 def _import(path: Path, if_empty: bool, user: str) -> int:
-    workspace = Workspace()
+    workspace = team_workspace()
     if if_empty and workspace.latest_upload() is not None:
-        print(f"The workspace in {workspace.folder} already holds a register; nothing imported.")
+        print(f"The workspace in {workspace.location} already holds a register; nothing imported.")
         return 0
     now = import_workbook(workspace, path.name, path.read_bytes(), user)
-    print(f"{path.name}: {len(now.register.customers):,} customers kept in {workspace.folder} "
+    print(f"{path.name}: {len(now.register.customers):,} customers kept in {workspace.location} "
           f"({len(now.problems):,} data problems).")
     return 0
 

@@ -38,6 +38,14 @@ def read_secrets(files: tuple[Path, ...] = SECRETS_FILES) -> dict:
     return merged
 
 
+def team_workspace():  # type: ignore[no-untyped-def]
+    """The workspace the app uses: the secrets' ``workspace_url`` (PostgreSQL) when set, else as usual."""
+    from lib.workspace import Workspace
+
+    url = (read_secrets().get("ladder") or {}).get("workspace_url") or None
+    return Workspace(url=url) if url else Workspace()
+
+
 def is_loopback(address: str) -> bool:
     """Whether only this computer can reach the address."""
     if address == "localhost":
@@ -80,9 +88,7 @@ def serve(address: str, port: int) -> int:
 
 def backup(folder: Path, keep: int = 14) -> Path:
     """A timestamped copy of the SQLite workspace in ``folder``; only the newest ``keep`` copies stay."""
-    from lib.workspace import Workspace
-
-    workspace = Workspace()
+    workspace = team_workspace()
     if workspace.path is None:
         raise ServeError(f"The workspace is on PostgreSQL ({workspace.location}): back it up with pg_dump, "
                          "e.g. pg_dump --format=custom --file=ladder.dump DATABASE_URL.")

@@ -189,3 +189,25 @@ def workspace_start():
     from datetime import UTC, datetime
 
     return datetime(2000, 1, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("tables", [1, 0])
+def test_a_viewer_walks_every_page_without_an_error_a_name_or_an_e_mail(workspace, tables):
+    from lib.ui import PAGES
+    from lib.workspace import current_register
+
+    workspace.save_settings(workspace.settings().updated({"viewer_customer_tables": tables}))
+    customers = current_register(workspace).register.customers
+    names = set(customers["name"].dropna().head(50))
+    at = signed_in(VIEWER_EMAIL)
+    for script, _title, _icon in PAGES:
+        if script != "app.py":
+            at.switch_page(script).run()
+        assert not at.exception, script
+        assert not at.get("download_button"), script
+        assert not at.data_editor, script
+        shown = texts(at) + " ".join(frame.value.to_csv() for frame in at.dataframe)
+        assert "@studio.ee" not in shown, script
+        assert not [name for name in names if name in shown], script
+        if not tables:
+            assert not [frame for frame in at.dataframe if "Customer id" in frame.value.columns], script
