@@ -548,7 +548,7 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
     list, and the file rebuilt so nothing lingers. The event is logged with counts only.
     Returns how many upload versions held the person. Only an editor may erase.
     """
-    name = require(user, "erase").name
+    who = require(user, "erase").name
     salt = workspace.salt()
     overrides = workspace.overrides()
     found = 0
@@ -583,7 +583,7 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
         register, problems = build_register(read_workbook(data, name), overrides, check=True)
         workspace.rewrite_upload(upload.id, name, data, register_to_parts(register, problems),
                                  MappingOverrides(columns=mapping_table(register)).to_json())
-    workspace.log_event(name, "erasure", json.dumps({"upload_versions": found}))
+    workspace.log_event(who, "erasure", json.dumps({"upload_versions": found}))
     workspace.compact()
     return found
 

@@ -232,7 +232,7 @@ def signed_in_user(ws: Workspace, config: Access) -> User:
 
 def _password_form(ws: Workspace, config: Access) -> None:
     st.title(t("app.name"))
-    with st.form("sign_in"):
+    with st.form("sign_in", clear_on_submit=True):  # the password does not stay in the session
         name = st.text_input(t("access.name"), key="sign_in_name")
         password = st.text_input(t("access.password"), type="password", key="sign_in_password")
         submitted = st.form_submit_button(t("access.sign_in"), type="primary")
