@@ -28,7 +28,7 @@ from lib.erasure import (
     blank_in_sheets,
     blank_in_xlsx,
     blanking_changes,
-    hashes_by_customer,
+    customers_on_list,
     identity_hashes,
     journal_keys_of,
     scrub_parts,
@@ -593,8 +593,7 @@ def suppressed_customers(workspace: Workspace, register: Register) -> frozenset[
     hashes = workspace.suppressed()
     if not hashes:
         return frozenset()
-    by_customer = hashes_by_customer(register.customers, workspace.salt())
-    return frozenset(str(cid) for cid, own in by_customer.items() if own & hashes)
+    return customers_on_list(register.customers, workspace.salt(), hashes)
 
 
 def remember_opt_outs(workspace: Workspace, register: Register) -> None:

@@ -107,3 +107,18 @@ def test_a_workbook_the_patcher_cannot_edit_is_erased_the_safe_way(tmp_path, mon
     assert EMAIL.encode() not in every_byte(workspace.folder)
     assert EMAIL.encode() not in unpacked(workspace.upload_data(1))
     assert PERSON not in set(current_register(workspace).register.customers["customer_id"])
+
+
+def test_the_whole_column_suppression_match_equals_matching_customer_by_customer(sample_register):
+    from lib.erasure import customers_on_list, identity_hashes
+
+    customers = sample_register[0].customers
+    listed = customers.iloc[::37]
+    hashes = identity_hashes(listed["email"], listed["phone"], "salt")
+    one_by_one = {str(cid) for cid, email, phone in zip(customers["customer_id"], customers["email"],
+                                                          customers["phone"], strict=True)
+                  if identity_hashes([email], [phone], "salt") & hashes}
+    assert customers_on_list(customers, "salt", hashes) == frozenset(one_by_one)
+    assert len(one_by_one) >= len(listed)
+    phone_only = identity_hashes([], ["+372 5123 4567"], "salt")
+    assert phone_only == identity_hashes([None], ["3725 1234567"], "salt")  # the same last nine digits
