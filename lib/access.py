@@ -20,6 +20,7 @@ role = "editor"
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 import hmac
 import secrets
@@ -118,8 +119,10 @@ def _b64(data: bytes) -> str:
     return base64.b64encode(data).decode()
 
 
-_DUMMY_HASH = hash_password(secrets.token_hex(8))
-"""Checked against for unknown names, so a wrong name takes as long as a wrong password."""
+@functools.cache
+def _dummy_hash() -> str:
+    """Checked against for unknown names, so a wrong name takes as long as a wrong password."""
+    return hash_password(secrets.token_hex(8))
 
 
 # --- configuration -----------------------------------------------------------------------------
@@ -197,7 +200,7 @@ def sign_in(access: Access, log: SignInLog, name: str, password: str, now: datet
     if until is not None:
         log.record_sign_in(name, ok=False)
         return SignIn(None, "access.locked", until)
-    stored, role = access.users.get(name.casefold(), (_DUMMY_HASH, Role.VIEWER))
+    stored, role = access.users.get(name.casefold(), (_dummy_hash(), Role.VIEWER))
     ok = name.casefold() in access.users and verify_password(password, stored)
     log.record_sign_in(name, ok=ok)
     if not ok:

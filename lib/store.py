@@ -29,7 +29,6 @@ from sqlalchemy import (
     make_url,
     text,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 
 FILE_NAME = "ladder.sqlite"
 URL_VARIABLE = "LADDER_WORKSPACE_URL"
@@ -147,16 +146,27 @@ def _upgrade(engine: Engine) -> None:
 
 def insert_ignoring_duplicates(engine: Engine, table: Table):  # type: ignore[no-untyped-def]
     """An INSERT that skips rows whose primary key is already there (both databases)."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    dialect = _dialect(engine)
     return dialect.insert(table).on_conflict_do_nothing()
 
 
 def upsert(engine: Engine, table: Table, key: str, values: dict):  # type: ignore[no-untyped-def]
     """An INSERT that replaces the other columns when the key is already there (both databases)."""
-    dialect = postgresql if engine.dialect.name == "postgresql" else sqlite
+    dialect = _dialect(engine)
     statement = dialect.insert(table).values(**values)
     return statement.on_conflict_do_update(index_elements=[key],
                                            set_={name: statement.excluded[name] for name in values if name != key})
+
+
+def _dialect(engine: Engine):  # type: ignore[no-untyped-def]
+    """The dialect module with the ON CONFLICT insert (imported when first needed)."""
+    if engine.dialect.name == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql
+    from sqlalchemy.dialects import sqlite
+
+    return sqlite
 
 
 def public_url(url: str) -> str:

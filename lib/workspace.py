@@ -62,6 +62,7 @@ _OVERRIDES = "mapping_overrides"
 _SETTINGS = "analysis_settings"
 _SALT = "identity_salt"
 _THEMES = "theme_dictionary"
+_SUPPRESSED_IDS = "suppressed_ids"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
 _UPLOAD_COLUMNS = ("id", "created_at", "user", "file_name", "size", "sha256", "snapshot_rev")
 
@@ -217,6 +218,19 @@ class Workspace:
     def suppressed(self) -> set[str]:
         with self._engine.connect() as db:
             return set(db.execute(select(store.suppressed.c.hash)).scalars())
+
+    def suppressed_count(self) -> int:
+        """How many hashes the suppression list holds (it only grows, so the count dates it)."""
+        with self._engine.connect() as db:
+            return int(db.execute(select(func.count()).select_from(store.suppressed)).scalar_one())
+
+    def cached_suppression(self, key: str) -> list[str] | None:
+        """The suppressed customer ids worked out for ``key`` (register version + list size), if still current."""
+        cached = json.loads(self._setting(_SUPPRESSED_IDS) or "{}")
+        return cached.get("ids") if cached.get("key") == key else None
+
+    def cache_suppression(self, key: str, ids: Sequence[str]) -> None:
+        self._save_setting(_SUPPRESSED_IDS, json.dumps({"key": key, "ids": sorted(ids)}))
 
     def log_event(self, user: str, kind: str, detail: str) -> None:
         """A workspace event (an erasure) without personal data: who, when, what kind, counts."""
@@ -445,8 +459,9 @@ def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: Act
     upload = workspace.store_upload(file_name, data, name, register_to_parts(register, problems),
                                     MappingOverrides(columns=mapping_table(register)).to_json())
     progress(1.0, "progress.done")
-    return Current(register, problems, upload, 0, workspace.version(), register, workspace.journal(upload.id),
-                   suppressed_customers(workspace, register))
+    version = workspace.version()
+    return Current(register, problems, upload, 0, version, register, workspace.journal(upload.id),
+                   suppressed_customers(workspace, register, version))
 
 
 def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
@@ -480,7 +495,8 @@ def current_register(workspace: Workspace) -> Current | None:
     register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
     edits = workspace.journal(upload.id)
     now = apply_edits(register, edits)
-    return Current(now, problems, upload, len(edits), version, register, edits, suppressed_customers(workspace, now))
+    return Current(now, problems, upload, len(edits), version, register, edits,
+                   suppressed_customers(workspace, now, version))
 
 
 def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
@@ -588,12 +604,22 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
     return found
 
 
-def suppressed_customers(workspace: Workspace, register: Register) -> frozenset[str]:
-    """Customers of a register whose e-mail or phone is on the suppression list (erased or opted out)."""
-    hashes = workspace.suppressed()
-    if not hashes:
+def suppressed_customers(workspace: Workspace, register: Register, version: Version | None = None) -> frozenset[str]:
+    """Customers of a register whose e-mail or phone is on the suppression list (erased or opted out).
+
+    With the register's ``version`` the answer is kept in the workspace until the register or
+    the list changes, so reopening a large register does not hash every customer again.
+    """
+    count = workspace.suppressed_count()
+    if not count:
         return frozenset()
-    return customers_on_list(register.customers, workspace.salt(), hashes)
+    key = json.dumps([*version, count]) if version else None
+    if key and (cached := workspace.cached_suppression(key)) is not None:
+        return frozenset(cached)
+    found = customers_on_list(register.customers, workspace.salt(), workspace.suppressed())
+    if key:
+        workspace.cache_suppression(key, list(found))
+    return found
 
 
 def remember_opt_outs(workspace: Workspace, register: Register) -> None:

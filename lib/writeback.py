@@ -21,7 +21,6 @@ from datetime import datetime
 from pathlib import PurePath
 from typing import Literal
 
-import openpyxl
 import pandas as pd
 import xlsxwriter
 
@@ -373,6 +372,8 @@ def _write_new_sheet(workbook, name: str, headers: list[str], rows: list[list[Ce
 
 def safe_xlsx(data: bytes, plan: Plan, keep_vba: bool = False) -> bytes:
     """Apply the plan through openpyxl (keeps values, formulas and most formatting)."""
+    import openpyxl  # the safe path only: importing it costs a quarter second on every start
+
     book = openpyxl.load_workbook(io.BytesIO(data), keep_vba=keep_vba, keep_links=True)
     for changes in plan.sheets.values():
         sheet = book[changes.sheet]

@@ -234,3 +234,18 @@ def test_a_backup_is_a_working_copy_of_the_workspace(tmp_path, sample_bytes):
     restored = Workspace(url=f"sqlite:///{copy}")
     assert len(current_register(restored).register.customers) == 2000
     assert restored.version() == workspace.version()
+
+
+def test_the_kept_suppression_answer_follows_the_register_and_the_list(workspace, sample_bytes):
+    from lib.erasure import identity_hashes
+    from lib.workspace import save_changes
+
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    person = now.register.customers.set_index("customer_id").loc["10001"]
+    assert "10001" not in current_register(workspace).suppressed
+    workspace.suppress(identity_hashes([person["email"]], [], workspace.salt()), "opted_out")
+    assert "10001" in current_register(workspace).suppressed  # the list grew
+    assert "10001" in current_register(workspace).suppressed  # kept, same answer
+    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "email",
+                              "old": person["email"], "new": "new.address@example.ee"}])
+    assert "10001" not in current_register(workspace).suppressed  # the register changed
