@@ -3,20 +3,62 @@
 Catalogues are flat JSON maps from a dotted key to a text with ``{named}`` placeholders.
 A key missing from a language falls back to English, so a half-done translation never
 breaks a page; a key missing from English is a programming error and shows as ``⟦key⟧``
-so a test can find it.
+so a test can find it. Numbers, amounts and dates are written the way each language
+writes them (Babel's locale data): ``1 234,50 €`` in Estonian, ``1,234.50`` in English.
 """
 
 from __future__ import annotations
 
 import json
+from datetime import date, datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel.dates import format_date
+from babel.numbers import format_currency, format_decimal
+
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
-LANGUAGES = {"en": "English"}
-"""UI languages offered, code → name in that language."""
+LANGUAGES = {"en": "English", "et": "Eesti", "fi": "Suomi", "lt": "Lietuvių", "pl": "Polski"}
+"""The UI languages, code → name in that language (offered once their catalogue is there)."""
+BABEL_LOCALES = {"en": "en_GB", "et": "et_EE", "fi": "fi_FI", "lt": "lt_LT", "pl": "pl_PL"}
+"""How each language writes numbers and dates (British English: day before month, as in Europe)."""
+
+
+def available_languages() -> list[str]:
+    """The languages whose catalogue ships with the app, English first."""
+    return [lang for lang in LANGUAGES if (LOCALES / f"{lang}.json").exists()]
+
+
+def language_for(locale: str | None) -> str:
+    """The UI language for a browser locale such as ``et-EE`` or ``pl``: one we have, else English."""
+    code = (locale or "").replace("_", "-").split("-")[0].strip().lower()
+    return code if code in available_languages() else DEFAULT_LANGUAGE
+
+
+def _locale(lang: str) -> str:
+    return BABEL_LOCALES.get(lang, BABEL_LOCALES[DEFAULT_LANGUAGE])
+
+
+def number(value: float | int, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """A number with the language's grouping and decimal sign: ``1 234,5`` (et), ``1,234.5`` (en)."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def money(value: float | int, lang: str = DEFAULT_LANGUAGE, currency: str = "EUR") -> str:
+    """An amount in a currency as the language writes it: ``1 234,50 €`` (et), ``1 234,50 zł`` (pl)."""
+    return format_currency(value, currency, locale=_locale(lang))
+
+
+def day(value: date | datetime, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A day as the language writes it: ``23.11.2026`` (et, pl), ``1.12.2026`` (fi), ``2026-11-23`` (lt)."""
+    return format_date(value, format=_DAY_PATTERNS.get(lang, _DAY_PATTERNS[DEFAULT_LANGUAGE]), locale=_locale(lang))
+
+
+_DAY_PATTERNS = {"en": "dd/MM/yyyy", "et": "dd.MM.yyyy", "fi": "d.M.yyyy", "lt": "yyyy-MM-dd", "pl": "dd.MM.yyyy"}
+"""Full years everywhere (Babel's short Estonian form has two digits); Lithuanian writes ISO dates."""
 
 
 @cache
@@ -33,16 +75,16 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key)
     if text is None:
         return f"⟦{key}⟧"
-    shown = {name: _show(value) for name, value in params.items()}
+    shown = {name: _show(value, lang) for name, value in params.items()}
     try:
         return text.format(**shown)
     except (KeyError, IndexError, ValueError):
         return text
 
 
-def _show(value: Any) -> Any:
+def _show(value: Any, lang: str) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, int):
-        return f"{value:,}"
+        return number(value, lang)
     return value

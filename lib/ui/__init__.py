@@ -45,8 +45,25 @@ class Page:
 
 
 def language() -> str:
-    """The UI language of this session (English until the language picker arrives)."""
-    return st.session_state.get("language", i18n.DEFAULT_LANGUAGE)
+    """The UI language of this session: chosen in the sidebar, at first the browser's when we speak it."""
+    chosen = st.session_state.get("language")
+    if chosen not in i18n.LANGUAGES:
+        chosen = i18n.language_for(st.context.locale)
+        st.session_state["language"] = chosen
+    return chosen
+
+
+def _language_picker() -> None:
+    """The sidebar's language choice, remembered for the session (shown once there is more than English)."""
+    languages = i18n.available_languages()
+    if len(languages) < 2:
+        return
+
+    def remember() -> None:
+        st.session_state["language"] = st.session_state["_language_widget"]
+
+    st.selectbox(t("sidebar.language"), languages, index=languages.index(language()), key="_language_widget",
+                 format_func=lambda code: i18n.LANGUAGES[code], on_change=remember)
 
 
 def t(key: str, /, **params: Any) -> str:
@@ -291,6 +308,7 @@ def people_table(columns: dict[str, Any], page: Page, *, ids: str | None = None,
         st.caption(t("privacy.hidden_table"))
         return None
     salt = page.workspace.salt()
+    st.caption(t("privacy.pseudonymous"))
     shown = {label: ([pseudonym(salt, v) for v in values] if label == ids else values)
              for label, values in columns.items() if label not in personal}
     options.pop("on_select", None)
@@ -316,6 +334,7 @@ PAGES = (
 def _sidebar(now: Current | None, user: User, config: Access) -> None:
     with st.sidebar:
         st.markdown(f"**{t('app.name')}**  \n{t('app.tagline')}")
+        _language_picker()
         for script, title_key, icon in PAGES:
             st.page_link(script, label=t(title_key), icon=icon)
         st.divider()

@@ -38,3 +38,64 @@ def test_placeholders_are_filled_and_numbers_grouped():
 
 def test_a_language_without_a_text_falls_back_to_english():
     assert i18n.t("app.name", "xx") == "Loyalty Ladder"
+
+
+def test_numbers_amounts_and_days_are_written_as_each_language_writes_them():
+    from datetime import date
+
+    nbsp = {"\u00a0": " ", "\u202f": " "}
+
+    def plain(text: str) -> str:
+        return "".join(nbsp.get(c, c) for c in text)
+
+    expected = {  # number with two decimals, euros, złotys, a day
+        "en": ("1,234.50", "€1,234.50", "PLN1,234.50", "01/12/2026"),
+        "et": ("1 234,50", "1 234,50 €", "1 234,50 PLN", "01.12.2026"),
+        "fi": ("1 234,50", "1 234,50 €", "1 234,50 PLN", "1.12.2026"),
+        "lt": ("1 234,50", "1 234,50 €", "1 234,50 PLN", "2026-12-01"),
+        "pl": ("1 234,50", "1 234,50 €", "1 234,50 zł", "01.12.2026"),
+    }
+    for lang, (number, euros, zloty, day) in expected.items():
+        assert plain(i18n.number(1234.5, lang, decimals=2)) == number, lang
+        assert plain(i18n.money(1234.5, lang)) == euros, lang
+        assert plain(i18n.money(1234.5, lang, "PLN")) == zloty, lang
+        assert i18n.day(date(2026, 12, 1), lang) == day, lang
+    assert plain(i18n.number(1234567, "et")) == "1 234 567"
+
+
+def test_the_browser_locale_picks_a_language_we_have():
+    assert i18n.language_for(None) == "en"
+    assert i18n.language_for("de-DE") == "en"
+    for lang in i18n.available_languages():
+        assert i18n.language_for(f"{lang}-XX") == lang
+
+
+DYNAMIC_TEMPLATE = re.compile(r"""f["']([a-z_0-9]+\.[a-z_0-9.{}\[\]]*\{[^"']*)["']""")
+
+
+def test_no_catalogue_key_is_unused():
+    """Every English key is used: literally, or by a key built from a template such as ``class.{code}``."""
+    text = "\n".join(path.read_text(encoding="utf-8") for path in SOURCES)
+    quoted = set(re.findall(r"""["']([a-z_0-9]+(?:\.[a-z_0-9]+)+)["']""", text))
+    templates = set(DYNAMIC_TEMPLATE.findall(text))
+    templates |= set(re.findall(r"""f'([a-z_0-9]+\.[a-z_0-9.]*\{[^']*)'""", text))
+    patterns = [re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[^.]+", re.escape(template)) + "$")
+                for template in templates]
+    plural = re.compile(r"\.one$")  # singular forms, chosen when the count is one (lib.ladder)
+    unused = [key for key in english()
+              if key not in quoted and key not in code_families() and not any(p.match(key) for p in patterns)
+              and not (plural.search(key) and key.rsplit(".", 1)[0] in english())]
+    assert unused == []
+
+
+def code_families() -> set[str]:
+    """Labels of the computed codes, looked up with a prefix held in a variable (lib.ui.customers)."""
+    from lib.ladder import NOT_SCORED, RFM_GROUPS, TIERS
+    from lib.lifecycle import FUNNEL_STEPS, STAGES
+
+    return ({f"stage.{s}" for s in STAGES} | {f"funnel.{s}" for s in FUNNEL_STEPS} | {f"tier.{s}" for s in TIERS}
+            | {f"rfm.{s}" for s in (*RFM_GROUPS, NOT_SCORED)})
+
+
+def test_every_computed_code_has_a_label():
+    assert code_families() <= set(english())
