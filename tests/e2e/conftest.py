@@ -38,10 +38,21 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def server(tmp_path) -> Iterator[str]:
+def secrets_toml() -> str | None:
+    """The secrets the server starts with (none: the single-user laptop run); a test may override it."""
+    return None
+
+
+@pytest.fixture
+def server(tmp_path, secrets_toml) -> Iterator[str]:
     """The app on a free localhost port with an empty workspace of its own."""
     port = _free_port()
     env = {**os.environ, "LADDER_WORKSPACE": str(tmp_path / "workspace")}
+    if secrets_toml is not None:  # Streamlit also reads ~/.streamlit/secrets.toml: a home of the test's own
+        home = tmp_path / "home"
+        (home / ".streamlit").mkdir(parents=True)
+        (home / ".streamlit" / "secrets.toml").write_text(secrets_toml, encoding="utf-8")
+        env["HOME"] = str(home)
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
