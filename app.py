@@ -7,7 +7,8 @@ key figures. The register stays in the workspace, so a refresh or a restart lose
 
 import streamlit as st
 
-from lib.ui import SAMPLE_PATH, TEMPLATE_PATH, setup_page, t
+from lib.template import template_file_name, template_workbook
+from lib.ui import SAMPLE_PATH, language, setup_page, t
 from lib.ui.widgets import import_file, key_figure_metrics, mapping_editor, quality_report
 from lib.workbook import SUPPORTED_SUFFIXES
 
@@ -23,8 +24,8 @@ if page.can("upload"):
                                       help=t("home.upload_help"))
         right.write("")
         use_sample = right.button(t("home.use_sample"), width="stretch")
-        right.download_button(t("home.template"), TEMPLATE_PATH.read_bytes(),
-                              file_name="loyalty-ladder-template.xlsx", on_click="ignore", width="stretch")
+        right.download_button(t("home.template"), template_workbook(language()), file_name=template_file_name(language()),
+                              on_click="ignore", width="stretch")
 else:
     st.info(t("access.viewer_note"))
 
@@ -44,7 +45,7 @@ register, problems = page.current.register, page.current.problems
 if page.current.suppressed:
     st.warning(t("home.suppressed", count=len(page.current.suppressed)))
 st.subheader(t("home.figures"))
-key_figure_metrics(register)
+key_figure_metrics(register, page.workspace.settings().currency)
 
 st.subheader(t("home.quality"))
 quality_report(problems, rows=page.can("see_personal"))

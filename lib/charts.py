@@ -43,7 +43,7 @@ def ladder_bars(counts: Mapping[str, float], labels: Mapping[str, str], title: s
     figure = _figure(title)
     figure.add_bar(y=[labels[n] for n in names], x=[counts[n] for n in names], orientation="h",
                    marker_color=[colours.get(n, NEUTRAL) for n in names],
-                   text=[f"{counts[n]:,}" for n in names], textposition="auto")
+                   text=[counts[n] for n in names], texttemplate="%{text:,}", textposition="auto")
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title=axis)
     return figure
@@ -65,13 +65,9 @@ def heatmap(grid: pd.DataFrame, title: str, x_title: str, y_title: str, percent:
             colour_scale: str = "Greens") -> go.Figure:
     """A grid of numbers (or shares shown as percent), labelled in each cell."""
     values = grid.to_numpy(dtype="float64")
-    if percent:
-        text = [["" if pd.isna(v) else f"{v:.0%}" for v in row] for row in values]
-    else:
-        text = [["" if pd.isna(v) else f"{int(v):,}" for v in row] for row in values]
-    figure = _figure(title)
-    figure.add_heatmap(z=values, x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index], text=text,
-                       texttemplate="%{text}", colorscale=colour_scale, showscale=False, hoverongaps=False)
+    figure = _figure(title)  # cells written by plotly, with the separators of the page's language
+    figure.add_heatmap(z=values, x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index],
+                       texttemplate="%{z:.0%}" if percent else "%{z:,.0f}", colorscale=colour_scale, showscale=False, hoverongaps=False)
     figure.update_xaxes(title=x_title, type="category")
     figure.update_yaxes(title=y_title, type="category", autorange="reversed")
     figure.update_layout(height=max(360, 26 * len(grid) + 120))

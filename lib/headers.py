@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from lib import i18n
 from lib.schema import ACTIONS, APP_SHEETS, CUSTOMERS, FEEDBACK, OTHER, PURCHASES, SheetKind
 from lib.values import normalise_word
 
@@ -346,15 +347,23 @@ def compact(text: object) -> str:
 
 
 def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Compact header → field: the synonyms first, then the app's own labels in every UI language
+    (the headers of its template and of the sheets it adds)."""
     table: dict[str, str] = {}
     for field, words in synonyms.items():
         for word in (field, *words):
             table.setdefault(compact(word), field)
+    for lang in i18n.LANGUAGES:
+        for field in synonyms:
+            table.setdefault(compact(i18n.t(f"field.{field}", lang)), field)
     return table
 
 
 _FIELD_LOOKUP = {kind: _lookup(fields) for kind, fields in FIELD_SYNONYMS.items()}
 _SHEET_LOOKUP = {compact(word): kind for kind, words in SHEET_SYNONYMS.items() for word in words}
+for _lang in i18n.LANGUAGES:
+    for _kind in SHEET_SYNONYMS:
+        _SHEET_LOOKUP.setdefault(compact(i18n.t(f"kind.{_kind}", _lang)), _kind)
 _DISTINCTIVE: dict[SheetKind, frozenset[str]] = {
     CUSTOMERS: frozenset({"name", "first_name", "last_name", "email", "phone", "birth_date",
                           "consent_email", "city", "last_purchase", "total_spent"}),

@@ -15,6 +15,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal
 
@@ -57,8 +58,16 @@ def day(value: date | datetime, lang: str = DEFAULT_LANGUAGE) -> str:
     return format_date(value, format=_DAY_PATTERNS.get(lang, _DAY_PATTERNS[DEFAULT_LANGUAGE]), locale=_locale(lang))
 
 
+DATE_INPUT_FORMATS = {"en": "DD/MM/YYYY", "et": "DD.MM.YYYY", "fi": "DD.MM.YYYY", "lt": "YYYY-MM-DD", "pl": "DD.MM.YYYY"}
+"""How date pickers and date columns write days (the orders and separators Streamlit's picker offers)."""
 _DAY_PATTERNS = {"en": "dd/MM/yyyy", "et": "dd.MM.yyyy", "fi": "d.M.yyyy", "lt": "yyyy-MM-dd", "pl": "dd.MM.yyyy"}
 """Full years everywhere (Babel's short Estonian form has two digits); Lithuanian writes ISO dates."""
+
+
+def chart_separators(lang: str = DEFAULT_LANGUAGE) -> str:
+    """Plotly's ``separators`` for a language: its decimal sign, then its group sign (``", "`` in Estonian)."""
+    locale = Locale.parse(_locale(lang))
+    return locale.number_symbols["latn"]["decimal"] + locale.number_symbols["latn"]["group"]
 
 
 @cache
@@ -71,7 +80,7 @@ def catalogue(lang: str) -> dict[str, str]:
 
 
 def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
-    """The text for ``key`` in ``lang`` with ``params`` filled in (numbers grouped by thousands)."""
+    """The text for ``key`` in ``lang`` with ``params`` filled in (numbers written the language's way)."""
     text = catalogue(lang).get(key) or catalogue(DEFAULT_LANGUAGE).get(key)
     if text is None:
         return f"⟦{key}⟧"
@@ -87,4 +96,22 @@ def _show(value: Any, lang: str) -> Any:
         return value
     if isinstance(value, int):
         return number(value, lang)
+    if isinstance(value, float) and value == value and abs(value) != float("inf"):
+        return format_decimal(value, format="#,##0.##", locale=_locale(lang))
     return value
+
+
+class Explained(Exception):
+    """An error whose message is a catalogue text: shown in each user's language, English in logs.
+
+    ``str(error)`` is the English message (for the command line and tests); pages call
+    ``error.message(lang)``. The parameters name files, sheets and cells, never customer data.
+    """
+
+    def __init__(self, key: str, /, **params: Any) -> None:
+        self.key = key
+        self.params = params
+        super().__init__(t(key, DEFAULT_LANGUAGE, **params))
+
+    def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
+        return t(self.key, lang, **self.params)

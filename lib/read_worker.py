@@ -1,7 +1,7 @@
 """Parse one workbook file into Arrow tables: the part of reading that runs in its own process.
 
 ``python -m lib.read_worker MEMORY_MB`` reads ``(data, file name)`` pickled on stdin and answers
-on stdout with ``("ok", sheets)`` or ``("error", message)``, under an address-space limit: a
+on stdout with ``("ok", sheets)`` or ``("error", (message key, parameters))``, under an address-space limit: a
 hostile file can make the calamine engine abort its process, and then only this one dies.
 Only fastexcel and pyarrow are imported here (not pandas), so the process starts quickly;
 Arrow IPC carries the sheets back at almost no cost.
@@ -23,10 +23,8 @@ import pyarrow as pa
 
 from lib.xlsx_patch import PatchUnsupported, sheet_parts
 
-TOO_MUCH_MEMORY = (
-    "Reading the file needed more memory than allowed, so it was stopped. Check for stray cells far "
-    "below or to the right of your data, remove them, save and upload again."
-)
+TOO_MUCH_MEMORY = "error.too_much_memory"
+"""Catalogue key of the message for a file that needed more memory than the budget."""
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 Sheet = tuple[str, bytes, tuple[int, ...], bool]
@@ -34,7 +32,16 @@ Sheet = tuple[str, bytes, tuple[int, ...], bool]
 
 
 class ReadFailure(Exception):
-    """The file cannot be parsed; the message says why and what to do."""
+    """The file cannot be parsed: ``key`` names the catalogue message saying why and what to do.
+
+    Only the key and its parameters cross back to the app (which words it in the user's
+    language), so this process needs no catalogue.
+    """
+
+    def __init__(self, key: str, /, **params: str) -> None:
+        super().__init__(key)
+        self.key = key
+        self.params = params
 
 
 def parse(data: bytes, file_name: str, only: frozenset[str] | None = None) -> list[Sheet]:
@@ -66,10 +73,7 @@ def _read_excel(data: bytes, only: frozenset[str] | None = None) -> list[Sheet]:
             raise
         if isinstance(error, MemoryError) or "Memory" in type(error).__name__:
             raise ReadFailure(TOO_MUCH_MEMORY) from error
-        raise ReadFailure(
-            f"The file could not be read as a workbook ({type(error).__name__}). Open it in Excel or "
-            "LibreOffice, save it as .xlsx and upload again."
-        ) from error
+        raise ReadFailure("error.unreadable", reason=type(error).__name__) from error
 
 
 def _load_sheets(data: bytes, names: list[str]) -> dict[str, Sheet]:
@@ -112,13 +116,10 @@ def _read_csv(data: bytes, file_name: str) -> Sheet:
     try:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
-        raise ReadFailure(
-            f"'{file_name}' could not be read as a CSV file ({error}). Open it in Excel, save it "
-            "as .xlsx and upload again."
-        ) from error
+        raise ReadFailure("error.bad_csv", file=file_name, reason=str(error)) from error
     width = max((len(row) for row in rows), default=0)
     if width == 0:
-        raise ReadFailure(f"'{file_name}' holds no rows. Choose the file that holds your register.")
+        raise ReadFailure("error.no_rows", file=file_name)
     columns = {
         str(i): pa.array([row[i] if i < len(row) and row[i].strip() else None for row in rows], pa.string())
         for i in range(width)
@@ -156,9 +157,9 @@ def main(memory_mb: int) -> None:
     try:
         answer: tuple[str, object] = ("ok", parse(data, file_name, only))
     except ReadFailure as error:
-        answer = ("error", str(error))
+        answer = ("error", (error.key, error.params))
     except MemoryError:
-        answer = ("error", TOO_MUCH_MEMORY)
+        answer = ("error", (TOO_MUCH_MEMORY, {}))
     sys.stdout.buffer.write(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
 
 

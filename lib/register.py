@@ -26,6 +26,7 @@ from typing import Any
 import pandas as pd
 
 from lib.headers import find_header_row, guess_sheet_kind, map_columns
+from lib.i18n import Explained
 from lib.quality import Problem, Severity, cell_problems, check_register, problems_from_dicts, problems_to_dicts
 from lib.schema import (
     CUSTOMER_DETAIL_FIELDS,
@@ -136,7 +137,7 @@ class Register:
         return [c for c in self.frame(kind).columns if c not in known]
 
 
-class RegisterError(Exception):
+class RegisterError(Explained):
     """The workbook was read but holds nothing the app can use as a register."""
 
 
@@ -163,11 +164,7 @@ def build_register(
             parts[source.kind].append(frame)
     frames = {kind: _concat(kind, parts[kind]) for kind in SHEET_KINDS}
     if not parts[CUSTOMERS] and not parts[PURCHASES]:
-        raise RegisterError(
-            "No sheet was recognised as a customer list or a list of purchases. Check that the "
-            "header row names the columns (for example 'Customer id', 'Name', 'E-mail'), or "
-            "start from the template workbook."
-        )
+        raise RegisterError("error.no_register")
     if parts[CUSTOMERS]:
         customers, found = _unique_customers(frames[CUSTOMERS], sources)
         problems += found

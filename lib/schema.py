@@ -140,7 +140,7 @@ DATES_THAT_MAY_BE_FUTURE = frozenset({"planned"})
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     "temperature": {
         "cold": ("cold", "külm", "kylmä", "šaltas", "zimny", "zimna", "auksts", "kall", "kalt"),
-        "warm": ("warm", "soe", "lämmin", "šiltas", "ciepły", "ciepła", "silts", "varm"),
+        "warm": ("warm", "soe", "lämmin", "haalea", "šiltas", "ciepły", "ciepła", "silts", "varm"),
         "hot": ("hot", "kuum", "kuuma", "karštas", "gorący", "gorąca", "karsts", "het", "heiß"),
     },
     "relationship": {

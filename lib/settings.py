@@ -52,6 +52,8 @@ class Settings:
     dormant_days: int = 180
     retention_cost: float = 20.0
     acquisition_cost_ratio: float = 10.0
+    currency: str = "EUR"
+    """The register's currency (ISO code): how amounts are written on every page."""
     # The contact plan (DOMAIN.md §5); 0 switches a rule off
     plan_aftercare_days: int = 7
     plan_hot_days: int = 7
@@ -93,7 +95,7 @@ class Settings:
         values: dict[str, Any] = {}
         for name, value in zip(frame.get("setting", []), frame.get("value", []), strict=False):
             key = str(name).strip()
-            if key in SPECS and SPECS[key].unit == "countries":
+            if key in SPECS and SPECS[key].unit in TEXT_UNITS:
                 values[key] = "" if value is None or pd.isna(value) else str(value)
                 continue
             try:
@@ -111,6 +113,11 @@ class Settings:
             spec = SPECS[item.name]
             if spec.unit == "countries":
                 changes[item.name] = ", ".join(country_list(str(values[item.name])))
+                continue
+            if spec.unit == "currency":
+                code = str(values[item.name]).strip().upper()
+                if code in CURRENCIES:
+                    changes[item.name] = code
                 continue
             number = min(max(float(values[item.name]), spec.minimum), spec.maximum)
             changes[item.name] = round(number) if item.type in ("int", int) else number
@@ -142,6 +149,7 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("dormant_days", 14, 1825, 1, "days", "value"),
     SettingSpec("retention_cost", 0, 1_000_000, 1, "money", "value"),
     SettingSpec("acquisition_cost_ratio", 1, 100, 0.5, "times", "value"),
+    SettingSpec("currency", 0, 0, 0, "currency", "value"),
     SettingSpec("plan_aftercare_days", 0, 365, 1, "days", "plan"),
     SettingSpec("plan_hot_days", 0, 365, 1, "days", "plan"),
     SettingSpec("plan_loyal_days", 0, 730, 1, "days", "plan"),
@@ -156,4 +164,8 @@ SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
     SettingSpec("prior_consent_countries", 0, 0, 0, "countries", "plan"),
     SettingSpec("viewer_customer_tables", 0, 1, 1, "switch", "privacy"),
 )}
+TEXT_UNITS = ("countries", "currency")
+"""Settings that hold text rather than a number."""
+CURRENCIES = ("EUR", "PLN", "SEK", "NOK", "DKK", "CZK", "HUF", "CHF", "GBP", "USD", "UAH")
+"""The currencies a register may be kept in (the euro countries, Poland and their neighbours)."""
 SETTING_GROUPS = ("ladder", "lifecycle", "value", "plan", "privacy")

@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 
 from lib import read_worker
+from lib.i18n import Explained
 from lib.xlsx_patch import PatchUnsupported, column_letters, sheet_parts
 from lib.xlsx_patch import column_index as column_index_of
 
@@ -50,7 +51,7 @@ _OLD_BIFF = {b"\x09\x00", b"\x09\x02", b"\x09\x04"}
 """First bytes (a BOF record) of Excel 2.0, 3.0 and 4.0 files, which nothing reads any more."""
 
 
-class WorkbookError(Exception):
+class WorkbookError(Explained):
     """The file cannot be read as a workbook. The message says why and what to do."""
 
 
@@ -73,30 +74,18 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     memory budget, because a hostile file can make the reader abort the whole process.
     """
     if len(data) > MAX_FILE_BYTES:
-        raise WorkbookError(
-            f"The file is {len(data) / 1e6:.0f} MB; the largest file Loyalty Ladder reads is "
-            f"{MAX_FILE_BYTES / 1e6:.0f} MB. Remove old sheets or split the register, and upload again."
-        )
+        raise WorkbookError("error.too_large", size=round(len(data) / 1e6), limit=round(MAX_FILE_BYTES / 1e6))
     if not data.strip():
-        raise WorkbookError("The file is empty. Choose the workbook that holds your register.")
+        raise WorkbookError("error.empty_file")
     suffix = PurePath(file_name).suffix.lower().lstrip(".")
     if data.startswith(_ZIP_MAGIC):
         _scan_parts(_open_zip(data))
     if data.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in data:
-        raise WorkbookError(
-            "The workbook is protected with a password. Open it in Excel, remove the password "
-            "(File → Info → Protect Workbook → Encrypt with Password), save it and upload again."
-        )
+        raise WorkbookError("error.encrypted")
     if data[:2] in _OLD_BIFF:
-        raise WorkbookError(
-            "This is a workbook from Excel 2.0–4.0 (before 1993), which cannot be read. Open it in "
-            "Excel or LibreOffice, save it as .xlsx and upload again."
-        )
+        raise WorkbookError("error.ancient_excel")
     if suffix in ("xlsx", "xlsm", "xls", "ods") and not data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
-        raise WorkbookError(
-            f"'{file_name}' is not a readable .{suffix} workbook (it may be damaged or only renamed). "
-            "Open it in Excel or LibreOffice, save it as .xlsx and upload again."
-        )
+        raise WorkbookError("error.not_a_workbook", file=file_name, suffix=suffix)
     return _in_worker(data, file_name, frozenset(only) if only is not None else None)
 
 
@@ -105,7 +94,7 @@ def parse_workbook(data: bytes, file_name: str) -> list[RawSheet]:
     try:
         return [_raw_sheet(sheet) for sheet in read_worker.parse(data, file_name)]
     except read_worker.ReadFailure as error:
-        raise WorkbookError(str(error)) from error
+        raise WorkbookError(error.key, **error.params) from error
 
 
 def _raw_sheet(sheet: read_worker.Sheet) -> RawSheet:
@@ -136,15 +125,13 @@ def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise WorkbookError(
-            f"Reading the file took longer than {READ_SECONDS:.0f} seconds, so it was stopped. "
-            "Remove sheets or rows you do not need, or save it again from Excel, and upload again."
-        ) from error
+        raise WorkbookError("error.too_slow", seconds=round(READ_SECONDS)) from error
     if finished.returncode != 0 or not finished.stdout:
         raise WorkbookError(read_worker.TOO_MUCH_MEMORY)  # the reader aborts its process when memory runs out
     status, payload = pickle.loads(finished.stdout)  # our own worker's answer, never user input
     if status == "error":
-        raise WorkbookError(payload)
+        key, params = payload
+        raise WorkbookError(key, **params)
     return [_raw_sheet(sheet) for sheet in payload]
 
 
@@ -154,19 +141,13 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         parts = archive.infolist()
     except (zipfile.BadZipFile, ValueError) as error:
-        raise WorkbookError(
-            "The workbook is damaged (its zip structure cannot be read). Open it in Excel, "
-            "save a copy as .xlsx and upload the copy."
-        ) from error
+        raise WorkbookError("error.damaged_zip") from error
     unpacked = sum(part.file_size for part in parts)
     if unpacked > MAX_UNPACKED_BYTES or any(
         part.file_size > 10_000_000 and part.file_size > MAX_PACKING_RATIO * max(part.compress_size, 1)
         for part in parts
     ):
-        raise WorkbookError(
-            "The workbook unpacks to far more data than a register holds, so it was not opened. "
-            "If it is really yours, open it in Excel, save a copy and upload the copy."
-        )
+        raise WorkbookError("error.zip_bomb")
     return archive
 
 
@@ -200,15 +181,9 @@ def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: str | Non
         with archive.open(part) as stream:
             head = stream.read(_HEAD_BYTES)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
-        raise WorkbookError(
-            f"The workbook is damaged or cut short (part '{part.filename}' cannot be unpacked). "
-            "Open it in Excel, save a copy as .xlsx and upload the copy."
-        ) from error
+        raise WorkbookError("error.damaged_part", part=part.filename) from error
     if _DOCTYPE.search(head):
-        raise WorkbookError(
-            f"The workbook part '{part.filename}' declares a DOCTYPE, which real workbooks never do; "
-            "it was not opened for safety. Save a fresh copy from Excel and upload it."
-        )
+        raise WorkbookError("error.doctype", part=part.filename)
     if part.filename.endswith("sharedStrings.xml"):
         _check_string_table(head, part)
     dimension = _DIMENSION.search(head) if sheet is not None else None
@@ -220,17 +195,10 @@ def _check_string_table(head: bytes, part: zipfile.ZipInfo) -> None:
     """A shared-string table claiming more strings than its size can hold makes readers over-allocate."""
     count = _SST_COUNT.search(head)
     if count and int(count.group(1)) * 7 > part.file_size + 1000:  # <si><t/></si> is at least 7 bytes
-        raise WorkbookError(
-            "The workbook's table of texts claims far more entries than it holds, so it was not "
-            "opened for safety. Open it in Excel, save a copy and upload the copy."
-        )
+        raise WorkbookError("error.lying_strings")
 
 
 def _check_used_range(sheet: str, last_column: str, last_row: int) -> None:
     columns = column_index_of(last_column) + 1
     if columns > MAX_COLUMNS or last_row * columns > MAX_CELLS:
-        raise WorkbookError(
-            f"Sheet '{sheet}' reaches as far as cell {last_column}{last_row:,}, far beyond any register, "
-            "so it was not opened. In Excel, delete the empty rows and columns after your data (or the "
-            "stray cell far out), save and upload again."
-        )
+        raise WorkbookError("error.huge_range", sheet=sheet, cell=f"{last_column}{last_row}")

@@ -8,7 +8,7 @@ import streamlit as st
 
 from lib.register import search_rows, sheet_view
 from lib.schema import ROW_COL, SHEET_KINDS
-from lib.ui import setup_page, t
+from lib.ui import date_format, num, setup_page, t
 
 MAX_ROWS_SHOWN = 1000
 
@@ -21,10 +21,10 @@ if page.current is None:
 register = page.current.register
 query = st.text_input(t("register.search"), placeholder=t("register.search_hint"))
 if not page.can("see_personal"):
-    st.write(", ".join(f"{t(f'kind.{kind}')}: {len(register.frame(kind)):,}" for kind in SHEET_KINDS))
+    st.write(", ".join(f"{t(f'kind.{kind}')}: {num(len(register.frame(kind)))}" for kind in SHEET_KINDS))
     st.info(t("privacy.register_hidden"))
     st.stop()
-tabs = st.tabs([f"{t(f'kind.{kind}')} ({len(register.frame(kind)):,})" for kind in SHEET_KINDS])
+tabs = st.tabs([f"{t(f'kind.{kind}')} ({num(len(register.frame(kind)))})" for kind in SHEET_KINDS])
 for tab, kind in zip(tabs, SHEET_KINDS, strict=True):
     with tab:
         found = search_rows(sheet_view(register, kind), query).rename(columns={ROW_COL: t("register.row")})
@@ -32,5 +32,5 @@ for tab, kind in zip(tabs, SHEET_KINDS, strict=True):
             st.info(t("register.nothing", kind=t(f"kind.{kind}")))
             continue
         st.caption(t("register.shown", shown=min(len(found), MAX_ROWS_SHOWN), total=len(found)))
-        dates = {c: st.column_config.DateColumn(format="DD.MM.YYYY") for c in found.select_dtypes("datetime").columns}
+        dates = {c: st.column_config.DateColumn(format=date_format()) for c in found.select_dtypes("datetime").columns}
         st.dataframe(found.head(MAX_ROWS_SHOWN), hide_index=True, width="stretch", column_config=dates)

@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib.contact_plan import RULES, contact_plan
 from lib.contacts import CHANNELS, FILE_SUFFIX, FORMATS, MIME, contacts_for, export
-from lib.ui import analysis, as_of_input, setup_page, t
+from lib.ui import analysis, as_of_input, localised, num, setup_page, t
 from lib.ui.customers import customer_filters
 from lib.ui.widgets import prepare_updated_workbook
 
@@ -53,16 +53,16 @@ settings = page.workspace.settings()
 as_of = as_of_input(page)
 view = analysis(page, as_of, settings)
 selected = customer_filters(view, "contacts")
-rules = st.multiselect(t("contacts.plan_rules"), list(RULES), format_func=lambda r: t(f"plan.rule.{r}"),
+rules = st.multiselect(t("contacts.plan_rules"), list(RULES), format_func=localised(lambda r: t(f"plan.rule.{r}")),
                        placeholder=t("contacts.plan_rules_none"), key="contacts_rules")
 if rules:
     due = contact_plan(view, as_of, settings, until=as_of + timedelta(days=7), actions=page.current.register.actions)
     selected = selected[selected["customer_id"].isin(due.loc[due["rule"].isin(rules), "customer_id"])]
 left, middle, right = st.columns(3)
-channel = left.selectbox(t("contacts.channel"), list(CHANNELS), format_func=lambda c: t(f"plan.channel.{c}"),
+channel = left.selectbox(t("contacts.channel"), list(CHANNELS), format_func=localised(lambda c: t(f"plan.channel.{c}")),
                          key="contacts_channel")
 formats = [f for f in FORMATS if channel == "email" or f not in ("mailchimp", "hubspot")]
-fmt = middle.selectbox(t("contacts.format"), formats, format_func=lambda f: t(f"contacts.format_{f}"),
+fmt = middle.selectbox(t("contacts.format"), formats, format_func=localised(lambda f: t(f"contacts.format_{f}")),
                        key="contacts_format")
 delimiter = right.radio(t("contacts.delimiter"), [";", ","], horizontal=True, key="contacts_delimiter",
                         disabled=fmt != "excel-csv")
@@ -71,11 +71,11 @@ contacts = contacts_for(page.current.register.customers, view, channel, as_of,
                         selection=list(selected["customer_id"]), suppressed=page.current.suppressed,
                         settings=settings, with_birthday=with_birthday)
 counts = contacts.left_out_counts()
-st.metric(t("contacts.on_list"), f"{len(contacts.rows):,}",
+st.metric(t("contacts.on_list"), num(len(contacts.rows)),
           help=t("contacts.on_list_help", selected=len(selected)))
 if counts:
     st.caption(t("contacts.left_out", count=sum(counts.values())) + " " +
-               ", ".join(f"{t(f'contacts.reason.{r}')}: {n:,}" for r, n in counts.items()))
+               ", ".join(f"{t(f'contacts.reason.{r}')}: {num(n)}" for r, n in counts.items()))
     with st.expander(t("contacts.left_out_list")):
         st.dataframe({t("column.customer_id"): contacts.left_out["customer_id"],
                       t("contacts.why"): [t(f"contacts.reason.{r}") for r in contacts.left_out["reason"]]},

@@ -11,19 +11,19 @@ import streamlit as st
 from lib import charts
 from lib.facts import FLAGS
 from lib.ladder import CLASSES, RFM_GROUPS, TIERS, ladder_counts, rfm_grid
-from lib.ui import analysis_page, t
+from lib.ui import amount, analysis_page, chart, day, localised, num, t
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
 
 page, settings, as_of, view = analysis_page("segments.title")
-st.caption(t("segments.intro", day=f"{as_of:%d.%m.%Y}"))
+st.caption(t("segments.intro", day=day(as_of)))
 selected = customer_filters(view, "segments")
 
 buying = selected[selected["purchases"] > 0]
 columns = st.columns(4)
-columns[0].metric(t("segments.customers"), f"{len(selected):,}")
-columns[1].metric(t("segments.buying"), f"{len(buying):,}")
-columns[2].metric(t("segments.value"), f"{buying['value'].sum():,.2f}")
-columns[3].metric(t("segments.average"), f"{buying['value'].mean():,.2f}" if len(buying) else "–")
+columns[0].metric(t("segments.customers"), num(len(selected)))
+columns[1].metric(t("segments.buying"), num(len(buying)))
+columns[2].metric(t("segments.value"), amount(buying["value"].sum(), settings.currency))
+columns[3].metric(t("segments.average"), amount(buying["value"].mean(), settings.currency) if len(buying) else "–")
 
 if selected.empty:
     st.info(t("segments.nobody"))
@@ -32,28 +32,28 @@ if selected.empty:
 class_labels = labels("class", CLASSES)
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.ladder_bars(ladder_counts(selected), class_labels, t("segments.ladder"),
+    chart(charts.ladder_bars(ladder_counts(selected), class_labels, t("segments.ladder"),
                                        t("chart.customers")), key="ladder")
     st.caption(t("segments.ladder_how"))
 with right:
     dimensions = [c for c in filter_columns(view) if c not in ("relationship", "rfm_group", *FLAGS)]
-    dimension = st.selectbox(t("segments.breakdown_by"), dimensions, format_func=column_label,
+    dimension = st.selectbox(t("segments.breakdown_by"), dimensions, format_func=localised(column_label),
                              index=dimensions.index("country") if "country" in dimensions else 0)
     values = selected[dimension].astype("string").fillna("–")
     table = pd.crosstab(values, selected["relationship"]).reindex(columns=list(CLASSES), fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]
-    st.plotly_chart(charts.stacked_bars(table, class_labels, t("segments.breakdown", column=column_label(dimension)),
+    chart(charts.stacked_bars(table, class_labels, t("segments.breakdown", column=column_label(dimension)),
                                         t("chart.customers")), key="breakdown")
     st.caption(t("segments.breakdown_how"))
 
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.heatmap(rfm_grid(selected), t("segments.rfm"), t("segments.rfm_f"), t("segments.rfm_r")),
+    chart(charts.heatmap(rfm_grid(selected), t("segments.rfm"), t("segments.rfm_f"), t("segments.rfm_r")),
                     key="rfm")
     st.caption(t("segments.rfm_how"))
 with right:
     groups = selected["rfm_group"].value_counts().reindex(list(RFM_GROUPS), fill_value=0)
-    st.plotly_chart(charts.ladder_bars(groups.to_dict(), labels("rfm", RFM_GROUPS), t("segments.rfm_groups"),
+    chart(charts.ladder_bars(groups.to_dict(), labels("rfm", RFM_GROUPS), t("segments.rfm_groups"),
                                        t("chart.customers"), charts.RFM_COLOURS), key="rfm_groups")
     st.caption(t("segments.rfm_groups_how"))
 
@@ -61,12 +61,13 @@ tiers = selected["value_tier"].value_counts().reindex(list(TIERS), fill_value=0)
 value = selected.groupby("value_tier", observed=False)["value"].sum().reindex(list(TIERS), fill_value=0)
 left, right = st.columns(2)
 with left:
-    st.plotly_chart(charts.ladder_bars(tiers.to_dict(), labels("tier", TIERS), t("segments.tiers"),
+    chart(charts.ladder_bars(tiers.to_dict(), labels("tier", TIERS), t("segments.tiers"),
                                        t("chart.customers"), charts.TIER_COLOURS), key="tiers")
-    st.caption(t("segments.tiers_how", share=settings.top_share_percent, threshold=settings.reward_threshold,
+    st.caption(t("segments.tiers_how", share=num(settings.top_share_percent),
+                 threshold=amount(settings.reward_threshold, settings.currency),
                  days=settings.dormant_days))
 with right:
-    st.plotly_chart(charts.ladder_bars({k: round(v, 2) for k, v in value.items()}, labels("tier", TIERS),
+    chart(charts.ladder_bars({k: round(v, 2) for k, v in value.items()}, labels("tier", TIERS),
                                        t("segments.tier_value"), t("chart.value"), charts.TIER_COLOURS),
                     key="tier_value")
     st.caption(t("segments.tier_value_how"))

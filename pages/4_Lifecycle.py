@@ -22,13 +22,13 @@ from lib.lifecycle import (
     overdue_customers,
     stage_counts,
 )
-from lib.ui import analysis, analysis_page, people_table, t
+from lib.ui import amount, analysis, analysis_page, chart, date_format, day, num, people_table, t
 from lib.ui.customers import labels, value_label
 
 page, settings, as_of, view = analysis_page("lifecycle.title")
 register = page.current.register
 period = st.date_input(t("lifecycle.period"), value=(as_of - timedelta(days=365), as_of), max_value=as_of,
-                       format="DD.MM.YYYY", help=t("lifecycle.period_help"))
+                       format=date_format(), help=t("lifecycle.period_help"))
 if not isinstance(period, tuple) or len(period) != 2:
     st.info(t("lifecycle.pick_period"))
     st.stop()
@@ -40,14 +40,14 @@ left, right = st.columns(2)
 with left:
     stages = stage_counts(view)
     stage_labels = labels("stage", STAGES)
-    st.plotly_chart(charts.ladder_bars(stages, stage_labels, t("lifecycle.stages", day=f"{as_of:%d.%m.%Y}"),
+    chart(charts.ladder_bars(stages, stage_labels, t("lifecycle.stages", day=day(as_of)),
                                        t("chart.customers"), charts.STAGE_COLOURS), key="stages")
     st.caption(t("lifecycle.stages_how"))
 with right:
     steps = funnel(start_view, end_view)
     step_labels = labels("funnel", FUNNEL_STEPS)
-    st.plotly_chart(charts.funnel_chart([step_labels[s] for s in steps["step"]], steps["customers"].tolist(),
-                                        t("lifecycle.funnel", start=f"{start:%d.%m.%Y}", end=f"{end:%d.%m.%Y}")),
+    chart(charts.funnel_chart([step_labels[s] for s in steps["step"]], steps["customers"].tolist(),
+                                        t("lifecycle.funnel", start=day(start), end=day(end))),
                     key="funnel")
     st.caption(t("lifecycle.funnel_how", rates=" → ".join(f"{r:.0%}" for r in steps["rate"].iloc[1:])))
 
@@ -58,26 +58,26 @@ columns[0].metric(t("lifecycle.retention_rate"), f"{money.retention_rate:.1%}",
                   help=t("lifecycle.retention_help", active=money.active_at_start, lost=money.lost))
 columns[1].metric(t("lifecycle.churn_rate"), f"{money.churn_rate:.1%}")
 columns[2].metric(t("lifecycle.repeat_rate"), f"{money.repeat_rate:.1%}", help=t("lifecycle.repeat_help"))
-columns[3].metric(t("lifecycle.replace_cost"), f"{money.cost_to_replace_lost:,.0f}",
-                  help=t("lifecycle.replace_help", lost=money.lost, acquisition=f"{money.acquisition_cost:,.0f}",
-                         keep=f"{money.cost_to_keep_lost:,.0f}", ratio=f"{settings.acquisition_cost_ratio:g}"))
-st.caption(t("lifecycle.economics_how", lost=money.lost, replace=f"{money.cost_to_replace_lost:,.0f}",
-             keep=f"{money.cost_to_keep_lost:,.0f}", ratio=f"{settings.acquisition_cost_ratio:g}"))
+columns[3].metric(t("lifecycle.replace_cost"), amount(money.cost_to_replace_lost, settings.currency),
+                  help=t("lifecycle.replace_help", lost=money.lost, acquisition=amount(money.acquisition_cost, settings.currency),
+                         keep=amount(money.cost_to_keep_lost, settings.currency),
+                         ratio=num(settings.acquisition_cost_ratio, 1)))
+st.caption(t("lifecycle.economics_how", lost=money.lost, replace=amount(money.cost_to_replace_lost, settings.currency),
+             keep=amount(money.cost_to_keep_lost, settings.currency), ratio=num(settings.acquisition_cost_ratio, 1)))
 st.dataframe({t("column.relationship"): [t(f"class.{c}") for c in CLASSES],
               t("lifecycle.average_value"): [money.value_by_class[c] for c in CLASSES]},
              hide_index=True, column_config={t("lifecycle.average_value"): st.column_config.NumberColumn(format="%.2f")})
 
 st.subheader(t("lifecycle.migrations"))
 left, right = st.columns(2)
-first = left.date_input(t("lifecycle.from"), value=as_of - timedelta(days=365), max_value=as_of, format="DD.MM.YYYY")
-second = right.date_input(t("lifecycle.to"), value=as_of, max_value=as_of, format="DD.MM.YYYY")
+first = left.date_input(t("lifecycle.from"), value=as_of - timedelta(days=365), max_value=as_of, format=date_format())
+second = right.date_input(t("lifecycle.to"), value=as_of, max_value=as_of, format=date_format())
 if first >= second:
     st.warning(t("lifecycle.dates_order"))
 else:
     flows = migrations(analysis(page, first, settings), analysis(page, second, settings))
     class_labels = {**labels("class", CLASSES), "new": t("class.new")}
-    st.plotly_chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), f"{first:%d.%m.%Y}",
-                                  f"{second:%d.%m.%Y}"), key="sankey")
+    chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), day(first), day(second)), key="sankey")
     moved = flows[flows["from"] != flows["to"]]
     st.caption(t("lifecycle.sankey_how", moved=int(moved["customers"].sum())))
 
@@ -87,8 +87,8 @@ if cohorts.empty:
     st.info(t("lifecycle.no_cohorts"))
 else:
     grid = cohorts.drop(columns="customers")
-    grid.index = [f"{month} ({size:,})" for month, size in zip(grid.index, cohorts["customers"], strict=True)]
-    st.plotly_chart(charts.heatmap(grid, t("lifecycle.cohorts"), t("lifecycle.months_after"),
+    grid.index = [f"{month} ({num(size)})" for month, size in zip(grid.index, cohorts["customers"], strict=True)]
+    chart(charts.heatmap(grid, t("lifecycle.cohorts"), t("lifecycle.months_after"),
                                    t("lifecycle.first_month"), percent=True, colour_scale="Blues"), key="cohorts")
     st.caption(t("lifecycle.cohorts_how"))
 
@@ -101,7 +101,7 @@ with left:
         t("column.customer_id"): cooling["customer_id"], t("column.name"): cooling["name"],
         t("column.temperature"): [value_label("temperature", v) for v in cooling["temperature"]],
         t("column.last_contact"): cooling["last_contact"], t("column.silent_days"): cooling["silent_days"],
-    }, page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True, column_config={t("column.last_contact"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+    }, page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True, column_config={t("column.last_contact"): st.column_config.DateColumn(format=date_format())})
 with right:
     st.subheader(t("lifecycle.overdue"))
     overdue = overdue_customers(view)
@@ -111,4 +111,4 @@ with right:
         t("column.relationship"): [value_label("relationship", v) for v in overdue["relationship"]],
         t("column.last_purchase"): overdue["last_purchase"], t("column.rhythm_days"): overdue["rhythm_days"],
         t("column.overdue_days"): overdue["overdue_days"],
-    }, page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True, column_config={t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+    }, page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True, column_config={t("column.last_purchase"): st.column_config.DateColumn(format=date_format())})

@@ -7,7 +7,7 @@ the workspace at once.
 
 import streamlit as st
 
-from lib.settings import DEFAULTS, SETTING_GROUPS, SPECS
+from lib.settings import CURRENCIES, DEFAULTS, SETTING_GROUPS, SPECS
 from lib.ui import flash, setup_page, t
 
 page = setup_page("settings.title")
@@ -22,6 +22,11 @@ with st.form("settings"):
         for spec in (s for s in SPECS.values() if s.group == group):
             whole = isinstance(getattr(DEFAULTS, spec.name), int)
             value = getattr(current, spec.name)
+            if spec.unit == "currency":
+                chosen[spec.name] = st.selectbox(t(f"setting.{spec.name}"), CURRENCIES, index=CURRENCIES.index(value),
+                                                 key=f"setting_{spec.name}")
+                st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))
+                continue
             if spec.unit == "countries":
                 chosen[spec.name] = st.text_input(t(f"setting.{spec.name}"), value=value, key=f"setting_{spec.name}")
                 st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))

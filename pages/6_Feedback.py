@@ -30,7 +30,20 @@ from lib.feedback import (
     themes_by,
 )
 from lib.ladder import CLASSES
-from lib.ui import analysis, as_of_input, feedback_items, flash, people_table, setup_page, t, theme_suggestions
+from lib.ui import (
+    analysis,
+    as_of_input,
+    chart,
+    date_format,
+    feedback_items,
+    flash,
+    localised,
+    num,
+    people_table,
+    setup_page,
+    t,
+    theme_suggestions,
+)
 from lib.ui.customers import labels
 
 page = setup_page("feedback.title")
@@ -63,27 +76,27 @@ st.caption(t("feedback.intro"))
 
 with st.container(border=True):
     first, second, third, fourth = st.columns(4)
-    chosen_themes = first.multiselect(t("feedback.filter_theme"), keys, format_func=theme_label, key="fb_themes",
+    chosen_themes = first.multiselect(t("feedback.filter_theme"), keys, format_func=localised(theme_label), key="fb_themes",
                                       placeholder=t("filter.all"))
     kinds = second.multiselect(t("feedback.filter_kind"), ["survey", "opinion", "complaint", "wish", "idea"],
-                               format_func=lambda k: t(f"feedback_kind.{k}"), key="fb_kinds", placeholder=t("filter.all"))
-    tones = third.multiselect(t("feedback.filter_sentiment"), list(SENTIMENTS), format_func=lambda s: t(f"sentiment.{s}"),
+                               format_func=localised(lambda k: t(f"feedback_kind.{k}")), key="fb_kinds", placeholder=t("filter.all"))
+    tones = third.multiselect(t("feedback.filter_sentiment"), list(SENTIMENTS), format_func=localised(lambda s: t(f"sentiment.{s}")),
                               key="fb_sentiments", placeholder=t("filter.all"))
     languages = fourth.multiselect(t("feedback.filter_language"), sorted(set(items["language"])),
-                                   format_func=lambda lang: t(f"language.{lang}"), key="fb_languages",
+                                   format_func=localised(lambda lang: t(f"language.{lang}")), key="fb_languages",
                                    placeholder=t("filter.all"))
     dated = items["date"].dropna()
     lowest = dated.min().date() if len(dated) else as_of - timedelta(days=365)
-    period = st.date_input(t("feedback.period"), value=(lowest, as_of), format="DD.MM.YYYY", key="fb_period")
+    period = st.date_input(t("feedback.period"), value=(lowest, as_of), format=date_format(), key="fb_period")
 start, end = (period if isinstance(period, tuple) and len(period) == 2 else (lowest, as_of))
 selected = select_items(items, chosen_themes, kinds, tones, languages, pd.Timestamp(start), pd.Timestamp(end))
 
 columns = st.columns(4)
-columns[0].metric(t("feedback.items"), f"{len(selected):,}")
+columns[0].metric(t("feedback.items"), num(len(selected)))
 score = nps(selected["rating"])
 columns[1].metric(t("feedback.nps"), "–" if score is None else f"{score:+.0f}", help=t("feedback.nps_help"))
 satisfied = csat(selected["rating"])
-columns[2].metric(t("feedback.csat"), "–" if satisfied is None else f"{satisfied:.0f} %", help=t("feedback.csat_help"))
+columns[2].metric(t("feedback.csat"), "–" if satisfied is None else f"{num(satisfied)} %", help=t("feedback.csat_help"))
 columns[3].metric(t("feedback.coverage"), f"{sentiment_coverage(selected):.0%}",
                   help=t("feedback.coverage_help"))
 st.caption(t("feedback.coverage_line", share=f"{sentiment_coverage(selected):.0%}"))
@@ -94,12 +107,12 @@ else:
     sentiment_labels = labels("sentiment", SENTIMENTS)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(charts.horizontal_stacked_bars(theme_sentiment(selected, keys), theme_labels, sentiment_labels,
+        chart(charts.horizontal_stacked_bars(theme_sentiment(selected, keys), theme_labels, sentiment_labels,
                                                        t("feedback.themes_chart"), t("feedback.items_axis"),
                                                        charts.SENTIMENT_COLOURS), key="themes")
         st.caption(t("feedback.themes_how"))
     with right:
-        st.plotly_chart(charts.horizontal_stacked_bars(element_sentiment(selected, dictionary),
+        chart(charts.horizontal_stacked_bars(element_sentiment(selected, dictionary),
                                                        labels("element", ELEMENTS), sentiment_labels,
                                                        t("feedback.elements_chart"), t("feedback.items_axis"),
                                                        charts.SENTIMENT_COLOURS), key="elements")
@@ -107,20 +120,20 @@ else:
     left, right = st.columns(2)
     with left:
         trend = theme_trend(selected, keys)
-        st.plotly_chart(charts.lines(trend, theme_labels, t("feedback.trend_chart"), t("feedback.items_axis")),
+        chart(charts.lines(trend, theme_labels, t("feedback.trend_chart"), t("feedback.items_axis")),
                         key="trend")
         st.caption(t("feedback.trend_how"))
     with right:
         by_class = themes_by(selected, "relationship", keys, CLASSES)
         by_class.index = [t(f"class.{c}") for c in by_class.index]
         by_class.columns = [theme_label(k) for k in by_class.columns]
-        st.plotly_chart(charts.heatmap(by_class, t("feedback.class_chart"), t("feedback.theme_axis"),
+        chart(charts.heatmap(by_class, t("feedback.class_chart"), t("feedback.theme_axis"),
                                        t("column.relationship"), colour_scale="Purples"), key="by_class")
         st.caption(t("feedback.class_how"))
 
 st.subheader(t("feedback.scores"))
 dimension = st.segmented_control(t("feedback.scores_by"), ["relationship", "branch", "month"], default="relationship",
-                                 format_func=lambda d: t(f"feedback.by_{d}"), key="fb_scores_by") or "relationship"
+                                 format_func=localised(lambda d: t(f"feedback.by_{d}")), key="fb_scores_by") or "relationship"
 scores = scores_by(selected, dimension)
 if dimension == "relationship":
     scores[dimension] = [t(f"class.{c}") for c in scores[dimension]]
@@ -138,7 +151,7 @@ people_table({
     t("column.customer_id"): complaints["customer_id"], t("column.name"): complaints["name"],
     t("feedback.col_text"): complaints["text"],
     t("feedback.col_themes"): [", ".join(theme_label(k) for k in found) for found in complaints["themes"]],
-}, page, ids=t("column.customer_id"), personal=(t("column.name"), t("feedback.col_text")), hide_index=True, column_config={t("feedback.col_date"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+}, page, ids=t("column.customer_id"), personal=(t("column.name"), t("feedback.col_text")), hide_index=True, column_config={t("feedback.col_date"): st.column_config.DateColumn(format=date_format())})
 
 st.subheader(t("feedback.table"))
 shown = selected.sort_values("date", ascending=False, na_position="last").head(500)
@@ -154,7 +167,7 @@ people_table({
     t("feedback.col_text"): [marked_text(text, words) for text, words in zip(shown["text"], shown["matched"],
                                                                               strict=True)],
 }, page, personal=(t("column.name"), t("feedback.col_text")), hide_index=True,
-    column_config={t("feedback.col_date"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+    column_config={t("feedback.col_date"): st.column_config.DateColumn(format=date_format())})
 
 if not page.can("settings"):  # the dictionary and the suggestions (with example texts) are for editors
     st.stop()
@@ -197,7 +210,7 @@ with st.expander(t("feedback.suggestions")):
             name_col, element_col, add_col = st.columns([2, 2, 1])
             name = name_col.text_input(t("feedback.new_theme"), value=suggestion.words[0], key=f"fb_new_{number}")
             element = element_col.selectbox(t("feedback.dict_element"), list(ELEMENTS),
-                                            format_func=lambda e: t(f"element.{e}"), key=f"fb_element_{number}")
+                                            format_func=localised(lambda e: t(f"element.{e}")), key=f"fb_element_{number}")
             if add_col.button(t("feedback.add_theme"), key=f"fb_add_{number}"):
                 page.workspace.save_themes(dictionary.with_theme(name, element, suggestion.language,
                                                                  suggestion.words[:4]), page.user)

@@ -17,7 +17,20 @@ from lib.edits import bulk_changes, changes_from_editor, editable_fields, find_c
 from lib.ladder import CLASSES, TEMPERATURES, reason_texts
 from lib.profile import monthly_value, timeline
 from lib.schema import FIELDS, KEY_COL, VOCABULARIES
-from lib.ui import analysis_page, flash, language, people_table, refused, save_edits, t
+from lib.ui import (
+    amount,
+    analysis_page,
+    chart,
+    date_format,
+    day,
+    flash,
+    language,
+    localised,
+    people_table,
+    refused,
+    save_edits,
+    t,
+)
 from lib.ui.customers import customer_filters, value_label
 from lib.workspace import forget_customer
 
@@ -48,7 +61,7 @@ if not page.can("see_personal"):  # a viewer: who is in the selection, by pseudo
         t("column.purchases"): facts["purchases"], t("column.value"): facts["value"],
         t("column.last_purchase"): facts["last_purchase"],
     }, page, ids=t("column.customer_id"), hide_index=True, width="stretch",
-        column_config={t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+        column_config={t("column.last_purchase"): st.column_config.DateColumn(format=date_format())})
     st.info(t("access.viewer_note"))
     st.stop()
 
@@ -73,7 +86,7 @@ def column_config(name: str):
     if spec.type == "bool":
         return st.column_config.CheckboxColumn(label)
     if spec.type == "date":
-        return st.column_config.DateColumn(label, format="DD.MM.YYYY")
+        return st.column_config.DateColumn(label, format=date_format())
     if spec.type in ("number", "count"):
         return st.column_config.NumberColumn(label)
     return st.column_config.TextColumn(label, required=name == "customer_id")
@@ -97,17 +110,17 @@ with st.expander(t("customers.bulk", count=len(found))):
     st.caption(t("customers.bulk_help"))
     targets = [name for name in fields if name != "customer_id"]
     left, right = st.columns(2)
-    target = left.selectbox(t("customers.bulk_field"), targets, format_func=lambda f: t(f"field.{f}"), key="bulk_field")
+    target = left.selectbox(t("customers.bulk_field"), targets, format_func=localised(lambda f: t(f"field.{f}")), key="bulk_field")
     spec = FIELDS["customers"][target]
     if spec.type == "bool":
         value = right.selectbox(t("customers.bulk_value"), [True, False], key="bulk_bool",
-                                format_func=lambda v: t("value.yes") if v else t("value.no"))
+                                format_func=localised(lambda v: t("value.yes") if v else t("value.no")))
     elif spec.vocabulary:
         value = right.selectbox(t("customers.bulk_value"), list(VOCABULARIES[spec.vocabulary]), key="bulk_choice",
-                                format_func=lambda code: value_label("relationship", code) if target == "relationship"
-                                else t(f"temperature.{code}") if target == "lead_temperature" else code)
+                                format_func=localised(lambda code: value_label("relationship", code) if target == "relationship"
+                                else t(f"temperature.{code}") if target == "lead_temperature" else code))
     elif spec.type == "date":
-        value = right.date_input(t("customers.bulk_value"), value=None, format="DD.MM.YYYY", key="bulk_date")
+        value = right.date_input(t("customers.bulk_value"), value=None, format=date_format(), key="bulk_date")
     else:
         value = right.text_input(t("customers.bulk_value"), key="bulk_text")
     bulk = bulk_changes(found, target, value)
@@ -126,7 +139,7 @@ if shown.empty:
     st.info(t("customers.nobody"))
     st.stop()
 names = dict(zip(found.index, found["name"].fillna(""), strict=True))
-chosen = st.selectbox(t("customers.pick"), list(shown.index), format_func=lambda key: f"{key} · {names.get(key, '')}",
+chosen = st.selectbox(t("customers.pick"), list(shown.index), format_func=localised(lambda key: f"{key} · {names.get(key, '')}"),
                       key="customers_profile")
 person = customers.loc[chosen]
 facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["customer_id"]) else None
@@ -137,7 +150,7 @@ with left:
     for name in ("name", "email", "phone", "city", "country", "language", "birth_date", "first_contact"):
         if pd.notna(person.get(name)):
             value = person[name]
-            st.text(f"{t(f'field.{name}')}: {value:%d.%m.%Y}" if isinstance(value, pd.Timestamp)
+            st.text(f"{t(f'field.{name}')}: {day(value)}" if isinstance(value, pd.Timestamp)
                     else f"{t(f'field.{name}')}: {value}")
 with middle:
     st.markdown(f"**{t('customers.relationship')}**")
@@ -149,8 +162,8 @@ with middle:
 with right:
     st.markdown(f"**{t('customers.next')}**")
     if facts is not None and facts["purchases"] > 0:
-        st.text(t("customers.value", value=f"{facts['value']:,.2f}", purchases=int(facts["purchases"])))
-        st.text(t("customers.expected", day=f"{facts['expected_next']:%d.%m.%Y}",
+        st.text(t("customers.value", value=amount(facts["value"], settings.currency), purchases=int(facts["purchases"])))
+        st.text(t("customers.expected", day=day(facts["expected_next"]),
                   rhythm=round(float(facts["rhythm_days"]))))
         if facts["overdue"]:
             st.text(t("customers.overdue", days=round(float(facts["overdue_days"]))))
@@ -159,23 +172,23 @@ with right:
 
 months = monthly_value(register, chosen)
 if len(months):
-    st.plotly_chart(charts.lines(months.to_frame("value"), {"value": t("customers.by_month")},
+    chart(charts.lines(months.to_frame("value"), {"value": t("customers.by_month")},
                                  t("customers.by_month"), t("chart.value")), key="customer_months")
 story = timeline(register, chosen)
 st.dataframe({
     t("customers.col_date"): story["date"], t("customers.col_what"): [t(f"customers.what_{w}") for w in story["what"]],
     t("customers.col_kind"): story["kind"], t("customers.col_detail"): story["detail"],
     t("customers.col_amount"): story["amount"], t("customers.col_outcome"): story["outcome"],
-}, hide_index=True, column_config={t("customers.col_date"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+}, hide_index=True, column_config={t("customers.col_date"): st.column_config.DateColumn(format=date_format())})
 
 left, right = st.columns(2)
 with left, st.form("log_action", clear_on_submit=True):
     st.markdown(f"**{t('customers.log_action')}**")
-    kind = st.selectbox(t("field.kind"), list(VOCABULARIES["action_kind"]), format_func=lambda k: t(f"action_kind.{k}"),
+    kind = st.selectbox(t("field.kind"), list(VOCABULARIES["action_kind"]), format_func=localised(lambda k: t(f"action_kind.{k}")),
                         key="action_kind")
     channel = st.text_input(t("field.channel"), key="action_channel")
-    planned = st.date_input(t("field.planned"), value=None, format="DD.MM.YYYY", key="action_planned")
-    done = st.date_input(t("field.done"), value=date.today(), format="DD.MM.YYYY", key="action_done")
+    planned = st.date_input(t("field.planned"), value=None, format=date_format(), key="action_planned")
+    done = st.date_input(t("field.done"), value=date.today(), format=date_format(), key="action_done")
     campaign = st.text_input(t("field.campaign"), key="action_campaign")
     outcome = st.text_input(t("field.outcome"), key="action_outcome")
     note = st.text_input(t("field.note"), key="action_note")
@@ -191,13 +204,13 @@ with left, st.form("log_action", clear_on_submit=True):
 with right, st.form("log_feedback", clear_on_submit=True):
     st.markdown(f"**{t('customers.log_feedback')}**")
     kind = st.selectbox(t("field.kind"), list(VOCABULARIES["feedback_kind"]),
-                        format_func=lambda k: t(f"feedback_kind.{k}"), key="feedback_kind")
+                        format_func=localised(lambda k: t(f"feedback_kind.{k}")), key="feedback_kind")
     channel = st.text_input(t("field.channel"), key="feedback_channel")
     rating = st.number_input(t("field.rating"), min_value=0, max_value=10, value=None, step=1, key="feedback_rating")
     text = st.text_area(t("field.text"), key="feedback_text")
-    status = st.selectbox(t("field.status"), ["open", "resolved"], format_func=lambda s: t(f"status.{s}"),
+    status = st.selectbox(t("field.status"), ["open", "resolved"], format_func=localised(lambda s: t(f"status.{s}")),
                           key="feedback_status")
-    day = st.date_input(t("field.date"), value=date.today(), format="DD.MM.YYYY", key="feedback_date")
+    day = st.date_input(t("field.date"), value=date.today(), format=date_format(), key="feedback_date")
     if st.form_submit_button(t("customers.log_feedback_save")):
         review = save_edits(page, new_row("feedback", {
             "customer_id": chosen, "date": day, "kind": kind, "channel": channel, "rating": rating, "text": text,

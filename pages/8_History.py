@@ -8,7 +8,7 @@ last change, or a chosen one that nothing later depends on, can be undone.
 import streamlit as st
 
 from lib.access import NotAllowed
-from lib.ui import flash, people_table, refused, setup_page, t
+from lib.ui import flash, localised, people_table, refused, setup_page, t
 
 page = setup_page("history.title")
 st.title(t("history.title"))
@@ -25,7 +25,7 @@ if history.empty:
 
 left, middle, right = st.columns(3)
 who = left.multiselect(t("history.user"), sorted(set(history["user"])), placeholder=t("filter.all"), key="history_user")
-kinds = middle.multiselect(t("history.sheet"), sorted(set(history["sheet"])), format_func=lambda k: t(f"kind.{k}"),
+kinds = middle.multiselect(t("history.sheet"), sorted(set(history["sheet"])), format_func=localised(lambda k: t(f"kind.{k}")),
                            placeholder=t("filter.all"), key="history_sheet")
 key = right.text_input(t("history.key"), key="history_key")
 shown = history
@@ -78,7 +78,7 @@ if left.button(t("history.undo_last"), disabled=active.empty, key="history_undo_
     undo(None)
 with right:
     chosen = st.selectbox(t("history.pick"), list(active["id"]), index=None, key="history_pick",
-                          format_func=lambda number: t("history.entry", number=number))
+                          format_func=localised(lambda number: t("history.entry", number=number)))
     if st.button(t("history.undo_chosen"), disabled=chosen is None, key="history_undo_chosen"):
         undo(int(chosen))
 if problem := st.session_state.pop("history_problem", None):

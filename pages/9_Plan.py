@@ -22,7 +22,18 @@ from lib.contact_plan import (
 )
 from lib.contacts import call_list
 from lib.edits import new_row
-from lib.ui import analysis_page, flash, language, people_table, personal_file, save_edits, t
+from lib.ui import (
+    analysis_page,
+    date_format,
+    flash,
+    language,
+    localised,
+    num,
+    people_table,
+    personal_file,
+    save_edits,
+    t,
+)
 
 SNOOZE_DAYS = 7
 EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result
@@ -31,21 +42,21 @@ CLASS_CODES = ("partner", "loyal", "occasional", "prospect", "former")
 page, settings, as_of, view = analysis_page("plan.title")
 register = page.current.register
 st.caption(t("plan.intro"))
-period = st.date_input(t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format="DD.MM.YYYY",
+period = st.date_input(t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format=date_format(),
                        key="plan_period")
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, as_of + timedelta(days=7))
 plan = contact_plan(view, start, settings, until=end, actions=register.actions)
 
 left, middle, right = st.columns(3)
-rules = left.multiselect(t("plan.rules"), list(RULES), format_func=lambda r: t(f"plan.rule.{r}"),
+rules = left.multiselect(t("plan.rules"), list(RULES), format_func=localised(lambda r: t(f"plan.rule.{r}")),
                          placeholder=t("filter.all"), key="plan_rules")
-channels = middle.multiselect(t("plan.channels"), [*CHANNELS, "none"], format_func=lambda c: t(f"plan.channel.{c}"),
+channels = middle.multiselect(t("plan.channels"), [*CHANNELS, "none"], format_func=localised(lambda c: t(f"plan.channel.{c}")),
                               placeholder=t("filter.all"), key="plan_channels")
 if rules:
     plan = plan[plan["rule"].isin(rules)]
 if channels:
     plan = plan[plan["channel"].fillna("none").isin(channels)]
-right.metric(t("plan.due"), f"{len(plan):,}", help=t("plan.due_help", people=plan["customer_id"].nunique()))
+right.metric(t("plan.due"), num(len(plan)), help=t("plan.due_help", people=plan["customer_id"].nunique()))
 
 counts = plan_counts(plan)
 counts.index = [t(f"plan.rule.{r}") for r in counts.index]
@@ -56,7 +67,7 @@ st.caption(t("plan.counts_how"))
 with st.expander(t("plan.effect"), expanded=False):
     st.caption(t("plan.effect_help", days=EFFECT_DAYS))
     by = st.segmented_control(t("plan.effect_by"), ["kind", "campaign", "class"], default="kind", key="plan_effect_by",
-                              format_func=lambda b: t(f"plan.effect_{b}")) or "kind"
+                              format_func=localised(lambda b: t(f"plan.effect_{b}"))) or "kind"
     classes = view.set_index("customer_id")["relationship"].astype("string")
     effect = action_effectiveness(register.actions, register.purchases, classes, by, EFFECT_DAYS)
     if by == "class":
@@ -81,7 +92,7 @@ selection = people_table(pd.DataFrame({
     t("plan.col_theme"): [t(f"plan.theme.{theme}") for theme in shown["theme"]],
 }).to_dict("series"), page, ids=t("column.customer_id"), personal=(t("column.name"),), hide_index=True,
     width="stretch", on_select="rerun", selection_mode="multi-row", key="plan_table",
-    column_config={t("plan.col_due"): st.column_config.DateColumn(format="DD.MM.YYYY")})
+    column_config={t("plan.col_due"): st.column_config.DateColumn(format=date_format())})
 st.caption(t("plan.shown", shown=len(shown), total=len(plan)))
 if not page.can("edit"):
     st.info(t("access.viewer_note"))

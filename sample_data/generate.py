@@ -412,39 +412,10 @@ def _thin(rng: random.Random, rows: list[list[object]], wanted: int) -> list[lis
 
 
 def write_template(path: Path) -> Path:
-    """An empty register with the canonical headers and an Instructions sheet."""
-    from lib.schema import FIELDS  # the template's headers are the app's own field names
+    """The empty English register template (the app offers it in each user's language)."""
+    from lib.template import template_workbook
 
-    workbook = xlsxwriter.Workbook(path)
-    workbook.set_properties({"title": "Loyalty Ladder register template", "created": datetime(2026, 10, 31)})
-    bold = workbook.add_format({"bold": True, "bg_color": "#FDE7D3"})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    info = workbook.add_worksheet("Instructions")
-    info.set_column(0, 0, 100)
-    lines = [
-        "Loyalty Ladder — customer register template",
-        "",
-        "Customers: one row per customer with a unique Customer id. Purchases, Feedback and Actions "
-        "refer to customers by that id.",
-        "Dates: write 31.10.2026 or 2026-10-31, or use Excel dates. Amounts: 1234,50 or 1234.50.",
-        "Yes/no columns (consent, buys elsewhere): yes/no, jah/ei, kyllä/ei, taip/ne, tak/nie, x or 1/0.",
-        "Lead temperature: cold, warm or hot. Relationship (optional, overrides the app's class): "
-        "partner, loyal, occasional, prospect or former.",
-        "Feedback type: survey, opinion, complaint, wish or idea. Rating: 1–5, or 0–10 for a "
-        "recommendation question. Status: open or resolved.",
-        "Action type: call, email, sms, visit, event, offer, greeting or survey.",
-        "Only Customers is required. Keep your own extra columns and sheets: they are kept as they are.",
-        "If you keep only one customers sheet, add Last purchase, Purchase count and Total spent.",
-    ]
-    for row, text in enumerate(lines):
-        info.write_string(row, 0, text, bold if row == 0 else wrap)
-    for kind, fields in FIELDS.items():
-        ws = workbook.add_worksheet(kind.capitalize())
-        for column, name in enumerate(fields):
-            ws.write_string(0, column, name.replace("_", " ").capitalize(), bold)
-        ws.set_column(0, len(fields) - 1, 16)
-        ws.freeze_panes(1, 0)
-    workbook.close()
+    path.write_bytes(template_workbook("en"))
     return path
 
 

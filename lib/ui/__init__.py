@@ -8,6 +8,8 @@ restart lives in the workspace, never in widgets; caches are keyed by the worksp
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -28,7 +30,6 @@ from lib.workspace import Current, Version, Workspace, current_register, save_ch
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PATH = ROOT / "sample_data" / "studio_register.xlsx"
-TEMPLATE_PATH = ROOT / "sample_data" / "template.xlsx"
 log = logging.getLogger("loyalty_ladder")
 
 
@@ -44,8 +45,14 @@ class Page:
         return self.user.can(permission)
 
 
+_FORMATTING_IN: ContextVar[str | None] = ContextVar("formatting_in", default=None)
+"""The language a widget's options are being labelled in (see `localised`)."""
+
+
 def language() -> str:
     """The UI language of this session: chosen in the sidebar, at first the browser's when we speak it."""
+    if formatting := _FORMATTING_IN.get():
+        return formatting
     chosen = st.session_state.get("language")
     if chosen not in i18n.LANGUAGES:
         chosen = i18n.language_for(st.context.locale)
@@ -66,9 +73,53 @@ def _language_picker() -> None:
                  format_func=lambda code: i18n.LANGUAGES[code], on_change=remember)
 
 
+def localised(format_func: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A widget's ``format_func`` that labels options in this run's language, whenever it is called.
+
+    Streamlit keeps the function and may call it again outside the page's run (AppTest does),
+    where the session, and so the chosen language, cannot be read.
+    """
+    lang = language()
+
+    def label(option: Any) -> str:
+        token = _FORMATTING_IN.set(lang)
+        try:
+            return format_func(option)
+        finally:
+            _FORMATTING_IN.reset(token)
+
+    return label
+
+
 def t(key: str, /, **params: Any) -> str:
     """Translate a UI text into the session's language."""
     return i18n.t(key, language(), **params)
+
+
+def chart(figure: Any, key: str) -> None:
+    """Show a plotly chart with the numbers written the session's language's way."""
+    figure.update_layout(separators=i18n.chart_separators(language()))
+    st.plotly_chart(figure, key=key)
+
+
+def num(value: float | int, decimals: int = 0) -> str:
+    """A number as the session's language writes it (``1 234,5`` in Estonian, ``1,234.5`` in English)."""
+    return i18n.number(value, language(), decimals)
+
+
+def amount(value: float | int, currency: str = "EUR") -> str:
+    """An amount in the register's currency as the session's language writes it (``1 234,50 €``)."""
+    return i18n.money(value, language(), currency)
+
+
+def date_format() -> str:
+    """The date pickers' and date columns' format in the session's language (``DD.MM.YYYY`` in Estonian)."""
+    return i18n.DATE_INPUT_FORMATS.get(language(), i18n.DATE_INPUT_FORMATS[i18n.DEFAULT_LANGUAGE])
+
+
+def day(value: date | pd.Timestamp) -> str:
+    """A day as the session's language writes it (``23.11.2026`` in Estonian, ``2026-11-23`` in Lithuanian)."""
+    return i18n.day(value, language())
 
 
 @st.cache_resource
@@ -171,7 +222,7 @@ def as_of_input(page: Page) -> date:
 
     with st.sidebar:
         st.date_input(t("sidebar.as_of"), value=chosen, key="_as_of_widget", on_change=remember,
-                      format="DD.MM.YYYY", help=t("sidebar.as_of_help"))
+                      format=date_format(), help=t("sidebar.as_of_help"))
     return st.session_state.get("_as_of_widget") or chosen
 
 
@@ -346,5 +397,5 @@ def _sidebar(now: Current | None, user: User, config: Access) -> None:
             return
         upload = now.upload
         st.caption(t("sidebar.status", file=upload.file_name,
-                     when=upload.created_at.astimezone().strftime("%d.%m.%Y %H:%M"),
+                     when=f"{day(upload.created_at.astimezone())} {upload.created_at.astimezone():%H:%M}",
                      user=upload.user, edits=now.edits))

@@ -8,7 +8,7 @@ import streamlit as st
 from lib.facts import DIMENSIONS, FLAGS, column_values, select_customers
 from lib.ladder import reason_texts
 from lib.settings import Settings
-from lib.ui import Page, language, people_table, t
+from lib.ui import Page, date_format, language, localised, people_table, t
 
 COMPUTED = {"relationship": "class", "stage": "stage", "rfm_group": "rfm", "value_tier": "tier",
             "temperature": "temperature"}
@@ -46,12 +46,12 @@ def customer_filters(view: pd.DataFrame, key: str) -> pd.DataFrame:
     """Filter by class and by any one other column; returns the customers in the selection."""
     left, middle, right = st.columns([2, 1, 2])
     classes = left.multiselect(t("filter.classes"), list(view["relationship"].cat.categories),
-                               format_func=lambda c: t(f"class.{c}"), key=f"{key}_classes",
+                               format_func=localised(lambda c: t(f"class.{c}")), key=f"{key}_classes",
                                placeholder=t("filter.all"))
     columns = [c for c in filter_columns(view) if c != "relationship"]
-    column = middle.selectbox(t("filter.by"), columns, format_func=column_label, key=f"{key}_column")
+    column = middle.selectbox(t("filter.by"), columns, format_func=localised(column_label), key=f"{key}_column")
     values = right.multiselect(t("filter.values", column=column_label(column)), column_values(view, column),
-                               format_func=lambda v: value_label(column, v), key=f"{key}_values_{column}",
+                               format_func=localised(lambda v: value_label(column, v)), key=f"{key}_values_{column}",
                                placeholder=t("filter.all"))
     return select_customers(view, {"relationship": classes, column: values})
 
@@ -79,6 +79,6 @@ def customer_table(page: Page, view: pd.DataFrame, settings: Settings, extra: tu
     people_table(table.to_dict("series"), page, ids=t("column.customer_id"),
                  personal=(t("column.name"), *(column_label(c) for c in extra)),
                  hide_index=True, width="stretch", column_config={
-        t("column.last_purchase"): st.column_config.DateColumn(format="DD.MM.YYYY"),
+        t("column.last_purchase"): st.column_config.DateColumn(format=date_format()),
         t("column.value"): st.column_config.NumberColumn(format="%.2f"),
     })

@@ -14,7 +14,7 @@ from lib.lifecycle import analyse_customers, class_columns
 from lib.quality import SEVERITIES, Problem, problems_frame, problems_workbook
 from lib.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, customer_summary, key_figures
 from lib.schema import FIELDS, OTHER, SHEET_KINDS
-from lib.ui import flash, language, log, refused, t
+from lib.ui import amount, day, flash, language, localised, log, num, refused, t
 from lib.workbook import WorkbookError
 from lib.workspace import Current, Workspace, correct_mapping, import_workbook, updated_workbook
 from lib.writeback import WriteError
@@ -39,7 +39,7 @@ def import_file(ws: Workspace, file_name: str, data: bytes, user: User) -> bool:
             return False
         except (WorkbookError, RegisterError) as error:
             status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
-            st.error(t("import.failed", file=file_name, reason=str(error)))
+            st.error(t("import.failed", file=file_name, reason=error.message(language())))
             return False
         except Exception as error:  # never a traceback in the browser; no customer data in the log
             log.error("import failed: %s", type(error).__name__)
@@ -56,19 +56,19 @@ TABLE_ROWS = 25
 """Problem lists up to this long are shown as wrapped tables; longer ones as scrollable grids."""
 
 
-def key_figure_metrics(register: Register) -> None:
+def key_figure_metrics(register: Register, currency: str = "EUR") -> None:
     figures = key_figures(register)
     span = exact = "–"
     if figures["first_date"]:
         first, last = (date.fromisoformat(d) for d in (figures["first_date"], figures["last_date"]))
         span = f"{first:%m/%Y} – {last:%m/%Y}"
-        exact = f"{first:%d.%m.%Y} – {last:%d.%m.%Y}"
+        exact = f"{day(first)} – {day(last)}"
     shown = [
-        ("figures.customers", f"{figures['customers']:,}"),
-        ("figures.buying_customers", f"{figures['buying_customers']:,}"),
-        ("figures.revenue", f"{figures['revenue']:,.2f}"),
-        ("figures.purchases", f"{figures['purchases']:,}"),
-        ("figures.feedback", f"{figures['feedback']:,}"),
+        ("figures.customers", num(figures["customers"])),
+        ("figures.buying_customers", num(figures["buying_customers"])),
+        ("figures.revenue", amount(figures["revenue"], currency)),
+        ("figures.purchases", num(figures["purchases"])),
+        ("figures.feedback", num(figures["feedback"])),
         ("figures.date_range", span),
     ]
     for row in (shown[:3], shown[3:]):
@@ -92,9 +92,9 @@ def quality_report(problems: list[Problem], rows: bool = True) -> None:
         group = frame[frame["severity"] == severity]
         if group.empty:
             continue
-        with st.expander(f"{t(f'quality.group.{severity}')} ({len(group):,})", expanded=severity == "error"):
+        with st.expander(f"{t(f'quality.group.{severity}')} ({num(len(group))})", expanded=severity == "error"):
             for code, items in group.groupby("code", sort=False):
-                st.markdown(f"**{t(f'quality.kind.{code}')}** · {len(items):,}")
+                st.markdown(f"**{t(f'quality.kind.{code}')}** · {num(len(items))}")
                 if not rows:
                     continue
                 shown = items[["sheet", "row", "column", "message"]].rename(
@@ -125,7 +125,7 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
                   row=source.header_row, columns=len(source.fields), total=len(source.headers))
         with st.expander(label, expanded=False), st.form(f"mapping-{source.sheet}"):
             kind = st.selectbox(t("mapping.sheet_kind"), kinds, index=kinds.index(source.kind),
-                                format_func=lambda k: t(f"kind.{k}"), key=f"kind-{source.sheet}")
+                                format_func=localised(lambda k: t(f"kind.{k}")), key=f"kind-{source.sheet}")
             choices: dict[str, str] = {}
             if source.kind != OTHER:
                 options = [NOT_MAPPED, *FIELDS[source.kind]]  # type: ignore[index]
@@ -134,7 +134,7 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
                     chosen = source.fields.get(header, NOT_MAPPED)
                     choices[header] = cells[position % 3].selectbox(
                         f"{header} ({source.letter_of(header)})", options, index=options.index(chosen),
-                        format_func=lambda name, k=source.kind: _field_label(k, name),
+                        format_func=localised(lambda name, k=source.kind: _field_label(k, name)),
                         key=f"map-{source.sheet}-{header}",
                     )
             else:
@@ -153,7 +153,7 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
                     refused(error)
                     return
                 except (WorkbookError, RegisterError) as error:
-                    st.error(t("mapping.failed", reason=str(error)))
+                    st.error(t("mapping.failed", reason=error.message(language())))
                     return
                 flash(t("mapping.applied", sheet=source.sheet))
                 st.rerun()

@@ -37,7 +37,7 @@ def test_the_sample_register_loads_with_its_key_figures_and_problems(app):
     app.button[0].click().run()
     assert not app.exception
     assert metrics(app) == {
-        "Customers": "2,000", "Buying customers": "1,430", "Revenue": "907,432.00", "Purchases": "23,032",
+        "Customers": "2,000", "Buying customers": "1,430", "Revenue": "€907,432.00", "Purchases": "23,032",
         "Feedback items": "1,117", "Purchases from – to": "11/2023 – 10/2026"}
     assert "studio_register.xlsx is loaded: 2,000 customers" in app.success[0].value
     assert any(e.label.startswith("Errors (") for e in app.expander)
@@ -51,7 +51,7 @@ def test_a_polish_workbook_uploaded_through_the_widget_is_recognised(app, tmp_pa
 
     upload(app, write_xlsx(tmp_path / "klienci.xlsx", POLISH))
     assert not app.exception
-    assert metrics(app)["Customers"] == "2" and metrics(app)["Revenue"] == "1,458.50"
+    assert metrics(app)["Customers"] == "2" and metrics(app)["Revenue"] == "€1,458.50"
     assert app.selectbox(key="map-Klienci-Imię i nazwisko").value == "name"
 
 

@@ -88,8 +88,14 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+def browser_locale() -> str:
+    """The browser's language (the app's default UI language follows it); a test may override it."""
+    return "en-GB"
+
+
+@pytest.fixture
+def page(browser, server, browser_locale):
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale=browser_locale)
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(server)

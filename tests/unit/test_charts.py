@@ -25,8 +25,9 @@ def test_sankey_links_carry_every_customer_once():
 def test_heatmap_shows_percent_and_leaves_unknown_cells_blank():
     grid = pd.DataFrame({0: [1.0, 1.0], 1: [0.5, float("nan")]}, index=["2026-01", "2026-02"])
     figure = charts.heatmap(grid, "Cohorts", "Months", "Cohort", percent=True)
-    assert list(figure.data[0].text[0]) == ["100%", "50%"]
-    assert list(figure.data[0].text[1]) == ["100%", ""]
+    assert figure.data[0].texttemplate == "%{z:.0%}"  # written by plotly with the page's separators
+    assert figure.data[0].z[0].tolist() == [1.0, 0.5] and pd.isna(figure.data[0].z[1][1])
+    assert charts.heatmap(grid, "Counts", "x", "y").data[0].texttemplate == "%{z:,.0f}"
 
 
 def test_funnel_and_stacked_bars():

@@ -99,3 +99,83 @@ def code_families() -> set[str]:
 
 def test_every_computed_code_has_a_label():
     assert code_families() <= set(english())
+
+
+PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
+
+
+def test_every_language_has_exactly_the_english_keys_with_the_same_placeholders():
+    reference = english()
+    assert i18n.available_languages() == list(i18n.LANGUAGES)
+    for lang in i18n.LANGUAGES:
+        catalogue = json.loads((i18n.LOCALES / f"{lang}.json").read_text(encoding="utf-8"))
+        assert sorted(set(reference) - set(catalogue)) == [], f"{lang}: missing"
+        assert sorted(set(catalogue) - set(reference)) == [], f"{lang}: not in English"
+        for key, text in catalogue.items():
+            assert text.strip() or not reference[key].strip(), f"{lang}: {key} is empty"
+            assert set(PLACEHOLDER.findall(text)) == set(PLACEHOLDER.findall(reference[key])), f"{lang}: {key}"
+
+
+def test_translations_use_the_domain_words_of_each_language():
+    """The ladder in the words marketers of each country use (../shared/seeds)."""
+    words = {"et": ("püsiklient", "juhuklient"), "fi": ("kanta-asiakas", "satunnaisasiakas"),
+             "lt": ("nuolatinis klientas", "atsitiktinis klientas"), "pl": ("stały klient", "klient okazjonalny")}
+    for lang, (loyal, occasional) in words.items():
+        assert i18n.t("class.loyal", lang).lower() == loyal, lang
+        assert i18n.t("class.occasional", lang).lower() == occasional, lang
+
+
+def test_file_errors_are_worded_in_each_language_with_the_file_and_sheet_named():
+    from lib.workbook import WorkbookError
+
+    error = WorkbookError("error.huge_range", sheet="Kliendid", cell="XFD1048576")
+    assert "Kliendid" in str(error) and "XFD1048576" in str(error)
+    worded = {lang: error.message(lang) for lang in i18n.LANGUAGES}
+    assert len(set(worded.values())) == 5
+    assert all("Kliendid" in text and "XFD1048576" in text for text in worded.values())
+
+
+def test_the_template_is_offered_in_every_language_and_reads_back_fully_recognised():
+    from lib.register import build_register
+    from lib.template import template_workbook
+    from lib.workbook import read_workbook
+
+    for lang in i18n.LANGUAGES:
+        data = template_workbook(lang)
+        sheets = read_workbook(data, f"template-{lang}.xlsx")
+        assert [s.cells.iloc[0, 0] for s in sheets[1:]] == [i18n.t(f"field.{next(iter(FIELDS[k]))}", lang)
+                                                          for k in SHEET_KINDS]
+        register, _ = build_register(sheets)
+        for source in register.sources:
+            if source.kind == OTHER:
+                assert source.sheet == i18n.t("template.instructions", lang)
+                continue
+            assert source.sheet == i18n.t(f"kind.{source.kind}", lang)
+            assert sorted(source.fields.values()) == sorted(FIELDS[source.kind]), (lang, source.sheet)
+
+
+def test_quality_messages_plan_and_ladder_reasons_speak_each_language_with_the_same_places(sample_register):
+    from lib.contact_plan import contact_plan, plan_reasons
+    from lib.ladder import reason_texts
+    from lib.lifecycle import analyse_customers
+    from lib.quality import problems_frame
+    from lib.settings import DEFAULTS
+    from tests.conftest import AS_OF
+
+    register, problems = sample_register
+    where = ["sheet", "row", "column", "severity", "code"]
+    english = problems_frame(problems, "en")
+    view = analyse_customers(register, AS_OF, DEFAULTS)
+    plan = contact_plan(view, AS_OF, DEFAULTS)
+    reasons = {lang: reason_texts(view.head(200), DEFAULTS, lang) for lang in i18n.LANGUAGES}
+    for lang in i18n.LANGUAGES:
+        worded = problems_frame(problems, lang)
+        assert worded[where].equals(english[where]), lang  # the same sheet, Excel row and the user's column
+        if lang != "en":
+            assert (worded["message"] != english["message"]).all(), lang
+            assert (reasons[lang] != reasons["en"]).all(), lang
+            assert (plan_reasons(plan, lang) != plan_reasons(plan, "en")).all(), lang
+        for problem in problems:  # the quoted cell is still quoted
+            value = problem.params.get("value")
+            if isinstance(value, str):
+                assert value in problem.message(lang), (lang, problem.code)

@@ -1,0 +1,92 @@
+"""Every page in each of the five languages: no untranslated key, no exception, the language's own words."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import Block
+
+from lib import i18n
+from lib.ui import PAGES
+from lib.workbook import read_workbook
+from lib.workspace import Workspace, import_workbook
+from tests.conftest import ROOT, SAMPLE
+
+MISSING = "⟦"
+
+
+@pytest.fixture(scope="module")
+def workspace_with_sample(tmp_path_factory) -> Path:
+    """One workspace holding the sample register, shared by the walks (each only reads it)."""
+    folder = tmp_path_factory.mktemp("languages") / "workspace"
+    import_workbook(Workspace(folder), SAMPLE.name, SAMPLE.read_bytes())
+    return folder
+
+
+def texts(node) -> list[str]:
+    """Everything an element tree shows: each element's message as text, tables' bytes decoded."""
+    if isinstance(node, Block):
+        proto = getattr(node, "proto", None)
+        found = [str(proto)] if proto is not None else []
+        for child in node.children.values():
+            found += texts(child)
+        return found
+    proto = node.proto
+    shown = [str(proto)]
+    for field in ("arrow_data_frame", "data_frame", "arrow_table"):
+        data = getattr(getattr(proto, field, None), "data", b"") if hasattr(proto, field) else b""
+        if isinstance(data, bytes) and data:
+            shown.append(data.decode("utf-8", errors="replace"))
+    return shown
+
+
+def page_text(at: AppTest) -> str:
+    decoded = "\n".join(texts(at._tree))
+    return decoded.encode("utf-8").decode("unicode_escape", errors="ignore").encode("latin-1", errors="ignore") \
+        .decode("utf-8", errors="ignore") + "\n" + decoded
+
+
+SAMPLE_HEADERS = {str(cell) for sheet in read_workbook(SAMPLE.read_bytes(), SAMPLE.name)
+                  for cell in sheet.cells.head(5).to_numpy().ravel() if isinstance(cell, str)}
+"""The sample register's own headers (in English, as its owner wrote them): shown as they are."""
+
+
+def english_sentences(lang: str) -> list[str]:
+    """The English catalogue's fixed texts long enough to be unmistakable, where the language says it otherwise."""
+    english = i18n.catalogue("en")
+    return [text for key, text in english.items()
+            if len(text) >= 16 and "{" not in text and i18n.t(key, lang) != text]
+
+
+@pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
+def test_every_page_speaks_the_language_with_no_untranslated_key(lang, workspace_with_sample, monkeypatch):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(workspace_with_sample))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["language"] = lang
+    at.run()
+    scripts = [("app.py", "home.title"), *((script, key) for script, key, _ in PAGES)]
+    for script, title_key in scripts:
+        if script != "app.py":
+            at.switch_page(script).run()
+        assert not at.exception, (lang, script, [e.value for e in at.exception])
+        assert at.title[0].value == i18n.t(title_key, lang), (lang, script)
+        shown = page_text(at)
+        assert MISSING not in shown, (lang, script, shown[shown.index(MISSING) - 80:shown.index(MISSING) + 80])
+        assert not at.error, (lang, script, [e.value for e in at.error])
+        if lang != "en":  # no English sentence left on the page, and the sidebar's page links translated
+            left = [text for text in english_sentences(lang) if text in shown and text not in SAMPLE_HEADERS]
+            assert left == [], (lang, script, left)
+            links = [link.proto.label for link in at.sidebar.get("page_link")]
+            assert i18n.t("segments.title", lang) in links and i18n.t("segments.title", "en") not in links
+
+
+def test_the_sidebar_picker_switches_the_language_for_the_session(workspace_with_sample, monkeypatch):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(workspace_with_sample))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
+    assert at.title[0].value == i18n.t("home.title", "en")
+    at.selectbox(key="_language_widget").set_value("fi").run()
+    assert at.title[0].value == i18n.t("home.title", "fi")
+    assert at.metric[0].label == i18n.t("figures.customers", "fi") and at.metric[0].value == "2\u00a0000"
+    at.switch_page("pages/3_Segments.py").run()  # remembered on the next page
+    assert at.title[0].value == i18n.t("segments.title", "fi")
+    assert not at.exception
