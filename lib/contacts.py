@@ -21,6 +21,7 @@ from datetime import date
 
 import pandas as pd
 
+from lib import i18n
 from lib.access import LOCAL_USER, Actor, require
 from lib.settings import Settings, country_list
 from lib.values import invalid_emails
@@ -173,11 +174,20 @@ _MAILCHIMP = {"email": "Email Address", "first_name": "First Name", "last_name":
 _HUBSPOT = {"email": "Email", "first_name": "First Name", "last_name": "Last Name", "language": "Preferred language"}
 
 
+_COLUMN_KEYS = {"birthday": "contacts.birthday_col", "due": "plan.col_due", "reason": "plan.col_reason"}
+
+
+def column_names(columns: Iterable[str], lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
+    """A list's column names in the user's language: ``email`` → ``Sähköposti`` (fi), ``Nr klienta`` (pl)…"""
+    return {column: i18n.t(_COLUMN_KEYS.get(column, f"field.{column}"), lang) for column in columns}
+
+
 def export(contacts: ContactList, fmt: str, headers: dict[str, str] | None = None, delimiter: str = ";",
-           user: Actor = LOCAL_USER) -> bytes:
+           user: Actor = LOCAL_USER, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
     """The list as a file: Excel CSV (UTF-8 with BOM), plain CSV, Mailchimp or HubSpot CSV, XLSX or vCard.
 
-    Personal data: only an editor gets the file (NotAllowed otherwise).
+    Columns are named ``headers`` when given, else in ``lang``; Mailchimp and HubSpot get the
+    names their importers expect. Personal data: only an editor gets the file (NotAllowed otherwise).
     """
     require(user, "export_personal")
     rows = contacts.rows
@@ -186,13 +196,14 @@ def export(contacts: ContactList, fmt: str, headers: dict[str, str] | None = Non
             raise ValueError("Mailchimp and HubSpot imports are e-mail lists")
         names = _MAILCHIMP if fmt == "mailchimp" else _HUBSPOT
         return _csv(rows, [names.get(c, c) for c in rows.columns], ",", bom=False)
-    labels = [(headers or {}).get(c, c) for c in rows.columns]
+    names = headers if headers is not None else column_names(rows.columns, lang)
+    labels = [names.get(c, c) for c in rows.columns]
     if fmt == "excel-csv":
         return _csv(rows, labels, delimiter, bom=True)
     if fmt == "csv":
         return _csv(rows, labels, ",", bom=False)
     if fmt == "xlsx":
-        return _xlsx(rows, labels)
+        return _xlsx(rows, labels, i18n.t("contacts.sheet", lang))
     if fmt == "vcard":
         return _vcard(rows)
     raise ValueError(f"unknown format {fmt!r}")
@@ -207,13 +218,13 @@ def _csv(rows: pd.DataFrame, labels: list[str], delimiter: str, bom: bool) -> by
     return (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
 
 
-def _xlsx(rows: pd.DataFrame, labels: list[str]) -> bytes:
+def _xlsx(rows: pd.DataFrame, labels: list[str], sheet_name: str) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
                                         "strings_to_urls": False})
-    sheet = book.add_worksheet("Contacts")
+    sheet = book.add_worksheet(sheet_name[:31])
     for column, label in enumerate(labels):
         sheet.write_string(0, column, label)
     for r, row in enumerate(rows.itertuples(index=False), start=1):

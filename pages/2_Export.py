@@ -12,7 +12,7 @@ import streamlit as st
 
 from lib.contact_plan import RULES, contact_plan
 from lib.contacts import CHANNELS, FILE_SUFFIX, FORMATS, MIME, contacts_for, export
-from lib.ui import analysis, as_of_input, localised, num, setup_page, t
+from lib.ui import analysis, as_of_input, language, localised, num, setup_page, t
 from lib.ui.customers import customer_filters
 from lib.ui.widgets import prepare_updated_workbook
 
@@ -80,8 +80,7 @@ if counts:
         st.dataframe({t("column.customer_id"): contacts.left_out["customer_id"],
                       t("contacts.why"): [t(f"contacts.reason.{r}") for r in contacts.left_out["reason"]]},
                      hide_index=True)
-headers = {c: t(f"field.{c}") for c in contacts.rows.columns if c != "birthday"} | {"birthday": t("contacts.birthday_col")}
-data = export(contacts, fmt, headers, delimiter, user=page.user) if len(contacts.rows) else b""
+data = export(contacts, fmt, None, delimiter, user=page.user, lang=language()) if len(contacts.rows) else b""
 suffix = FILE_SUFFIX[fmt]
 
 

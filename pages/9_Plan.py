@@ -100,9 +100,7 @@ if not page.can("edit"):
 chosen = shown.iloc[list(selection.selection.rows)] if selection and selection.selection.rows else shown.iloc[0:0]
 
 calls = call_list(register.customers, plan, plan_reasons(plan, language()), start, suppressed=page.current.suppressed)
-headers = {"customer_id": t("column.customer_id"), "due": t("plan.col_due"), "reason": t("plan.col_reason"),
-           "phone": t("field.phone"), "name": t("field.name"), "language": t("field.language")}
-st.download_button(t("plan.call_list", count=len(calls.rows)), data=personal_file(page, calls, "excel-csv", headers),
+st.download_button(t("plan.call_list", count=len(calls.rows)), data=personal_file(page, calls, "excel-csv"),
                    file_name=f"call-list-{start:%Y%m%d}.csv", mime="text/csv", disabled=calls.rows.empty,
                    on_click=lambda: page.workspace.log_export(page.user, "phone/call-list", t("plan.title"),
                                                               list(calls.rows["customer_id"])),

@@ -343,7 +343,7 @@ def personal_file(page: Page, contacts: ContactList, fmt: str, headers: dict[str
                   delimiter: str = ";") -> bytes | None:
     """A contact list as a file for the signed-in user (None, with the reason shown, for a viewer)."""
     try:
-        return export(contacts, fmt, headers, delimiter, user=page.user)
+        return export(contacts, fmt, headers, delimiter, user=page.user, lang=language())
     except NotAllowed as error:
         refused(error)
         return None

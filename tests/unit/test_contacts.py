@@ -5,6 +5,7 @@ import io
 from datetime import date
 
 import openpyxl
+import pytest
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -184,3 +185,16 @@ def test_polish_and_baltic_letters_survive_the_excel_csv():
                         "consent_email": True}])
     data = export(contact_list(frame, "email", AS_OF), "excel-csv")
     assert "Mściwój;Ząbek" in data.decode("utf-8-sig")
+
+
+@pytest.mark.parametrize(("lang", "email", "first_name", "sheet"), [
+    ("en", "E-mail", "First name", "Contacts"), ("et", "E-post", "Eesnimi", "Kontaktid"),
+    ("fi", "Sähköposti", "Etunimi", "Yhteystiedot"), ("lt", "El. paštas", "Vardas", "Kontaktai"),
+    ("pl", "E-mail", "Imię", "Kontakty")])
+def test_the_list_is_written_with_column_names_in_the_chosen_language(lang, email, first_name, sheet):
+    book = openpyxl.load_workbook(io.BytesIO(export(sample_list(), "xlsx", lang=lang)))
+    assert book.sheetnames == [sheet]
+    assert [c.value for c in book.active[1]][:2] == [email, first_name]
+    text = export(sample_list(), "excel-csv", lang=lang).decode("utf-8-sig")
+    assert text.splitlines()[0].split(";")[:2] == [email, first_name]
+    assert export(sample_list(), "mailchimp", lang=lang).decode().startswith("Email Address,")  # the importer's own
