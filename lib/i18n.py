@@ -17,7 +17,7 @@ from typing import Any
 
 from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_currency, format_decimal
+from babel.numbers import format_currency, format_decimal, format_percent
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -46,6 +46,14 @@ def number(value: float | int, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) 
     """A number with the language's grouping and decimal sign: ``1 234,5`` (et), ``1,234.5`` (en)."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
+
+
+def percent(share: float, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
+    """A share as a percentage the language's way: ``83%`` (en), ``83 %`` (fi), ``82,5 %`` (lt)."""
+    pattern = Locale.parse(_locale(lang)).percent_formats[None].pattern  # "#,##0 %" in Finnish
+    if decimals:
+        pattern = pattern.replace("0", "0." + "0" * decimals, 1)
+    return format_percent(share, format=pattern, locale=_locale(lang))
 
 
 def money(value: float | int, lang: str = DEFAULT_LANGUAGE, currency: str = "EUR") -> str:

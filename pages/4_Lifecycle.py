@@ -22,7 +22,7 @@ from lib.lifecycle import (
     overdue_customers,
     stage_counts,
 )
-from lib.ui import amount, analysis, analysis_page, chart, date_format, day, num, people_table, t
+from lib.ui import amount, analysis, analysis_page, chart, date_format, day, num, people_table, percent, t
 from lib.ui.customers import labels, value_label
 
 page, settings, as_of, view = analysis_page("lifecycle.title")
@@ -49,15 +49,15 @@ with right:
     chart(charts.funnel_chart([step_labels[s] for s in steps["step"]], steps["customers"].tolist(),
                                         t("lifecycle.funnel", start=day(start), end=day(end))),
                     key="funnel")
-    st.caption(t("lifecycle.funnel_how", rates=" → ".join(f"{r:.0%}" for r in steps["rate"].iloc[1:])))
+    st.caption(t("lifecycle.funnel_how", rates=" → ".join(percent(r) for r in steps["rate"].iloc[1:])))
 
 st.subheader(t("lifecycle.economics"))
 money = economics(start_view, end_view, settings)
 columns = st.columns(4)
-columns[0].metric(t("lifecycle.retention_rate"), f"{money.retention_rate:.1%}",
+columns[0].metric(t("lifecycle.retention_rate"), percent(money.retention_rate, 1),
                   help=t("lifecycle.retention_help", active=money.active_at_start, lost=money.lost))
-columns[1].metric(t("lifecycle.churn_rate"), f"{money.churn_rate:.1%}")
-columns[2].metric(t("lifecycle.repeat_rate"), f"{money.repeat_rate:.1%}", help=t("lifecycle.repeat_help"))
+columns[1].metric(t("lifecycle.churn_rate"), percent(money.churn_rate, 1))
+columns[2].metric(t("lifecycle.repeat_rate"), percent(money.repeat_rate, 1), help=t("lifecycle.repeat_help"))
 columns[3].metric(t("lifecycle.replace_cost"), amount(money.cost_to_replace_lost, settings.currency),
                   help=t("lifecycle.replace_help", lost=money.lost, acquisition=amount(money.acquisition_cost, settings.currency),
                          keep=amount(money.cost_to_keep_lost, settings.currency),
@@ -105,7 +105,7 @@ with left:
 with right:
     st.subheader(t("lifecycle.overdue"))
     overdue = overdue_customers(view)
-    st.caption(t("lifecycle.overdue_how", count=len(overdue), tolerance=f"{settings.rhythm_tolerance:g}"))
+    st.caption(t("lifecycle.overdue_how", count=len(overdue), tolerance=num(settings.rhythm_tolerance, 1)))
     people_table({
         t("column.customer_id"): overdue["customer_id"], t("column.name"): overdue["name"],
         t("column.relationship"): [value_label("relationship", v) for v in overdue["relationship"]],

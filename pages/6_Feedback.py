@@ -40,6 +40,7 @@ from lib.ui import (
     localised,
     num,
     people_table,
+    percent,
     setup_page,
     t,
     theme_suggestions,
@@ -94,12 +95,12 @@ selected = select_items(items, chosen_themes, kinds, tones, languages, pd.Timest
 columns = st.columns(4)
 columns[0].metric(t("feedback.items"), num(len(selected)))
 score = nps(selected["rating"])
-columns[1].metric(t("feedback.nps"), "–" if score is None else f"{score:+.0f}", help=t("feedback.nps_help"))
+columns[1].metric(t("feedback.nps"), "–" if score is None else ("+" if score > 0 else "") + num(score), help=t("feedback.nps_help"))
 satisfied = csat(selected["rating"])
-columns[2].metric(t("feedback.csat"), "–" if satisfied is None else f"{num(satisfied)} %", help=t("feedback.csat_help"))
-columns[3].metric(t("feedback.coverage"), f"{sentiment_coverage(selected):.0%}",
+columns[2].metric(t("feedback.csat"), "–" if satisfied is None else percent(satisfied / 100), help=t("feedback.csat_help"))
+columns[3].metric(t("feedback.coverage"), percent(sentiment_coverage(selected)),
                   help=t("feedback.coverage_help"))
-st.caption(t("feedback.coverage_line", share=f"{sentiment_coverage(selected):.0%}"))
+st.caption(t("feedback.coverage_line", share=percent(sentiment_coverage(selected))))
 
 if selected.empty:
     st.info(t("feedback.nothing"))

@@ -107,6 +107,11 @@ def num(value: float | int, decimals: int = 0) -> str:
     return i18n.number(value, language(), decimals)
 
 
+def percent(share: float, decimals: int = 0) -> str:
+    """A share as the session's language writes a percentage (``83%``, ``83 %``)."""
+    return i18n.percent(share, language(), decimals)
+
+
 def amount(value: float | int, currency: str = "EUR") -> str:
     """An amount in the register's currency as the session's language writes it (``1 234,50 €``)."""
     return i18n.money(value, language(), currency)

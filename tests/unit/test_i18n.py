@@ -61,6 +61,9 @@ def test_numbers_amounts_and_days_are_written_as_each_language_writes_them():
         assert plain(i18n.money(1234.5, lang, "PLN")) == zloty, lang
         assert i18n.day(date(2026, 12, 1), lang) == day, lang
     assert plain(i18n.number(1234567, "et")) == "1 234 567"
+    shares = {"en": "82.5%", "et": "82,5%", "fi": "82,5 %", "lt": "82,5 %", "pl": "82,5%"}
+    assert {lang: plain(i18n.percent(0.825, lang, 1)) for lang in shares} == shares
+    assert i18n.chart_separators("en") == ".," and plain(i18n.chart_separators("fi")) == ", "
 
 
 def test_the_browser_locale_picks_a_language_we_have():
