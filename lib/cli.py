@@ -103,7 +103,7 @@ def export_list(path: Path, channel: str, fmt: str, out: Path | None, selection:
     contacts = contacts_for(register.customers, view, channel, day, selection=list(chosen["customer_id"]),
                             suppressed=(), settings=DEFAULTS)
     target = out or Path(f"contacts-{channel}.{FILE_SUFFIX[fmt]}")
-    target.write_bytes(export(contacts, fmt))
+    target.write_bytes(export(contacts, fmt, {c: c for c in contacts.rows.columns}))  # field codes: stable for scripts
     return {"exported": len(contacts.rows), "left_out": contacts.left_out_counts(), "file": str(target)}
 
 
