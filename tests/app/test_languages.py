@@ -90,3 +90,20 @@ def test_the_sidebar_picker_switches_the_language_for_the_session(workspace_with
     at.switch_page("pages/3_Segments.py").run()  # remembered on the next page
     assert at.title[0].value == i18n.t("segments.title", "fi")
     assert not at.exception
+
+
+def test_amounts_follow_the_language_and_the_register_currency(tmp_path, monkeypatch):
+    folder = tmp_path / "workspace"
+    import_workbook(Workspace(folder), SAMPLE.name, SAMPLE.read_bytes())
+    monkeypatch.setenv("LADDER_WORKSPACE", str(folder))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["language"] = "pl"
+    at.run()
+    revenue = i18n.t("figures.revenue", "pl")
+    assert {m.label: m.value for m in at.metric}[revenue].replace("\u00a0", " ") == "907 432,00 €"
+    at.switch_page("pages/5_Settings.py").run()
+    at.selectbox(key="setting_currency").set_value("PLN")
+    at.button[0].click().run()  # the form's save button
+    assert at.success[0].value == i18n.t("settings.saved", "pl")
+    at.switch_page("app.py").run()
+    assert {m.label: m.value for m in at.metric}[revenue].replace("\u00a0", " ") == "907 432,00 zł"

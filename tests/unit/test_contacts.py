@@ -5,8 +5,8 @@ import io
 from datetime import date
 
 import openpyxl
-import pytest
 import pandas as pd
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
