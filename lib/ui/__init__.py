@@ -344,11 +344,11 @@ def save_edits(page: Page, changes: list[dict]) -> Review | None:
         return None
 
 
-def personal_file(page: Page, contacts: ContactList, fmt: str, headers: dict[str, str] | None = None,
-                  delimiter: str = ";") -> bytes | None:
-    """A contact list as a file for the signed-in user (None, with the reason shown, for a viewer)."""
+def personal_file(page: Page, contacts: ContactList, fmt: str, delimiter: str = ";") -> bytes | None:
+    """A contact list as a file for the signed-in user, its columns named in the session's language
+    (None, with the reason shown, for a viewer)."""
     try:
-        return export(contacts, fmt, headers, delimiter, user=page.user, lang=language())
+        return export(contacts, fmt, None, delimiter, user=page.user, lang=language())
     except NotAllowed as error:
         refused(error)
         return None
