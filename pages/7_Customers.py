@@ -139,7 +139,7 @@ if shown.empty:
     st.info(t("customers.nobody"))
     st.stop()
 names = dict(zip(found.index, found["name"].fillna(""), strict=True))
-chosen = st.selectbox(t("customers.pick"), list(shown.index), format_func=localised(lambda key: f"{key} · {names.get(key, '')}"),
+chosen = st.selectbox(t("customers.pick"), list(shown.index), format_func=lambda key: f"{key} · {names.get(key, '')}",
                       key="customers_profile")
 person = customers.loc[chosen]
 facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["customer_id"]) else None
