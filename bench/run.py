@@ -21,7 +21,7 @@ ROOT = HERE.parent
 DATA = HERE / "data"
 RESULTS = HERE / "results.json"
 EDITS = 100
-TARGETS = {"load_s": 6.0, "reopen_s": 1.0, "write_s": 10.0, "analyse_s": 2.0, "feedback_s": 60.0,
+TARGETS = {"load_s": 6.0, "reopen_s": 1.0, "write_s": 10.0, "analyse_s": 2.0, "lifecycle_s": 2.0, "feedback_s": 60.0,
            "feedback_mb": 1500.0, "peak_mb": 1500.0}
 """At 100,000 customers on 2 cores (the load also at least 15× faster than the plain way)."""
 

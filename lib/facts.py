@@ -16,6 +16,7 @@ count as visits but do reduce the value.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
@@ -78,12 +79,12 @@ def customer_facts(register: Register, as_of: date, settings: Settings,
     if register.shape == "summary":
         buying = _from_summary(customers, cutoff)
     else:
-        buying = _from_purchases(register.purchases, ids, cutoff, settings)
+        buying = _from_purchases(register, cutoff, settings)
     facts = pd.concat([facts, buying], axis=1)
     facts["known"] = _known(customers["first_contact"], facts["first_purchase"], facts.pop("bought_later"), cutoff)
     facts = pd.concat([facts, _rhythm(facts, cutoff, settings),
-                       _feedback(register.feedback, ids, cutoff),
-                       _actions(register.actions, ids, cutoff)], axis=1)
+                       _feedback(register, cutoff),
+                       _actions(register, cutoff)], axis=1)
     facts["last_contact"] = facts[["last_action", "last_feedback"]].max(axis=1)
     facts["contact_days"] = _age(facts["last_contact"], cutoff)
     facts["idea_days"] = _age(facts["last_idea"], cutoff)
@@ -100,9 +101,21 @@ def customer_facts(register: Register, as_of: date, settings: Settings,
     return facts
 
 
-def _codes(values: pd.Series, ids: pd.Series) -> np.ndarray:
-    """Position of each value's customer in ``ids`` (-1 for an unknown or missing customer)."""
-    return positions_in(values, ids)
+def _rows(register: Register, kind: str, date_column: str) -> tuple[np.ndarray, np.ndarray]:
+    """For every row of a sheet: its customer's position (-1 when unknown) and its day (NaN without).
+
+    Kept with the register: the matching does not depend on the analysis date.
+    """
+    def compute() -> tuple[np.ndarray, np.ndarray]:
+        frame = register.frame(kind)
+        codes = positions_in(frame["customer_id"], register.customers["customer_id"].reset_index(drop=True))
+        return codes, _days(frame[date_column])
+    return register.memo(f"facts.rows.{kind}", compute)
+
+
+def _day_number(day: pd.Timestamp) -> int:
+    """A day as whole days since 1970, the unit of `_days`."""
+    return int(day.to_datetime64().astype("datetime64[D]").astype(np.int64))
 
 
 def _days(values: pd.Series) -> np.ndarray:
@@ -121,20 +134,42 @@ def _to_dates(days: np.ndarray) -> pd.Series:
     return pd.Series(pd.to_datetime(np.where(np.isnan(days), np.nan, days), unit="D"), dtype="datetime64[us]")
 
 
-def _from_purchases(purchases: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp, settings: Settings) -> pd.DataFrame:
-    n = len(ids)
-    dated = purchases["date"].notna() & (purchases["date"] <= cutoff)
-    rows = purchases[dated]
-    codes = _codes(rows["customer_id"], ids)
-    mine = codes >= 0
-    codes, day = codes[mine], rows["date"].to_numpy(dtype="datetime64[D]").astype(np.int64)[mine]
-    amount = rows["amount"].fillna(0.0).to_numpy(dtype="float64")[mine]
-    value = np.bincount(codes, weights=amount, minlength=n)
-    returned = (rows["amount"].fillna(0.0).lt(0) | rows["quantity"].fillna(0.0).lt(0)).to_numpy()[mine]
-    # Distinct (customer, day) visits, sorted by customer then day.
-    visits = np.sort(codes[~returned] * (1 << 22) + (day[~returned] + (1 << 21)))
-    visits = visits[np.r_[True, visits[1:] != visits[:-1]]] if len(visits) else visits
-    v_code, v_day = visits >> 22, (visits & ((1 << 22) - 1)) - (1 << 21)
+@dataclass(frozen=True)
+class _Visits:
+    """A register's purchases as visits: distinct (customer, day) pairs sorted by customer, then day."""
+
+    code: np.ndarray
+    day: np.ndarray
+    row_code: np.ndarray
+    row_day: np.ndarray
+    row_amount: np.ndarray
+
+
+def _visits(register: Register) -> _Visits:
+    def compute() -> _Visits:
+        purchases = register.purchases
+        codes, day = _rows(register, "purchases", "date")
+        amount = purchases["amount"].fillna(0.0).to_numpy(dtype="float64")
+        returned = (purchases["amount"].fillna(0.0).lt(0) | purchases["quantity"].fillna(0.0).lt(0)).to_numpy()
+        counted = (codes >= 0) & ~np.isnan(day)
+        visit = counted & ~returned
+        keys = np.sort(codes[visit] * (1 << 22) + (day[visit].astype(np.int64) + (1 << 21)))
+        keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
+        return _Visits(code=keys >> 22, day=(keys & ((1 << 22) - 1)) - (1 << 21),
+                       row_code=codes[counted], row_day=day[counted], row_amount=amount[counted])
+    return register.memo("facts.visits", compute)
+
+
+def _from_purchases(register: Register, cutoff: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+    n = len(register.customers)
+    today = _day_number(cutoff)
+    every = _visits(register)
+    by_then = every.row_day <= today
+    value = np.bincount(every.row_code[by_then], weights=every.row_amount[by_then], minlength=n)
+    bought_later = np.bincount(every.row_code[~by_then], minlength=n) > 0
+    # Filtering keeps the order: the visits up to the day are still sorted by customer, then day.
+    seen = every.day <= today
+    v_code, v_day = every.code[seen], every.day[seen]
     count = np.bincount(v_code, minlength=n)
     first = np.full(n, np.nan)
     last = np.full(n, np.nan)
@@ -148,10 +183,9 @@ def _from_purchases(purchases: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestam
     returned_on = np.full(n, np.nan)
     if back.any():
         np.fmax.at(returned_on, v_code[back], v_day[back].astype("float64"))
-    later = _codes(purchases.loc[purchases["date"] > cutoff, "customer_id"], ids)
     return pd.DataFrame({
         "purchases": count.astype("int64"),
-        "bought_later": np.bincount(later[later >= 0], minlength=n) > 0,
+        "bought_later": bought_later,
         "value": np.round(value, 2),
         "first_purchase": _to_dates(first),
         "last_purchase": _to_dates(last),
@@ -222,19 +256,22 @@ def _rhythm(facts: pd.DataFrame, cutoff: pd.Timestamp, settings: Settings) -> pd
     })
 
 
-def _feedback(feedback: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:
-    """Feedback counts by kind, open complaints, and the last idea or wish (partner rule)."""
-    n = len(ids)
-    rows = feedback[feedback["date"].isna() | (feedback["date"] <= cutoff)]
-    codes = _codes(rows["customer_id"], ids)
-    mine = codes >= 0
-    rows, codes = rows[mine], codes[mine]
-    kind = rows["kind"].astype("string").fillna("").to_numpy()
+def _feedback(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """Feedback counts by kind, open complaints, and the last idea or wish (partner rule).
+
+    Undated feedback counts on every day.
+    """
+    n = len(register.customers)
+    codes, day = _rows(register, "feedback", "date")
+    kinds, still_open = register.memo("facts.feedback_kinds", lambda: (
+        register.feedback["kind"].astype("string").fillna("").to_numpy(dtype=object),
+        (register.feedback["status"].astype("string").fillna("open") != "resolved").to_numpy(dtype=bool)))
+    mine = (codes >= 0) & ~(day > _day_number(cutoff))
+    codes, day, kind = codes[mine], day[mine], kinds[mine]
     out = {f"feedback_{name}": np.bincount(codes[kind == name], minlength=n) for name in FEEDBACK_KINDS}
     out["feedback"] = np.bincount(codes, minlength=n)
-    open_complaint = (kind == "complaint") & (rows["status"].astype("string").fillna("open") != "resolved").to_numpy()
+    open_complaint = (kind == "complaint") & still_open[mine]
     out["open_complaints"] = np.bincount(codes[open_complaint], minlength=n)
-    day = _days(rows["date"])
     out["last_feedback"] = _to_dates(_max_by(codes, day, n))
     ideas = np.isin(kind, ("idea", "wish"))
     out["last_idea"] = _to_dates(_max_by(codes[ideas], day[ideas], n))
@@ -250,24 +287,26 @@ def _max_by(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     return result
 
 
-def _actions(actions: pd.DataFrame, ids: pd.Series, cutoff: pd.Timestamp) -> pd.DataFrame:
+def _actions(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
     """The last action carried out by the day: when, what kind, and its outcome."""
-    n = len(ids)
-    rows = actions[actions["done"].notna() & (actions["done"] <= cutoff)]
-    codes = _codes(rows["customer_id"], ids)
-    mine = codes >= 0
-    rows = rows[mine].assign(_code=codes[mine]).sort_values(["_code", "done"], kind="stable")
-    last = rows.drop_duplicates("_code", keep="last")
+    n = len(register.customers)
+    codes, day = _rows(register, "actions", "done")
+    # Rows sorted by customer, then day (stable: of two on one day, the later row is the last).
+    order = register.memo("facts.actions_order", lambda: np.lexsort((day, codes)))
+    keep = order[(codes[order] >= 0) & (day[order] <= _day_number(cutoff))]
+    kept_codes = codes[keep]
+    last = keep[np.r_[kept_codes[1:] != kept_codes[:-1], True]] if len(keep) else keep
+    where = codes[last]
+    actions = register.actions
     out = pd.DataFrame({
         "last_action": pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]"),
         "last_action_kind": pd.Series(pd.NA, index=range(n), dtype="string"),
         "last_action_outcome": pd.Series(pd.NA, index=range(n), dtype="string"),
-        "actions": np.bincount(rows["_code"].to_numpy(), minlength=n),
+        "actions": np.bincount(kept_codes, minlength=n),
     })
-    where = last["_code"].to_numpy()
-    out.loc[where, "last_action"] = last["done"].to_numpy()
-    out.loc[where, "last_action_kind"] = last["kind"].astype("string").to_numpy()
-    out.loc[where, "last_action_outcome"] = last["outcome"].astype("string").to_numpy()
+    out.loc[where, "last_action"] = actions["done"].to_numpy()[last]
+    out.loc[where, "last_action_kind"] = actions["kind"].astype("string").to_numpy()[last]
+    out.loc[where, "last_action_outcome"] = actions["outcome"].astype("string").to_numpy()[last]
     return out
 
 

@@ -16,6 +16,7 @@ import pandas as pd
 
 from lib import i18n
 from lib.settings import Settings
+from lib.values import positions_in
 
 CLASSES = ("partner", "loyal", "occasional", "prospect", "former")
 """The ladder from the deepest relationship down, in the order every chart shows it."""
@@ -73,11 +74,11 @@ def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     reasons = ["marked", "no_purchase", "undated", "churned", "buys_elsewhere", "few_purchases", "irregular", "partner"]
     classes = [None, "prospect", "occasional", "former", "occasional", "occasional", "occasional", "partner"]
     reason = np.select(conditions, reasons, default="loyal")
-    result = np.select(conditions[1:], classes[1:], default="loyal")
-    result = np.where(is_marked, marked.fillna("").to_numpy(dtype=object), result)
+    result = np.select(conditions[1:], [CLASSES.index(name) for name in classes[1:]], default=CLASSES.index("loyal"))
+    result = np.where(is_marked, category_codes(marked, CLASSES), result)
     out = pd.DataFrame({
         "customer_id": facts["customer_id"],
-        "relationship": pd.Categorical(result, categories=CLASSES),
+        "relationship": pd.Categorical.from_codes(result, categories=CLASSES),
         "class_source": np.where(is_marked, "register", "rule"),
         "reason": reason,
     })
@@ -86,30 +87,50 @@ def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return out
 
 
-def _score(values: pd.Series, higher_is_better: bool = True) -> pd.Series:
-    """Scores 1–5 by rank: quintiles on a large register, and still spread 1–5 on five customers.
+def category_codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
+    """Each text value's position among the categories (-1 for a missing or other value)."""
+    return positions_in(values.reset_index(drop=True), pd.Series(categories, dtype="string"))
 
+
+def _score(values: np.ndarray, buying: np.ndarray, higher_is_better: bool = True) -> np.ndarray:
+    """Scores 1–5 by rank among the buying customers, 0 for the others and for a missing figure.
+
+    Quintiles on a large register, and still spread 1–5 on five customers.
     The mid-rank percentile ((rank − ½) / n) keeps ties together and gives one customer a 3.
     """
-    if values.empty:
-        return pd.Series(dtype="Int64", index=values.index)
-    ranks = (values if higher_is_better else -values).rank(method="average")
-    scores = np.ceil((ranks - 0.5) / len(values) * 5).clip(1, 5)
-    return scores.astype("Int64")
+    scores = np.zeros(len(values), dtype=np.int64)
+    if buying.any():
+        chosen = values[buying] if higher_is_better else -values[buying]
+        ranks = pd.Series(chosen).rank(method="average").to_numpy()
+        scores[buying] = np.nan_to_num(np.clip(np.ceil((ranks - 0.5) / len(chosen) * 5), 1, 5))  # no figure: 0
+    return scores
+
+
+def _rfm_table() -> np.ndarray:
+    """Group code by (recency score, frequency score); score 0 (not buying) → not scored."""
+    table = np.full((6, 6), len(RFM_GROUPS), dtype=np.int64)
+    for name, recency, frequency in _RFM_MAP:
+        table[np.ix_(recency, frequency)] = RFM_GROUPS.index(name)
+    return table
+
+
+_RFM_TABLE = _rfm_table()
 
 
 def rfm_scores(facts: pd.DataFrame) -> pd.DataFrame:
     """Recency, frequency and monetary scores (1–5) and the named group, for buying customers."""
-    buying = facts["purchases"] > 0
-    r = _score(facts.loc[buying, "days_since_last"], higher_is_better=False)
-    f = _score(facts.loc[buying, "purchases"].astype("float64"))
-    m = _score(facts.loc[buying, "value"])
-    out = pd.DataFrame({"r": r, "f": f, "m": m}, index=facts.index).astype("Int64")
-    group = pd.Series(NOT_SCORED, index=facts.index, dtype=object)
-    for name, recency, frequency in _RFM_MAP:
-        group[out["r"].isin(recency).fillna(False) & out["f"].isin(frequency).fillna(False)] = name
-    out["rfm_group"] = pd.Categorical(group, categories=(*RFM_GROUPS, NOT_SCORED))
-    return out
+    buying = (facts["purchases"] > 0).to_numpy()
+    r = _score(facts["days_since_last"].to_numpy(dtype="float64"), buying, higher_is_better=False)
+    f = _score(facts["purchases"].to_numpy(dtype="float64"), buying)
+    m = _score(facts["value"].to_numpy(dtype="float64"), buying)
+
+    def nullable(scores: np.ndarray) -> pd.arrays.IntegerArray:
+        return pd.arrays.IntegerArray(scores, scores == 0)
+
+    return pd.DataFrame({
+        "r": nullable(r), "f": nullable(f), "m": nullable(m),
+        "rfm_group": pd.Categorical.from_codes(_RFM_TABLE[r, f], categories=(*RFM_GROUPS, NOT_SCORED)),
+    }, index=facts.index)
 
 
 def value_tiers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -125,21 +146,22 @@ def value_tiers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         top[order] = True
         top &= value > 0
     threshold = active & ~top & (value >= settings.reward_threshold)
-    tier = np.select([~buying, dormant, top, threshold], ["none", "dormant", "top", "threshold"], default="base")
-    return pd.DataFrame({"value_tier": pd.Categorical(tier, categories=TIERS)})
+    tier = np.select([~buying, dormant, top, threshold], [TIERS.index(name) for name in ("none", "dormant", "top",
+                     "threshold")], default=TIERS.index("base"))
+    return pd.DataFrame({"value_tier": pd.Categorical.from_codes(tier, categories=TIERS)})
 
 
 def prospect_temperature(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Cold, warm or hot for prospects: as the register says, else from how recent the last contact was."""
     prospect = (facts["purchases"] == 0).to_numpy()
-    stated = facts["lead_temperature"].astype("string")
+    stated = facts["lead_temperature"]
     contact_days = facts["contact_days"].to_numpy()
     derived = np.select([contact_days <= settings.hot_contact_days, contact_days <= settings.warm_contact_days],
-                        ["hot", "warm"], default="cold")
+                        [TEMPERATURES.index("hot"), TEMPERATURES.index("warm")], default=TEMPERATURES.index("cold"))
     has_stated = stated.notna().to_numpy()
-    temperature = np.where(has_stated, stated.fillna("").to_numpy(dtype=object), derived)
+    temperature = np.where(has_stated, category_codes(stated, TEMPERATURES), derived)
     return pd.DataFrame({
-        "temperature": pd.Categorical(np.where(prospect, temperature, None), categories=TEMPERATURES),
+        "temperature": pd.Categorical.from_codes(np.where(prospect, temperature, -1), categories=TEMPERATURES),
         "temperature_source": np.where(prospect, np.where(has_stated, "register", "contact"), None),
     })
 

@@ -15,15 +15,13 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from lib import i18n
 from lib.facts import customer_facts
-from lib.ladder import CLASSES, classify_customers, reason_texts
+from lib.ladder import CLASSES, TEMPERATURES, classify_customers, reason_texts
 from lib.register import Register
 from lib.settings import Settings
-from lib.values import is_in
+from lib.values import is_in, positions_in
 
 STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
 """Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
@@ -57,16 +55,16 @@ def lifecycle_stages(view: pd.DataFrame, settings: Settings) -> pd.Categorical:
     returned = view["won_back_on"].notna().to_numpy()
     back_days = view["days_since_last"].to_numpy() + (view["last_purchase"] - view["won_back_on"]).dt.days.to_numpy(
         dtype="float64", na_value=np.nan)
-    temperature = view["temperature"].astype("string").fillna("cold").to_numpy(dtype=object)
+    # Prospect stages are the first three, in the order of the temperatures (unknown: cold).
+    temperature = np.maximum(pd.Categorical(view["temperature"], categories=TEMPERATURES).codes, 0)
     stage = np.select(
         [view["relationship"].eq("former").to_numpy(), count == 0,
          returned & (back_days <= settings.won_back_days),
          (count < 2) | (since_first <= settings.trial_days)],
-        ["defected", "prospect", "won_back", "trial"],
-        default="development",
+        [STAGES.index("defected"), temperature, STAGES.index("won_back"), STAGES.index("trial")],
+        default=STAGES.index("development"),
     )
-    stage = np.where(stage == "prospect", "prospect_" + temperature, stage)
-    return pd.Categorical(stage, categories=STAGES)
+    return pd.Categorical.from_codes(stage, categories=STAGES)
 
 
 def stage_counts(view: pd.DataFrame) -> dict[str, int]:
@@ -101,15 +99,19 @@ def migrations(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     the first date come from ``new``. Empty moves are left out; staying in a class is a
     row too (from == to).
     """
-    merged = second[["customer_id", "relationship"]].merge(
-        first[["customer_id", "relationship"]], on="customer_id", how="left", suffixes=("", "_before"))
-    source = merged["relationship_before"].astype("string").fillna(NEW)
-    flows = pd.crosstab(source, merged["relationship"].astype("string")).stack().rename("customers").reset_index()
-    flows.columns = ["from", "to", "customers"]
-    order = {name: i for i, name in enumerate((NEW, *CLASSES))}
-    flows = flows[flows["customers"] > 0]
-    flows = flows.assign(_a=flows["from"].map(order), _b=flows["to"].map(order)).sort_values(["_a", "_b"])
-    return flows.drop(columns=["_a", "_b"]).reset_index(drop=True).astype({"customers": "int64"})
+    sources, targets = (NEW, *CLASSES), CLASSES
+    at = positions_in(second["customer_id"], first["customer_id"])
+    before = pd.Categorical(first["relationship"], categories=CLASSES).codes
+    source = np.where(at >= 0, before[np.maximum(at, 0)], -1) + 1  # unknown before, or no class then: new
+    target = pd.Categorical(second["relationship"], categories=CLASSES).codes
+    moved = target >= 0
+    counts = np.bincount(source[moved] * len(targets) + target[moved], minlength=len(sources) * len(targets))
+    cells = np.flatnonzero(counts)
+    return pd.DataFrame({
+        "from": pd.array([sources[cell // len(targets)] for cell in cells], dtype="string"),
+        "to": pd.array([targets[cell % len(targets)] for cell in cells], dtype="string"),
+        "customers": counts[cells].astype("int64"),
+    })
 
 
 def cohort_retention(register: Register, as_of: date, months: int = 24) -> pd.DataFrame:
@@ -119,30 +121,42 @@ def cohort_retention(register: Register, as_of: date, months: int = 24) -> pd.Da
     is the cohort's size, columns 0, 1, 2, … the share buying in that month after the
     first (month 0 is always 1.0). Empty for a register without a purchases sheet.
     """
-    purchases = register.purchases
-    rows = purchases[purchases["date"].notna() & (purchases["date"] <= pd.Timestamp(as_of))
-                     & purchases["customer_id"].notna() & ~(purchases["amount"].fillna(0) < 0)]
-    if register.shape == "summary" or rows.empty:
+    if register.shape == "summary":
         return pd.DataFrame()
-    month = (rows["date"].dt.year.to_numpy() * 12 + rows["date"].dt.month.to_numpy() - 1).astype(np.int64)
-    customer = pc.dictionary_encode(pa.array(rows["customer_id"].astype("string"), pa.string())).indices
+    customer, month, day = register.memo("lifecycle.cohort_rows", lambda: _month_rows(register.purchases))
+    keep = day <= (as_of - date(1970, 1, 1)).days
+    if not keep.any():
+        return pd.DataFrame()
     # Distinct (customer, month) pairs sorted by customer then month: a customer's first is their cohort.
-    pairs = np.sort(customer.to_numpy(zero_copy_only=False).astype(np.int64) * (1 << 20) + month)
+    pairs = np.sort(customer[keep] * (1 << 20) + month[keep])
     pairs = pairs[np.r_[True, pairs[1:] != pairs[:-1]]]
     who, when = pairs >> 20, pairs & ((1 << 20) - 1)
     first = np.r_[True, who[1:] != who[:-1]]
     cohort = when[first][np.cumsum(first) - 1]
-    visits = pd.DataFrame({"cohort": cohort, "offset": when - cohort})
     last = as_of.year * 12 + as_of.month - 1
-    counts = visits.value_counts().unstack(fill_value=0).sort_index().iloc[-months:]
-    counts = counts.reindex(columns=range(last - int(counts.index.min()) + 1), fill_value=0)
-    sizes = counts[0]
-    shares = counts.div(sizes, axis=0).round(4)
-    for cohort in shares.index:  # months that have not happened yet are unknown, not zero
-        shares.loc[cohort, shares.columns > last - cohort] = np.nan
-    shares.index = [f"{c // 12:04d}-{c % 12 + 1:02d}" for c in shares.index]
-    shares.insert(0, "customers", sizes.to_numpy())
-    return shares
+    cohorts, position = np.unique(cohort, return_inverse=True)
+    dropped = max(len(cohorts) - months, 0)
+    cohorts = cohorts[dropped:]
+    width = last - int(cohorts[0]) + 1
+    recent = position >= dropped
+    counts = np.bincount((position[recent] - dropped) * width + (when - cohort)[recent],
+                         minlength=len(cohorts) * width).reshape(-1, width)
+    sizes = counts[:, 0]
+    shares = np.round(counts / sizes[:, None], 4)
+    shares[np.arange(width)[None, :] > (last - cohorts)[:, None]] = np.nan  # months yet to come: unknown, not zero
+    table = pd.DataFrame(shares, index=[f"{c // 12:04d}-{c % 12 + 1:02d}" for c in cohorts], columns=pd.RangeIndex(width, name="offset"))
+    table.insert(0, "customers", sizes)
+    return table
+
+
+def _month_rows(purchases: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The dated purchases (not returns) of named customers: customer number, month number, day number."""
+    keep = (purchases["date"].notna() & purchases["customer_id"].notna()
+            & ~(purchases["amount"].fillna(0) < 0)).to_numpy(dtype=bool)
+    dates = purchases["date"].to_numpy(dtype="datetime64[D]")[keep]
+    month = dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12  # months since year 0, as `last` counts
+    customer, _ = pd.factorize(purchases["customer_id"].astype("string"))
+    return customer[keep].astype(np.int64), month, dates.astype(np.int64)
 
 
 def cooling_prospects(view: pd.DataFrame, settings: Settings) -> pd.DataFrame:

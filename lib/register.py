@@ -21,7 +21,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import asdict, dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 
 import pandas as pd
 
@@ -109,6 +109,9 @@ class MappingOverrides:
         return MappingOverrides({**self.sheets, **other.sheets}, columns)
 
 
+_T = TypeVar("_T")
+
+
 @dataclass(frozen=True)
 class Register:
     """A customer register as the app works with it; treat its frames as read-only."""
@@ -130,6 +133,18 @@ class Register:
         """The user's header for a canonical field on one of their sheets."""
         source = self.source(sheet)
         return source.header_of(field_name) if source else None
+
+    def memo(self, key: str, compute: Callable[[], _T]) -> _T:
+        """``compute()``, worked out once per register and kept with it.
+
+        The frames never change, so what is derived from them alone (which customer each
+        purchase belongs to, its day) holds for every analysis date: the Lifecycle page
+        analyses two dates of one register and pays for the matching once.
+        """
+        kept = self.__dict__.setdefault("_memo", {})
+        if key not in kept:
+            kept[key] = compute()
+        return kept[key]
 
     def extra_columns(self, kind: str) -> list[str]:
         """The user's columns on sheets of this kind that the app does not interpret."""
