@@ -65,8 +65,8 @@ columns[3].metric(t("lifecycle.replace_cost"), amount(money.cost_to_replace_lost
 st.caption(t("lifecycle.economics_how", lost=money.lost, replace=amount(money.cost_to_replace_lost, settings.currency),
              keep=amount(money.cost_to_keep_lost, settings.currency), ratio=num(settings.acquisition_cost_ratio, 1)))
 st.dataframe({t("column.relationship"): [t(f"class.{c}") for c in CLASSES],
-              t("lifecycle.average_value"): [money.value_by_class[c] for c in CLASSES]},
-             hide_index=True, column_config={t("lifecycle.average_value"): st.column_config.NumberColumn(format="%.2f")})
+              t("lifecycle.average_value"): [amount(money.value_by_class[c], settings.currency) for c in CLASSES]},
+             hide_index=True)
 
 st.subheader(t("lifecycle.migrations"))
 left, right = st.columns(2)
