@@ -13,8 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import ROOT
+
+# Assertions wait for the app as long as a busy two-core machine may need for a page run (Playwright's
+# own default is 5 s); a run that does not finish in time still fails.
+expect.set_options(timeout=30_000)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -53,10 +58,11 @@ def server(tmp_path, secrets_toml) -> Iterator[str]:
         (home / ".streamlit").mkdir(parents=True)
         (home / ".streamlit" / "secrets.toml").write_text(secrets_toml, encoding="utf-8")
         env["HOME"] = str(home)
+    log = (tmp_path / "server.log").open("wb")  # a file, not a pipe nobody reads: a full pipe would stall the server
     process = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -68,12 +74,14 @@ def server(tmp_path, secrets_toml) -> Iterator[str]:
                         break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("the Streamlit server did not start") from None
+                    output = (tmp_path / "server.log").read_text(errors="replace")[-2000:]
+                    raise RuntimeError(f"the Streamlit server did not start:\n{output}") from None
                 time.sleep(0.3)
         yield url
     finally:
         process.terminate()
         process.wait(timeout=20)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -32,6 +32,24 @@ def _type_into_first_name_cell(page: Page, grid: Locator, text: str) -> None:
     raise AssertionError("the first-name cell editor never opened")
 
 
+def _edit_first_name(page: Page, grid: Locator, text: str) -> Locator:
+    """Edit the first row's first name until the Save button counts the change; return that button.
+
+    Seen once in many runs on a loaded machine: the grid closed its editor and the app never got the
+    change (the button stayed at "Save 0 changes"); a person would type it again, and so does the test.
+    An edit that never arrives still fails after three tries.
+    """
+    save = page.get_by_role("button", name="Save 1 changes")
+    for _ in range(3):
+        _type_into_first_name_cell(page, grid, text)
+        try:
+            expect(save).to_be_enabled(timeout=10_000)
+        except AssertionError:
+            continue
+        return save
+    raise AssertionError("the edited first name never reached the app")
+
+
 def test_an_edited_cell_is_saved_and_still_there_after_a_reload(page: Page):
     page.get_by_role("button", name="Start with the sample register").click()
     expect(page.get_by_text("Key figures")).to_be_visible()
@@ -40,9 +58,7 @@ def test_an_edited_cell_is_saved_and_still_there_after_a_reload(page: Page):
     expect(page.get_by_text("Name: Triin Mägi")).to_be_visible()  # the first customer's profile
     grid = page.get_by_test_id("stDataFrame").first
     expect(grid).to_be_visible()
-    _type_into_first_name_cell(page, grid, "Triinu")
-    save = page.get_by_role("button", name="Save 1 changes")
-    expect(save).to_be_enabled(timeout=15_000)
+    save = _edit_first_name(page, grid, "Triinu")
     save.click()
     expect(page.get_by_text("Saved: 1 cells changed")).to_be_visible()
     wait_idle(page)

@@ -7,13 +7,20 @@ from tests.conftest import SAMPLE
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until the app has finished its rerun (no running indicator)."""
+    """Wait until the app has finished its run.
+
+    Streamlit marks its root with the script's state; its running indicator only appears after half a
+    second of running, so the indicator's absence alone does not prove the run is over.
+    """
     page.wait_for_timeout(300)
+    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
     expect(page.get_by_test_id("stStatusWidget")).to_have_count(0, timeout=60_000)
 
 
 def metric(page: Page, label: str) -> str:
-    box = page.get_by_test_id("stMetric").filter(has_text=label).first
+    """The value of the key figure labelled exactly ``label`` ("Customers" is not "Buying customers")."""
+    box = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    expect(box).to_have_count(1)
     return box.get_by_test_id("stMetricValue").inner_text()
 
 
