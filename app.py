@@ -7,10 +7,10 @@ key figures. The register stays in the workspace, so a refresh or a restart lose
 
 import streamlit as st
 
-from lib.template import template_file_name, template_workbook
+from lib.reading.template import template_file_name, template_workbook
+from lib.reading.workbook import SUPPORTED_SUFFIXES
 from lib.ui import SAMPLE_PATH, language, setup_page, t
 from lib.ui.widgets import import_file, key_figure_metrics, mapping_editor, quality_report
-from lib.workbook import SUPPORTED_SUFFIXES
 
 page = setup_page("home.title")
 st.title(t("home.title"))

@@ -41,9 +41,10 @@ def _edits(current, count: int) -> pd.DataFrame:
 
 
 def load(file: str, folder: str) -> None:
-    from lib.quality import problems_frame
-    from lib.register import key_figures, mapping_table
-    from lib.workspace import Workspace, import_workbook
+    from lib.reading.problems import problems_frame
+    from lib.reading.views import key_figures, mapping_table
+    from lib.service.registers import import_workbook
+    from lib.workspace.repository import Workspace
 
     now = import_workbook(Workspace(folder), Path(file).name, Path(file).read_bytes())
     key_figures(now.register)
@@ -52,14 +53,16 @@ def load(file: str, folder: str) -> None:
 
 
 def reopen(folder: str) -> None:
-    from lib.register import key_figures
-    from lib.workspace import Workspace, current_register
+    from lib.reading.views import key_figures
+    from lib.service.registers import current_register
+    from lib.workspace.repository import Workspace
 
     key_figures(current_register(Workspace(folder)).register)
 
 
 def _with_edits(folder: str, count: int):
-    from lib.workspace import Workspace, current_register
+    from lib.service.registers import current_register
+    from lib.workspace.repository import Workspace
 
     workspace = Workspace(folder)
     current = current_register(workspace)
@@ -70,7 +73,7 @@ def _with_edits(folder: str, count: int):
 
 
 def write(folder: str, count: str) -> None:
-    from lib.workspace import updated_workbook
+    from lib.service.registers import updated_workbook
 
     workspace, current = _with_edits(folder, int(count))
     started = time.perf_counter()
@@ -79,8 +82,8 @@ def write(folder: str, count: str) -> None:
 
 
 def patch(folder: str, count: str) -> None:
-    from lib.writeback import plan_changes
-    from lib.xlsx_patch import patch_xlsx
+    from lib.exports.writeback import plan_changes
+    from lib.exports.xlsx_patch import patch_xlsx
 
     workspace, current = _with_edits(folder, int(count))
     data = workspace.upload_data(current.upload.id)
@@ -91,16 +94,17 @@ def patch(folder: str, count: str) -> None:
 
 
 def _register(folder: str):
-    from lib.facts import default_as_of
+    from lib.analysis.facts import default_as_of
+    from lib.service.registers import current_register
     from lib.settings import Settings
-    from lib.workspace import Workspace, current_register
+    from lib.workspace.repository import Workspace
 
     register = current_register(Workspace(folder)).register
     return register, default_as_of(register), Settings()
 
 
 def analyse(folder: str) -> None:
-    from lib.lifecycle import analyse_customers
+    from lib.analysis.lifecycle import analyse_customers
 
     register, as_of, settings = _register(folder)
     started = time.perf_counter()
@@ -111,7 +115,7 @@ def analyse(folder: str) -> None:
 def lifecycle(folder: str) -> None:
     from datetime import timedelta
 
-    from lib.lifecycle import (
+    from lib.analysis.lifecycle import (
         analyse_customers,
         cohort_retention,
         cooling_prospects,
@@ -137,7 +141,8 @@ def lifecycle(folder: str) -> None:
 def feedback(folder: str) -> None:
     from dataclasses import replace
 
-    from lib.feedback import default_dictionary, theme_feedback
+    from lib.analysis.feedback import theme_feedback
+    from lib.themes import default_dictionary
 
     register, _, _ = _register(folder)
     items = register.feedback
@@ -156,7 +161,7 @@ def baseline_load(file: str) -> None:
 def baseline_write(file: str) -> None:
     import io
 
-    from lib.workbook import parse_workbook
+    from lib.reading.workbook import parse_workbook
 
     sheets = parse_workbook(Path(file).read_bytes(), Path(file).name)  # the frames to write, read fast
     frames = {s.name: s.cells for s in sheets}

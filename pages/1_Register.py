@@ -6,7 +6,7 @@ headers, with the Excel row it came from, and a search box.
 
 import streamlit as st
 
-from lib.register import search_rows, sheet_view
+from lib.reading.views import search_rows, sheet_view
 from lib.schema import ROW_COL, SHEET_KINDS
 from lib.ui import date_format, num, setup_page, t
 

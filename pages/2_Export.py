@@ -10,8 +10,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from lib.contact_plan import RULES, contact_plan
-from lib.contacts import CHANNELS, FILE_SUFFIX, FORMATS, MIME, contacts_for, export
+from lib.analysis.contact_plan import RULES, contact_plan
+from lib.exports.contacts import CHANNELS, FILE_SUFFIX, FORMATS, MIME, contacts_for, export
 from lib.ui import analysis, as_of_input, language, localised, num, setup_page, t
 from lib.ui.customers import customer_filters
 from lib.ui.widgets import prepare_updated_workbook

@@ -8,10 +8,9 @@ source, the RFM grid and the reward tiers, for everyone or for a filtered select
 import pandas as pd
 import streamlit as st
 
-from lib import charts
-from lib.facts import FLAGS
-from lib.ladder import CLASSES, RFM_GROUPS, TIERS, ladder_counts, rfm_grid
-from lib.ui import amount, analysis_page, chart, day, localised, num, t
+from lib.analysis.facts import FLAGS
+from lib.analysis.ladder import CLASSES, RFM_GROUPS, TIERS, ladder_counts, rfm_grid
+from lib.ui import amount, analysis_page, chart, charts, day, localised, num, t
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
 
 page, settings, as_of, view = analysis_page("segments.title")

@@ -9,9 +9,8 @@ from datetime import timedelta
 
 import streamlit as st
 
-from lib import charts
-from lib.ladder import CLASSES
-from lib.lifecycle import (
+from lib.analysis.ladder import CLASSES
+from lib.analysis.lifecycle import (
     FUNNEL_STEPS,
     STAGES,
     cohort_retention,
@@ -22,7 +21,7 @@ from lib.lifecycle import (
     overdue_customers,
     stage_counts,
 )
-from lib.ui import amount, analysis, analysis_page, chart, date_format, day, num, people_table, percent, t
+from lib.ui import amount, analysis, analysis_page, chart, charts, date_format, day, num, people_table, percent, t
 from lib.ui.customers import labels, value_label
 
 page, settings, as_of, view = analysis_page("lifecycle.title")

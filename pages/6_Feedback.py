@@ -10,13 +10,9 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib import charts
-from lib.feedback import (
-    ELEMENTS,
+from lib.analysis.feedback import (
     SENTIMENTS,
-    THEMES,
     csat,
-    default_dictionary,
     element_sentiment,
     marked_text,
     nps,
@@ -24,16 +20,17 @@ from lib.feedback import (
     scores_by,
     select_items,
     sentiment_coverage,
-    theme_key,
     theme_sentiment,
     theme_trend,
     themes_by,
 )
-from lib.ladder import CLASSES
+from lib.analysis.ladder import CLASSES
+from lib.themes import ELEMENTS, THEMES, default_dictionary, theme_key
 from lib.ui import (
     analysis,
     as_of_input,
     chart,
+    charts,
     date_format,
     feedback_items,
     flash,

@@ -11,16 +11,15 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib import charts
-from lib.access import NotAllowed
-from lib.edits import bulk_changes, changes_from_editor, editable_fields, find_customers, new_row
-from lib.ladder import CLASSES, TEMPERATURES, reason_texts
-from lib.profile import monthly_value, timeline
+from lib.analysis.ladder import CLASSES, TEMPERATURES, reason_texts
+from lib.analysis.profile import monthly_value, timeline
 from lib.schema import FIELDS, KEY_COL, VOCABULARIES
+from lib.service.changes import forget_customer
 from lib.ui import (
     amount,
     analysis_page,
     chart,
+    charts,
     date_format,
     day,
     flash,
@@ -32,7 +31,8 @@ from lib.ui import (
     t,
 )
 from lib.ui.customers import customer_filters, value_label
-from lib.workspace import forget_customer
+from lib.workspace.access import NotAllowed
+from lib.workspace.edits import bulk_changes, changes_from_editor, editable_fields, find_customers, new_row
 
 EDIT_ROWS = 200  # at most this many customers go to the browser for editing; the filter reaches others
 EDITOR = "customers_editor"

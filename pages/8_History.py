@@ -7,8 +7,8 @@ last change, or a chosen one that nothing later depends on, can be undone.
 
 import streamlit as st
 
-from lib.access import NotAllowed
 from lib.ui import flash, localised, people_table, refused, setup_page, t
+from lib.workspace.access import NotAllowed
 
 page = setup_page("history.title")
 st.title(t("history.title"))

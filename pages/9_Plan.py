@@ -11,7 +11,7 @@ from datetime import timedelta
 import pandas as pd
 import streamlit as st
 
-from lib.contact_plan import (
+from lib.analysis.contact_plan import (
     CHANNELS,
     RULES,
     action_effectiveness,
@@ -20,8 +20,7 @@ from lib.contact_plan import (
     plan_counts,
     plan_reasons,
 )
-from lib.contacts import call_list
-from lib.edits import new_row
+from lib.exports.contacts import call_list
 from lib.ui import (
     analysis_page,
     date_format,
@@ -34,6 +33,7 @@ from lib.ui import (
     save_edits,
     t,
 )
+from lib.workspace.edits import new_row
 
 SNOOZE_DAYS = 7
 EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result

@@ -413,7 +413,7 @@ def _thin(rng: random.Random, rows: list[list[object]], wanted: int) -> list[lis
 
 def write_template(path: Path) -> Path:
     """The empty English register template (the app offers it in each user's language)."""
-    from lib.template import template_workbook
+    from lib.reading.template import template_workbook
 
     path.write_bytes(template_workbook("en"))
     return path

@@ -104,8 +104,8 @@ def sample_bytes() -> bytes:
 
 @pytest.fixture(scope="session")
 def sample_register(sample_bytes: bytes):
-    from lib.register import build_register
-    from lib.workbook import read_workbook
+    from lib.reading.register import build_register
+    from lib.reading.workbook import read_workbook
 
     return build_register(read_workbook(sample_bytes, SAMPLE.name), as_of=AS_OF)
 

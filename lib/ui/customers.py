@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from lib.facts import DIMENSIONS, FLAGS, column_values, select_customers
-from lib.ladder import reason_texts
+from lib.analysis.facts import DIMENSIONS, FLAGS, column_values, select_customers
+from lib.analysis.ladder import reason_texts
 from lib.settings import Settings
-from lib.ui import Page, date_format, language, localised, people_table, t
+from lib.ui.actions import people_table
+from lib.ui.format import date_format, language, localised, t
+from lib.ui.loaders import Page
 
 COMPUTED = {"relationship": "class", "stage": "stage", "rfm_group": "rfm", "value_tier": "tier",
             "temperature": "temperature"}

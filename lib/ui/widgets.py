@@ -8,16 +8,21 @@ from functools import partial
 import pandas as pd
 import streamlit as st
 
-from lib.access import NotAllowed, User
-from lib.facts import default_as_of
-from lib.lifecycle import analyse_customers, class_columns
-from lib.quality import SEVERITIES, Problem, problems_frame, problems_workbook
-from lib.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, customer_summary, key_figures
+from lib.analysis.facts import default_as_of
+from lib.analysis.lifecycle import analyse_customers, class_columns
+from lib.exports.quality_report import problems_workbook
+from lib.exports.writeback import WriteError
+from lib.reading.problems import SEVERITIES, Problem, problems_frame
+from lib.reading.register import NOT_MAPPED, MappingOverrides, Register, RegisterError
+from lib.reading.views import customer_summary, key_figures
+from lib.reading.workbook import WorkbookError
 from lib.schema import FIELDS, OTHER, SHEET_KINDS
-from lib.ui import amount, day, flash, language, localised, log, num, refused, t
-from lib.workbook import WorkbookError
-from lib.workspace import Current, Workspace, correct_mapping, import_workbook, updated_workbook
-from lib.writeback import WriteError
+from lib.service.registers import Current, correct_mapping, import_workbook, updated_workbook
+from lib.ui.actions import refused
+from lib.ui.format import amount, day, language, localised, num, t
+from lib.ui.page import flash, log
+from lib.workspace.access import NotAllowed, User
+from lib.workspace.repository import Workspace
 
 
 def import_file(ws: Workspace, file_name: str, data: bytes, user: User) -> bool:

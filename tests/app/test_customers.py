@@ -6,7 +6,9 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.workspace import Workspace, current_register, save_changes, updated_workbook
+from lib.service.changes import save_changes
+from lib.service.registers import current_register, updated_workbook
+from lib.workspace.repository import Workspace
 from tests.app.conftest import on_page
 from tests.conftest import ROOT
 

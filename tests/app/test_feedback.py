@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.feedback import default_dictionary
+from lib.themes import default_dictionary
 from tests.app.test_analysis import charts, metrics
 from tests.conftest import ROOT
 

@@ -7,9 +7,10 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
 
 from lib import i18n
-from lib.ui import PAGES
-from lib.workbook import read_workbook
-from lib.workspace import Workspace, import_workbook
+from lib.reading.workbook import read_workbook
+from lib.service.registers import import_workbook
+from lib.ui.page import PAGES
+from lib.workspace.repository import Workspace
 from tests.conftest import ROOT, SAMPLE
 
 MISSING = "⟦"

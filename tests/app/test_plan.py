@@ -3,7 +3,7 @@
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.workspace import Workspace
+from lib.workspace.repository import Workspace
 from tests.app.conftest import on_page
 from tests.app.test_analysis import metrics
 

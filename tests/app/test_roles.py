@@ -5,8 +5,9 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib.access import hash_password
-from lib.workspace import Workspace, import_workbook
+from lib.service.registers import import_workbook
+from lib.workspace.access import hash_password
+from lib.workspace.repository import Workspace
 from tests.conftest import ROOT, SAMPLE
 
 EDITOR_EMAIL, VIEWER_EMAIL = "anna@shop.ee", "boss@shop.ee"
@@ -48,8 +49,10 @@ from datetime import date
 
 import streamlit as st
 
-from lib.contacts import contact_list
-from lib.ui import Page, access, current, personal_file, save_edits, signed_in_user, workspace
+from lib.exports.contacts import contact_list
+from lib.ui.actions import personal_file, save_edits
+from lib.ui.loaders import Page, current, workspace
+from lib.ui.signin import access, signed_in_user
 
 # Call the save and export handlers directly, as a forged request would, and record what came back.
 # The user is resolved as on every page (setup_page without the sidebar, which needs app.py as entry).
@@ -193,8 +196,8 @@ def workspace_start():
 
 @pytest.mark.parametrize("tables", [1, 0])
 def test_a_viewer_walks_every_page_without_an_error_a_name_or_an_e_mail(workspace, tables):
-    from lib.ui import PAGES
-    from lib.workspace import current_register
+    from lib.service.registers import current_register
+    from lib.ui.page import PAGES
 
     workspace.save_settings(workspace.settings().updated({"viewer_customer_tables": tables}))
     customers = current_register(workspace).register.customers

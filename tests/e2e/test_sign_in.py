@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from lib.access import hash_password
+from lib.workspace.access import hash_password
 from tests.e2e.test_upload import wait_idle
 
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 from pathlib import Path
 
-from lib.register import Register, build_register
-from lib.workbook import read_workbook
+from lib.reading.register import Register, build_register
+from lib.reading.workbook import read_workbook
 from tests.conftest import AS_OF, write_xlsx
 
 D = date.fromisoformat

@@ -4,9 +4,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from lib.access import Access, NotAllowed, Role, User, hash_password, sign_in, verify_password
-from lib.contacts import contact_list, export
-from lib.workspace import Workspace, current_register, forget_customer, import_workbook, save_changes, updated_workbook
+from lib.exports.contacts import contact_list, export
+from lib.service.changes import forget_customer, save_changes
+from lib.service.registers import current_register, import_workbook, updated_workbook
+from lib.workspace.access import Access, NotAllowed, Role, User, hash_password, sign_in, verify_password
+from lib.workspace.repository import Workspace
 from tests.conftest import AS_OF
 
 VIEWER = User("boss@shop.ee", Role.VIEWER)

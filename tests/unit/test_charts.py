@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from lib import charts
+from lib.ui import charts
 
 
 def test_ladder_bars_keep_the_ladder_order_and_counts():

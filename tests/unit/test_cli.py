@@ -51,7 +51,7 @@ def test_import_keeps_the_sample_once_when_asked_only_if_empty(tmp_path, monkeyp
     second = run("import", "sample_data/studio_register.xlsx", "--if-empty")
     assert first.returncode == 0 and "2,000 customers kept" in first.stdout
     assert second.returncode == 0 and "nothing imported" in second.stdout
-    from lib.workspace import Workspace
+    from lib.workspace.repository import Workspace
 
     assert len(Workspace(tmp_path / "ws").uploads()) == 1
 

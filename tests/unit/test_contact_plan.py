@@ -5,8 +5,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from lib.contact_plan import RULES, contact_plan, frequency_days, plan_counts, plan_reasons
-from lib.lifecycle import analyse_customers
+from lib.analysis.contact_plan import RULES, contact_plan, frequency_days, plan_counts, plan_reasons
+from lib.analysis.lifecycle import analyse_customers
 from lib.settings import DEFAULTS, Settings
 from tests.conftest import AS_OF, write_xlsx
 from tests.unit.history import read
@@ -104,7 +104,7 @@ def test_reasons_and_counts(view):
 
 
 def test_done_and_snoozed_rows_leave_the_plan(view):
-    from lib.contact_plan import plan_action
+    from lib.analysis.contact_plan import plan_action
 
     plan = contact_plan(view, AS_OF, DEFAULTS)
     done = plan_action("BIRTHDAY", "birthday", "sms", AS_OF)
@@ -122,7 +122,7 @@ def test_done_and_snoozed_rows_leave_the_plan(view):
 
 
 def test_action_effectiveness_counts_responses_and_purchases_soon_after():
-    from lib.contact_plan import action_effectiveness
+    from lib.analysis.contact_plan import action_effectiveness
 
     actions = pd.DataFrame({
         "customer_id": ["A", "B", "C", "A"], "done": pd.to_datetime(["2026-01-01", "2026-01-01", None, "2026-03-01"]),

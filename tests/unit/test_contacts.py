@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.contacts import CHANNELS, contact_list, country_code, export, safe_text
-from lib.values import invalid_emails
+from lib.exports.contacts import CHANNELS, contact_list, country_code, export, safe_text
+from lib.reading.values import invalid_emails
 from tests.conftest import AS_OF
 
 COLUMNS = ["customer_id", "first_name", "last_name", "name", "email", "phone", "address", "postal_code", "city",
@@ -144,7 +144,7 @@ def test_the_vcard_parses_back():
 
 
 def test_a_call_list_from_the_plan_carries_due_date_and_reason_only_for_consenting_people():
-    from lib.contacts import call_list
+    from lib.exports.contacts import call_list
 
     frame = customers([
         {"customer_id": "1", "name": "Mari Tamm", "phone": "5123 4567", "country": "EE", "consent_phone": True},
@@ -162,7 +162,7 @@ def test_a_call_list_from_the_plan_carries_due_date_and_reason_only_for_consenti
 
 
 def test_the_consent_rules_by_country_are_settings():
-    from lib.contacts import contacts_for
+    from lib.exports.contacts import contacts_for
     from lib.settings import DEFAULTS
 
     frame = customers([

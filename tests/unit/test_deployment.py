@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from lib.access import hash_password
-from lib.serve import ServeError, check_exposure, read_secrets
+from lib.cli.serve import ServeError, check_exposure, read_secrets
+from lib.workspace.access import hash_password
 from tests.conftest import ROOT
 
 SECRETS = f"""
@@ -165,7 +165,7 @@ def test_backup_command_copies_the_workspace_and_keeps_the_newest(tmp_path):
         time.sleep(1.1)  # copies are named by the second
     copies = sorted((tmp_path / "copies").glob("ladder-*.sqlite"))
     assert len(copies) == 2
-    check = subprocess.run([sys.executable, "-c", "from lib.workspace import Workspace, current_register; "
+    check = subprocess.run([sys.executable, "-c", "from lib.workspace.repository import Workspace; from lib.service.registers import current_register; "
                             f"print(len(current_register(Workspace(url='sqlite:///{copies[-1]}')).register.customers))"],
                            cwd=ROOT, check=True, capture_output=True, text=True)
     assert check.stdout.strip() == "2000"
@@ -174,7 +174,7 @@ def test_backup_command_copies_the_workspace_and_keeps_the_newest(tmp_path):
 def test_hash_password_reads_a_piped_password():
     made = subprocess.run([sys.executable, "-m", "lib", "hash-password"], cwd=ROOT, input="kevad-2026-lumi\n",
                           capture_output=True, text=True, check=True)
-    from lib.access import verify_password
+    from lib.workspace.access import verify_password
 
     assert verify_password("kevad-2026-lumi", made.stdout.strip())
     short = subprocess.run([sys.executable, "-m", "lib", "hash-password"], cwd=ROOT, input="short\n",

@@ -3,9 +3,11 @@
 import pandas as pd
 import pytest
 
-from lib.edits import changes_from_editor, review_changes, text_of
-from lib.register import apply_edits
-from lib.workspace import Workspace, current_register, import_workbook, save_changes
+from lib.reading.snapshots import apply_edits
+from lib.service.changes import save_changes
+from lib.service.registers import current_register, import_workbook
+from lib.workspace.edits import changes_from_editor, review_changes, text_of
+from lib.workspace.repository import Workspace
 from tests.conftest import AS_OF, write_xlsx
 from tests.unit.history import read
 
@@ -89,8 +91,8 @@ def test_a_logged_action_creates_the_actions_sheet_a_workbook_did_not_have(tmp_p
 
     import openpyxl
 
-    from lib.edits import new_row
-    from lib.workspace import updated_workbook
+    from lib.service.registers import updated_workbook
+    from lib.workspace.edits import new_row
 
     path = write_xlsx(tmp_path / "customers only.xlsx", {"Customers": CUSTOMERS})
     workspace = Workspace(tmp_path / "ws")

@@ -5,15 +5,10 @@ import zipfile
 
 import pytest
 
-from lib.edits import new_row
-from lib.workspace import (
-    Workspace,
-    current_register,
-    forget_customer,
-    import_workbook,
-    save_changes,
-    updated_workbook,
-)
+from lib.service.changes import forget_customer, save_changes
+from lib.service.registers import current_register, import_workbook, updated_workbook
+from lib.workspace.edits import new_row
+from lib.workspace.repository import Workspace
 from tests.conftest import AS_OF
 
 PERSON = "10001"
@@ -70,7 +65,7 @@ def test_the_written_back_workbook_no_longer_holds_the_person(workspace):
 
 
 def test_an_old_workbook_uploaded_again_keeps_the_person_off_mailing_lists(workspace, sample_bytes):
-    from lib.facts import customer_facts
+    from lib.analysis.facts import customer_facts
     from lib.settings import DEFAULTS
 
     forget_customer(workspace, PERSON)
@@ -93,8 +88,8 @@ def test_opted_out_customers_are_remembered_across_uploads(tmp_path, sample_byte
 
 
 def test_a_workbook_the_patcher_cannot_edit_is_erased_the_safe_way(tmp_path, monkeypatch, sample_bytes):
-    import lib.erasure
-    from lib.xlsx_patch import PatchUnsupported
+    import lib.exports.erasure
+    from lib.reading.ooxml import PatchUnsupported
 
     workspace = Workspace(tmp_path / "ws")
     import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
@@ -102,7 +97,7 @@ def test_a_workbook_the_patcher_cannot_edit_is_erased_the_safe_way(tmp_path, mon
     def refuse(*_args, **_kwargs):
         raise PatchUnsupported("an unusual sheet")
 
-    monkeypatch.setattr(lib.erasure, "patch_xlsx", refuse)
+    monkeypatch.setattr(lib.exports.erasure, "patch_xlsx", refuse)
     assert forget_customer(workspace, PERSON) == 1
     assert EMAIL.encode() not in every_byte(workspace.folder)
     assert EMAIL.encode() not in unpacked(workspace.upload_data(1))
@@ -110,7 +105,7 @@ def test_a_workbook_the_patcher_cannot_edit_is_erased_the_safe_way(tmp_path, mon
 
 
 def test_the_whole_column_suppression_match_equals_matching_customer_by_customer(sample_register):
-    from lib.erasure import customers_on_list, identity_hashes
+    from lib.workspace.suppression import customers_on_list, identity_hashes
 
     customers = sample_register[0].customers
     listed = customers.iloc[::37]

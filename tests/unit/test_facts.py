@@ -2,7 +2,7 @@
 
 import pandas as pd
 
-from lib.facts import column_values, default_as_of, select_customers
+from lib.analysis.facts import column_values, default_as_of, select_customers
 from tests.conftest import AS_OF
 
 

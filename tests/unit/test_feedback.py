@@ -3,19 +3,9 @@
 import pandas as pd
 import pytest
 
-from lib.feedback import (
-    THEMES,
-    ThemeMatcher,
-    csat,
-    default_dictionary,
-    detect_language,
-    marked_text,
-    nps,
-    sentiment_of_text,
-    theme_counts,
-    theme_feedback,
-    theme_rows,
-)
+from lib.analysis.feedback import csat, marked_text, nps, theme_counts, theme_feedback, theme_rows
+from lib.analysis.theme_matching import ThemeMatcher, detect_language, sentiment_of_text
+from lib.themes import THEMES, default_dictionary
 
 # (text as a customer writes it, theme it must hit)
 INFLECTED = {
@@ -148,7 +138,7 @@ def test_sample_sentiment_is_known_for_most_items_and_ratings_decide(sample_item
 
 
 def test_unmatched_texts_suggest_new_themes():
-    from lib.feedback import suggest_themes
+    from lib.analysis.feedback import suggest_themes
 
     texts = ["The sauna was too cold again", "Please heat the sauna properly", "Sauna temperature is low",
              "Cold sauna in the evening", "I miss a hot sauna after training", "The sauna heater seems broken",
@@ -187,7 +177,7 @@ def test_a_partly_blank_language_column_is_filled_by_detection_or_the_customer(t
 
 
 def test_scores_per_group():
-    from lib.feedback import scores_by
+    from lib.analysis.feedback import scores_by
 
     items = pd.DataFrame({"branch": ["A", "A", "A", "B", "B"], "rating": [5, 4, 1, 2, None]})
     table = scores_by(items, "branch").set_index("branch")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from lib.headers import FIELD_SYNONYMS, find_header_row, guess_sheet_kind, recognise_field, recognise_sheet_name
+from lib.reading.headers import FIELD_SYNONYMS, find_header_row, guess_sheet_kind, recognise_field, recognise_sheet_name
 from lib.schema import FIELDS
 
 

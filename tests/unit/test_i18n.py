@@ -4,7 +4,7 @@ import json
 import re
 
 from lib import i18n
-from lib.quality import SEVERITIES
+from lib.reading.problems import SEVERITIES
 from lib.schema import FIELDS, OTHER, SHEET_KINDS
 from tests.conftest import ROOT
 
@@ -93,8 +93,8 @@ def test_no_catalogue_key_is_unused():
 
 def code_families() -> set[str]:
     """Labels of the computed codes, looked up with a prefix held in a variable (lib.ui.customers)."""
-    from lib.ladder import NOT_SCORED, RFM_GROUPS, TIERS
-    from lib.lifecycle import FUNNEL_STEPS, STAGES
+    from lib.analysis.ladder import NOT_SCORED, RFM_GROUPS, TIERS
+    from lib.analysis.lifecycle import FUNNEL_STEPS, STAGES
 
     return ({f"stage.{s}" for s in STAGES} | {f"funnel.{s}" for s in FUNNEL_STEPS} | {f"tier.{s}" for s in TIERS}
             | {f"rfm.{s}" for s in (*RFM_GROUPS, NOT_SCORED)})
@@ -129,7 +129,7 @@ def test_translations_use_the_domain_words_of_each_language():
 
 
 def test_file_errors_are_worded_in_each_language_with_the_file_and_sheet_named():
-    from lib.workbook import WorkbookError
+    from lib.reading.workbook import WorkbookError
 
     error = WorkbookError("error.huge_range", sheet="Kliendid", cell="XFD1048576")
     assert "Kliendid" in str(error) and "XFD1048576" in str(error)
@@ -139,9 +139,9 @@ def test_file_errors_are_worded_in_each_language_with_the_file_and_sheet_named()
 
 
 def test_the_template_is_offered_in_every_language_and_reads_back_fully_recognised():
-    from lib.register import build_register
-    from lib.template import template_workbook
-    from lib.workbook import read_workbook
+    from lib.reading.register import build_register
+    from lib.reading.template import template_workbook
+    from lib.reading.workbook import read_workbook
 
     for lang in i18n.LANGUAGES:
         data = template_workbook(lang)
@@ -158,10 +158,10 @@ def test_the_template_is_offered_in_every_language_and_reads_back_fully_recognis
 
 
 def test_quality_messages_plan_and_ladder_reasons_speak_each_language_with_the_same_places(sample_register):
-    from lib.contact_plan import contact_plan, plan_reasons
-    from lib.ladder import reason_texts
-    from lib.lifecycle import analyse_customers
-    from lib.quality import problems_frame
+    from lib.analysis.contact_plan import contact_plan, plan_reasons
+    from lib.analysis.ladder import reason_texts
+    from lib.analysis.lifecycle import analyse_customers
+    from lib.reading.problems import problems_frame
     from lib.settings import DEFAULTS
     from tests.conftest import AS_OF
 

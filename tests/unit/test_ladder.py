@@ -5,8 +5,8 @@ from datetime import timedelta
 import pandas as pd
 import pytest
 
-from lib.facts import customer_facts
-from lib.ladder import CLASSES, RFM_GROUPS, classify_customers, ladder_counts, reason_texts, rfm_grid
+from lib.analysis.facts import customer_facts
+from lib.analysis.ladder import CLASSES, RFM_GROUPS, classify_customers, ladder_counts, reason_texts, rfm_grid
 from lib.settings import DEFAULTS, Settings
 from tests.conftest import AS_OF, write_xlsx
 from tests.unit.history import EXPECTED_CLASS, EXPECTED_REASON, full_register, read, summary_register

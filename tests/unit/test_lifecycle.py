@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.lifecycle import (
+from lib.analysis.lifecycle import (
     STAGES,
     analyse_customers,
     cohort_retention,
@@ -125,7 +125,7 @@ def test_revenue_is_after_returns(history, sample_register):
 
 
 def test_class_columns_for_the_export_are_in_words(history):
-    from lib.lifecycle import class_columns
+    from lib.analysis.lifecycle import class_columns
 
     words = class_columns(analyse_customers(history, AS_OF, DEFAULTS), DEFAULTS).set_index("customer_id")
     assert words.loc["WON-BACK"].tolist() == [

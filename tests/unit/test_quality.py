@@ -5,9 +5,10 @@ import io
 import openpyxl
 import pytest
 
-from lib.quality import problems_frame, problems_workbook
-from lib.register import build_register
-from lib.workbook import read_workbook
+from lib.exports.quality_report import problems_workbook
+from lib.reading.problems import problems_frame
+from lib.reading.register import build_register
+from lib.reading.workbook import read_workbook
 from tests.conftest import AS_OF
 
 WORKBOOK = {

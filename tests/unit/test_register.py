@@ -5,18 +5,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from lib.register import (
-    MappingOverrides,
-    RegisterError,
-    apply_edits,
-    build_register,
-    key_figures,
-    register_from_parts,
-    register_to_parts,
-    search_rows,
-    sheet_view,
-)
-from lib.workbook import read_workbook
+from lib.reading.register import MappingOverrides, RegisterError, build_register
+from lib.reading.snapshots import apply_edits, register_from_parts, register_to_parts
+from lib.reading.views import key_figures, search_rows, sheet_view
+from lib.reading.workbook import read_workbook
 from tests.conftest import AS_OF, FIXTURES
 
 

@@ -9,10 +9,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lib.register import apply_edits, build_register
-from lib.workbook import read_workbook
-from lib.writeback import updated_workbook
-from lib.xlsx_patch import SheetChanges, patch_xlsx
+from lib.exports.sheet_xml import SheetChanges
+from lib.exports.writeback import updated_workbook
+from lib.exports.xlsx_patch import patch_xlsx
+from lib.reading.register import build_register
+from lib.reading.snapshots import apply_edits
+from lib.reading.workbook import read_workbook
 from tests.conftest import AS_OF, write_xlsx
 
 LETTERS = "äõüöąėšžłńćęįųūĀŠŽÕÜ"

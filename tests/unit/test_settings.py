@@ -1,7 +1,7 @@
 """Thresholds are settings: defaults, ranges, storage in the workspace, and a digest for caches."""
 
 from lib.settings import DEFAULTS, SPECS, Settings
-from lib.workspace import Workspace
+from lib.workspace.repository import Workspace
 
 
 def test_every_setting_has_a_spec_and_explanation():

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from lib.values import (
+from lib.reading.values import (
     invalid_emails,
     parse_bools,
     parse_choices,

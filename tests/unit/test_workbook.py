@@ -7,9 +7,9 @@ import re
 
 import pytest
 
-from lib import read_worker, workbook
-from lib.workbook import MAX_FILE_BYTES, WorkbookError, read_workbook
-from lib.xlsx_patch import column_letters
+from lib.reading import read_worker, workbook
+from lib.reading.ooxml import column_letters
+from lib.reading.workbook import MAX_FILE_BYTES, WorkbookError, read_workbook
 from tests.conftest import FIXTURES, SAMPLE, hostile_files
 
 

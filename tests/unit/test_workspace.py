@@ -10,9 +10,10 @@ import sys
 
 import pytest
 
-from lib.register import MappingOverrides, RegisterError
-from lib.workbook import WorkbookError
-from lib.workspace import Workspace, correct_mapping, current_register, import_workbook
+from lib.reading.register import MappingOverrides, RegisterError
+from lib.reading.workbook import WorkbookError
+from lib.service.registers import correct_mapping, current_register, import_workbook
+from lib.workspace.repository import Workspace
 from tests.conftest import AS_OF, ROOT, SAMPLE
 
 
@@ -40,9 +41,9 @@ def test_upload_is_kept_as_a_version_with_its_bytes_and_hash(workspace, sample_b
 
 def test_a_new_process_sees_the_workspace_a_previous_process_wrote(store_url, tmp_path):
     env = {**os.environ, "LADDER_WORKSPACE_URL": store_url("shared"), "LADDER_WORKSPACE": str(tmp_path / "unused")}
-    write = ("from lib.workspace import Workspace, import_workbook; "
+    write = ("from lib.workspace.repository import Workspace; from lib.service.registers import import_workbook; "
              f"import_workbook(Workspace(), 'studio_register.xlsx', open({str(SAMPLE)!r}, 'rb').read())")
-    read = ("from lib.workspace import Workspace, current_register; "
+    read = ("from lib.workspace.repository import Workspace; from lib.service.registers import current_register; "
             "c = current_register(Workspace()); print(len(c.register.customers), c.upload.file_name)")
     subprocess.run([sys.executable, "-c", write], cwd=ROOT, env=env, check=True)
     out = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
@@ -106,8 +107,8 @@ def test_a_new_upload_starts_with_a_clean_journal(workspace, sample_bytes):
 
 
 def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(workspace, sample_bytes, store_url):
-    from lib.feedback import ThemeMatcher
-    from lib.workspace import updated_workbook
+    from lib.analysis.theme_matching import ThemeMatcher
+    from lib.service.registers import updated_workbook
 
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     workspace.save_themes(workspace.themes().with_theme("sauna", "environment", "en", ["sauna", "steam room"]))
@@ -135,7 +136,7 @@ def test_a_plain_workbook_leaves_the_workspace_settings_alone(workspace, sample_
 
 
 def test_undo_restores_the_old_value_unless_a_later_change_builds_on_it(workspace, sample_bytes):
-    from lib.workspace import save_changes
+    from lib.service.changes import save_changes
 
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     city = now.register.customers.set_index("customer_id").at["10001", "city"]
@@ -174,7 +175,7 @@ def test_the_conflict_rule_holds_across_app_instances_saving_at_once(workspace, 
     """Six app instances (each its own engine and connections) change the same cell at the same moment."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from lib.workspace import save_changes
+    from lib.service.changes import save_changes
 
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     city = now.register.customers.set_index("customer_id").at["10001", "city"]
@@ -202,7 +203,7 @@ def test_edits_checked_against_an_older_version_are_not_appended(workspace, samp
 
 
 def test_forgetting_a_customer_leaves_no_trace_in_the_register_or_journal(workspace, sample_bytes):
-    from lib.workspace import forget_customer, save_changes
+    from lib.service.changes import forget_customer, save_changes
 
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     city = now.register.customers.set_index("customer_id").at["10001", "city"]
@@ -237,8 +238,8 @@ def test_a_backup_is_a_working_copy_of_the_workspace(tmp_path, sample_bytes):
 
 
 def test_the_kept_suppression_answer_follows_the_register_and_the_list(workspace, sample_bytes):
-    from lib.erasure import identity_hashes
-    from lib.workspace import save_changes
+    from lib.service.changes import save_changes
+    from lib.workspace.suppression import identity_hashes
 
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     person = now.register.customers.set_index("customer_id").loc["10001"]

@@ -10,10 +10,12 @@ from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from lib.register import apply_edits, build_register
-from lib.workbook import read_workbook
-from lib.writeback import updated_workbook
-from lib.xlsx_patch import SheetChanges, patch_xlsx
+from lib.exports.sheet_xml import SheetChanges
+from lib.exports.writeback import updated_workbook
+from lib.exports.xlsx_patch import patch_xlsx
+from lib.reading.register import build_register
+from lib.reading.snapshots import apply_edits
+from lib.reading.workbook import read_workbook
 from tests.conftest import AS_OF, FIXTURES
 
 
@@ -219,8 +221,8 @@ def test_macro_workbooks_keep_their_extension(fmt):
 
 
 def test_the_read_back_check_notices_a_file_that_does_not_hold_the_register():
-    from lib.register import MappingOverrides
-    from lib.writeback import difference, sheet_difference
+    from lib.exports.writeback import difference, sheet_difference
+    from lib.reading.register import MappingOverrides
 
     data = rich_workbook()
     original, _ = build_register(read_workbook(data, "k.xlsx"), as_of=AS_OF)
@@ -242,7 +244,7 @@ def test_the_apps_own_sheets_are_replaced_on_the_next_export_not_duplicated(name
 
 
 def test_the_safe_path_also_replaces_the_apps_own_sheet():
-    from lib.writeback import Plan, app_sheet, safe_xlsx
+    from lib.exports.writeback import Plan, app_sheet, safe_xlsx
 
     first, _ = write(rich_workbook(), "kliendid.xlsx", [], computed=pd.DataFrame({"Purchases": [3]}))
     plan = Plan(sheets={}, new_sheets=[app_sheet("Loyalty Ladder", pd.DataFrame({"Purchases": [5]}))])

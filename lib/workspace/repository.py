@@ -15,45 +15,20 @@ import secrets
 import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
-from pathlib import Path, PurePath
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
 
-from lib import store
-from lib.access import LOCAL_USER, Actor, require
-from lib.edits import Review, review_changes
-from lib.erasure import (
-    blank_in_sheets,
-    blank_in_xlsx,
-    blanking_changes,
-    customers_on_list,
-    identity_hashes,
-    journal_keys_of,
-    scrub_parts,
-)
-from lib.feedback import ThemeDictionary
-from lib.quality import Problem
-from lib.register import (
-    MappingOverrides,
-    Register,
-    apply_edits,
-    build_register,
-    mapping_table,
-    register_from_parts,
-    register_to_parts,
-)
-from lib.schema import SETTINGS_SHEET, THEMES_SHEET
+from lib.reading.register import MappingOverrides
 from lib.settings import Settings
-from lib.store import insert_ignoring_duplicates, open_store, public_url, store_url, upsert
-from lib.workbook import RawSheet, read_workbook
-from lib.writeback import Plan, Progress, WriteResult, clean_xlsx, no_progress, safe_xlsx
-from lib.writeback import updated_workbook as write_back
-from lib.xlsx_patch import PatchUnsupported
+from lib.themes import ThemeDictionary
+from lib.workspace import store
+from lib.workspace.access import LOCAL_USER, Actor, require
+from lib.workspace.store import insert_ignoring_duplicates, open_store, public_url, store_url, upsert
 
 DEFAULT_FOLDER = Path("workspace")
-_SAVE_ATTEMPTS = 5
 
 
 Version = tuple[int, int, int, int]
@@ -78,27 +53,6 @@ class Upload:
     size: int
     sha256: str
     snapshot_rev: int
-
-
-@dataclass(frozen=True)
-class Current:
-    """The register the app shows now: the latest upload with the journal replayed."""
-
-    register: Register
-    problems: list[Problem]
-    upload: Upload
-    edits: int
-    version: Version
-    original: Register
-    """The upload as it was read, before the journal: what the write-back patches."""
-    journal: pd.DataFrame
-    """The edits in force on top of the upload, oldest first."""
-    suppressed: frozenset[str] = frozenset()
-    """Customers whose e-mail or phone is on the suppression list: never on a mailing list."""
-
-
-class BusyError(RuntimeError):
-    """The workspace kept changing under a save (many people saving at once): try again."""
 
 
 def workspace_folder() -> Path:
@@ -439,191 +393,3 @@ class Workspace:
 
 def _upload(row: tuple) -> Upload:
     return Upload(int(row[0]), datetime.fromisoformat(row[1]), row[2], row[3], int(row[4]), row[5], int(row[6]))
-
-
-def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: Actor = LOCAL_USER,
-                    progress: Progress = no_progress, as_of: date | None = None) -> Current:
-    """Read, recognise and check a workbook, then keep it as the newest version.
-
-    Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
-    be read leaves the current register exactly as it was; NotAllowed for a viewer.
-    """
-    name = require(user, "upload").name
-    progress(0.05, "progress.reading")
-    sheets = read_workbook(data, file_name)
-    progress(0.55, "progress.recognising")
-    register, problems = build_register(sheets, workspace.overrides(), as_of)
-    progress(0.85, "progress.saving")
-    _take_carried_settings(workspace, sheets, name)
-    remember_opt_outs(workspace, register)
-    upload = workspace.store_upload(file_name, data, name, register_to_parts(register, problems),
-                                    MappingOverrides(columns=mapping_table(register)).to_json())
-    progress(1.0, "progress.done")
-    version = workspace.version()
-    return Current(register, problems, upload, 0, version, register, workspace.journal(upload.id),
-                   suppressed_customers(workspace, register, version))
-
-
-def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
-    """One of the app's own sheets from an earlier export as a frame (its first row the header)."""
-    raw = next((sheet for sheet in sheets if sheet.name.casefold() == name.casefold()), None)
-    if raw is None or raw.cells.empty:
-        return None
-    header = [str(value).strip().lower() if isinstance(value, str) else "" for value in raw.cells.iloc[0]]
-    return pd.DataFrame(raw.cells.iloc[1:].to_numpy(), columns=header)
-
-
-def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet], user: Actor) -> None:
-    """A workbook exported by the app carries its theme dictionary and settings: keep them."""
-    themes = _app_sheet(sheets, THEMES_SHEET)
-    if themes is not None and {"theme", "language", "words"} <= set(themes.columns):
-        dictionary = ThemeDictionary.from_frame(themes.reindex(columns=["theme", "element", "language", "words",
-                                                                      "exclude"]))
-        if dictionary.themes:
-            workspace.save_themes(dictionary, user)
-    settings = _app_sheet(sheets, SETTINGS_SHEET)
-    if settings is not None and {"setting", "value"} <= set(settings.columns):
-        workspace.save_settings(Settings.from_frame(settings), user)
-
-
-def current_register(workspace: Workspace) -> Current | None:
-    """The register as it stands: latest upload's snapshot with its journal replayed."""
-    version = workspace.version()
-    upload = workspace.upload(version[0]) if version[0] else None
-    if upload is None:
-        return None
-    register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
-    edits = workspace.journal(upload.id)
-    now = apply_edits(register, edits)
-    return Current(now, problems, upload, len(edits), version, register, edits,
-                   suppressed_customers(workspace, now, version))
-
-
-def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
-                     progress: Progress = no_progress, carry_settings: bool = False,
-                     user: Actor = LOCAL_USER) -> WriteResult:
-    """The current register written back into the user's own workbook (see lib.writeback).
-
-    ``carry_settings`` adds the theme dictionary and the settings as sheets of their own, so
-    they travel with the workbook and come back when it is uploaded again. The workbook holds
-    personal data: only an editor gets it (NotAllowed otherwise).
-    """
-    require(user, "export_personal")
-    data = workspace.upload_data(current.upload.id)
-    carried = ({THEMES_SHEET: workspace.themes().to_frame(), SETTINGS_SHEET: workspace.settings().to_frame()}
-               if carry_settings else None)
-    return write_back(data, current.upload.file_name, current.original, current.register, current.journal,
-                      workspace.overrides(), computed, progress, app_sheets=carried)
-
-
-def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None,
-                    user: Actor = LOCAL_USER) -> Current | None:
-    """Remember a recognition correction and re-read the current upload with it."""
-    require(user, "upload")
-    overrides = workspace.overrides().merged(correction)
-    upload = workspace.latest_upload()
-    if upload is None:
-        workspace.save_overrides(overrides)
-        return None
-    sheets = read_workbook(workspace.upload_data(upload.id), upload.file_name)
-    register, problems = build_register(sheets, overrides, as_of)  # raises before anything is saved
-    workspace.save_overrides(overrides)
-    workspace.replace_snapshot(upload.id, register_to_parts(register, problems),
-                               MappingOverrides(columns=mapping_table(register)).to_json())
-    return current_register(workspace)
-
-
-def save_changes(workspace: Workspace, changes: list[dict], user: Actor = LOCAL_USER) -> Review:
-    """Check changes against the register as it stands now and keep the valid ones in the journal.
-
-    The register is read fresh (not from a page's copy), so a change made meanwhile in
-    another browser turns a stale edit into a refused conflict. The accepted edits are
-    appended only if nobody wrote in between (on any app instance); otherwise they are
-    checked again against the newer register. Only an editor may save (NotAllowed otherwise).
-    """
-    name = require(user, "edit").name
-    for _ in range(_SAVE_ATTEMPTS):
-        now = current_register(workspace)
-        if now is None:
-            return Review([], [])
-        review = review_changes(now.register, changes)
-        if not review.accepted:
-            return review
-        if workspace.append_edits(now.upload.id, name, review.accepted, expected=now.version):
-            if any(change.get("field") == "opted_out_at" for change in review.accepted):
-                remember_opt_outs(workspace, current_register(workspace).register)  # type: ignore[union-attr]
-            return review
-    raise BusyError("save_busy")
-
-
-def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_USER) -> int:
-    """Erase a person from the workspace: every stored upload, its snapshot, and the journal.
-
-    Their cells are emptied in every upload version (rows keep their numbers), their journal
-    entries deleted, their e-mail and phone kept only as salted hashes on the suppression
-    list, and the file rebuilt so nothing lingers. The event is logged with counts only.
-    Returns how many upload versions held the person. Only an editor may erase.
-    """
-    who = require(user, "erase").name
-    salt = workspace.salt()
-    overrides = workspace.overrides()
-    found = 0
-    for upload in workspace.uploads():
-        original, _ = register_from_parts(workspace.snapshot_parts(upload.id))
-        journal = workspace.journal(upload.id)
-        edited = apply_edits(original, journal)
-        people = [r for r in (original, edited) if (r.customers["customer_id"] == customer_id).any()]
-        removed = workspace.delete_journal_rows(upload.id, journal_keys_of(edited, journal, customer_id))
-        if not people and not removed:
-            continue
-        found += 1
-        identifiers: set[str] = set()
-        for register in people:
-            person = register.customers[register.customers["customer_id"] == customer_id]
-            workspace.suppress(identity_hashes(person["email"], person["phone"], salt), "erased")
-            identifiers |= {str(v) for column in ("email", "phone", "name") for v in person[column].dropna()}
-        changes = blanking_changes(original, customer_id)
-        if not changes:
-            continue
-        data = workspace.upload_data(upload.id)
-        name = upload.file_name
-        if data.startswith(b"PK"):
-            try:
-                data = blank_in_xlsx(data, changes, identifiers)
-            except PatchUnsupported:  # a workbook the fast patcher cannot edit: the slower safe way
-                data = scrub_parts(safe_xlsx(data, Plan(sheets=changes), keep_vba=name.lower().endswith(".xlsm")),
-                                   identifiers)
-        else:  # csv, xls, ods: kept from now on as an xlsx with the same sheets
-            data = clean_xlsx(blank_in_sheets(read_workbook(data, name), changes), Plan())
-            name = f"{PurePath(name).stem}.xlsx"
-        register, problems = build_register(read_workbook(data, name), overrides, check=True)
-        workspace.rewrite_upload(upload.id, name, data, register_to_parts(register, problems),
-                                 MappingOverrides(columns=mapping_table(register)).to_json())
-    workspace.log_event(who, "erasure", json.dumps({"upload_versions": found}))
-    workspace.compact()
-    return found
-
-
-def suppressed_customers(workspace: Workspace, register: Register, version: Version | None = None) -> frozenset[str]:
-    """Customers of a register whose e-mail or phone is on the suppression list (erased or opted out).
-
-    With the register's ``version`` the answer is kept in the workspace until the register or
-    the list changes, so reopening a large register does not hash every customer again.
-    """
-    count = workspace.suppressed_count()
-    if not count:
-        return frozenset()
-    key = json.dumps([*version, count]) if version else None
-    if key and (cached := workspace.cached_suppression(key)) is not None:
-        return frozenset(cached)
-    found = customers_on_list(register.customers, workspace.salt(), workspace.suppressed())
-    if key:
-        workspace.cache_suppression(key, list(found))
-    return found
-
-
-def remember_opt_outs(workspace: Workspace, register: Register) -> None:
-    """Put everyone who opted out on the suppression list, so an older workbook cannot bring them back."""
-    out = register.customers[register.customers["opted_out_at"].notna()]
-    if len(out):
-        workspace.suppress(identity_hashes(out["email"], out["phone"], workspace.salt()), "opted_out")

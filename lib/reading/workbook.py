@@ -27,10 +27,10 @@ from pathlib import Path, PurePath
 import pandas as pd
 import pyarrow as pa
 
-from lib import read_worker
 from lib.i18n import Explained
-from lib.xlsx_patch import PatchUnsupported, column_letters, sheet_parts
-from lib.xlsx_patch import column_index as column_index_of
+from lib.reading import read_worker
+from lib.reading.ooxml import PatchUnsupported, column_letters, sheet_parts
+from lib.reading.ooxml import column_index as column_index_of
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
 """Largest upload read at all (also Streamlit's upload limit in .streamlit/config.toml)."""
@@ -104,7 +104,7 @@ def _raw_sheet(sheet: read_worker.Sheet) -> RawSheet:
     return RawSheet(name=name, cells=frame, letters=tuple(column_letters(c) for c in columns), visible=visible)
 
 
-_ROOT = Path(__file__).resolve().parents[1]
+_ROOT = Path(__file__).resolve().parents[2]
 READ_SECONDS = float(os.environ.get("LADDER_READ_SECONDS", "300"))
 """Longest a file may take to parse before it is given up (a 100,000-customer register takes seconds)."""
 READ_MEMORY_MB = int(os.environ.get("LADDER_READ_MEMORY_MB", "8192"))
@@ -112,14 +112,14 @@ READ_MEMORY_MB = int(os.environ.get("LADDER_READ_MEMORY_MB", "8192"))
 
 
 def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list[RawSheet]:
-    """Parse in a fresh interpreter (``python -m lib.read_worker``) under the time and memory budget.
+    """Parse in a fresh interpreter (``python -m lib.reading.read_worker``) under the time and memory budget.
 
     A fresh process rather than a fork: Streamlit runs pages as ``__main__``, which
     multiprocessing would re-run in its children, and forking a threaded server is unsafe.
     """
     try:
         finished = subprocess.run(
-            [sys.executable, "-m", "lib.read_worker", str(READ_MEMORY_MB)],
+            [sys.executable, "-m", "lib.reading.read_worker", str(READ_MEMORY_MB)],
             input=pickle.dumps((data, file_name, only), protocol=pickle.HIGHEST_PROTOCOL),
             capture_output=True, timeout=READ_SECONDS, cwd=_ROOT, env={**os.environ, "PYTHONPATH": str(_ROOT)},
             check=False,

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
+from lib.reading.values import positions_in
 from lib.settings import Settings
-from lib.values import positions_in
 
 CLASSES = ("partner", "loyal", "occasional", "prospect", "former")
 """The ladder from the deepest relationship down, in the order every chart shows it."""

@@ -22,10 +22,10 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from lib.register import Register
+from lib.reading.register import Register
+from lib.reading.values import positions_in
 from lib.schema import VOCABULARIES
 from lib.settings import Settings
-from lib.values import positions_in
 
 FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
 CHANNELS = ("email", "sms", "phone", "post")

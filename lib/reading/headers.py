@@ -12,8 +12,8 @@ import re
 from collections.abc import Sequence
 
 from lib import i18n
+from lib.reading.values import normalise_word
 from lib.schema import ACTIONS, APP_SHEETS, CUSTOMERS, FEEDBACK, OTHER, PURCHASES, SheetKind
-from lib.values import normalise_word
 
 SHEET_SYNONYMS: dict[SheetKind, tuple[str, ...]] = {
     CUSTOMERS: (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from lib.register import Register
+from lib.reading.register import Register
 
 TIMELINE_COLUMNS = ["date", "what", "kind", "detail", "amount", "outcome"]
 

@@ -31,18 +31,21 @@ from typing import Any
 
 import pandas as pd
 
-from lib.contact_plan import contact_plan, plan_reasons
-from lib.contacts import CHANNELS, FILE_SUFFIX, FORMATS, contacts_for, export
-from lib.facts import default_as_of, select_customers
-from lib.feedback import csat, default_dictionary, nps, sentiment_counts, theme_counts, theme_feedback
-from lib.ladder import CLASSES, NOT_SCORED, RFM_GROUPS, TIERS, ladder_counts
-from lib.lifecycle import STAGES, analyse_customers, revenue, stage_counts
-from lib.quality import Problem
-from lib.register import Register, RegisterError, build_register, key_figures, mapping_table
-from lib.serve import team_workspace
+from lib.analysis.contact_plan import contact_plan, plan_reasons
+from lib.analysis.facts import default_as_of, select_customers
+from lib.analysis.feedback import csat, nps, sentiment_counts, theme_counts, theme_feedback
+from lib.analysis.ladder import CLASSES, NOT_SCORED, RFM_GROUPS, TIERS, ladder_counts
+from lib.analysis.lifecycle import STAGES, analyse_customers, revenue, stage_counts
+from lib.cli.serve import team_workspace
+from lib.exports.contacts import CHANNELS, FILE_SUFFIX, FORMATS, contacts_for, export
+from lib.reading.problems import Problem
+from lib.reading.register import Register, RegisterError, build_register
+from lib.reading.views import key_figures, mapping_table
+from lib.reading.workbook import WorkbookError, read_workbook
+from lib.service.registers import import_workbook
 from lib.settings import DEFAULTS, Settings
-from lib.workbook import WorkbookError, read_workbook
-from lib.workspace import LOCAL_USER, import_workbook
+from lib.themes import default_dictionary
+from lib.workspace.access import LOCAL_USER
 
 
 def report(path: Path, as_of: date | None = None, settings: Settings = DEFAULTS) -> dict[str, Any]:
@@ -154,7 +157,7 @@ def _print_feedback(items: list[dict[str, Any]], as_json: bool) -> int:
 
 
 def _team_command(args: argparse.Namespace) -> int:
-    from lib.serve import ServeError, backup, serve
+    from lib.cli.serve import ServeError, backup, serve
 
     try:
         if args.command == "serve":
@@ -172,7 +175,7 @@ def _hash_password() -> int:
     """Ask for a password twice (or read one line from a pipe) and print its hash."""
     import getpass
 
-    from lib.access import hash_password
+    from lib.workspace.access import hash_password
 
     if sys.stdin.isatty():
         password = getpass.getpass("New password: ")

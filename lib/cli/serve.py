@@ -15,9 +15,9 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
-from lib.access import Access
+from lib.workspace.access import Access
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml")
 """Where Streamlit looks for secrets (the project's file wins over the home folder's)."""
 
@@ -40,7 +40,7 @@ def read_secrets(files: tuple[Path, ...] = SECRETS_FILES) -> dict:
 
 def team_workspace():  # type: ignore[no-untyped-def]
     """The workspace the app uses: the secrets' ``workspace_url`` (PostgreSQL) when set, else as usual."""
-    from lib.workspace import Workspace
+    from lib.workspace.repository import Workspace
 
     url = (read_secrets().get("ladder") or {}).get("workspace_url") or None
     return Workspace(url=url) if url else Workspace()

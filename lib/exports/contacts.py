@@ -22,9 +22,9 @@ from datetime import date
 import pandas as pd
 
 from lib import i18n
-from lib.access import LOCAL_USER, Actor, require
+from lib.reading.values import invalid_emails
 from lib.settings import Settings, country_list
-from lib.values import invalid_emails
+from lib.workspace.access import LOCAL_USER, Actor, require
 
 CHANNELS = ("email", "sms", "phone", "post")
 FORMATS = ("excel-csv", "csv", "mailchimp", "hubspot", "xlsx", "vcard")

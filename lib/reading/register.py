@@ -16,18 +16,20 @@ against. Columns and sheets the app does not know are kept for the write-back.
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import pandas as pd
 
-from lib.headers import find_header_row, guess_sheet_kind, map_columns
 from lib.i18n import Explained
-from lib.quality import Problem, Severity, cell_problems, check_register, problems_from_dicts, problems_to_dicts
+from lib.reading.checks import check_register
+from lib.reading.headers import find_header_row, guess_sheet_kind, map_columns
+from lib.reading.problems import Problem, Severity, cell_problems
+from lib.reading.values import parse_bools, parse_choices, parse_counts, parse_dates, parse_ids, parse_numbers
+from lib.reading.workbook import RawSheet
 from lib.schema import (
     CUSTOMER_DETAIL_FIELDS,
     CUSTOMERS,
@@ -43,16 +45,6 @@ from lib.schema import (
     Field,
     SheetKind,
 )
-from lib.values import (
-    is_in,
-    parse_bools,
-    parse_choices,
-    parse_counts,
-    parse_dates,
-    parse_ids,
-    parse_numbers,
-)
-from lib.workbook import RawSheet
 
 BOOKKEEPING = (SHEET_COL, ROW_COL, KEY_COL)
 NOT_MAPPED = ""
@@ -389,148 +381,3 @@ def _with_amounts(purchases: pd.DataFrame) -> pd.DataFrame:
         return purchases
     computed = purchases["quantity"].fillna(1.0) * purchases["unit_price"]
     return purchases.assign(amount=purchases["amount"].where(~missing, computed))
-
-
-def key_figures(register: Register) -> dict[str, Any]:
-    """The headline numbers of a register: who, how many bought, how much, over which dates."""
-    customers, purchases = register.customers, register.purchases
-    if register.shape == "summary":
-        counts = customers["purchase_count"].fillna(0)
-        buying = int(((counts > 0) | customers["total_spent"].fillna(0).gt(0) | customers["last_purchase"].notna()).sum())
-        revenue = float(customers["total_spent"].fillna(0).sum())
-        purchase_total = int(counts.sum())
-        dates = customers["last_purchase"].dropna()
-    else:
-        buying = int(purchases.loc[is_in(purchases["customer_id"], customers["customer_id"]), "customer_id"].nunique())
-        revenue = float(purchases["amount"].fillna(0).sum())
-        purchase_total = len(purchases)
-        dates = purchases["date"].dropna()
-    return {
-        "customers": len(customers),
-        "buying_customers": buying,
-        "revenue": round(revenue, 2),
-        "purchases": purchase_total,
-        "feedback": len(register.feedback),
-        "actions": len(register.actions),
-        "first_date": dates.min().date().isoformat() if len(dates) else None,
-        "last_date": dates.max().date().isoformat() if len(dates) else None,
-    }
-
-
-def customer_summary(register: Register) -> pd.DataFrame:
-    """Per customer: what the purchases, feedback and actions sheets add up to.
-
-    The computed sheet of an exported workbook; canonical column names (the page labels them).
-    """
-    customers = register.customers[["customer_id", "name"]].reset_index(drop=True)
-    purchases = register.purchases.groupby("customer_id")
-    summary = customers.assign(
-        purchases=customers["customer_id"].map(purchases.size()).fillna(0).astype(int),
-        revenue=customers["customer_id"].map(purchases["amount"].sum()).fillna(0.0).round(2),
-        first_purchase=customers["customer_id"].map(purchases["date"].min()),
-        last_purchase=customers["customer_id"].map(purchases["date"].max()),
-        feedback=customers["customer_id"].map(register.feedback.groupby("customer_id").size()).fillna(0).astype(int),
-        actions=customers["customer_id"].map(register.actions.groupby("customer_id").size()).fillna(0).astype(int),
-    )
-    if register.shape == "summary":
-        summary["purchases"] = register.customers["purchase_count"].fillna(0).astype(int).to_numpy()
-        summary["revenue"] = register.customers["total_spent"].fillna(0.0).round(2).to_numpy()
-        summary["last_purchase"] = register.customers["last_purchase"].to_numpy()
-    return summary
-
-
-def mapping_table(register: Register) -> dict[str, dict[str, str]]:
-    """Sheet → {user's header → canonical field} for every recognised column."""
-    return {s.sheet: dict(s.fields) for s in register.sources if s.kind != OTHER}
-
-
-# --- the workspace keeps a parsed snapshot per upload, so a workbook is parsed once ---------
-
-def register_to_parts(register: Register, problems: list[Problem]) -> dict[str, bytes]:
-    """Serialise a register and its problems: one Arrow file per frame plus a JSON header."""
-    parts = {}
-    for kind in SHEET_KINDS:
-        # Arrow IPC with lz4: at 100,000 customers three times faster to write and read than Parquet.
-        buffer = io.BytesIO()
-        register.frame(kind).reset_index(drop=True).to_feather(buffer, compression="lz4")
-        parts[f"{kind}.arrow"] = buffer.getvalue()
-    meta = {"shape": register.shape, "sources": [asdict(s) for s in register.sources],
-            "problems": problems_to_dicts(problems)}
-    parts["meta.json"] = json.dumps(meta, ensure_ascii=False, default=str).encode("utf-8")
-    return parts
-
-
-def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Problem]]:
-    meta = json.loads(parts["meta.json"])
-    frames = {kind: pd.read_feather(io.BytesIO(parts[f"{kind}.arrow"])) for kind in SHEET_KINDS}
-    sources = tuple(
-        SheetSource(**{**s, "headers": tuple(s["headers"]), "letters": tuple(s["letters"])})
-        for s in meta["sources"]
-    )
-    return Register(**frames, sources=sources, shape=meta["shape"]), problems_from_dicts(meta["problems"])
-
-
-# --- the edit journal replayed on top of an upload ------------------------------------------
-
-def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
-    """The register with journal edits replayed in order.
-
-    ``edits`` has columns ``op`` (set/add/delete), ``sheet`` (a sheet kind), ``key`` (the row's
-    ``_key``), ``field`` and ``new`` (text, typed here by the field's type). Edits are keyed by
-    the row's key, never its position, so sorting or filtering never misdirects one.
-    """
-    if edits.empty:
-        return register
-    frames = {kind: register.frame(kind) for kind in SHEET_KINDS}
-    for edit in edits.itertuples(index=False):
-        kind = edit.sheet
-        frame = frames[kind]
-        if edit.op == "add" and not (frame[KEY_COL] == edit.key).any():
-            new = pd.DataFrame({c: pd.Series([None], dtype=frame[c].dtype) for c in frame.columns})
-            new[KEY_COL] = edit.key
-            if kind == CUSTOMERS:
-                new["customer_id"] = edit.key
-            frames[kind] = pd.concat([frame, new], ignore_index=True)
-        elif edit.op == "delete":
-            frames[kind] = frame[frame[KEY_COL] != edit.key].reset_index(drop=True)
-        elif edit.op == "set":
-            spec = FIELDS[kind].get(edit.field)  # type: ignore[index]
-            value = pd.Series([edit.new], dtype="string")
-            typed = parse_field(value, spec)[0] if spec else value
-            frame = frame.copy()
-            frame.loc[frame[KEY_COL] == edit.key, edit.field] = typed.iloc[0]
-            frames[kind] = frame
-    own_names = any(s.kind == CUSTOMERS and "name" in s.fields.values() for s in register.sources)
-    frames[CUSTOMERS] = _combine_names(frames[CUSTOMERS], replace_all=not own_names)
-    frames[PURCHASES] = _with_amounts(frames[PURCHASES])
-    return replace(register, **frames)
-
-
-# --- views for browsing ------------------------------------------------------------------------
-
-def sheet_view(register: Register, kind: str) -> pd.DataFrame:
-    """A kind's rows as the user knows them: their own headers, only the columns they keep.
-
-    Canonical fields the workbook lacks are left out; customers derived from purchases keep
-    the fields the till export had. The Excel row comes first so a row can be found in the file.
-    """
-    frame = register.frame(kind)
-    headers: dict[str, str] = {}
-    for source in register.sources:
-        if source.kind == kind:
-            headers.update({f: h for h, f in source.fields.items() if f not in headers})
-    if not headers and kind == CUSTOMERS:  # derived from purchases
-        headers = {name: name for name in ("customer_id", *CUSTOMER_DETAIL_FIELDS)}
-    columns = [ROW_COL, *headers, *register.extra_columns(kind)]
-    return frame[columns].rename(columns=headers)
-
-
-def search_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:
-    """Rows where any cell contains ``text`` (case-insensitive); all rows for an empty search."""
-    text = text.strip()
-    if not text:
-        return frame
-    hits = pd.Series(False, index=frame.index)
-    for column in frame.columns:
-        hits |= frame[column].astype("string").str.contains(text, case=False, regex=False).fillna(False)
-    return frame[hits]

@@ -1,6 +1,6 @@
 """Parse one workbook file into Arrow tables: the part of reading that runs in its own process.
 
-``python -m lib.read_worker MEMORY_MB`` reads ``(data, file name)`` pickled on stdin and answers
+``python -m lib.reading.read_worker MEMORY_MB`` reads ``(data, file name)`` pickled on stdin and answers
 on stdout with ``("ok", sheets)`` or ``("error", (message key, parameters))``, under an address-space limit: a
 hostile file can make the calamine engine abort its process, and then only this one dies.
 Only fastexcel and pyarrow are imported here (not pandas), so the process starts quickly;
@@ -21,7 +21,7 @@ from pathlib import PurePath
 import fastexcel
 import pyarrow as pa
 
-from lib.xlsx_patch import PatchUnsupported, sheet_parts
+from lib.reading.ooxml import PatchUnsupported, sheet_parts
 
 TOO_MUCH_MEMORY = "error.too_much_memory"
 """Catalogue key of the message for a file that needed more memory than the budget."""

@@ -17,11 +17,11 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
-from lib.facts import customer_facts
-from lib.ladder import CLASSES, TEMPERATURES, classify_customers, reason_texts
-from lib.register import Register
+from lib.analysis.facts import customer_facts
+from lib.analysis.ladder import CLASSES, TEMPERATURES, classify_customers, reason_texts
+from lib.reading.register import Register
+from lib.reading.values import is_in, positions_in
 from lib.settings import Settings
-from lib.values import is_in, positions_in
 
 STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
 """Lifecycle stages in funnel order, from a cold prospect to a customer won back."""

@@ -24,11 +24,13 @@ from typing import Literal
 import pandas as pd
 import xlsxwriter
 
-from lib.register import BOOKKEEPING, MappingOverrides, Register, build_register, sheet_frames
+from lib.exports.sheet_xml import CellValue, SheetChanges
+from lib.exports.xlsx_patch import patch_xlsx
+from lib.reading.ooxml import PatchUnsupported, column_index
+from lib.reading.register import BOOKKEEPING, MappingOverrides, Register, build_register, sheet_frames
+from lib.reading.values import parse_dates, parse_numbers
+from lib.reading.workbook import RawSheet, read_workbook
 from lib.schema import APP_SHEETS, COMPUTED_SHEET, CUSTOMERS, FIELDS, KEY_COL, ROW_COL, SHEET_COL, SHEET_KINDS
-from lib.values import parse_dates, parse_numbers
-from lib.workbook import RawSheet, read_workbook
-from lib.xlsx_patch import CellValue, PatchUnsupported, SheetChanges, column_index, patch_xlsx
 
 Path_ = Literal["patched", "safe", "clean"]
 log = logging.getLogger("loyalty_ladder")

@@ -19,9 +19,9 @@ from typing import Any
 import pandas as pd
 
 from lib import i18n
-from lib.register import Register, parse_field
+from lib.reading.register import Register, parse_field
+from lib.reading.values import invalid_emails
 from lib.schema import CUSTOMERS, FIELDS, KEY_COL, Field
-from lib.values import invalid_emails
 
 Change = dict[str, Any]
 """One journal entry to be: op (set/add/delete), sheet (a kind), key, field, old, new (text)."""

@@ -1,0 +1,286 @@
+"""What customers talk about and how they feel, in their own languages (DOMAIN.md §1, §4).
+
+Every feedback item gets a language (the register's, else detected), themes from an
+editable dictionary matched after lemmatisation (so ``hinnad``, ``hintoja``, ``kainos`` and
+``ceny`` all mean *price*), the words that matched (so a wrong hit can be fixed in the
+dictionary), and a sentiment (from the rating when there is one, else from polarity words,
+informed by the kind: a complaint is not positive). Themes roll up to the four elements of
+satisfaction of seed 002: product, peripheral (service), environment (price, premises),
+psychological.
+
+Lemmatisation uses simplemma in its low-memory mode, loaded lazily and only for the
+languages present in the data (a language costs a few seconds and ~50 MB the first time).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import warnings
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from lib.analysis.theme_matching import (
+    ThemeMatcher,
+    detect_language,
+    lemma,
+    normalise_language,
+    rating_scale,
+    sentiment_of_rating,
+    sentiment_of_text,
+    text_polarity,
+    tokens,
+)
+from lib.reading.register import Register
+from lib.themes import DATA, ELEMENTS, LANGUAGES, ThemeDictionary
+
+SENTIMENTS = ("positive", "neutral", "negative", "unknown")
+
+
+# --- the feedback of a register ------------------------------------------------------------------
+
+ITEM_COLUMNS = ["sheet", "row", "customer_id", "date", "kind", "status", "rating", "text", "language",
+                "language_source", "themes", "matched", "sentiment", "sentiment_source"]
+
+
+def theme_feedback(register: Register, dictionary: ThemeDictionary) -> pd.DataFrame:
+    """One row per feedback item with its language, themes, matched words and sentiment.
+
+    ``themes`` and ``matched`` are lists (parallel: the word that matched each theme);
+    ``row`` is the row as Excel numbers it.
+    """
+    feedback = register.feedback.reset_index(drop=True)
+    customer_language = register.customers.set_index("customer_id")["language"].map(normalise_language)
+    own = feedback["language"].map(normalise_language)
+    fallback = feedback["customer_id"].map(customer_language)
+    texts = feedback["text"].fillna("").astype(str).tolist()
+    languages, sources = [], []
+    for text, stated, customer in zip(texts, own, fallback, strict=True):
+        if isinstance(stated, str):
+            languages.append(stated)
+            sources.append("register")
+        elif text.strip():
+            found = detect_language(text, customer if isinstance(customer, str) else None)
+            languages.append(found[0])
+            sources.append(found[1])
+        else:
+            languages.append(customer if isinstance(customer, str) else "unknown")
+            sources.append("customer" if isinstance(customer, str) else "unknown")
+    matcher = ThemeMatcher(dictionary)
+    themes, matched = [], []
+    positive, negative = [], []
+    for text, lang in zip(texts, languages, strict=True):
+        hits = matcher.match(text, lang) if lang in LANGUAGES and text else []
+        themes.append([theme for theme, _ in hits])
+        matched.append([word for _, word in hits])
+        tone = text_polarity(text, lang) if text else (0, 0)
+        positive.append(tone[0])
+        negative.append(tone[1])
+    ratings = feedback["rating"]
+    scale = rating_scale(ratings)
+    kinds = feedback["kind"].astype("string")
+    sentiment, sentiment_source = [], []
+    for rating, kind, pos, neg in zip(ratings, kinds, positive, negative, strict=True):
+        kind = None if pd.isna(kind) else str(kind)
+        if not pd.isna(rating):
+            sentiment.append(sentiment_of_rating(float(rating), scale))
+            sentiment_source.append("rating")
+        else:
+            tone = sentiment_of_text(pos, neg, kind)
+            sentiment.append(tone)
+            sentiment_source.append("unknown" if tone == "unknown" else "text" if pos or neg else "kind")
+    return pd.DataFrame({
+        "sheet": feedback["_sheet"], "row": feedback["_row"], "customer_id": feedback["customer_id"],
+        "date": feedback["date"], "kind": feedback["kind"], "status": feedback["status"], "rating": ratings,
+        "text": feedback["text"], "language": languages, "language_source": sources, "themes": themes,
+        "matched": matched, "sentiment": pd.Categorical(sentiment, categories=SENTIMENTS),
+        "sentiment_source": sentiment_source,
+    }, columns=ITEM_COLUMNS)
+
+
+def theme_rows(items: pd.DataFrame, dictionary: ThemeDictionary | None = None) -> pd.DataFrame:
+    """One row per (item, theme): the items exploded by theme, with the theme's satisfaction element."""
+    exploded = items.assign(theme=items["themes"], word=items["matched"]).explode(["theme", "word"])
+    exploded = exploded[exploded["theme"].notna()]
+    if dictionary is not None:
+        exploded = exploded.assign(element=exploded["theme"].map(dictionary.element_of))
+    return exploded
+
+
+def theme_counts(items: pd.DataFrame, dictionary: ThemeDictionary) -> dict[str, int]:
+    """Items per theme, every theme of the dictionary present (zeros included)."""
+    counts = theme_rows(items)["theme"].value_counts()
+    return {key: int(counts.get(key, 0)) for key in dictionary.theme_keys()}
+
+
+def sentiment_counts(items: pd.DataFrame) -> dict[str, int]:
+    counts = items["sentiment"].value_counts()
+    return {name: int(counts.get(name, 0)) for name in SENTIMENTS}
+
+
+def sentiment_coverage(items: pd.DataFrame) -> float:
+    """The share of items whose sentiment is known (0 for no items)."""
+    return float((items["sentiment"] != "unknown").mean()) if len(items) else 0.0
+
+
+def nps(ratings: pd.Series) -> float | None:
+    """Net Promoter Score in percent: promoters (9–10) minus detractors (0–6); passives (7–8) count
+    in the base only. None when no 0–10 ratings exist."""
+    scores = ratings.dropna()
+    if scores.empty or rating_scale(scores) != "0-10":
+        return None
+    promoters = (scores >= 9).mean()
+    detractors = (scores <= 6).mean()
+    return round(float(promoters - detractors) * 100, 1)
+
+
+def csat(ratings: pd.Series) -> float | None:
+    """Customer satisfaction in percent: the share of 4 and 5 among 1–5 ratings (None without any)."""
+    scores = ratings.dropna()
+    if scores.empty or rating_scale(scores) != "1-5":
+        return None
+    return round(float((scores >= 4).mean()) * 100, 1)
+
+
+def scores_by(items: pd.DataFrame, column: str) -> pd.DataFrame:
+    """NPS, CSAT and item count per value of a column (a class, a branch, a month …)."""
+    rows = []
+    for value, group in items.groupby(column, observed=True, sort=True):
+        rows.append({column: value, "items": len(group), "nps": nps(group["rating"]), "csat": csat(group["rating"])})
+    return pd.DataFrame(rows, columns=[column, "items", "nps", "csat"])
+
+
+def open_complaints(items: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Complaints not marked resolved, oldest first, with their age in days."""
+    complaints = items[(items["kind"] == "complaint") & (items["status"].astype("string").fillna("open") != "resolved")]
+    complaints = complaints.assign(age_days=((as_of - complaints["date"]) / pd.Timedelta(days=1)).round())
+    return complaints.sort_values("date", na_position="last").reset_index(drop=True)
+
+
+def marked_text(text: object, words: Sequence[str]) -> str:
+    """The text with each matched word between 【 】: highlighting that stays plain text."""
+    if text is None or (not isinstance(text, str) and pd.isna(text)):  # type: ignore[arg-type]
+        return ""
+    out = str(text)
+    for word in sorted(set(words), key=len, reverse=True):
+        out = re.sub(rf"(?<!【)\b({re.escape(word)})\b", "【\\1】", out, flags=re.IGNORECASE)
+    return out
+
+
+# --- discovery ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A group of words that unmatched feedback keeps using: a candidate for a new theme."""
+
+    language: str
+    words: tuple[str, ...]
+    examples: tuple[str, ...]
+    items: int
+
+
+def suggest_themes(items: pd.DataFrame, per_language: int = 3, min_items: int = 8) -> list[Suggestion]:
+    """Word groups from the texts no theme matched: TF-IDF over lemmas and NMF, per language.
+
+    Only languages with at least ``min_items`` unmatched texts are looked at; each suggestion
+    carries its top words, a few example texts and how many texts lean on it.
+    """
+    from sklearn.decomposition import NMF
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    suggestions: list[Suggestion] = []
+    unmatched = items[(items["themes"].str.len() == 0) & items["text"].notna()]
+    for lang, group in unmatched.groupby("language"):
+        if lang not in LANGUAGES or len(group) < min_items:
+            continue
+        texts = group["text"].astype(str).tolist()
+        documents = [" ".join(lemma(w, str(lang)) for w in tokens(t) if len(w) > 2) for t in texts]
+        vectorizer = TfidfVectorizer(min_df=2, max_df=0.6, stop_words=_stop_words(str(lang)) or None)
+        try:
+            matrix = vectorizer.fit_transform(documents)
+        except ValueError:  # nothing left after the frequency limits
+            continue
+        topics = min(per_language, matrix.shape[1], max(1, len(texts) // min_items))
+        if topics < 1 or matrix.shape[1] < 2:
+            continue
+        model = NMF(n_components=topics, init="nndsvd", random_state=0, max_iter=400)
+        with warnings.catch_warnings():  # a rough grouping is enough for a suggestion
+            warnings.simplefilter("ignore", ConvergenceWarning)
+            warnings.simplefilter("ignore", RuntimeWarning)  # texts repeated word for word
+            weights = model.fit_transform(matrix)
+        vocabulary = np.array(vectorizer.get_feature_names_out())
+        for topic in range(topics):
+            top = vocabulary[np.argsort(model.components_[topic])[::-1][:6]]
+            members = np.where(weights.argmax(axis=1) == topic)[0]
+            if len(members) == 0:
+                continue
+            examples = tuple(dict.fromkeys(texts[i] for i in members[np.argsort(-weights[members, topic])][:5]))[:3]
+            suggestions.append(Suggestion(str(lang), tuple(str(w) for w in top), examples, len(members)))
+    return sorted(suggestions, key=lambda s: -s.items)
+
+
+@cache
+def _stop_words(lang: str) -> list[str]:
+    words = json.loads((DATA / "stopwords.json").read_text(encoding="utf-8")).get(lang, [])
+    return sorted({lemma(w, lang) for w in words} | set(words))
+
+
+# --- views for the page -------------------------------------------------------------------------
+
+def select_items(items: pd.DataFrame, themes: Sequence[str] = (), kinds: Sequence[str] = (),
+                 sentiments: Sequence[str] = (), languages: Sequence[str] = (),
+                 start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
+    """The items matching every given filter (an empty one accepts all); an item matches a theme
+    filter when it carries any of the themes."""
+    keep = pd.Series(True, index=items.index)
+    if themes:
+        wanted = set(themes)
+        keep &= items["themes"].map(lambda found: bool(wanted.intersection(found)))
+    if kinds:
+        keep &= items["kind"].astype("string").isin(kinds).fillna(False)
+    if sentiments:
+        keep &= items["sentiment"].astype("string").isin(sentiments).fillna(False)
+    if languages:
+        keep &= items["language"].isin(languages)
+    if start is not None:
+        keep &= (items["date"] >= start).fillna(False)
+    if end is not None:
+        keep &= (items["date"] <= end).fillna(False)
+    return items[keep]
+
+
+def theme_sentiment(items: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:
+    """Items per theme (rows, in dictionary order) and sentiment (columns)."""
+    rows = theme_rows(items)
+    table = pd.crosstab(rows["theme"], rows["sentiment"].astype("string")) if len(rows) else pd.DataFrame()
+    return table.reindex(index=list(keys), columns=list(SENTIMENTS), fill_value=0).fillna(0).astype(int)
+
+
+def element_sentiment(items: pd.DataFrame, dictionary: ThemeDictionary) -> pd.DataFrame:
+    """Items per satisfaction element and sentiment: which of the four is failing."""
+    rows = theme_rows(items, dictionary).drop_duplicates(subset=["sheet", "row", "element"])
+    table = pd.crosstab(rows["element"], rows["sentiment"].astype("string")) if len(rows) else pd.DataFrame()
+    return table.reindex(index=list(ELEMENTS), columns=list(SENTIMENTS), fill_value=0).fillna(0).astype(int)
+
+
+def theme_trend(items: pd.DataFrame, keys: Sequence[str], months: int = 24) -> pd.DataFrame:
+    """Items per month (rows, ``YYYY-MM``, the last ``months``) and theme (columns)."""
+    rows = theme_rows(items)
+    rows = rows[rows["date"].notna()]
+    if rows.empty:
+        return pd.DataFrame(columns=list(keys))
+    month = rows["date"].dt.strftime("%Y-%m")
+    table = pd.crosstab(month, rows["theme"]).reindex(columns=list(keys), fill_value=0)
+    return table.sort_index().iloc[-months:]
+
+
+def themes_by(items: pd.DataFrame, column: str, keys: Sequence[str], order: Sequence[str]) -> pd.DataFrame:
+    """Items per value of a column (rows, e.g. the ladder class) and theme (columns)."""
+    rows = theme_rows(items)
+    table = pd.crosstab(rows[column].astype("string"), rows["theme"]) if len(rows) else pd.DataFrame()
+    return table.reindex(index=list(order), columns=list(keys), fill_value=0).fillna(0).astype(int)

@@ -1,0 +1,95 @@
+"""The Register: a workbook's customers, purchases, feedback and actions as typed frames.
+
+Three shapes of workbook are first-class:
+
+* ``full``: a customers sheet with purchases (and perhaps feedback and actions) beside it;
+* ``summary``: a single customers sheet whose columns sum up the buying (last purchase,
+  purchase count, total spent) — what most small shops keep;
+* ``purchases_only``: an export from a till or web shop; customers are derived from the
+  distinct customer ids.
+
+Each frame carries every canonical field of its sheet kind (empty when the workbook lacks
+it), the user's unrecognised columns as text under their own headers, and bookkeeping
+columns: the sheet and Excel row each record came from, and the key edits are recorded
+against. Columns and sheets the app does not know are kept for the write-back.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, replace
+
+import pandas as pd
+
+from lib.reading.problems import Problem, problems_from_dicts, problems_to_dicts
+from lib.reading.register import Register, SheetSource, _combine_names, _with_amounts, parse_field
+from lib.schema import (
+    CUSTOMERS,
+    FIELDS,
+    KEY_COL,
+    PURCHASES,
+    SHEET_KINDS,
+)
+
+# --- the workspace keeps a parsed snapshot per upload, so a workbook is parsed once ---------
+
+def register_to_parts(register: Register, problems: list[Problem]) -> dict[str, bytes]:
+    """Serialise a register and its problems: one Arrow file per frame plus a JSON header."""
+    parts = {}
+    for kind in SHEET_KINDS:
+        # Arrow IPC with lz4: at 100,000 customers three times faster to write and read than Parquet.
+        buffer = io.BytesIO()
+        register.frame(kind).reset_index(drop=True).to_feather(buffer, compression="lz4")
+        parts[f"{kind}.arrow"] = buffer.getvalue()
+    meta = {"shape": register.shape, "sources": [asdict(s) for s in register.sources],
+            "problems": problems_to_dicts(problems)}
+    parts["meta.json"] = json.dumps(meta, ensure_ascii=False, default=str).encode("utf-8")
+    return parts
+
+
+def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Problem]]:
+    meta = json.loads(parts["meta.json"])
+    frames = {kind: pd.read_feather(io.BytesIO(parts[f"{kind}.arrow"])) for kind in SHEET_KINDS}
+    sources = tuple(
+        SheetSource(**{**s, "headers": tuple(s["headers"]), "letters": tuple(s["letters"])})
+        for s in meta["sources"]
+    )
+    return Register(**frames, sources=sources, shape=meta["shape"]), problems_from_dicts(meta["problems"])
+
+
+# --- the edit journal replayed on top of an upload ------------------------------------------
+
+def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
+    """The register with journal edits replayed in order.
+
+    ``edits`` has columns ``op`` (set/add/delete), ``sheet`` (a sheet kind), ``key`` (the row's
+    ``_key``), ``field`` and ``new`` (text, typed here by the field's type). Edits are keyed by
+    the row's key, never its position, so sorting or filtering never misdirects one.
+    """
+    if edits.empty:
+        return register
+    frames = {kind: register.frame(kind) for kind in SHEET_KINDS}
+    for edit in edits.itertuples(index=False):
+        kind = edit.sheet
+        frame = frames[kind]
+        if edit.op == "add" and not (frame[KEY_COL] == edit.key).any():
+            new = pd.DataFrame({c: pd.Series([None], dtype=frame[c].dtype) for c in frame.columns})
+            new[KEY_COL] = edit.key
+            if kind == CUSTOMERS:
+                new["customer_id"] = edit.key
+            frames[kind] = pd.concat([frame, new], ignore_index=True)
+        elif edit.op == "delete":
+            frames[kind] = frame[frame[KEY_COL] != edit.key].reset_index(drop=True)
+        elif edit.op == "set":
+            spec = FIELDS[kind].get(edit.field)  # type: ignore[index]
+            value = pd.Series([edit.new], dtype="string")
+            typed = parse_field(value, spec)[0] if spec else value
+            frame = frame.copy()
+            frame.loc[frame[KEY_COL] == edit.key, edit.field] = typed.iloc[0]
+            frames[kind] = frame
+    own_names = any(s.kind == CUSTOMERS and "name" in s.fields.values() for s in register.sources)
+    frames[CUSTOMERS] = _combine_names(frames[CUSTOMERS], replace_all=not own_names)
+    frames[PURCHASES] = _with_amounts(frames[PURCHASES])
+    return replace(register, **frames)

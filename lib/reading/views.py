@@ -1,0 +1,113 @@
+"""The Register: a workbook's customers, purchases, feedback and actions as typed frames.
+
+Three shapes of workbook are first-class:
+
+* ``full``: a customers sheet with purchases (and perhaps feedback and actions) beside it;
+* ``summary``: a single customers sheet whose columns sum up the buying (last purchase,
+  purchase count, total spent) — what most small shops keep;
+* ``purchases_only``: an export from a till or web shop; customers are derived from the
+  distinct customer ids.
+
+Each frame carries every canonical field of its sheet kind (empty when the workbook lacks
+it), the user's unrecognised columns as text under their own headers, and bookkeeping
+columns: the sheet and Excel row each record came from, and the key edits are recorded
+against. Columns and sheets the app does not know are kept for the write-back.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from lib.reading.register import Register
+from lib.reading.values import is_in
+from lib.schema import (
+    CUSTOMER_DETAIL_FIELDS,
+    CUSTOMERS,
+    OTHER,
+    ROW_COL,
+)
+
+
+def key_figures(register: Register) -> dict[str, Any]:
+    """The headline numbers of a register: who, how many bought, how much, over which dates."""
+    customers, purchases = register.customers, register.purchases
+    if register.shape == "summary":
+        counts = customers["purchase_count"].fillna(0)
+        buying = int(((counts > 0) | customers["total_spent"].fillna(0).gt(0) | customers["last_purchase"].notna()).sum())
+        revenue = float(customers["total_spent"].fillna(0).sum())
+        purchase_total = int(counts.sum())
+        dates = customers["last_purchase"].dropna()
+    else:
+        buying = int(purchases.loc[is_in(purchases["customer_id"], customers["customer_id"]), "customer_id"].nunique())
+        revenue = float(purchases["amount"].fillna(0).sum())
+        purchase_total = len(purchases)
+        dates = purchases["date"].dropna()
+    return {
+        "customers": len(customers),
+        "buying_customers": buying,
+        "revenue": round(revenue, 2),
+        "purchases": purchase_total,
+        "feedback": len(register.feedback),
+        "actions": len(register.actions),
+        "first_date": dates.min().date().isoformat() if len(dates) else None,
+        "last_date": dates.max().date().isoformat() if len(dates) else None,
+    }
+
+
+def customer_summary(register: Register) -> pd.DataFrame:
+    """Per customer: what the purchases, feedback and actions sheets add up to.
+
+    The computed sheet of an exported workbook; canonical column names (the page labels them).
+    """
+    customers = register.customers[["customer_id", "name"]].reset_index(drop=True)
+    purchases = register.purchases.groupby("customer_id")
+    summary = customers.assign(
+        purchases=customers["customer_id"].map(purchases.size()).fillna(0).astype(int),
+        revenue=customers["customer_id"].map(purchases["amount"].sum()).fillna(0.0).round(2),
+        first_purchase=customers["customer_id"].map(purchases["date"].min()),
+        last_purchase=customers["customer_id"].map(purchases["date"].max()),
+        feedback=customers["customer_id"].map(register.feedback.groupby("customer_id").size()).fillna(0).astype(int),
+        actions=customers["customer_id"].map(register.actions.groupby("customer_id").size()).fillna(0).astype(int),
+    )
+    if register.shape == "summary":
+        summary["purchases"] = register.customers["purchase_count"].fillna(0).astype(int).to_numpy()
+        summary["revenue"] = register.customers["total_spent"].fillna(0.0).round(2).to_numpy()
+        summary["last_purchase"] = register.customers["last_purchase"].to_numpy()
+    return summary
+
+
+def mapping_table(register: Register) -> dict[str, dict[str, str]]:
+    """Sheet → {user's header → canonical field} for every recognised column."""
+    return {s.sheet: dict(s.fields) for s in register.sources if s.kind != OTHER}
+
+
+# --- views for browsing ------------------------------------------------------------------------
+
+def sheet_view(register: Register, kind: str) -> pd.DataFrame:
+    """A kind's rows as the user knows them: their own headers, only the columns they keep.
+
+    Canonical fields the workbook lacks are left out; customers derived from purchases keep
+    the fields the till export had. The Excel row comes first so a row can be found in the file.
+    """
+    frame = register.frame(kind)
+    headers: dict[str, str] = {}
+    for source in register.sources:
+        if source.kind == kind:
+            headers.update({f: h for h, f in source.fields.items() if f not in headers})
+    if not headers and kind == CUSTOMERS:  # derived from purchases
+        headers = {name: name for name in ("customer_id", *CUSTOMER_DETAIL_FIELDS)}
+    columns = [ROW_COL, *headers, *register.extra_columns(kind)]
+    return frame[columns].rename(columns=headers)
+
+
+def search_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:
+    """Rows where any cell contains ``text`` (case-insensitive); all rows for an empty search."""
+    text = text.strip()
+    if not text:
+        return frame
+    hits = pd.Series(False, index=frame.index)
+    for column in frame.columns:
+        hits |= frame[column].astype("string").str.contains(text, case=False, regex=False).fillna(False)
+    return frame[hits]

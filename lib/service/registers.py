@@ -1,0 +1,137 @@
+"""The workspace: every upload and every edit of one business, kept in one store.
+
+The current register is the latest upload (its parsed snapshot) with the edit journal
+replayed on top, so a refresh, a crash, a restart or a second browser loses nothing and
+sees the same register. The store is one SQLite file in ``./workspace`` (``LADDER_WORKSPACE``
+moves it), or a PostgreSQL database shared by several app instances (see lib.store).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import pandas as pd
+
+from lib.exports.writeback import Progress, WriteResult, no_progress
+from lib.exports.writeback import updated_workbook as write_back
+from lib.reading.problems import Problem
+from lib.reading.register import MappingOverrides, Register, build_register
+from lib.reading.snapshots import apply_edits, register_from_parts, register_to_parts
+from lib.reading.views import mapping_table
+from lib.reading.workbook import RawSheet, read_workbook
+from lib.schema import SETTINGS_SHEET, THEMES_SHEET
+from lib.settings import Settings
+from lib.themes import ThemeDictionary
+from lib.workspace.access import LOCAL_USER, Actor, require
+from lib.workspace.repository import Upload, Version, Workspace
+from lib.workspace.suppression import remember_opt_outs, suppressed_customers
+
+
+@dataclass(frozen=True)
+class Current:
+    """The register the app shows now: the latest upload with the journal replayed."""
+
+    register: Register
+    problems: list[Problem]
+    upload: Upload
+    edits: int
+    version: Version
+    original: Register
+    """The upload as it was read, before the journal: what the write-back patches."""
+    journal: pd.DataFrame
+    """The edits in force on top of the upload, oldest first."""
+    suppressed: frozenset[str] = frozenset()
+    """Customers whose e-mail or phone is on the suppression list: never on a mailing list."""
+
+
+def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: Actor = LOCAL_USER,
+                    progress: Progress = no_progress, as_of: date | None = None) -> Current:
+    """Read, recognise and check a workbook, then keep it as the newest version.
+
+    Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
+    be read leaves the current register exactly as it was; NotAllowed for a viewer.
+    """
+    name = require(user, "upload").name
+    progress(0.05, "progress.reading")
+    sheets = read_workbook(data, file_name)
+    progress(0.55, "progress.recognising")
+    register, problems = build_register(sheets, workspace.overrides(), as_of)
+    progress(0.85, "progress.saving")
+    _take_carried_settings(workspace, sheets, name)
+    remember_opt_outs(workspace, register)
+    upload = workspace.store_upload(file_name, data, name, register_to_parts(register, problems),
+                                    MappingOverrides(columns=mapping_table(register)).to_json())
+    progress(1.0, "progress.done")
+    version = workspace.version()
+    return Current(register, problems, upload, 0, version, register, workspace.journal(upload.id),
+                   suppressed_customers(workspace, register, version))
+
+
+def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
+    """One of the app's own sheets from an earlier export as a frame (its first row the header)."""
+    raw = next((sheet for sheet in sheets if sheet.name.casefold() == name.casefold()), None)
+    if raw is None or raw.cells.empty:
+        return None
+    header = [str(value).strip().lower() if isinstance(value, str) else "" for value in raw.cells.iloc[0]]
+    return pd.DataFrame(raw.cells.iloc[1:].to_numpy(), columns=header)
+
+
+def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet], user: Actor) -> None:
+    """A workbook exported by the app carries its theme dictionary and settings: keep them."""
+    themes = _app_sheet(sheets, THEMES_SHEET)
+    if themes is not None and {"theme", "language", "words"} <= set(themes.columns):
+        dictionary = ThemeDictionary.from_frame(themes.reindex(columns=["theme", "element", "language", "words",
+                                                                      "exclude"]))
+        if dictionary.themes:
+            workspace.save_themes(dictionary, user)
+    settings = _app_sheet(sheets, SETTINGS_SHEET)
+    if settings is not None and {"setting", "value"} <= set(settings.columns):
+        workspace.save_settings(Settings.from_frame(settings), user)
+
+
+def current_register(workspace: Workspace) -> Current | None:
+    """The register as it stands: latest upload's snapshot with its journal replayed."""
+    version = workspace.version()
+    upload = workspace.upload(version[0]) if version[0] else None
+    if upload is None:
+        return None
+    register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
+    edits = workspace.journal(upload.id)
+    now = apply_edits(register, edits)
+    return Current(now, problems, upload, len(edits), version, register, edits,
+                   suppressed_customers(workspace, now, version))
+
+
+def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
+                     progress: Progress = no_progress, carry_settings: bool = False,
+                     user: Actor = LOCAL_USER) -> WriteResult:
+    """The current register written back into the user's own workbook (see lib.writeback).
+
+    ``carry_settings`` adds the theme dictionary and the settings as sheets of their own, so
+    they travel with the workbook and come back when it is uploaded again. The workbook holds
+    personal data: only an editor gets it (NotAllowed otherwise).
+    """
+    require(user, "export_personal")
+    data = workspace.upload_data(current.upload.id)
+    carried = ({THEMES_SHEET: workspace.themes().to_frame(), SETTINGS_SHEET: workspace.settings().to_frame()}
+               if carry_settings else None)
+    return write_back(data, current.upload.file_name, current.original, current.register, current.journal,
+                      workspace.overrides(), computed, progress, app_sheets=carried)
+
+
+def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None,
+                    user: Actor = LOCAL_USER) -> Current | None:
+    """Remember a recognition correction and re-read the current upload with it."""
+    require(user, "upload")
+    overrides = workspace.overrides().merged(correction)
+    upload = workspace.latest_upload()
+    if upload is None:
+        workspace.save_overrides(overrides)
+        return None
+    sheets = read_workbook(workspace.upload_data(upload.id), upload.file_name)
+    register, problems = build_register(sheets, overrides, as_of)  # raises before anything is saved
+    workspace.save_overrides(overrides)
+    workspace.replace_snapshot(upload.id, register_to_parts(register, problems),
+                               MappingOverrides(columns=mapping_table(register)).to_json())
+    return current_register(workspace)

@@ -1,0 +1,140 @@
+"""What customers talk about and how they feel, in their own languages (DOMAIN.md §1, §4).
+
+Every feedback item gets a language (the register's, else detected), themes from an
+editable dictionary matched after lemmatisation (so ``hinnad``, ``hintoja``, ``kainos`` and
+``ceny`` all mean *price*), the words that matched (so a wrong hit can be fixed in the
+dictionary), and a sentiment (from the rating when there is one, else from polarity words,
+informed by the kind: a complaint is not positive). Themes roll up to the four elements of
+satisfaction of seed 002: product, peripheral (service), environment (price, premises),
+psychological.
+
+Lemmatisation uses simplemma in its low-memory mode, loaded lazily and only for the
+languages present in the data (a language costs a few seconds and ~50 MB the first time).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+DATA = Path(__file__).parent / "data"
+LANGUAGES = ("en", "et", "fi", "lt", "pl")
+"""Languages whose feedback is themed: the app's five."""
+ELEMENTS = ("product", "peripheral", "environment", "psychological")
+"""The four elements of customer satisfaction (seed 002)."""
+THEMES = ("price", "staff", "cleanliness", "opening_hours", "booking", "waiting_time", "equipment", "parking",
+          "product_quality", "atmosphere")
+"""The stable keys of the shipped themes (a user may add more)."""
+
+
+def fold(text: str) -> str:
+    """Lowercase without diacritics: how a word looks typed on a keyboard without them."""
+    text = text.lower().replace("ł", "l")
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+
+
+# --- the theme dictionary --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: its satisfaction element, its words per language, and words that must not count."""
+
+    key: str
+    element: str
+    words: Mapping[str, tuple[str, ...]]
+    exclude: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ThemeDictionary:
+    """The themes a business looks for in its feedback; a setting the user edits."""
+
+    themes: tuple[Theme, ...]
+
+    def theme_keys(self) -> list[str]:
+        return [theme.key for theme in self.themes]
+
+    def element_of(self, key: str) -> str:
+        return next((t.element for t in self.themes if t.key == key), "")
+
+    def to_json(self) -> str:
+        return json.dumps({t.key: {"element": t.element, "words": {k: list(v) for k, v in t.words.items()},
+                                   "exclude": {k: list(v) for k, v in t.exclude.items() if v}}
+                           for t in self.themes}, ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str | None) -> ThemeDictionary:
+        if not text:
+            return default_dictionary()
+        data = json.loads(text)
+        return cls(tuple(
+            Theme(key, spec.get("element", "product"),
+                  {lang: tuple(words) for lang, words in spec.get("words", {}).items()},
+                  {lang: tuple(words) for lang, words in spec.get("exclude", {}).items()})
+            for key, spec in data.items()))
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per theme and language: words and exclusions as comma-separated text, for editing."""
+        rows = []
+        for theme in self.themes:
+            for lang in sorted(set(theme.words) | set(theme.exclude), key=_language_order):
+                rows.append({"theme": theme.key, "element": theme.element, "language": lang,
+                             "words": ", ".join(theme.words.get(lang, ())),
+                             "exclude": ", ".join(theme.exclude.get(lang, ()))})
+        return pd.DataFrame(rows, columns=["theme", "element", "language", "words", "exclude"])
+
+    @classmethod
+    def from_frame(cls, frame: pd.DataFrame) -> ThemeDictionary:
+        """The dictionary as edited in a table; rows without a theme or language are ignored."""
+        themes: dict[str, dict] = {}
+        for row in frame.fillna("").itertuples(index=False):
+            key = theme_key(str(row.theme))
+            lang = str(row.language).strip().lower()
+            if not key or not lang:
+                continue
+            spec = themes.setdefault(key, {"element": str(row.element) or "product", "words": {}, "exclude": {}})
+            spec["words"][lang] = _split(str(row.words))
+            spec["exclude"][lang] = _split(str(row.exclude))
+        return cls(tuple(Theme(k, s["element"] if s["element"] in ELEMENTS else "product", s["words"], s["exclude"])
+                         for k, s in themes.items()))
+
+    def with_theme(self, key: str, element: str, lang: str, words: Sequence[str]) -> ThemeDictionary:
+        """A copy with a new theme (or more words for an existing one) in one language."""
+        key = theme_key(key)
+        themes = list(self.themes)
+        for index, theme in enumerate(themes):
+            if theme.key == key:
+                merged = tuple(dict.fromkeys((*theme.words.get(lang, ()), *words)))
+                themes[index] = Theme(key, theme.element, {**theme.words, lang: merged}, theme.exclude)
+                return ThemeDictionary(tuple(themes))
+        return ThemeDictionary((*themes, Theme(key, element, {lang: tuple(words)})))
+
+
+def _language_order(lang: str) -> int:
+    return LANGUAGES.index(lang) if lang in LANGUAGES else len(LANGUAGES)
+
+
+def theme_key(text: str) -> str:
+    """A theme name as a stable key: lowercase letters, digits and underscores."""
+    return re.sub(r"[^0-9a-z_]+", "_", fold(text.strip())).strip("_")
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(w.strip().lower() for w in text.split(",") if w.strip()))
+
+
+@cache
+def _default_json() -> str:
+    return json.dumps(json.loads((DATA / "themes.json").read_text(encoding="utf-8")), ensure_ascii=False)
+
+
+def default_dictionary() -> ThemeDictionary:
+    """The shipped themes for a service business, in the five languages."""
+    return ThemeDictionary.from_json(_default_json())

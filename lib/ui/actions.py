@@ -1,0 +1,65 @@
+"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
+
+Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
+restart lives in the workspace, never in widgets; caches are keyed by the workspace version
+(upload, snapshot revision, journal head), which a user cannot forge.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from lib.exports.contacts import ContactList, export
+from lib.service.changes import save_changes
+from lib.ui.format import language, t
+from lib.ui.loaders import Page
+from lib.workspace.access import NotAllowed, pseudonym
+from lib.workspace.edits import Review
+
+
+def refused(error: NotAllowed) -> None:
+    """Say that the role does not allow what was asked (the server-side check caught it)."""
+    st.error(t(error.key))
+
+
+def save_edits(page: Page, changes: list[dict]) -> Review | None:
+    """Save changes to the register as the signed-in user: the handler behind every save button.
+
+    The role is checked in lib (save_changes) whatever the page showed; a refusal is said on
+    the page and None comes back.
+    """
+    try:
+        return save_changes(page.workspace, changes, page.user)
+    except NotAllowed as error:
+        refused(error)
+        return None
+
+
+def personal_file(page: Page, contacts: ContactList, fmt: str, delimiter: str = ";") -> bytes | None:
+    """A contact list as a file for the signed-in user, its columns named in the session's language
+    (None, with the reason shown, for a viewer)."""
+    try:
+        return export(contacts, fmt, None, delimiter, user=page.user, lang=language())
+    except NotAllowed as error:
+        refused(error)
+        return None
+
+
+def people_table(columns: dict[str, Any], page: Page, *, ids: str | None = None, personal: tuple[str, ...] = (),
+                 **options: Any) -> Any:
+    """A table of individual customers: in full for editors; for viewers with pseudonymous ids and
+    without the personal columns, or not at all, as the workspace settings say."""
+    if page.can("see_personal"):
+        return st.dataframe(columns, **options)
+    if not page.workspace.settings().viewer_customer_tables:
+        st.caption(t("privacy.hidden_table"))
+        return None
+    salt = page.workspace.salt()
+    st.caption(t("privacy.pseudonymous"))
+    shown = {label: ([pseudonym(salt, v) for v in values] if label == ids else values)
+             for label, values in columns.items() if label not in personal}
+    options.pop("on_select", None)
+    options.pop("selection_mode", None)
+    return st.dataframe(shown, **options)

@@ -1,0 +1,99 @@
+"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
+
+Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
+restart lives in the workspace, never in widgets; caches are keyed by the workspace version
+(upload, snapshot revision, journal head), which a user cannot forge.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from contextvars import ContextVar
+from datetime import date
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib import i18n
+
+_FORMATTING_IN: ContextVar[str | None] = ContextVar("formatting_in", default=None)
+"""The language a widget's options are being labelled in (see `localised`)."""
+
+
+def language() -> str:
+    """The UI language of this session: chosen in the sidebar, at first the browser's when we speak it."""
+    if formatting := _FORMATTING_IN.get():
+        return formatting
+    chosen = st.session_state.get("language")
+    if chosen not in i18n.LANGUAGES:
+        chosen = i18n.language_for(st.context.locale)
+        st.session_state["language"] = chosen
+    return chosen
+
+
+def _language_picker() -> None:
+    """The sidebar's language choice, remembered for the session (shown once there is more than English)."""
+    languages = i18n.available_languages()
+    if len(languages) < 2:
+        return
+
+    def remember() -> None:
+        st.session_state["language"] = st.session_state["_language_widget"]
+
+    st.selectbox(t("sidebar.language"), languages, index=languages.index(language()), key="_language_widget",
+                 format_func=lambda code: i18n.LANGUAGES[code], on_change=remember)
+
+
+def localised(format_func: Callable[[Any], str]) -> Callable[[Any], str]:
+    """A widget's ``format_func`` that labels options in this run's language, whenever it is called.
+
+    Streamlit keeps the function and may call it again outside the page's run (AppTest does),
+    where the session, and so the chosen language, cannot be read.
+    """
+    lang = language()
+
+    def label(option: Any) -> str:
+        token = _FORMATTING_IN.set(lang)
+        try:
+            return format_func(option)
+        finally:
+            _FORMATTING_IN.reset(token)
+
+    return label
+
+
+def t(key: str, /, **params: Any) -> str:
+    """Translate a UI text into the session's language."""
+    return i18n.t(key, language(), **params)
+
+
+def chart(figure: Any, key: str) -> None:
+    """Show a plotly chart with the numbers written the session's language's way."""
+    figure.update_layout(separators=i18n.chart_separators(language()))
+    st.plotly_chart(figure, key=key)
+
+
+def num(value: float | int, decimals: int = 0) -> str:
+    """A number as the session's language writes it (``1 234,5`` in Estonian, ``1,234.5`` in English)."""
+    return i18n.number(value, language(), decimals)
+
+
+def percent(share: float, decimals: int = 0) -> str:
+    """A share as the session's language writes a percentage (``83%``, ``83 %``)."""
+    return i18n.percent(share, language(), decimals)
+
+
+def amount(value: float | int, currency: str = "EUR") -> str:
+    """An amount in the register's currency as the session's language writes it (``1 234,50 €``)."""
+    return i18n.money(value, language(), currency)
+
+
+def date_format() -> str:
+    """The date pickers' and date columns' format in the session's language (``DD.MM.YYYY`` in Estonian)."""
+    return i18n.DATE_INPUT_FORMATS.get(language(), i18n.DATE_INPUT_FORMATS[i18n.DEFAULT_LANGUAGE])
+
+
+def day(value: date | pd.Timestamp) -> str:
+    """A day as the session's language writes it (``23.11.2026`` in Estonian, ``2026-11-23`` in Lithuanian)."""
+    return i18n.day(value, language())

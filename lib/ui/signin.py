@@ -1,0 +1,96 @@
+"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
+
+Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
+restart lives in the workspace, never in widgets; caches are keyed by the workspace version
+(upload, snapshot revision, journal head), which a user cannot forge.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from lib.ui.format import t
+from lib.workspace.access import LOCAL_USER, Access, Role, User, sign_in
+from lib.workspace.repository import Workspace
+
+
+def _secrets() -> dict[str, Any]:
+    """The app's secrets (an empty dict without a secrets file: a single-user laptop run).
+
+    A secrets file that exists but cannot be read stops the app: running without the
+    sign-in it was meant to configure would open the register to anyone.
+    """
+    try:
+        return st.secrets.to_dict()
+    except Exception:  # StreamlitSecretNotFoundError and TOML errors alike
+        files = st.get_option("secrets.files") or []
+        if any(Path(f).expanduser().exists() for f in files):
+            st.error(t("access.secrets_unreadable"))
+            st.stop()
+        return {}
+
+
+def access() -> Access:
+    """How people sign in to this deployment (local: one editor, no sign-in)."""
+    try:
+        return Access.from_secrets(_secrets())
+    except (ValueError, TypeError, AttributeError):
+        st.error(t("access.config_invalid"))
+        st.stop()
+        raise  # st.stop ends the run; this line keeps type checkers content
+
+
+def signed_in_user(ws: Workspace, config: Access) -> User:
+    """Who is using the app, asking them to sign in first when the deployment requires it.
+
+    The role is looked up again on every run from the secrets, so removing someone from a
+    list takes effect at their next click.
+    """
+    if config.mode == "local":
+        return User(LOCAL_USER, Role.EDITOR)
+    if config.mode == "oidc":
+        info = st.user.to_dict()
+        if not info.get("is_logged_in"):
+            st.title(t("app.name"))
+            st.write(t("access.sign_in_intro"))
+            st.button(t("access.sign_in_provider"), type="primary", on_click=st.login)
+            st.stop()
+        email = str(info.get("email") or "")
+        role = config.role_of(email)
+        if role is None:
+            st.error(t("access.not_listed", email=email))
+            st.button(t("access.sign_out"), on_click=st.logout)
+            st.stop()
+        return User(email, role)  # type: ignore[arg-type]
+    signed = st.session_state.get("_signed_in")
+    if isinstance(signed, User) and signed.name.casefold() in config.users:
+        return User(signed.name, config.users[signed.name.casefold()][1])
+    _password_form(ws, config)
+    st.stop()
+    raise AssertionError  # st.stop ends the run
+
+
+def _password_form(ws: Workspace, config: Access) -> None:
+    st.title(t("app.name"))
+    with st.form("sign_in", clear_on_submit=True):  # the password does not stay in the session
+        name = st.text_input(t("access.name"), key="sign_in_name")
+        password = st.text_input(t("access.password"), type="password", key="sign_in_password")
+        submitted = st.form_submit_button(t("access.sign_in"), type="primary")
+    if not submitted:
+        return
+    result = sign_in(config, ws, name, password)
+    if result.user is None:
+        until = result.locked_until.astimezone().strftime("%H:%M") if result.locked_until else ""
+        st.error(t(result.problem or "access.wrong_password", until=until))
+        return
+    st.session_state["_signed_in"] = result.user
+    st.rerun()
+
+
+def _sign_out(config: Access) -> None:
+    st.session_state.pop("_signed_in", None)
+    if config.mode == "oidc":
+        st.logout()
