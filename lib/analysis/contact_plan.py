@@ -109,8 +109,10 @@ def contact_plan(view: pd.DataFrame, as_of: date, settings: Settings, until: dat
 
     One row per customer and rule: ``due`` (the day it became due, or will), ``channel`` (missing
     when the customer allows none of the rule's channels), ``theme`` and ``days`` (the figure
-    the reason quotes). Sorted by due date, then rule.
+    the reason quotes). Sorted by due date, then rule. Someone who opted out (in the register,
+    or on the suppression list because they opted out or were erased) is never planned.
     """
+    view = view[~view["opted_out"].astype(bool)]
     day = pd.Timestamp(as_of)
     end = pd.Timestamp(until or as_of)
     last_contact = view["last_action"].astype("datetime64[us]")  # our last contact (feedback is theirs)

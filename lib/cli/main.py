@@ -4,11 +4,16 @@
                                            figures, recognised columns, data problems, and the
                                            ladder, stages and RFM groups as of the day
     python -m lib feedback FILE [--json]   every feedback item: language, themes, matched words, sentiment
-    python -m lib export FILE --channel email [--class loyal] [--stage …] [--tier …] [--tag …]
+    python -m lib export [FILE] --channel email [--class loyal] [--stage …] [--tier …] [--tag …]
                          [--format csv|excel-csv|mailchimp|hubspot|xlsx|vcard] [-o OUT] [--json]
                                            a consent-safe contact list, and who was left out and why
-    python -m lib plan FILE [--as-of YYYY-MM-DD] [--until YYYY-MM-DD] [--json]
+    python -m lib plan [FILE] [--as-of YYYY-MM-DD] [--until YYYY-MM-DD] [--json]
                                            the contacts due, with their rule, reason and channel
+
+``export`` and ``plan`` work on the workspace when there is one (``--workspace FOLDER``,
+``LADDER_WORKSPACE``, ``LADDER_WORKSPACE_URL`` or ./workspace): without a FILE on its current
+register with every edit; with a FILE on that file, still under the workspace's settings and
+suppression list. Every list written is logged in the workspace's export log, as in the app.
     python -m lib import FILE [--if-empty] keep a workbook as the workspace's newest register
     python -m lib sample [--customers N] [--out FILE]
     python -m lib serve [--address 0.0.0.0] [--port 8501]
@@ -31,21 +36,26 @@ from typing import Any
 
 import pandas as pd
 
-from lib.analysis.contact_plan import contact_plan, plan_reasons
+from lib import i18n
+from lib.analysis.contact_plan import plan_reasons
 from lib.analysis.facts import default_as_of, select_customers
 from lib.analysis.feedback import csat, nps, sentiment_counts, theme_counts, theme_feedback
 from lib.analysis.ladder import CLASSES, NOT_SCORED, RFM_GROUPS, TIERS, ladder_counts
 from lib.analysis.lifecycle import STAGES, analyse_customers, revenue, stage_counts
-from lib.cli.serve import team_workspace
-from lib.exports.contacts import CHANNELS, FILE_SUFFIX, FORMATS, contacts_for, export
+from lib.cli.serve import team_config, team_workspace
+from lib.config import Config
+from lib.exports.contacts import CHANNELS, FILE_SUFFIX, FORMATS
 from lib.reading.problems import Problem
 from lib.reading.register import Register, RegisterError, build_register
 from lib.reading.views import key_figures, mapping_table
 from lib.reading.workbook import WorkbookError, read_workbook
-from lib.service.registers import import_workbook
+from lib.service.outreach import analyse, contact_file, contact_list, due_contacts, log_contact_export
+from lib.service.registers import current_register, file_register, import_workbook
 from lib.settings import DEFAULTS, Settings
 from lib.themes import default_dictionary
 from lib.workspace.access import LOCAL_USER
+from lib.workspace.repository import Workspace
+from lib.workspace.store import FILE_NAME
 
 
 def report(path: Path, as_of: date | None = None, settings: Settings = DEFAULTS) -> dict[str, Any]:
@@ -96,26 +106,60 @@ def feedback_items(path: Path) -> list[dict[str, Any]]:
             for row in items.itertuples(index=False)]
 
 
-def export_list(path: Path, channel: str, fmt: str, out: Path | None, selection: dict[str, list[str]],
-                as_of: date | None = None) -> dict[str, Any]:
-    """Write a contact list for a selection and channel; return how many were exported and left out why."""
-    register, _ = build_register(read_workbook(path.read_bytes(), path.name), check=False)
+class NoRegister(Exception):
+    """There is no FILE and no register in the workspace to work on; the message says what to do."""
+
+
+def open_workspace(folder: Path | None = None, config: Config | None = None) -> Workspace | None:
+    """The workspace the command works on: ``--workspace``, else the installation's when it exists, else None.
+
+    Only an existing store counts: a command run elsewhere with a FILE does not make a workspace.
+    """
+    if folder is not None:
+        return Workspace(folder)
+    config = config or team_config()
+    if config.workspace_url or (config.workspace_folder / FILE_NAME).is_file():
+        return Workspace(config.workspace_folder, url=config.workspace_url)
+    return None
+
+
+def _subject(workspace: Workspace | None, path: Path | None) -> tuple[Register, frozenset[str], Settings]:
+    """The register a command works on, whom of it the suppression list holds, and the settings to use."""
+    settings = workspace.settings() if workspace else DEFAULTS
+    if path is not None:
+        return (*file_register(workspace, path.name, path.read_bytes()), settings)
+    now = current_register(workspace) if workspace else None
+    if now is None:
+        where = f"the workspace in {workspace.location}" if workspace else "no workspace here (./workspace)"
+        raise NoRegister(f"There is no register to work on ({where}): name a FILE, "
+                         "or keep a register in the workspace first with 'python -m lib import FILE'.")
+    return now.register, now.suppressed, settings
+
+
+def export_list(workspace: Workspace | None, path: Path | None, channel: str, fmt: str, out: Path | None,
+                selection: dict[str, list[str]], as_of: date | None = None,
+                user: str = LOCAL_USER) -> dict[str, Any]:
+    """Write a contact list for a selection and channel, log it; return how many were exported and left out why."""
+    register, suppressed, settings = _subject(workspace, path)
     day = as_of or default_as_of(register)
-    view = analyse_customers(register, day, DEFAULTS)
-    chosen = select_customers(view, selection)
-    contacts = contacts_for(register.customers, view, channel, day, selection=list(chosen["customer_id"]),
-                            suppressed=(), settings=DEFAULTS)
+    view = analyse(register, day, settings, suppressed)
+    chosen = list(select_customers(view, selection)["customer_id"])
+    contacts = contact_list(register, view, channel, day, settings, selection=chosen, suppressed=suppressed)
     target = out or Path(f"contacts-{channel}.{FILE_SUFFIX[fmt]}")
-    target.write_bytes(export(contacts, fmt, {c: c for c in contacts.rows.columns}))  # field codes: stable for scripts
+    # field codes as column names: stable for scripts
+    target.write_bytes(contact_file(contacts, fmt, user, headers={c: c for c in contacts.rows.columns}))
+    if workspace is not None:
+        log_contact_export(workspace, user, contacts, fmt, chosen,
+                           i18n.t("contacts.selection_note", count=len(chosen)))
     return {"exported": len(contacts.rows), "left_out": contacts.left_out_counts(), "file": str(target)}
 
 
-def plan_items(path: Path, as_of: date | None, until: date | None) -> list[dict[str, Any]]:
-    """The contact plan of a workbook: one object per due contact."""
-    register, _ = build_register(read_workbook(path.read_bytes(), path.name), check=False)
+def plan_items(workspace: Workspace | None, path: Path | None, as_of: date | None,
+               until: date | None) -> list[dict[str, Any]]:
+    """The contact plan: one object per due contact."""
+    register, suppressed, settings = _subject(workspace, path)
     day = as_of or default_as_of(register)
-    view = analyse_customers(register, day, DEFAULTS)
-    plan = contact_plan(view, day, DEFAULTS, until=until or day, actions=register.actions)
+    plan = due_contacts(register, analyse(register, day, settings, suppressed), day, settings, until)
     reasons = plan_reasons(plan)
     return [{"customer_id": row.customer_id, "rule": row.rule, "due": row.due.date().isoformat(),
              "channel": row.channel if isinstance(row.channel, str) else None, "theme": row.theme, "reason": reason}
@@ -213,8 +257,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     feedback_cmd = commands.add_parser("feedback", help="theme every feedback item of a workbook")
     feedback_cmd.add_argument("file", type=Path)
     feedback_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
-    export_cmd = commands.add_parser("export", help="write a consent-safe contact list")
-    export_cmd.add_argument("file", type=Path)
+    on_workspace = ("Works on the workspace when there is one (--workspace, LADDER_WORKSPACE, LADDER_WORKSPACE_URL or "
+                    "./workspace): without FILE on its current register with every edit; with FILE on that file, "
+                    "under the workspace's settings and suppression list. Lists are logged in its export log.")
+    export_cmd = commands.add_parser("export", help="write a consent-safe contact list", description=on_workspace)
+    export_cmd.add_argument("file", type=Path, nargs="?", default=None,
+                            help="a workbook (default: the workspace's current register with its edits)")
     export_cmd.add_argument("--channel", choices=CHANNELS, default="email")
     export_cmd.add_argument("--format", dest="fmt", choices=FORMATS, default="excel-csv")
     export_cmd.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES)
@@ -224,11 +272,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
     export_cmd.add_argument("-o", "--out", type=Path, default=None)
     export_cmd.add_argument("--json", action="store_true", help="print the counts as JSON")
-    plan_cmd = commands.add_parser("plan", help="the contacts due")
-    plan_cmd.add_argument("file", type=Path)
+    export_cmd.add_argument("--user", default=LOCAL_USER, help="who the export is logged for")
+    plan_cmd = commands.add_parser("plan", help="the contacts due", description=on_workspace)
+    plan_cmd.add_argument("file", type=Path, nargs="?", default=None,
+                          help="a workbook (default: the workspace's current register with its edits)")
     plan_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
     plan_cmd.add_argument("--until", type=_day, default=None, metavar="YYYY-MM-DD")
     plan_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
+    for command in (export_cmd, plan_cmd):
+        command.add_argument("--workspace", type=Path, default=None, metavar="FOLDER",
+                             help="the workspace folder to work on (default: the installation's, when it exists)")
     sample_cmd = commands.add_parser("sample", help="generate the fictional sample register")
     sample_cmd.add_argument("--customers", type=int, default=2000)
     sample_cmd.add_argument("--seed", type=int, default=2026)
@@ -256,7 +309,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print_feedback(feedback_items(args.file), args.json)
         if args.command == "export":
             selection = {"relationship": args.classes, "stage": args.stages, "value_tier": args.tiers, "tags": args.tags}
-            result = export_list(args.file, args.channel, args.fmt, args.out, selection, args.as_of)
+            result = export_list(open_workspace(args.workspace), args.file, args.channel, args.fmt, args.out,
+                                 selection, args.as_of, args.user)
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
             else:
@@ -264,7 +318,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{result['exported']:,} exported to {result['file']}; left out: {left}")
             return 0
         if args.command == "plan":
-            items = plan_items(args.file, args.as_of, args.until)
+            items = plan_items(open_workspace(args.workspace), args.file, args.as_of, args.until)
             if args.json:
                 json.dump(items, sys.stdout, ensure_ascii=False, indent=1)
                 print()
@@ -278,6 +332,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print()
         else:
             _print_text(data)
+    except NoRegister as error:
+        print(error, file=sys.stderr)
+        return 2
     except (WorkbookError, RegisterError) as error:
         print(f"{args.file.name}: {error}", file=sys.stderr)
         return 2

@@ -15,7 +15,9 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
+from lib.config import Config
 from lib.workspace.access import Access
+from lib.workspace.repository import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRETS_FILES = (Path.home() / ".streamlit" / "secrets.toml", Path(".streamlit") / "secrets.toml")
@@ -38,12 +40,15 @@ def read_secrets(files: tuple[Path, ...] = SECRETS_FILES) -> dict:
     return merged
 
 
-def team_workspace():  # type: ignore[no-untyped-def]
-    """The workspace the app uses: the secrets' ``workspace_url`` (PostgreSQL) when set, else as usual."""
-    from lib.workspace.repository import Workspace
+def team_config() -> Config:
+    """The installation's set-up as the app sees it: the environment, and the secrets' ``workspace_url``."""
+    return Config.from_environment(secrets=read_secrets())
 
-    url = (read_secrets().get("ladder") or {}).get("workspace_url") or None
-    return Workspace(url=url) if url else Workspace()
+
+def team_workspace(config: Config | None = None) -> Workspace:
+    """The workspace the app uses: the secrets' ``workspace_url`` (PostgreSQL) when set, else the folder's."""
+    config = config or team_config()
+    return Workspace(config.workspace_folder, url=config.workspace_url)
 
 
 def is_loopback(address: str) -> bool:

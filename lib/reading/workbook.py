@@ -27,6 +27,7 @@ from pathlib import Path, PurePath
 import pandas as pd
 import pyarrow as pa
 
+from lib.config import Config
 from lib.i18n import Explained
 from lib.reading import read_worker
 from lib.reading.ooxml import PatchUnsupported, column_letters, sheet_parts
@@ -105,10 +106,6 @@ def _raw_sheet(sheet: read_worker.Sheet) -> RawSheet:
 
 
 _ROOT = Path(__file__).resolve().parents[2]
-READ_SECONDS = float(os.environ.get("LADDER_READ_SECONDS", "300"))
-"""Longest a file may take to parse before it is given up (a 100,000-customer register takes seconds)."""
-READ_MEMORY_MB = int(os.environ.get("LADDER_READ_MEMORY_MB", "8192"))
-"""Address space the parsing process may use; past it the file is refused, the server lives on."""
 
 
 def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list[RawSheet]:
@@ -116,16 +113,18 @@ def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list
 
     A fresh process rather than a fork: Streamlit runs pages as ``__main__``, which
     multiprocessing would re-run in its children, and forking a threaded server is unsafe.
+    The budget is the installation's (lib.config).
     """
+    config = Config.from_environment()
     try:
         finished = subprocess.run(
-            [sys.executable, "-m", "lib.reading.read_worker", str(READ_MEMORY_MB)],
+            [sys.executable, "-m", "lib.reading.read_worker", str(config.read_memory_mb)],
             input=pickle.dumps((data, file_name, only), protocol=pickle.HIGHEST_PROTOCOL),
-            capture_output=True, timeout=READ_SECONDS, cwd=_ROOT, env={**os.environ, "PYTHONPATH": str(_ROOT)},
+            capture_output=True, timeout=config.read_seconds, cwd=_ROOT, env={**os.environ, "PYTHONPATH": str(_ROOT)},
             check=False,
         )
     except subprocess.TimeoutExpired as error:
-        raise WorkbookError("error.too_slow", seconds=round(READ_SECONDS)) from error
+        raise WorkbookError("error.too_slow", seconds=round(config.read_seconds)) from error
     if finished.returncode != 0 or not finished.stdout:
         raise WorkbookError(read_worker.TOO_MUCH_MEMORY)  # the reader aborts its process when memory runs out
     status, payload = pickle.loads(finished.stdout)  # our own worker's answer, never user input

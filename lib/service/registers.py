@@ -68,6 +68,18 @@ def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: Act
                    suppressed_customers(workspace, register, version))
 
 
+def file_register(workspace: Workspace | None, file_name: str, data: bytes) -> tuple[Register, frozenset[str]]:
+    """A workbook that is not the workspace's register (an older copy, a colleague's file), read as uploads are,
+    and which of its customers the workspace's suppression list holds.
+
+    A file from outside cannot bring back someone who opted out or was erased: their e-mail or
+    phone is on the list, whatever the file says. Raises WorkbookError or RegisterError.
+    """
+    overrides = workspace.overrides() if workspace else None
+    register, _ = build_register(read_workbook(data, file_name), overrides, check=False)
+    return register, (suppressed_customers(workspace, register) if workspace else frozenset())
+
+
 def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
     """One of the app's own sheets from an earlier export as a frame (its first row the header)."""
     raw = next((sheet for sheet in sheets if sheet.name.casefold() == name.casefold()), None)

@@ -15,13 +15,14 @@ import streamlit as st
 
 from lib.analysis.feedback import Suggestion, suggest_themes, theme_feedback
 from lib.analysis.lifecycle import analyse_customers
+from lib.config import Config
 from lib.service.registers import Current, current_register
 from lib.settings import Settings
 from lib.themes import ThemeDictionary
 from lib.ui.format import t
 from lib.ui.signin import _secrets
 from lib.workspace.access import User
-from lib.workspace.repository import Version, Workspace, workspace_folder
+from lib.workspace.repository import Version, Workspace
 
 
 @dataclass(frozen=True)
@@ -44,8 +45,8 @@ def _workspace(folder: str, url: str | None) -> Workspace:
 def workspace() -> Workspace:
     """The workspace of this deployment: ``workspace_url`` in the secrets' [ladder] section (PostgreSQL),
     ``LADDER_WORKSPACE_URL``, or the SQLite file in ``LADDER_WORKSPACE`` (./workspace)."""
-    url = _secrets().get("ladder", {}).get("workspace_url") or None
-    return _workspace(str(workspace_folder().resolve()), url)
+    config = Config.from_environment(secrets=_secrets())
+    return _workspace(str(config.workspace_folder.resolve()), config.workspace_url)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

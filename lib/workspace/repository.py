@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import secrets
 import sqlite3
 from collections.abc import Sequence
@@ -21,15 +20,13 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
 
+from lib.config import DEFAULT_FOLDER, Config
 from lib.reading.register import MappingOverrides
 from lib.settings import Settings
 from lib.themes import ThemeDictionary
 from lib.workspace import store
 from lib.workspace.access import LOCAL_USER, Actor, require
 from lib.workspace.store import insert_ignoring_duplicates, open_store, public_url, store_url, upsert
-
-DEFAULT_FOLDER = Path("workspace")
-
 
 Version = tuple[int, int, int, int]
 """(latest upload, its snapshot revision, last journal id, undone entries): what every cache is keyed on."""
@@ -55,11 +52,6 @@ class Upload:
     snapshot_rev: int
 
 
-def workspace_folder() -> Path:
-    """Where the workspace lives: ``LADDER_WORKSPACE``, else ./workspace."""
-    return Path(os.environ.get("LADDER_WORKSPACE") or DEFAULT_FOLDER)
-
-
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -68,11 +60,14 @@ class Workspace:
     """One business's workspace: its uploads, journal, settings and logs in one store.
 
     The store is the SQLite file ``ladder.sqlite`` in the workspace folder, or the database
-    at ``url`` (``LADDER_WORKSPACE_URL`` or the app's secrets) when a team shares PostgreSQL.
+    at ``url`` when a team shares PostgreSQL. Without either, the installation's (lib.config).
     """
 
     def __init__(self, folder: Path | str | None = None, url: str | None = None) -> None:
-        self.folder = Path(folder) if folder else workspace_folder()
+        if folder is None and url is None:
+            config = Config.from_environment()
+            folder, url = config.workspace_folder, config.workspace_url
+        self.folder = Path(folder) if folder else DEFAULT_FOLDER
         if url is None:
             self.folder.mkdir(parents=True, exist_ok=True)
             url = store_url(self.folder)

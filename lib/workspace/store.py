@@ -9,7 +9,6 @@ the upload's row first (see `Workspace.append_edits`).
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from sqlalchemy import (
@@ -31,7 +30,6 @@ from sqlalchemy import (
 )
 
 FILE_NAME = "ladder.sqlite"
-URL_VARIABLE = "LADDER_WORKSPACE_URL"
 """An SQLAlchemy URL (``postgresql+psycopg://user:password@host/db``) that replaces the SQLite file."""
 
 metadata = MetaData()
@@ -110,8 +108,8 @@ sign_ins = Table(
 
 
 def store_url(folder: Path) -> str:
-    """The store of a workspace: ``LADDER_WORKSPACE_URL`` when set, else the SQLite file in the folder."""
-    return os.environ.get(URL_VARIABLE) or f"sqlite:///{(folder / FILE_NAME).resolve()}"
+    """The SQLite store of a workspace folder."""
+    return f"sqlite:///{(folder / FILE_NAME).resolve()}"
 
 
 def open_store(url: str) -> Engine:

@@ -1,6 +1,7 @@
 """``python -m lib report`` prints the register's figures; unreadable files exit non-zero in one line."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -8,7 +9,11 @@ from tests.conftest import ROOT
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "lib", *args], cwd=ROOT, capture_output=True, text=True)
+    """The command line as a person runs it; without LADDER_WORKSPACE set, never on a developer's ./workspace."""
+    env = {**os.environ}
+    env.setdefault("LADDER_WORKSPACE", str(ROOT / "tests" / "no-workspace-here"))
+    env.pop("LADDER_WORKSPACE_URL", None)
+    return subprocess.run([sys.executable, "-m", "lib", *args], cwd=ROOT, capture_output=True, text=True, env=env)
 
 
 def test_report_json_of_the_sample():
@@ -130,3 +135,67 @@ def test_plan_prints_the_due_contacts():
     assert len(items) > 100
     assert set(items[0]) == {"customer_id", "rule", "due", "channel", "theme", "reason"}
     assert all(item["due"] <= "2026-11-23" for item in items)
+
+
+def _emails(path):
+    """The e-mail addresses of a contact list the command line wrote (field codes as headers)."""
+    import csv
+    import io
+
+    return {row["email"] for row in csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig")), delimiter=";")}
+
+
+def test_export_and_plan_keep_the_workspace_s_opt_outs_and_erasures_even_from_an_old_copy(tmp_path, monkeypatch):
+    from lib.service.changes import forget_customer, save_changes
+    from lib.service.registers import current_register, import_workbook
+    from lib.workspace.repository import Workspace
+
+    old_copy = tmp_path / "OLD_COPY.xlsx"
+    old_copy.write_bytes((ROOT / "sample_data" / "studio_register.xlsx").read_bytes())
+    before = run("export", str(old_copy), "--channel", "email", "-o", str(tmp_path / "before.csv"))
+    assert before.returncode == 0, before.stderr
+    workspace = Workspace(tmp_path / "ws")
+    now = import_workbook(workspace, old_copy.name, old_copy.read_bytes())
+    customers = now.register.customers.set_index("customer_id")
+    listed = [cid for cid, email in customers["email"].items() if email in _emails(tmp_path / "before.csv")]
+    opted_out, erased = listed[0], listed[1]
+    out_email, erased_email = customers.loc[opted_out, "email"], customers.loc[erased, "email"]
+    review = save_changes(workspace, [{"op": "set", "sheet": "customers", "key": opted_out, "field": "opted_out_at",
+                                       "old": None, "new": "2026-11-30"}])
+    assert review.accepted and not review.refused
+    assert forget_customer(workspace, erased) == 1
+
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "ws"))
+    result = run("export", str(old_copy), "--channel", "email", "-o", str(tmp_path / "after.csv"), "--json")
+    assert result.returncode == 0, result.stderr
+    after = _emails(tmp_path / "after.csv")
+    assert out_email in _emails(tmp_path / "before.csv") and erased_email in _emails(tmp_path / "before.csv")
+    assert out_email not in after and erased_email not in after
+    assert len(after) == len(_emails(tmp_path / "before.csv")) - 2
+    assert json.loads(result.stdout)["left_out"]["suppressed"] >= 1
+    log = Workspace(tmp_path / "ws").exports()
+    assert len(log) == 1 and log.iloc[0]["kind"] == "email/excel-csv" and log.iloc[0]["people"] == len(after)
+
+    plan = run("plan", str(old_copy), "--json", "--until", "2026-12-31")
+    assert plan.returncode == 0, plan.stderr
+    planned = {item["customer_id"] for item in json.loads(plan.stdout)}
+    assert planned and opted_out not in planned and erased not in planned
+    everyone = run("plan", str(old_copy), "--json", "--until", "2026-12-31", "--workspace", str(tmp_path / "none"))
+    assert {opted_out, erased} & {item["customer_id"] for item in json.loads(everyone.stdout)}
+
+    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": listed[2], "field": "email",
+                              "old": customers.loc[listed[2], "email"], "new": "renamed@example.com"}])
+    current = run("export", "--channel", "email", "-o", str(tmp_path / "current.csv"))
+    assert current.returncode == 0, current.stderr
+    emails = _emails(tmp_path / "current.csv")
+    assert "renamed@example.com" in emails and customers.loc[listed[2], "email"] not in emails
+    assert out_email not in emails and erased_email not in emails
+    assert len(Workspace(tmp_path / "ws").exports()) == 2
+    assert current_register(workspace).edits == 2
+
+
+def test_export_without_a_file_or_a_workspace_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "nothing here"))
+    result = run("export", "--channel", "email")
+    assert result.returncode == 2 and "name a FILE" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "nothing here").exists()
