@@ -40,9 +40,11 @@ backup: $(APP_STAMP)
 test: $(DEV_STAMP) chromium
 	$(BIN)/python -m pytest
 
-## lint: ruff over the whole project
+## lint: ruff's rules and format over the whole project, the type checker over lib/
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 ## bench: load, reopen and write-back at 10,000 and 100,000 customers against pandas+openpyxl
 ## (BENCH_ARGS="--sizes 2000 --repeat 1" for a quick look)

@@ -20,12 +20,18 @@ uploaded, use_sample = None, False
 if page.can("upload"):
     with st.container(border=True):
         left, right = st.columns([3, 1])
-        uploaded = left.file_uploader(t("home.upload"), type=list(SUPPORTED_SUFFIXES), key="upload",
-                                      help=t("home.upload_help"))
+        uploaded = left.file_uploader(
+            t("home.upload"), type=list(SUPPORTED_SUFFIXES), key="upload", help=t("home.upload_help")
+        )
         right.write("")
         use_sample = right.button(t("home.use_sample"), width="stretch")
-        right.download_button(t("home.template"), template_workbook(language()), file_name=template_file_name(language()),
-                              on_click="ignore", width="stretch")
+        right.download_button(
+            t("home.template"),
+            template_workbook(language()),
+            file_name=template_file_name(language()),
+            on_click="ignore",
+            width="stretch",
+        )
 else:
     st.info(t("access.viewer_note"))
 

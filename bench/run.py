@@ -21,8 +21,16 @@ ROOT = HERE.parent
 DATA = HERE / "data"
 RESULTS = HERE / "results.json"
 EDITS = 100
-TARGETS = {"load_s": 6.0, "reopen_s": 1.0, "write_s": 10.0, "analyse_s": 2.0, "lifecycle_s": 2.0, "feedback_s": 60.0,
-           "feedback_mb": 1500.0, "peak_mb": 1500.0}
+TARGETS = {
+    "load_s": 6.0,
+    "reopen_s": 1.0,
+    "write_s": 10.0,
+    "analyse_s": 2.0,
+    "lifecycle_s": 2.0,
+    "feedback_s": 60.0,
+    "feedback_mb": 1500.0,
+    "peak_mb": 1500.0,
+}
 """At 100,000 customers on 2 cores (the load also at least 15× faster than the plain way)."""
 
 
@@ -38,8 +46,9 @@ def dataset(size: int) -> Path:
 
 
 def task(name: str, *args: str) -> dict:
-    done = subprocess.run([sys.executable, "-m", "bench.tasks", name, *args], cwd=ROOT,
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.tasks", name, *args], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     if done.returncode != 0:
         raise SystemExit(f"bench task {name} failed:\n{done.stderr[-2000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -67,11 +76,22 @@ def bench_size(size: int, repeat: int, baseline: bool, earlier: dict | None = No
         analyse_s, analyse_mb = measure(repeat, "analyse", folder)
         lifecycle_s, lifecycle_mb = measure(repeat, "lifecycle", folder)
         feedback_s, feedback_mb = measure(repeat, "feedback", folder)
-    figures = {"load_s": load_s, "reopen_s": reopen_s, "write_s": write_s, "patch_s": patch_s,
-               "analyse_s": analyse_s, "lifecycle_s": lifecycle_s, "feedback_s": feedback_s, "feedback_mb": feedback_mb,
-               "peak_mb": max(load_mb, reopen_mb, write_mb, analyse_mb, lifecycle_mb, feedback_mb)}
+    figures = {
+        "load_s": load_s,
+        "reopen_s": reopen_s,
+        "write_s": write_s,
+        "patch_s": patch_s,
+        "analyse_s": analyse_s,
+        "lifecycle_s": lifecycle_s,
+        "feedback_s": feedback_s,
+        "feedback_mb": feedback_mb,
+        "peak_mb": max(load_mb, reopen_mb, write_mb, analyse_mb, lifecycle_mb, feedback_mb),
+    }
     if earlier and "baseline_load_s" in earlier:  # the plain way does not change between our runs
-        figures["baseline_load_s"], figures["baseline_write_s"] = earlier["baseline_load_s"], earlier["baseline_write_s"]
+        figures["baseline_load_s"], figures["baseline_write_s"] = (
+            earlier["baseline_load_s"],
+            earlier["baseline_write_s"],
+        )
     elif baseline:
         runs = 1 if size >= 100_000 else repeat
         figures["baseline_load_s"], _ = measure(runs, "baseline_load", file)
@@ -82,15 +102,28 @@ def bench_size(size: int, repeat: int, baseline: bool, earlier: dict | None = No
 
 
 def table(results: dict[str, dict]) -> str:
-    columns = ["load_s", "reopen_s", "write_s", "patch_s", "analyse_s", "lifecycle_s", "feedback_s", "peak_mb", "baseline_load_s", "baseline_write_s",
-               "load_speedup"]
+    columns = [
+        "load_s",
+        "reopen_s",
+        "write_s",
+        "patch_s",
+        "analyse_s",
+        "lifecycle_s",
+        "feedback_s",
+        "peak_mb",
+        "baseline_load_s",
+        "baseline_write_s",
+        "load_speedup",
+    ]
     lines = ["customers  " + "  ".join(f"{c:>16}" for c in columns)]
     for size, figures in results.items():
         lines.append(f"{int(size):>9,}  " + "  ".join(f"{figures.get(c, float('nan')):>16.2f}" for c in columns))
     big = results.get("100000")
     if big:
-        lines.append("targets at 100,000: " + ", ".join(
-            f"{k} {'ok' if big[k] <= v else 'MISSED'} ({big[k]:.2f} ≤ {v:g})" for k, v in TARGETS.items()))
+        lines.append(
+            "targets at 100,000: "
+            + ", ".join(f"{k} {'ok' if big[k] <= v else 'MISSED'} ({big[k]:.2f} ≤ {v:g})" for k, v in TARGETS.items())
+        )
         if "load_speedup" in big:
             lines.append(f"load speed-up {big['load_speedup']:.1f}× (target ≥ 15×)")
     return "\n".join(lines)
@@ -101,8 +134,11 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--no-baseline", action="store_true", help="skip the plain pandas+openpyxl way")
-    parser.add_argument("--reuse-baseline", action="store_true",
-                        help="take the plain way's figures from the last bench/results.json (it takes minutes)")
+    parser.add_argument(
+        "--reuse-baseline",
+        action="store_true",
+        help="take the plain way's figures from the last bench/results.json (it takes minutes)",
+    )
     args = parser.parse_args()
     earlier = json.loads(RESULTS.read_text()) if args.reuse_baseline and RESULTS.exists() else {}
     results = {}

@@ -1,14 +1,14 @@
 """One measured task, run in a fresh process by bench/run.py; prints {"seconds", "peak_mb"} as JSON.
 
-    python -m bench.tasks load FILE WORKSPACE      read + recognise + check + keep + first-page figures
-    python -m bench.tasks reopen WORKSPACE         a new session/restart: the register from the workspace
-    python -m bench.tasks write WORKSPACE EDITS    write-back with EDITS edits, checked by reading back
-    python -m bench.tasks patch WORKSPACE EDITS    the part-level patch alone (no read-back check)
-    python -m bench.tasks analyse WORKSPACE        facts, ladder and stages as of the data's last day
-    python -m bench.tasks lifecycle WORKSPACE      the Lifecycle page: funnel, migrations, cohorts, economics, lists
-    python -m bench.tasks feedback WORKSPACE       theme every feedback item (half without a language column)
-    python -m bench.tasks baseline_load FILE       pandas.read_excel with openpyxl, every sheet
-    python -m bench.tasks baseline_write FILE      DataFrame.to_excel with openpyxl, every sheet
+python -m bench.tasks load FILE WORKSPACE      read + recognise + check + keep + first-page figures
+python -m bench.tasks reopen WORKSPACE         a new session/restart: the register from the workspace
+python -m bench.tasks write WORKSPACE EDITS    write-back with EDITS edits, checked by reading back
+python -m bench.tasks patch WORKSPACE EDITS    the part-level patch alone (no read-back check)
+python -m bench.tasks analyse WORKSPACE        facts, ladder and stages as of the data's last day
+python -m bench.tasks lifecycle WORKSPACE      the Lifecycle page: funnel, migrations, cohorts, economics, lists
+python -m bench.tasks feedback WORKSPACE       theme every feedback item (half without a language column)
+python -m bench.tasks baseline_load FILE       pandas.read_excel with openpyxl, every sheet
+python -m bench.tasks baseline_write FILE      DataFrame.to_excel with openpyxl, every sheet
 """
 
 from __future__ import annotations
@@ -35,8 +35,16 @@ def _edits(current, count: int) -> pd.DataFrame:
     rows = []
     for index, key in enumerate(picks["_key"]):
         field = "email" if index % 2 else "phone"
-        rows.append({"op": "set", "sheet": "customers", "key": key, "field": field,
-                     "old": None, "new": f"edited{index}@example.com" if field == "email" else f"+372 5000 {index:04d}"})
+        rows.append(
+            {
+                "op": "set",
+                "sheet": "customers",
+                "key": key,
+                "field": field,
+                "old": None,
+                "new": f"edited{index}@example.com" if field == "email" else f"+372 5000 {index:04d}",
+            }
+        )
     return rows
 
 

@@ -35,8 +35,9 @@ class Config:
     """Address space the parsing process may use; past it the file is refused, the server lives on."""
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None,
-                         secrets: Mapping[str, Any] | None = None) -> Config:
+    def from_environment(
+        cls, environ: Mapping[str, str] | None = None, secrets: Mapping[str, Any] | None = None
+    ) -> Config:
         """The set-up from the environment variables and, for the store, the secrets' ``[ladder]`` section."""
         env = os.environ if environ is None else environ
         ladder = (secrets or {}).get("ladder") or {}

@@ -19,10 +19,10 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
+from lib.schema import LANGUAGES
+
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
-LANGUAGES = {"en": "English", "et": "Eesti", "fi": "Suomi", "lt": "Lietuvių", "pl": "Polski"}
-"""The UI languages, code → name in that language (offered once their catalogue is there)."""
 BABEL_LOCALES = {"en": "en_GB", "et": "et_EE", "fi": "fi_FI", "lt": "lt_LT", "pl": "pl_PL"}
 """How each language writes numbers and dates (British English: day before month, as in Europe)."""
 
@@ -66,7 +66,13 @@ def day(value: date | datetime, lang: str = DEFAULT_LANGUAGE) -> str:
     return format_date(value, format=_DAY_PATTERNS.get(lang, _DAY_PATTERNS[DEFAULT_LANGUAGE]), locale=_locale(lang))
 
 
-DATE_INPUT_FORMATS = {"en": "DD/MM/YYYY", "et": "DD.MM.YYYY", "fi": "DD.MM.YYYY", "lt": "YYYY-MM-DD", "pl": "DD.MM.YYYY"}
+DATE_INPUT_FORMATS = {
+    "en": "DD/MM/YYYY",
+    "et": "DD.MM.YYYY",
+    "fi": "DD.MM.YYYY",
+    "lt": "YYYY-MM-DD",
+    "pl": "DD.MM.YYYY",
+}
 """How date pickers and date columns write days (the orders and separators Streamlit's picker offers)."""
 _DAY_PATTERNS = {"en": "dd/MM/yyyy", "et": "dd.MM.yyyy", "fi": "d.M.yyyy", "lt": "yyyy-MM-dd", "pl": "dd.MM.yyyy"}
 """Full years everywhere (Babel's short Estonian form has two digits); Lithuanian writes ISO dates."""

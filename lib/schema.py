@@ -52,7 +52,7 @@ def _fields(*items: Field) -> dict[str, Field]:
     return {item.name: item for item in items}
 
 
-FIELDS: dict[SheetKind, dict[str, Field]] = {
+FIELDS: dict[str, dict[str, Field]] = {
     CUSTOMERS: _fields(
         Field("customer_id", "id"),
         Field("name", "text"),
@@ -135,6 +135,7 @@ CUSTOMER_DETAIL_FIELDS = ("name", "email", "phone")
 DATES_THAT_MAY_BE_FUTURE = frozenset({"planned"})
 """Date fields where a future date is normal (a planned action); all others are checked."""
 
+# fmt: off
 # Vocabularies: canonical code -> words people write for it (en, et, fi, lt, pl, lv, sv, de).
 # Matching is case- and accent-insensitive (see lib.values.normalise_word).
 VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
@@ -207,3 +208,49 @@ YES_WORDS = ("yes", "y", "true", "x", "1", "✓", "✔", "jah", "ja", "kyllä", 
 NO_WORDS = ("no", "n", "false", "0", "-", "ei", "e", "ne", "nie", "nē", "nej", "nein", "off",
             "no consent", "keeldus", "kielto", "nesutinka", "brak zgody", "brak")
 """Words people write for no."""
+# fmt: on
+
+
+# The app's own vocabularies: each code list is defined here once and imported everywhere else.
+CLASSES = tuple(VOCABULARIES["relationship"])
+"""The ladder from the deepest relationship down, in the order every chart shows it."""
+BUYING_CLASSES = CLASSES[:3]
+"""Classes of customers who buy: partner, loyal, occasional."""
+TEMPERATURES = tuple(VOCABULARIES["temperature"])
+"""A prospect's temperature, coldest first."""
+TIERS = ("top", "threshold", "base", "dormant", "none")
+"""Value tiers after seed 003: the top group by sales (special reward), those past the reward
+threshold (motivational reward), the rest, dormant buyers (special offer), and non-buyers."""
+RFM_GROUPS = (
+    "champions",
+    "loyal",
+    "potential_loyalist",
+    "new",
+    "promising",
+    "need_attention",
+    "about_to_sleep",
+    "at_risk",
+    "cant_lose",
+    "hibernating",
+)
+"""Named RFM groups by recency × frequency score, the common 10-group map of the 5 × 5 grid."""
+NOT_SCORED = "not_scored"
+"""The RFM group of someone who has not bought."""
+STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
+"""Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
+CHANNELS = ("email", "sms", "phone", "post")
+"""The channels a customer can consent to, and a list or a plan row can use."""
+FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
+FEEDBACK_STATUSES = tuple(VOCABULARIES["status"])
+ACTION_KINDS = tuple(VOCABULARIES["action_kind"])
+SENTIMENTS = ("positive", "neutral", "negative", "unknown")
+LANGUAGES = {"en": "English", "et": "Eesti", "fi": "Suomi", "lt": "Lietuvių", "pl": "Polski"}
+"""The app's languages, code → name in that language: the UI speaks them (once their catalogue is
+there) and feedback in them is themed."""
+MIME_TYPES = {
+    "csv": "text/csv",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "xlsm": "application/vnd.ms-excel.sheet.macroEnabled.12",
+    "vcf": "text/vcard",
+}
+"""The files the app hands out, by suffix."""

@@ -86,8 +86,12 @@ class Settings:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per setting (name, value, default): the settings sheet of an exported workbook."""
-        return pd.DataFrame([{"setting": item.name, "value": getattr(self, item.name), "default": item.default}
-                             for item in fields(self)])
+        return pd.DataFrame(
+            [
+                {"setting": item.name, "value": getattr(self, item.name), "default": item.default}
+                for item in fields(self)
+            ]
+        )
 
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Settings:
@@ -129,41 +133,48 @@ DEFAULTS = Settings()
 
 def country_list(text: str) -> list[str]:
     """Two-letter country codes from text like ``EE, lv;LT`` (anything else is dropped)."""
-    return [code for code in (part.strip().upper() for part in text.replace(";", ",").split(","))
-            if len(code) == 2 and code.isalpha()]
+    return [
+        code
+        for code in (part.strip().upper() for part in text.replace(";", ",").split(","))
+        if len(code) == 2 and code.isalpha()
+    ]
 
-SPECS: dict[str, SettingSpec] = {spec.name: spec for spec in (
-    SettingSpec("loyal_min_purchases", 2, 50, 1, "purchases", "ladder"),
-    SettingSpec("rhythm_tolerance", 1.0, 5.0, 0.1, "times", "ladder"),
-    SettingSpec("min_rhythm_days", 1, 365, 1, "days", "ladder"),
-    SettingSpec("default_interval_days", 7, 730, 1, "days", "ladder"),
-    SettingSpec("churn_horizon_days", 30, 1825, 1, "days", "ladder"),
-    SettingSpec("partner_feedback_days", 30, 1825, 1, "days", "ladder"),
-    SettingSpec("hot_contact_days", 1, 365, 1, "days", "lifecycle"),
-    SettingSpec("warm_contact_days", 1, 730, 1, "days", "lifecycle"),
-    SettingSpec("cooling_days", 1, 365, 1, "days", "lifecycle"),
-    SettingSpec("trial_days", 1, 730, 1, "days", "lifecycle"),
-    SettingSpec("won_back_days", 1, 730, 1, "days", "lifecycle"),
-    SettingSpec("top_share_percent", 1, 50, 1, "percent", "value"),
-    SettingSpec("reward_threshold", 0, 1_000_000, 10, "money", "value"),
-    SettingSpec("dormant_days", 14, 1825, 1, "days", "value"),
-    SettingSpec("retention_cost", 0, 1_000_000, 1, "money", "value"),
-    SettingSpec("acquisition_cost_ratio", 1, 100, 0.5, "times", "value"),
-    SettingSpec("currency", 0, 0, 0, "currency", "value"),
-    SettingSpec("plan_aftercare_days", 0, 365, 1, "days", "plan"),
-    SettingSpec("plan_hot_days", 0, 365, 1, "days", "plan"),
-    SettingSpec("plan_loyal_days", 0, 730, 1, "days", "plan"),
-    SettingSpec("plan_far_overdue_factor", 0, 20, 0.5, "times", "plan"),
-    SettingSpec("plan_former_days", 0, 1825, 1, "days", "plan"),
-    SettingSpec("plan_birthday_days", 0, 60, 1, "days", "plan"),
-    SettingSpec("plan_complaint_days", 0, 365, 1, "days", "plan"),
-    SettingSpec("plan_reward_days", 0, 1825, 1, "days", "plan"),
-    SettingSpec("plan_dormant_days", 0, 1825, 1, "days", "plan"),
-    SettingSpec("existing_customer_exception", 0, 1, 1, "switch", "plan"),
-    SettingSpec("exception_countries", 0, 0, 0, "countries", "plan"),
-    SettingSpec("prior_consent_countries", 0, 0, 0, "countries", "plan"),
-    SettingSpec("viewer_customer_tables", 0, 1, 1, "switch", "privacy"),
-)}
+
+SPECS: dict[str, SettingSpec] = {
+    spec.name: spec
+    for spec in (
+        SettingSpec("loyal_min_purchases", 2, 50, 1, "purchases", "ladder"),
+        SettingSpec("rhythm_tolerance", 1.0, 5.0, 0.1, "times", "ladder"),
+        SettingSpec("min_rhythm_days", 1, 365, 1, "days", "ladder"),
+        SettingSpec("default_interval_days", 7, 730, 1, "days", "ladder"),
+        SettingSpec("churn_horizon_days", 30, 1825, 1, "days", "ladder"),
+        SettingSpec("partner_feedback_days", 30, 1825, 1, "days", "ladder"),
+        SettingSpec("hot_contact_days", 1, 365, 1, "days", "lifecycle"),
+        SettingSpec("warm_contact_days", 1, 730, 1, "days", "lifecycle"),
+        SettingSpec("cooling_days", 1, 365, 1, "days", "lifecycle"),
+        SettingSpec("trial_days", 1, 730, 1, "days", "lifecycle"),
+        SettingSpec("won_back_days", 1, 730, 1, "days", "lifecycle"),
+        SettingSpec("top_share_percent", 1, 50, 1, "percent", "value"),
+        SettingSpec("reward_threshold", 0, 1_000_000, 10, "money", "value"),
+        SettingSpec("dormant_days", 14, 1825, 1, "days", "value"),
+        SettingSpec("retention_cost", 0, 1_000_000, 1, "money", "value"),
+        SettingSpec("acquisition_cost_ratio", 1, 100, 0.5, "times", "value"),
+        SettingSpec("currency", 0, 0, 0, "currency", "value"),
+        SettingSpec("plan_aftercare_days", 0, 365, 1, "days", "plan"),
+        SettingSpec("plan_hot_days", 0, 365, 1, "days", "plan"),
+        SettingSpec("plan_loyal_days", 0, 730, 1, "days", "plan"),
+        SettingSpec("plan_far_overdue_factor", 0, 20, 0.5, "times", "plan"),
+        SettingSpec("plan_former_days", 0, 1825, 1, "days", "plan"),
+        SettingSpec("plan_birthday_days", 0, 60, 1, "days", "plan"),
+        SettingSpec("plan_complaint_days", 0, 365, 1, "days", "plan"),
+        SettingSpec("plan_reward_days", 0, 1825, 1, "days", "plan"),
+        SettingSpec("plan_dormant_days", 0, 1825, 1, "days", "plan"),
+        SettingSpec("existing_customer_exception", 0, 1, 1, "switch", "plan"),
+        SettingSpec("exception_countries", 0, 0, 0, "countries", "plan"),
+        SettingSpec("prior_consent_countries", 0, 0, 0, "countries", "plan"),
+        SettingSpec("viewer_customer_tables", 0, 1, 1, "switch", "privacy"),
+    )
+}
 TEXT_UNITS = ("countries", "currency")
 """Settings that hold text rather than a number."""
 CURRENCIES = ("EUR", "PLN", "SEK", "NOK", "DKK", "CZK", "HUF", "CHF", "GBP", "USD", "UAH")

@@ -24,13 +24,23 @@ from pathlib import Path
 
 import pandas as pd
 
+from lib.schema import LANGUAGES
+
 DATA = Path(__file__).parent / "data"
-LANGUAGES = ("en", "et", "fi", "lt", "pl")
-"""Languages whose feedback is themed: the app's five."""
 ELEMENTS = ("product", "peripheral", "environment", "psychological")
 """The four elements of customer satisfaction (seed 002)."""
-THEMES = ("price", "staff", "cleanliness", "opening_hours", "booking", "waiting_time", "equipment", "parking",
-          "product_quality", "atmosphere")
+THEMES = (
+    "price",
+    "staff",
+    "cleanliness",
+    "opening_hours",
+    "booking",
+    "waiting_time",
+    "equipment",
+    "parking",
+    "product_quality",
+    "atmosphere",
+)
 """The stable keys of the shipped themes (a user may add more)."""
 
 
@@ -41,6 +51,7 @@ def fold(text: str) -> str:
 
 
 # --- the theme dictionary --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Theme:
@@ -65,29 +76,50 @@ class ThemeDictionary:
         return next((t.element for t in self.themes if t.key == key), "")
 
     def to_json(self) -> str:
-        return json.dumps({t.key: {"element": t.element, "words": {k: list(v) for k, v in t.words.items()},
-                                   "exclude": {k: list(v) for k, v in t.exclude.items() if v}}
-                           for t in self.themes}, ensure_ascii=False, sort_keys=True)
+        return json.dumps(
+            {
+                t.key: {
+                    "element": t.element,
+                    "words": {k: list(v) for k, v in t.words.items()},
+                    "exclude": {k: list(v) for k, v in t.exclude.items() if v},
+                }
+                for t in self.themes
+            },
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str | None) -> ThemeDictionary:
         if not text:
             return default_dictionary()
         data = json.loads(text)
-        return cls(tuple(
-            Theme(key, spec.get("element", "product"),
-                  {lang: tuple(words) for lang, words in spec.get("words", {}).items()},
-                  {lang: tuple(words) for lang, words in spec.get("exclude", {}).items()})
-            for key, spec in data.items()))
+        return cls(
+            tuple(
+                Theme(
+                    key,
+                    spec.get("element", "product"),
+                    {lang: tuple(words) for lang, words in spec.get("words", {}).items()},
+                    {lang: tuple(words) for lang, words in spec.get("exclude", {}).items()},
+                )
+                for key, spec in data.items()
+            )
+        )
 
     def to_frame(self) -> pd.DataFrame:
         """One row per theme and language: words and exclusions as comma-separated text, for editing."""
         rows = []
         for theme in self.themes:
             for lang in sorted(set(theme.words) | set(theme.exclude), key=_language_order):
-                rows.append({"theme": theme.key, "element": theme.element, "language": lang,
-                             "words": ", ".join(theme.words.get(lang, ())),
-                             "exclude": ", ".join(theme.exclude.get(lang, ()))})
+                rows.append(
+                    {
+                        "theme": theme.key,
+                        "element": theme.element,
+                        "language": lang,
+                        "words": ", ".join(theme.words.get(lang, ())),
+                        "exclude": ", ".join(theme.exclude.get(lang, ())),
+                    }
+                )
         return pd.DataFrame(rows, columns=["theme", "element", "language", "words", "exclude"])
 
     @classmethod
@@ -102,8 +134,12 @@ class ThemeDictionary:
             spec = themes.setdefault(key, {"element": str(row.element) or "product", "words": {}, "exclude": {}})
             spec["words"][lang] = _split(str(row.words))
             spec["exclude"][lang] = _split(str(row.exclude))
-        return cls(tuple(Theme(k, s["element"] if s["element"] in ELEMENTS else "product", s["words"], s["exclude"])
-                         for k, s in themes.items()))
+        return cls(
+            tuple(
+                Theme(k, s["element"] if s["element"] in ELEMENTS else "product", s["words"], s["exclude"])
+                for k, s in themes.items()
+            )
+        )
 
     def with_theme(self, key: str, element: str, lang: str, words: Sequence[str]) -> ThemeDictionary:
         """A copy with a new theme (or more words for an existing one) in one language."""
@@ -118,7 +154,7 @@ class ThemeDictionary:
 
 
 def _language_order(lang: str) -> int:
-    return LANGUAGES.index(lang) if lang in LANGUAGES else len(LANGUAGES)
+    return list(LANGUAGES).index(lang) if lang in LANGUAGES else len(LANGUAGES)
 
 
 def theme_key(text: str) -> str:

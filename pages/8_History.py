@@ -7,6 +7,7 @@ last change, or a chosen one that nothing later depends on, can be undone.
 
 import streamlit as st
 
+from lib.service.changes import undo as undo_edit
 from lib.ui import flash, localised, people_table, refused, setup_page, t
 from lib.workspace.access import NotAllowed
 
@@ -25,8 +26,13 @@ if history.empty:
 
 left, middle, right = st.columns(3)
 who = left.multiselect(t("history.user"), sorted(set(history["user"])), placeholder=t("filter.all"), key="history_user")
-kinds = middle.multiselect(t("history.sheet"), sorted(set(history["sheet"])), format_func=localised(lambda k: t(f"kind.{k}")),
-                           placeholder=t("filter.all"), key="history_sheet")
+kinds = middle.multiselect(
+    t("history.sheet"),
+    sorted(set(history["sheet"])),
+    format_func=localised(lambda k: t(f"kind.{k}")),
+    placeholder=t("filter.all"),
+    key="history_sheet",
+)
 key = right.text_input(t("history.key"), key="history_key")
 shown = history
 if who:
@@ -45,14 +51,25 @@ def change_text(row) -> str:
     return f"{row.old if row.old is not None else '–'} → {row.new if row.new is not None else '–'}"
 
 
-people_table({
-    t("history.number"): shown["id"], t("history.when"): shown["created_at"].str.replace("T", " ").str[:16],
-    t("history.user"): shown["user"], t("history.sheet"): [t(f"kind.{k}") for k in shown["sheet"]],
-    t("history.key"): shown["key"], t("history.column"): [t(f"field.{f}") if f else "" for f in shown["field"]],
-    t("history.change"): [change_text(row) for row in shown.itertuples()],
-    t("history.undone"): [t("history.undone_by", user=u, when=w[:16].replace("T", " ")) if w else ""
-                          for u, w in zip(shown["undone_by"], shown["undone_at"].fillna(""), strict=True)],
-}, page, ids=t("history.key"), personal=(t("history.change"),), hide_index=True)
+people_table(
+    {
+        t("history.number"): shown["id"],
+        t("history.when"): shown["created_at"].str.replace("T", " ").str[:16],
+        t("history.user"): shown["user"],
+        t("history.sheet"): [t(f"kind.{k}") for k in shown["sheet"]],
+        t("history.key"): shown["key"],
+        t("history.column"): [t(f"field.{f}") if f else "" for f in shown["field"]],
+        t("history.change"): [change_text(row) for row in shown.itertuples()],
+        t("history.undone"): [
+            t("history.undone_by", user=u, when=w[:16].replace("T", " ")) if w else ""
+            for u, w in zip(shown["undone_by"], shown["undone_at"].fillna(""), strict=True)
+        ],
+    },
+    page,
+    ids=t("history.key"),
+    personal=(t("history.change"),),
+    hide_index=True,
+)
 if not page.can("undo"):
     st.stop()
 
@@ -63,7 +80,7 @@ left, right = st.columns([1, 2])
 def undo(entry: int | None) -> None:
     """Undo one change (the last when None) and rerun, remembering why it could not be done."""
     try:
-        problem = page.workspace.undo(upload.id, entry, page.user)
+        problem = undo_edit(page.workspace, upload.id, entry, page.user)
     except NotAllowed as error:
         refused(error)
         return
@@ -77,8 +94,13 @@ def undo(entry: int | None) -> None:
 if left.button(t("history.undo_last"), disabled=active.empty, key="history_undo_last"):
     undo(None)
 with right:
-    chosen = st.selectbox(t("history.pick"), list(active["id"]), index=None, key="history_pick",
-                          format_func=localised(lambda number: t("history.entry", number=number)))
+    chosen = st.selectbox(
+        t("history.pick"),
+        list(active["id"]),
+        index=None,
+        key="history_pick",
+        format_func=localised(lambda number: t("history.entry", number=number)),
+    )
     if st.button(t("history.undo_chosen"), disabled=chosen is None, key="history_undo_chosen"):
         undo(int(chosen))
 if problem := st.session_state.pop("history_problem", None):

@@ -34,24 +34,132 @@ BRANCHES = {
     "Warsaw": ("PL", "pl", "+48", "studio.pl"),
 }
 FIRST_NAMES = {
-    "et": ["Mari", "Kadri", "Liis", "Triin", "Kristjan", "Martin", "Andres", "Maarja", "Kertu", "Rasmus",
-           "Karl", "Helen", "Jaanus", "Piret", "Tõnu", "Ülle", "Margus", "Kätlin"],
-    "fi": ["Aino", "Eveliina", "Sanna", "Mikko", "Juha", "Jussi", "Laura", "Päivi", "Ville", "Heikki",
-           "Sari", "Tuomas", "Kaisa", "Jönne", "Riikka", "Antti", "Tiina", "Matti"],
-    "lt": ["Rūta", "Eglė", "Jonas", "Tomas", "Lukas", "Gintarė", "Aistė", "Mantas", "Dovilė", "Paulius",
-           "Agnė", "Justas", "Ieva", "Šarūnas", "Vaida", "Mindaugas", "Žydrūnė", "Darius"],
-    "pl": ["Anna", "Katarzyna", "Małgorzata", "Piotr", "Krzysztof", "Tomasz", "Agnieszka", "Paweł",
-           "Łukasz", "Magdalena", "Michał", "Joanna", "Grzegorz", "Zofia", "Jakub", "Ewa", "Wojciech", "Marta"],
+    "et": [
+        "Mari",
+        "Kadri",
+        "Liis",
+        "Triin",
+        "Kristjan",
+        "Martin",
+        "Andres",
+        "Maarja",
+        "Kertu",
+        "Rasmus",
+        "Karl",
+        "Helen",
+        "Jaanus",
+        "Piret",
+        "Tõnu",
+        "Ülle",
+        "Margus",
+        "Kätlin",
+    ],
+    "fi": [
+        "Aino",
+        "Eveliina",
+        "Sanna",
+        "Mikko",
+        "Juha",
+        "Jussi",
+        "Laura",
+        "Päivi",
+        "Ville",
+        "Heikki",
+        "Sari",
+        "Tuomas",
+        "Kaisa",
+        "Jönne",
+        "Riikka",
+        "Antti",
+        "Tiina",
+        "Matti",
+    ],
+    "lt": [
+        "Rūta",
+        "Eglė",
+        "Jonas",
+        "Tomas",
+        "Lukas",
+        "Gintarė",
+        "Aistė",
+        "Mantas",
+        "Dovilė",
+        "Paulius",
+        "Agnė",
+        "Justas",
+        "Ieva",
+        "Šarūnas",
+        "Vaida",
+        "Mindaugas",
+        "Žydrūnė",
+        "Darius",
+    ],
+    "pl": [
+        "Anna",
+        "Katarzyna",
+        "Małgorzata",
+        "Piotr",
+        "Krzysztof",
+        "Tomasz",
+        "Agnieszka",
+        "Paweł",
+        "Łukasz",
+        "Magdalena",
+        "Michał",
+        "Joanna",
+        "Grzegorz",
+        "Zofia",
+        "Jakub",
+        "Ewa",
+        "Wojciech",
+        "Marta",
+    ],
     "en": ["Emma", "Olivia", "James", "Daniel", "Sophie", "Thomas", "Grace", "Lucas"],
 }
 LAST_NAMES = {
     "et": ["Tamm", "Saar", "Sepp", "Mägi", "Kask", "Kukk", "Rebane", "Ilves", "Pärn", "Koppel", "Lepik", "Õunapuu"],
-    "fi": ["Korhonen", "Virtanen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen",
-           "Koskinen", "Järvinen", "Lehtonen", "Saarinen"],
-    "lt": ["Kazlauskas", "Jankauskas", "Petrauskas", "Stankevičius", "Vasiliauskas", "Žukauskas",
-           "Butkus", "Paulauskas", "Urbonas", "Kavaliauskas", "Navickas", "Ramanauskas"],
-    "pl": ["Nowak", "Kowalski", "Wiśniewski", "Wójcik", "Kowalczyk", "Kamiński", "Lewandowski",
-           "Zieliński", "Szymański", "Woźniak", "Dąbrowski", "Kozłowski"],
+    "fi": [
+        "Korhonen",
+        "Virtanen",
+        "Mäkinen",
+        "Nieminen",
+        "Mäkelä",
+        "Hämäläinen",
+        "Laine",
+        "Heikkinen",
+        "Koskinen",
+        "Järvinen",
+        "Lehtonen",
+        "Saarinen",
+    ],
+    "lt": [
+        "Kazlauskas",
+        "Jankauskas",
+        "Petrauskas",
+        "Stankevičius",
+        "Vasiliauskas",
+        "Žukauskas",
+        "Butkus",
+        "Paulauskas",
+        "Urbonas",
+        "Kavaliauskas",
+        "Navickas",
+        "Ramanauskas",
+    ],
+    "pl": [
+        "Nowak",
+        "Kowalski",
+        "Wiśniewski",
+        "Wójcik",
+        "Kowalczyk",
+        "Kamiński",
+        "Lewandowski",
+        "Zieliński",
+        "Szymański",
+        "Woźniak",
+        "Dąbrowski",
+        "Kozłowski",
+    ],
     "en": ["Smith", "Brown", "Taylor", "Wilson", "Clarke", "Walker", "Wright", "Hughes"],
 }
 PRODUCTS = [  # (product, category, unit price in EUR)
@@ -142,21 +250,55 @@ FEEDBACK_TEXTS: dict[str, list[tuple[str, str, str]]] = {
         ("idea", "idea", "Pomysł: co dziesiąta sesja w solarium gratis dla stałych klientów."),
     ],
 }
-CAMPAIGNS = ["New year membership 2024", "Summer tan 2024", "Autumn comeback 2024",
-             "New year membership 2025", "Summer tan 2025", "Win-back spring 2026", "Summer tan 2026"]
+CAMPAIGNS = [
+    "New year membership 2024",
+    "Summer tan 2024",
+    "Autumn comeback 2024",
+    "New year membership 2025",
+    "Summer tan 2025",
+    "Win-back spring 2026",
+    "Summer tan 2026",
+]
 
 CUSTOMER_HEADERS = [
-    "Customer ID", "First name", "Last name", "E-mail", "Phone", "City", "Country", "Language",
-    "Birth date", "Customer since", "Source", "Lead temperature", "Relationship", "Buys elsewhere",
-    "Email consent", "SMS consent", "Phone consent", "Opted out", "Contact frequency", "Interests",
-    "Tags", "Home branch", "Notes", "Locker no.",
+    "Customer ID",
+    "First name",
+    "Last name",
+    "E-mail",
+    "Phone",
+    "City",
+    "Country",
+    "Language",
+    "Birth date",
+    "Customer since",
+    "Source",
+    "Lead temperature",
+    "Relationship",
+    "Buys elsewhere",
+    "Email consent",
+    "SMS consent",
+    "Phone consent",
+    "Opted out",
+    "Contact frequency",
+    "Interests",
+    "Tags",
+    "Home branch",
+    "Notes",
+    "Locker no.",
 ]
-PURCHASE_HEADERS = ["Invoice", "Customer ID", "Date", "Product", "Category", "Quantity", "Unit price",
-                    "Amount", "Branch"]
-FEEDBACK_HEADERS = ["Feedback ID", "Customer ID", "Date", "Type", "Channel", "Rating", "Text",
-                    "Language", "Status"]
-ACTION_HEADERS = ["Action ID", "Customer ID", "Planned", "Done", "Type", "Channel", "Campaign",
-                  "Outcome", "Notes"]
+PURCHASE_HEADERS = [
+    "Invoice",
+    "Customer ID",
+    "Date",
+    "Product",
+    "Category",
+    "Quantity",
+    "Unit price",
+    "Amount",
+    "Branch",
+]
+FEEDBACK_HEADERS = ["Feedback ID", "Customer ID", "Date", "Type", "Channel", "Rating", "Text", "Language", "Status"]
+ACTION_HEADERS = ["Action ID", "Customer ID", "Planned", "Done", "Type", "Channel", "Campaign", "Outcome", "Notes"]
 
 
 @dataclass
@@ -184,15 +326,18 @@ def _day(rng: random.Random, start: date, end: date) -> date:
 
 
 def _segment(rng: random.Random) -> str:
-    return rng.choices(["prospect", "one_off", "occasional", "regular", "partner", "former"],
-                       weights=[18, 16, 24, 25, 2, 15])[0]
+    return rng.choices(
+        ["prospect", "one_off", "occasional", "regular", "partner", "former"], weights=[18, 16, 24, 25, 2, 15]
+    )[0]
 
 
 def _phone(rng: random.Random, prefix: str) -> str:
-    local = {"+372": f"5{rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-             "+358": f"40 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
-             "+370": f"6{rng.randint(10, 99)} {rng.randint(10000, 99999)}",
-             "+48": f"{rng.randint(500, 799)} {rng.randint(100, 999)} {rng.randint(100, 999)}"}[prefix]
+    local = {
+        "+372": f"5{rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        "+358": f"40 {rng.randint(100, 999)} {rng.randint(1000, 9999)}",
+        "+370": f"6{rng.randint(10, 99)} {rng.randint(10000, 99999)}",
+        "+48": f"{rng.randint(500, 799)} {rng.randint(100, 999)} {rng.randint(100, 999)}",
+    }[prefix]
     return f"{prefix} {local}" if rng.random() < 0.8 else local.replace(" ", "")
 
 
@@ -208,8 +353,9 @@ def _purchases(rng: random.Random, customer: Customer) -> None:
         for _ in range(rng.randint(2, 6)):
             customer.purchases.append((_day(rng, since, END), rng.choice(SOLARIUM + EXTRAS), 1))
         return
-    stop = END if segment in ("regular", "partner") else _day(rng, START + timedelta(days=120),
-                                                              END - timedelta(days=400))
+    stop = (
+        END if segment in ("regular", "partner") else _day(rng, START + timedelta(days=120), END - timedelta(days=400))
+    )
     day = since
     while day <= stop:
         customer.purchases.append((day, MEMBERSHIP, 1))
@@ -230,17 +376,34 @@ def _customer_row(rng: random.Random, customer: Customer, prefix: str, domain: s
     consent = [("yes" if rng.random() < share else "no") for share in (0.8, 0.55, 0.45)]
     if opted_out:
         consent = ["no", "no", "no"]
-    interests = ", ".join(sorted(rng.sample(["solarium", "gym", "yoga", "personal training", "spa"], rng.randint(1, 2))))
+    interests = ", ".join(
+        sorted(rng.sample(["solarium", "gym", "yoga", "personal training", "spa"], rng.randint(1, 2)))
+    )
     tags = rng.choice([None, None, None, "student", "corporate", "vip"])
     buys_elsewhere = "yes" if customer.segment == "occasional" and rng.random() < 0.35 else None
     return [
-        customer.id, customer.first, customer.last, email if rng.random() > 0.06 else None,
-        _phone(rng, prefix) if rng.random() > 0.08 else None, customer.branch, country, customer.language,
-        birth if rng.random() < 0.85 else None, customer.since,
-        rng.choice(["walk-in", "website", "Instagram", "referral", "Google", "event"]), temperature,
-        relationship, buys_elsewhere, *consent, opted_out,
-        rng.choice([None, "monthly", "monthly", "quarterly", "weekly"]), interests, tags, customer.branch,
-        None, rng.randint(1, 240) if customer.segment in ("regular", "partner") else None,
+        customer.id,
+        customer.first,
+        customer.last,
+        email if rng.random() > 0.06 else None,
+        _phone(rng, prefix) if rng.random() > 0.08 else None,
+        customer.branch,
+        country,
+        customer.language,
+        birth if rng.random() < 0.85 else None,
+        customer.since,
+        rng.choice(["walk-in", "website", "Instagram", "referral", "Google", "event"]),
+        temperature,
+        relationship,
+        buys_elsewhere,
+        *consent,
+        opted_out,
+        rng.choice([None, "monthly", "monthly", "quarterly", "weekly"]),
+        interests,
+        tags,
+        customer.branch,
+        None,
+        rng.randint(1, 240) if customer.segment in ("regular", "partner") else None,
     ]
 
 
@@ -252,8 +415,15 @@ def build_customers(rng: random.Random, count: int) -> list[Customer]:
         language = "en" if rng.random() < 0.08 else language
         segment = _segment(rng)
         latest_start = END - timedelta(days=60) if segment in ("regular", "partner") else END
-        customer = Customer(10001 + index, segment, branch, language, rng.choice(FIRST_NAMES[language]),
-                            rng.choice(LAST_NAMES[language]), _day(rng, START, latest_start))
+        customer = Customer(
+            10001 + index,
+            segment,
+            branch,
+            language,
+            rng.choice(FIRST_NAMES[language]),
+            rng.choice(LAST_NAMES[language]),
+            _day(rng, START, latest_start),
+        )
         _purchases(rng, customer)
         customer.row = _customer_row(rng, customer, prefix, domain)
         customers.append(customer)
@@ -263,7 +433,9 @@ def build_customers(rng: random.Random, count: int) -> list[Customer]:
 def feedback_rows(rng: random.Random, customers: list[Customer]) -> Iterator[list[object]]:
     number = 0
     for customer in customers:
-        chance = {"partner": 1.0, "regular": 0.45, "occasional": 0.3, "former": 0.45, "one_off": 0.15}.get(customer.segment, 0)
+        chance = {"partner": 1.0, "regular": 0.45, "occasional": 0.3, "former": 0.45, "one_off": 0.15}.get(
+            customer.segment, 0
+        )
         if rng.random() >= chance:
             continue
         texts = FEEDBACK_TEXTS[customer.language]
@@ -274,16 +446,25 @@ def feedback_rows(rng: random.Random, customers: list[Customer]) -> Iterator[lis
             if tone == "idea" and customer.segment not in ("partner", "regular"):
                 continue
             kind = {"idea": "idea", "wish": "wish"}.get(tone) or rng.choice(
-                ["complaint", "complaint", "opinion", "survey"] if tone == "neg" else ["opinion", "survey", "survey"])
+                ["complaint", "complaint", "opinion", "survey"] if tone == "neg" else ["opinion", "survey", "survey"]
+            )
             rating = None
             if kind == "survey":
                 rating = rng.choice([1, 2]) if tone == "neg" else rng.choice([4, 5, 5])
             status = rng.choice(["open", "resolved", "resolved"]) if kind == "complaint" else None
             number += 1
             when = _day(rng, customer.since, END)
-            yield [f"F{number:05d}", customer.id, when, kind,
-                   rng.choice(["in person", "e-mail", "survey", "phone", "Google review"]), rating, text,
-                   customer.language, status]
+            yield [
+                f"F{number:05d}",
+                customer.id,
+                when,
+                kind,
+                rng.choice(["in person", "e-mail", "survey", "phone", "Google review"]),
+                rating,
+                text,
+                customer.language,
+                status,
+            ]
 
 
 def action_rows(rng: random.Random, customers: list[Customer]) -> Iterator[list[object]]:
@@ -293,16 +474,22 @@ def action_rows(rng: random.Random, customers: list[Customer]) -> Iterator[list[
         if customer.segment == "prospect":
             plans += [("call", "phone", None)] * rng.randint(0, 2)
         if customer.segment in ("regular", "partner", "occasional"):
-            plans += [("offer", "e-mail", rng.choice(CAMPAIGNS)), ("greeting", "e-mail", "Birthday greeting")][: rng.randint(0, 2)]
+            plans += [("offer", "e-mail", rng.choice(CAMPAIGNS)), ("greeting", "e-mail", "Birthday greeting")][
+                : rng.randint(0, 2)
+            ]
         if customer.segment == "former":
-            plans += [("offer", "e-mail", "Win-back spring 2026"), ("call", "phone", "Win-back spring 2026")][: rng.randint(1, 2)]
+            plans += [("offer", "e-mail", "Win-back spring 2026"), ("call", "phone", "Win-back spring 2026")][
+                : rng.randint(1, 2)
+            ]
         if customer.segment == "partner":
             plans.append(("event", "e-mail", "Members' evening"))
         for kind, channel, campaign in plans:
             number += 1
             planned = _day(rng, customer.since, END + timedelta(days=30))
             done = planned + timedelta(days=rng.randint(0, 3)) if planned <= END and rng.random() < 0.85 else None
-            outcome = rng.choice(["bought", "interested", "no answer", "not interested", "booked a visit"]) if done else None
+            outcome = (
+                rng.choice(["bought", "interested", "no answer", "not interested", "booked a visit"]) if done else None
+            )
             yield [f"A{number:05d}", customer.id, planned, done, kind, channel, campaign, outcome, None]
 
 
@@ -318,8 +505,7 @@ def purchase_rows(rng: random.Random, customers: list[Customer]) -> Iterator[lis
         yield [f"INV-{number:06d}", customer.id, shown, product, category, qty, price, amount, branch]
 
 
-def inject_problems(customers: list[list[object]], purchases: list[list[object]],
-                    feedback: list[list[object]]) -> None:
+def inject_problems(customers: list[list[object]], purchases: list[list[object]], feedback: list[list[object]]) -> None:
     """The deliberate data problems the quality report should find (only in the full sample)."""
     email, phone, birth = 3, 4, 8
     customers[40][email] = "maria.tamm@"
@@ -327,23 +513,30 @@ def inject_problems(customers: list[list[object]], purchases: list[list[object]]
     customers[42][email] = "piotr.kowalski at wp.pl"
     customers[43][phone] = "ask at reception"
     customers[44][birth] = date(2031, 5, 17)  # birth date in the future
-    repeated = list(customers[10])            # a new customer typed in with an id already in use
+    repeated = list(customers[10])  # a new customer typed in with an id already in use
     repeated[0], repeated[1], repeated[email] = customers[59][0], "Kaisa", "kaisa.lehto@studio.fi"
     customers.insert(60, repeated)
-    no_id = list(customers[20])               # a customer written down without an id
+    no_id = list(customers[20])  # a customer written down without an id
     no_id[0], no_id[1], no_id[email] = None, "Marta", None
     customers.insert(70, no_id)
-    purchases[100][1] = 99999                 # purchase of an unknown customer
-    purchases[101][2] = "sometime in May"     # unreadable date
-    purchases[102][7] = "twelve euros"        # unreadable amount
+    purchases[100][1] = 99999  # purchase of an unknown customer
+    purchases[101][2] = "sometime in May"  # unreadable date
+    purchases[102][7] = "twelve euros"  # unreadable amount
     purchases.insert(200, [None] * len(PURCHASE_HEADERS))  # an empty row in the middle
-    feedback[5][2] = date(2062, 3, 1)         # feedback dated in the future (2026 typed as 2062)
+    feedback[5][2] = date(2062, 3, 1)  # feedback dated in the future (2026 typed as 2062)
 
 
-def write_workbook(path: Path, customers: list[list[object]], purchases: list[list[object]],
-                   feedback: list[list[object]], actions: list[list[object]], with_title: bool = True) -> None:
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_formulas": False,
-                                          "strings_to_numbers": False})
+def write_workbook(
+    path: Path,
+    customers: list[list[object]],
+    purchases: list[list[object]],
+    feedback: list[list[object]],
+    actions: list[list[object]],
+    with_title: bool = True,
+) -> None:
+    workbook = xlsxwriter.Workbook(
+        path, {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False}
+    )
     workbook.set_properties({"title": "Sunwave Studio customer register", "created": datetime(2026, 10, 31)})
     bold = workbook.add_format({"bold": True, "bg_color": "#FDE7D3"})
     title = workbook.add_format({"bold": True, "font_size": 14})
@@ -372,8 +565,7 @@ def write_workbook(path: Path, customers: list[list[object]], purchases: list[li
                 else:
                     ws.write_string(r, c, str(value))
 
-    sheet("Customers", CUSTOMER_HEADERS, customers,
-          "Sunwave Studio — customer register" if with_title else None)
+    sheet("Customers", CUSTOMER_HEADERS, customers, "Sunwave Studio — customer register" if with_title else None)
     sheet("Purchases", PURCHASE_HEADERS, purchases)
     sheet("Feedback", FEEDBACK_HEADERS, feedback)
     sheet("Actions", ACTION_HEADERS, actions)
@@ -381,8 +573,13 @@ def write_workbook(path: Path, customers: list[list[object]], purchases: list[li
     workbook.close()
 
 
-def generate(path: Path, customers: int = 2000, seed: int = 2026, problems: bool = True,
-             per_customer: tuple[float, float, float] | None = None) -> Path:
+def generate(
+    path: Path,
+    customers: int = 2000,
+    seed: int = 2026,
+    problems: bool = True,
+    per_customer: tuple[float, float, float] | None = None,
+) -> Path:
     """Write a register of ``customers`` fictional customers to ``path``; return the path.
 
     ``per_customer`` = (purchases, feedback, actions) per customer thins the generated rows to
@@ -395,7 +592,8 @@ def generate(path: Path, customers: int = 2000, seed: int = 2026, problems: bool
     actions = list(action_rows(rng, people))
     if per_customer:
         purchases, feedback, actions = (
-            _thin(rng, rows, round(customers * share)) for rows, share in zip((purchases, feedback, actions), per_customer, strict=True)
+            _thin(rng, rows, round(customers * share))
+            for rows, share in zip((purchases, feedback, actions), per_customer, strict=True)
         )
     rows = [c.row for c in people]
     if problems and customers >= 100:

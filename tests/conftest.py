@@ -67,15 +67,20 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
     book.close()
     with zipfile.ZipFile(small) as archive:
         strings = {name: archive.read(name) for name in archive.namelist()}
-    strings["xl/sharedStrings.xml"] = re.sub(rb'uniqueCount="\d+"', b'uniqueCount="999999999"',
-                                            strings["xl/sharedStrings.xml"])
+    strings["xl/sharedStrings.xml"] = re.sub(
+        rb'uniqueCount="\d+"', b'uniqueCount="999999999"', strings["xl/sharedStrings.xml"]
+    )
     return {
         "huge.xlsx": (b"x" * (100 * 1024 * 1024 + 1), "largest file"),
         "bomb.xlsx": (zip_of({"xl/worksheets/sheet1.xml": bytes(60_000_000)}), "unpacks to far more"),
-        "doctype.xlsx": (zip_of({"[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><T/>'}),
-                         "DOCTYPE"),
-        "encrypted.xlsx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(100),
-                           "password"),
+        "doctype.xlsx": (
+            zip_of({"[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><T/>'}),
+            "DOCTYPE",
+        ),
+        "encrypted.xlsx": (
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + "EncryptionInfo".encode("utf-16-le") + bytes(100),
+            "password",
+        ),
         "truncated.xlsx": (sample[: len(sample) // 2], "damaged"),
         "renamed.xlsx": (b"Customer id;Name\nA;Anna\n", "not a readable .xlsx"),
         "far-cell.xlsx": (far_bytes.getvalue(), "XFD1048576"),

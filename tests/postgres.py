@@ -54,22 +54,53 @@ def postgres_server(binaries: Path) -> Iterator[str]:
         as_owner = ["runuser", "-u", "postgres", "--"]
     port = _free_port()
     run = {"check": True, "capture_output": True}
-    subprocess.run([*as_owner, str(binaries / "initdb"), "-D", str(data), "-U", SUPERUSER, "--auth=trust",
-                    "-E", "UTF8", "--locale=C.UTF-8"], **run)
+    subprocess.run(
+        [
+            *as_owner,
+            str(binaries / "initdb"),
+            "-D",
+            str(data),
+            "-U",
+            SUPERUSER,
+            "--auth=trust",
+            "-E",
+            "UTF8",
+            "--locale=C.UTF-8",
+        ],
+        **run,
+    )
     options = f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={folder} -c fsync=off"
-    subprocess.run([*as_owner, str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l",
-                    str(folder / "server.log"), "-w", "start"], **run)
+    subprocess.run(
+        [
+            *as_owner,
+            str(binaries / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-l",
+            str(folder / "server.log"),
+            "-w",
+            "start",
+        ],
+        **run,
+    )
     try:
         deadline = time.monotonic() + 30
-        while subprocess.run([str(binaries / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)],
-                             capture_output=True).returncode != 0:
+        while (
+            subprocess.run(
+                [str(binaries / "pg_isready"), "-h", "127.0.0.1", "-p", str(port)], capture_output=True
+            ).returncode
+            != 0
+        ):
             if time.monotonic() > deadline:
                 raise RuntimeError("PostgreSQL did not start")
             time.sleep(0.2)
         yield f"postgresql+psycopg://{SUPERUSER}@127.0.0.1:{port}/postgres"
     finally:
-        subprocess.run([*as_owner, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"],
-                       capture_output=True)
+        subprocess.run(
+            [*as_owner, str(binaries / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True
+        )
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -12,18 +12,29 @@ its explanation quotes, worded in the user's language by `plan_reasons`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, timedelta
 
 import numpy as np
 import pandas as pd
 
 from lib import i18n
+from lib.schema import CHANNELS
 from lib.settings import Settings
 
-RULES = ("aftercare", "hot_prospect", "loyal_reminder", "overdue_reminder", "win_back_offer", "former_win_back",
-         "birthday", "open_complaint", "top_reward", "dormant_offer")
+RULES = (
+    "aftercare",
+    "hot_prospect",
+    "loyal_reminder",
+    "overdue_reminder",
+    "win_back_offer",
+    "former_win_back",
+    "birthday",
+    "open_complaint",
+    "top_reward",
+    "dormant_offer",
+)
 """The plan's rules, in the order the plan page lists them."""
-CHANNELS = ("email", "sms", "phone", "post")
 RULE_CHANNELS: dict[str, tuple[str, ...]] = {
     "aftercare": ("phone", "email", "sms"),
     "hot_prospect": ("phone", "email", "sms"),
@@ -38,20 +49,59 @@ RULE_CHANNELS: dict[str, tuple[str, ...]] = {
 }
 """Channels each rule prefers, best first; the first one the customer allows is suggested."""
 RULE_THEMES = {
-    "aftercare": "how_was_it", "hot_prospect": "first_visit_offer", "loyal_reminder": "news_and_thanks",
-    "overdue_reminder": "reminder", "win_back_offer": "come_back_offer", "former_win_back": "win_back_programme",
-    "birthday": "birthday_greeting", "open_complaint": "complaint_follow_up", "top_reward": "special_reward",
+    "aftercare": "how_was_it",
+    "hot_prospect": "first_visit_offer",
+    "loyal_reminder": "news_and_thanks",
+    "overdue_reminder": "reminder",
+    "win_back_offer": "come_back_offer",
+    "former_win_back": "win_back_programme",
+    "birthday": "birthday_greeting",
+    "open_complaint": "complaint_follow_up",
+    "top_reward": "special_reward",
     "dormant_offer": "special_offer",
 }
 """The message theme each rule suggests."""
 FREQUENCY_DAYS = {
-    7: ("weekly", "week", "iganädalane", "kord nädalas", "nädal", "viikoittain", "viikko", "kas savaitę",
-        "savaitė", "co tydzień", "tygodniowo", "tydzień"),
-    30: ("monthly", "month", "igakuine", "kord kuus", "kuu", "kuukausittain", "kuukausi", "kas mėnesį", "mėnesis",
-         "co miesiąc", "miesięcznie", "miesiąc"),
+    7: (
+        "weekly",
+        "week",
+        "iganädalane",
+        "kord nädalas",
+        "nädal",
+        "viikoittain",
+        "viikko",
+        "kas savaitę",
+        "savaitė",
+        "co tydzień",
+        "tygodniowo",
+        "tydzień",
+    ),
+    30: (
+        "monthly",
+        "month",
+        "igakuine",
+        "kord kuus",
+        "kuu",
+        "kuukausittain",
+        "kuukausi",
+        "kas mėnesį",
+        "mėnesis",
+        "co miesiąc",
+        "miesięcznie",
+        "miesiąc",
+    ),
     91: ("quarterly", "quarter", "kord kvartalis", "kvartal", "neljännesvuosittain", "kas ketvirtį", "kwartalnie"),
-    365: ("yearly", "annually", "year", "kord aastas", "aasta", "vuosittain", "kartą per metus", "raz w roku",
-          "rocznie"),
+    365: (
+        "yearly",
+        "annually",
+        "year",
+        "kord aastas",
+        "aasta",
+        "vuosittain",
+        "kartą per metus",
+        "raz w roku",
+        "rocznie",
+    ),
 }
 """Words for a contact-frequency wish (en, et, fi, lt, pl) → the fewest days between contacts."""
 PLAN_COLUMNS = ["customer_id", "name", "rule", "due", "channel", "theme", "days", "relationship"]
@@ -81,8 +131,13 @@ def plan_action(customer_id: str, rule: str, channel: str | None, day: date, sno
     kind = {"email": "email", "sms": "sms", "phone": "call", "post": "offer"}.get(channel or "", "call")
     if rule == "birthday":
         kind = "greeting"
-    values: dict[str, object] = {"customer_id": customer_id, "kind": kind, "channel": channel,
-                                 "campaign": RULE_THEMES[rule], "note": PLAN_NOTE + rule}
+    values: dict[str, object] = {
+        "customer_id": customer_id,
+        "kind": kind,
+        "channel": channel,
+        "campaign": RULE_THEMES[rule],
+        "note": PLAN_NOTE + rule,
+    }
     if snooze_days:
         values["planned"] = day + timedelta(days=snooze_days)
     else:
@@ -98,13 +153,19 @@ def handled(actions: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """
     notes = actions["note"].astype("string")
     mine = actions[notes.str.startswith(PLAN_NOTE).fillna(False)]
-    return pd.DataFrame({"customer_id": mine["customer_id"].astype("string"),
-                         "rule": mine["note"].astype("string").str.removeprefix(PLAN_NOTE),
-                         "since": mine["done"], "until": mine["planned"].where(mine["done"].isna())})
+    return pd.DataFrame(
+        {
+            "customer_id": mine["customer_id"].astype("string"),
+            "rule": mine["note"].astype("string").str.removeprefix(PLAN_NOTE),
+            "since": mine["done"],
+            "until": mine["planned"].where(mine["done"].isna()),
+        }
+    )
 
 
-def contact_plan(view: pd.DataFrame, as_of: date, settings: Settings, until: date | None = None,
-                 actions: pd.DataFrame | None = None) -> pd.DataFrame:
+def contact_plan(
+    view: pd.DataFrame, as_of: date, settings: Settings, until: date | None = None, actions: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Every contact due by ``until`` (default: the as-of day) for the analysed customers ``view``.
 
     One row per customer and rule: ``due`` (the day it became due, or will), ``channel`` (missing
@@ -130,36 +191,54 @@ def contact_plan(view: pd.DataFrame, as_of: date, settings: Settings, until: dat
     if s.plan_aftercare_days:
         first = view["first_purchase"].astype("datetime64[us]")
         not_since = last_contact.isna() | (last_contact < first)
-        due("aftercare", (view["purchases"] == 1) & not_since & (day - first).dt.days.le(s.plan_aftercare_days * 4),
-            _after(first, s.plan_aftercare_days), s.plan_aftercare_days)
+        due(
+            "aftercare",
+            (view["purchases"] == 1) & not_since & (day - first).dt.days.le(s.plan_aftercare_days * 4),
+            _after(first, s.plan_aftercare_days),
+            s.plan_aftercare_days,
+        )
     if s.plan_hot_days:
         hot = (relationship == "prospect") & (view["temperature"].astype("string") == "hot")
         due("hot_prospect", hot, _after(contacted_or_known, s.plan_hot_days), (day - contacted_or_known).dt.days)
     if s.plan_loyal_days:
         loyal = relationship.isin(("partner", "loyal"))
         due("loyal_reminder", loyal, _after(contacted_or_known, s.plan_loyal_days), s.plan_loyal_days)
-    far = view["overdue_days"] > view["rhythm_days"] * s.plan_far_overdue_factor if s.plan_far_overdue_factor else \
-        pd.Series(False, index=view.index)
+    far = (
+        view["overdue_days"] > view["rhythm_days"] * s.plan_far_overdue_factor
+        if s.plan_far_overdue_factor
+        else pd.Series(False, index=view.index)
+    )
     overdue = buying & view["overdue"]
     expected = view["expected_next"].astype("datetime64[us]")
     due("overdue_reminder", overdue & ~far, expected, view["overdue_days"].round())
     if s.plan_far_overdue_factor:
-        due("win_back_offer", overdue & far, _after(expected, view["rhythm_days"] * s.plan_far_overdue_factor),
-            view["overdue_days"].round())
+        due(
+            "win_back_offer",
+            overdue & far,
+            _after(expected, view["rhythm_days"] * s.plan_far_overdue_factor),
+            view["overdue_days"].round(),
+        )
     if s.plan_former_days:
-        due("former_win_back", relationship == "former", _after(contacted_or_known, s.plan_former_days),
-            view["days_since_last"].fillna(0).round())
+        due(
+            "former_win_back",
+            relationship == "former",
+            _after(contacted_or_known, s.plan_former_days),
+            view["days_since_last"].fillna(0).round(),
+        )
     if s.plan_birthday_days:
         birthday = _next_birthday(view["birth_date"], day)
         within = (birthday - day).dt.days.le(s.plan_birthday_days)
-        due("birthday", within, birthday - pd.to_timedelta(s.plan_birthday_days, unit="D"),
-            (birthday - day).dt.days)
+        due("birthday", within, birthday - pd.to_timedelta(s.plan_birthday_days, unit="D"), (birthday - day).dt.days)
     if s.plan_complaint_days:
         complaint = view["oldest_open_complaint"].astype("datetime64[us]")
         due("open_complaint", complaint.notna(), _after(complaint, s.plan_complaint_days), (day - complaint).dt.days)
     if s.plan_reward_days:
-        due("top_reward", view["value_tier"].astype("string") == "top", _after(contacted_or_known, s.plan_reward_days),
-            s.plan_reward_days)
+        due(
+            "top_reward",
+            view["value_tier"].astype("string") == "top",
+            _after(contacted_or_known, s.plan_reward_days),
+            s.plan_reward_days,
+        )
     if s.plan_dormant_days:
         dormant = (view["value_tier"].astype("string") == "dormant") & relationship.ne("former")
         due("dormant_offer", dormant, _after(contacted_or_known, s.plan_dormant_days), view["days_since_last"].round())
@@ -220,8 +299,14 @@ def _channels(view: pd.DataFrame, rules: pd.Series) -> list[str | None]:
 
 def plan_reasons(plan: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.Series:
     """Each due contact's rule in words, quoting its figure (days)."""
-    return pd.Series([i18n.t(f"plan.reason.{rule}", lang, days=int(days) if pd.notna(days) else 0)
-                      for rule, days in zip(plan["rule"], plan["days"], strict=True)], index=plan.index, dtype="string")
+    return pd.Series(
+        [
+            i18n.t(f"plan.reason.{rule}", lang, days=int(days) if pd.notna(days) else 0)
+            for rule, days in zip(plan["rule"], plan["days"], strict=True)
+        ],
+        index=plan.index,
+        dtype="string",
+    )
 
 
 def plan_counts(plan: pd.DataFrame) -> pd.DataFrame:
@@ -236,14 +321,32 @@ def week_after(day: date) -> date:
     return day + timedelta(days=7)
 
 
-NO_RESPONSE = frozenset({"no answer", "no response", "not interested", "unreachable", "ei vastanud", "ei vasta",
-                         "ei huvita", "ei vastannut", "ei kiinnosta", "neatsakė", "nesidomi", "brak odpowiedzi",
-                         "nie odebrał", "nie odebrała", "niezainteresowany", "niezainteresowana"})
+NO_RESPONSE = frozenset(
+    {
+        "no answer",
+        "no response",
+        "not interested",
+        "unreachable",
+        "ei vastanud",
+        "ei vasta",
+        "ei huvita",
+        "ei vastannut",
+        "ei kiinnosta",
+        "neatsakė",
+        "nesidomi",
+        "brak odpowiedzi",
+        "nie odebrał",
+        "nie odebrała",
+        "niezainteresowany",
+        "niezainteresowana",
+    }
+)
 """Outcomes that mean the customer did not respond (en, et, fi, lt, pl)."""
 
 
-def action_effectiveness(actions: pd.DataFrame, purchases: pd.DataFrame, classes: pd.Series, by: str,
-                         days: int = 30) -> pd.DataFrame:
+def action_effectiveness(
+    actions: pd.DataFrame, purchases: pd.DataFrame, classes: pd.Series, by: str, days: int = 30
+) -> pd.DataFrame:
     """Per action kind, campaign or class: actions done, the share that got a response, and the share
     followed by a purchase within ``days`` (DOMAIN.md §4: were the actions effective?).
 
@@ -261,8 +364,17 @@ def action_effectiveness(actions: pd.DataFrame, purchases: pd.DataFrame, classes
     done["purchased"] = done["_n"].isin(set(pairs.loc[window, "_n"]))
     done["class"] = done["customer_id"].map(classes).astype("string")
     key = done[by].astype("string").fillna("–")
-    table = done.groupby(key).agg(actions=("_n", "size"), response_rate=("responded", "mean"),
-                                  purchase_rate=("purchased", "mean"))
+    table = done.groupby(key).agg(
+        actions=("_n", "size"), response_rate=("responded", "mean"), purchase_rate=("purchased", "mean")
+    )
     table.index.name = by
-    return table.reset_index().sort_values("actions", ascending=False).round({"response_rate": 3,
-                                                                                "purchase_rate": 3})
+    return table.reset_index().sort_values("actions", ascending=False).round({"response_rate": 3, "purchase_rate": 3})
+
+
+def filter_plan(plan: pd.DataFrame, rules: Sequence[str], channels: Sequence[str]) -> pd.DataFrame:
+    """The plan's rows of the rules and channels chosen (``none``: no permitted channel); nothing chosen keeps all."""
+    if rules:
+        plan = plan[plan["rule"].isin(rules)]
+    if channels:
+        plan = plan[plan["channel"].fillna("none").isin(channels)]
+    return plan

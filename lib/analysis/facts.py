@@ -24,13 +24,22 @@ import pandas as pd
 
 from lib.reading.register import Register
 from lib.reading.values import positions_in
-from lib.schema import VOCABULARIES
+from lib.schema import CHANNELS, FEEDBACK_KINDS
 from lib.settings import Settings
 
-FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
-CHANNELS = ("email", "sms", "phone", "post")
-DIMENSIONS = ("country", "city", "postal_code", "branch", "source", "language", "tags", "interests", "owner",
-              "company", "preferred_contact_frequency")
+DIMENSIONS = (
+    "country",
+    "city",
+    "postal_code",
+    "branch",
+    "source",
+    "language",
+    "tags",
+    "interests",
+    "owner",
+    "company",
+    "preferred_contact_frequency",
+)
 """Customer columns the pages offer for breakdowns and filters, besides the computed ones."""
 FLAGS = ("consent_email", "consent_sms", "consent_phone", "consent_post", "opted_out", "buys_elsewhere")
 """Yes/no facts the pages offer as filters."""
@@ -46,8 +55,12 @@ def last_activity(register: Register, today: date) -> date | None:
     Dates after today are typing errors (the quality report lists them), not activity.
     """
     limit = pd.Timestamp(today)
-    columns = [register.purchases["date"], register.feedback["date"], register.actions["done"],
-               register.customers["last_purchase"]]
+    columns = [
+        register.purchases["date"],
+        register.feedback["date"],
+        register.actions["done"],
+        register.customers["last_purchase"],
+    ]
     found = [latest for column in columns if pd.notna(latest := column[column <= limit].max())]
     return max(found).date() if found else None
 
@@ -65,8 +78,9 @@ def default_as_of(register: Register, today: date | None = None) -> date:
     return today
 
 
-def customer_facts(register: Register, as_of: date, settings: Settings,
-                   suppressed: frozenset[str] = frozenset()) -> pd.DataFrame:
+def customer_facts(
+    register: Register, as_of: date, settings: Settings, suppressed: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """One row per customer as of ``as_of`` (see the module docstring for what it holds).
 
     ``suppressed`` customers (erased or opted out before, matched by e-mail or phone) count as
@@ -82,9 +96,9 @@ def customer_facts(register: Register, as_of: date, settings: Settings,
         buying = _from_purchases(register, cutoff, settings)
     facts = pd.concat([facts, buying], axis=1)
     facts["known"] = _known(customers["first_contact"], facts["first_purchase"], facts.pop("bought_later"), cutoff)
-    facts = pd.concat([facts, _rhythm(facts, cutoff, settings),
-                       _feedback(register, cutoff),
-                       _actions(register, cutoff)], axis=1)
+    facts = pd.concat(
+        [facts, _rhythm(facts, cutoff, settings), _feedback(register, cutoff), _actions(register, cutoff)], axis=1
+    )
     facts["last_contact"] = facts[["last_action", "last_feedback"]].max(axis=1)
     facts["contact_days"] = _age(facts["last_contact"], cutoff)
     facts["idea_days"] = _age(facts["last_idea"], cutoff)
@@ -94,8 +108,9 @@ def customer_facts(register: Register, as_of: date, settings: Settings,
     facts["marked_class"] = customers["relationship"]
     facts["has_email"] = customers["email"].notna().to_numpy()
     facts["has_phone"] = customers["phone"].notna().to_numpy()
-    facts["has_address"] = (customers["address"].notna() | customers["postal_code"].notna()).to_numpy() & \
-        customers["city"].notna().to_numpy()
+    facts["has_address"] = (customers["address"].notna() | customers["postal_code"].notna()).to_numpy() & customers[
+        "city"
+    ].notna().to_numpy()
     for name in ("lead_temperature", "buys_elsewhere", "first_contact", "birth_date", *DIMENSIONS):
         facts[name] = customers[name]
     return facts
@@ -106,10 +121,12 @@ def _rows(register: Register, kind: str, date_column: str) -> tuple[np.ndarray, 
 
     Kept with the register: the matching does not depend on the analysis date.
     """
+
     def compute() -> tuple[np.ndarray, np.ndarray]:
         frame = register.frame(kind)
         codes = positions_in(frame["customer_id"], register.customers["customer_id"].reset_index(drop=True))
         return codes, _days(frame[date_column])
+
     return register.memo(f"facts.rows.{kind}", compute)
 
 
@@ -155,8 +172,14 @@ def _visits(register: Register) -> _Visits:
         visit = counted & ~returned
         keys = np.sort(codes[visit] * (1 << 22) + (day[visit].astype(np.int64) + (1 << 21)))
         keys = keys[np.r_[True, keys[1:] != keys[:-1]]] if len(keys) else keys
-        return _Visits(code=keys >> 22, day=(keys & ((1 << 22) - 1)) - (1 << 21),
-                       row_code=codes[counted], row_day=day[counted], row_amount=amount[counted])
+        return _Visits(
+            code=keys >> 22,
+            day=(keys & ((1 << 22) - 1)) - (1 << 21),
+            row_code=codes[counted],
+            row_day=day[counted],
+            row_amount=amount[counted],
+        )
+
     return register.memo("facts.visits", compute)
 
 
@@ -183,14 +206,16 @@ def _from_purchases(register: Register, cutoff: pd.Timestamp, settings: Settings
     returned_on = np.full(n, np.nan)
     if back.any():
         np.fmax.at(returned_on, v_code[back], v_day[back].astype("float64"))
-    return pd.DataFrame({
-        "purchases": count.astype("int64"),
-        "bought_later": bought_later,
-        "value": np.round(value, 2),
-        "first_purchase": _to_dates(first),
-        "last_purchase": _to_dates(last),
-        "won_back_on": _to_dates(returned_on),
-    })
+    return pd.DataFrame(
+        {
+            "purchases": count.astype("int64"),
+            "bought_later": bought_later,
+            "value": np.round(value, 2),
+            "first_purchase": _to_dates(first),
+            "last_purchase": _to_dates(last),
+            "won_back_on": _to_dates(returned_on),
+        }
+    )
 
 
 def _from_summary(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -204,22 +229,28 @@ def _from_summary(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame
     # count; a count without any last purchase stays a count of undated purchases.
     stated = customers["purchase_count"].astype("float64").to_numpy()
     later = (customers["last_purchase"] > cutoff).fillna(False).to_numpy(dtype=bool)
-    count = np.where(last.notna(), np.maximum(np.nan_to_num(stated, nan=1.0), 1.0),
-                     np.where(later, 0.0, np.nan_to_num(stated, nan=0.0)))
+    count = np.where(
+        last.notna(),
+        np.maximum(np.nan_to_num(stated, nan=1.0), 1.0),
+        np.where(later, 0.0, np.nan_to_num(stated, nan=0.0)),
+    )
     since = customers["first_contact"]
     first = since.where(since.notna() & (since <= last), last)
-    return pd.DataFrame({
-        "purchases": count.astype("int64"),
-        "bought_later": (customers["last_purchase"] > cutoff).fillna(False).to_numpy(dtype=bool),
-        "value": customers["total_spent"].fillna(0.0).round(2).to_numpy(),
-        "first_purchase": first.astype("datetime64[us]").to_numpy(),
-        "last_purchase": last.astype("datetime64[us]").to_numpy(),
-        "won_back_on": pd.Series(pd.NaT, index=customers.index, dtype="datetime64[us]").to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "purchases": count.astype("int64"),
+            "bought_later": (customers["last_purchase"] > cutoff).fillna(False).to_numpy(dtype=bool),
+            "value": customers["total_spent"].fillna(0.0).round(2).to_numpy(),
+            "first_purchase": first.astype("datetime64[us]").to_numpy(),
+            "last_purchase": last.astype("datetime64[us]").to_numpy(),
+            "won_back_on": pd.Series(pd.NaT, index=customers.index, dtype="datetime64[us]").to_numpy(),
+        }
+    )
 
 
-def _known(first_contact: pd.Series, first_purchase: pd.Series, bought_later: pd.Series,
-           cutoff: pd.Timestamp) -> np.ndarray:
+def _known(
+    first_contact: pd.Series, first_purchase: pd.Series, bought_later: pd.Series, cutoff: pd.Timestamp
+) -> np.ndarray:
     """Whether the customer was in the register on the day: known by then, or bought by then.
 
     Without a "customer since" date, a prospect counts as known all along, and a customer
@@ -245,15 +276,17 @@ def _rhythm(facts: pd.DataFrame, cutoff: pd.Timestamp, settings: Settings) -> pd
     window = np.maximum(rhythm * settings.rhythm_tolerance, settings.min_rhythm_days)
     expected = last + np.round(np.nan_to_num(rhythm)).astype("int64") * _DAY
     buying = count > 0
-    return pd.DataFrame({
-        "days_since_last": since,
-        "interval_days": np.round(own, 1),
-        "rhythm_days": np.round(rhythm, 1),
-        "rhythm_window_days": np.round(window, 1),
-        "expected_next": pd.Series(expected).astype("datetime64[us]"),
-        "overdue": buying & (since > window),
-        "overdue_days": np.where(buying, np.round(since - rhythm, 1), np.nan),
-    })
+    return pd.DataFrame(
+        {
+            "days_since_last": since,
+            "interval_days": np.round(own, 1),
+            "rhythm_days": np.round(rhythm, 1),
+            "rhythm_window_days": np.round(window, 1),
+            "expected_next": pd.Series(expected).astype("datetime64[us]"),
+            "overdue": buying & (since > window),
+            "overdue_days": np.where(buying, np.round(since - rhythm, 1), np.nan),
+        }
+    )
 
 
 def _feedback(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
@@ -263,9 +296,13 @@ def _feedback(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
     """
     n = len(register.customers)
     codes, day = _rows(register, "feedback", "date")
-    kinds, still_open = register.memo("facts.feedback_kinds", lambda: (
-        register.feedback["kind"].astype("string").fillna("").to_numpy(dtype=object),
-        (register.feedback["status"].astype("string").fillna("open") != "resolved").to_numpy(dtype=bool)))
+    kinds, still_open = register.memo(
+        "facts.feedback_kinds",
+        lambda: (
+            register.feedback["kind"].astype("string").fillna("").to_numpy(dtype=object),
+            (register.feedback["status"].astype("string").fillna("open") != "resolved").to_numpy(dtype=bool),
+        ),
+    )
     mine = (codes >= 0) & ~(day > _day_number(cutoff))
     codes, day, kind = codes[mine], day[mine], kinds[mine]
     out = {f"feedback_{name}": np.bincount(codes[kind == name], minlength=n) for name in FEEDBACK_KINDS}
@@ -298,12 +335,14 @@ def _actions(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
     last = keep[np.r_[kept_codes[1:] != kept_codes[:-1], True]] if len(keep) else keep
     where = codes[last]
     actions = register.actions
-    out = pd.DataFrame({
-        "last_action": pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]"),
-        "last_action_kind": pd.Series(pd.NA, index=range(n), dtype="string"),
-        "last_action_outcome": pd.Series(pd.NA, index=range(n), dtype="string"),
-        "actions": np.bincount(kept_codes, minlength=n),
-    })
+    out = pd.DataFrame(
+        {
+            "last_action": pd.Series(pd.NaT, index=range(n), dtype="datetime64[us]"),
+            "last_action_kind": pd.Series(pd.NA, index=range(n), dtype="string"),
+            "last_action_outcome": pd.Series(pd.NA, index=range(n), dtype="string"),
+            "actions": np.bincount(kept_codes, minlength=n),
+        }
+    )
     out.loc[where, "last_action"] = actions["done"].to_numpy()[last]
     out.loc[where, "last_action_kind"] = actions["kind"].astype("string").to_numpy()[last]
     out.loc[where, "last_action_outcome"] = actions["outcome"].astype("string").to_numpy()[last]

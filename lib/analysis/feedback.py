@@ -36,15 +36,27 @@ from lib.analysis.theme_matching import (
     tokens,
 )
 from lib.reading.register import Register
-from lib.themes import DATA, ELEMENTS, LANGUAGES, ThemeDictionary
-
-SENTIMENTS = ("positive", "neutral", "negative", "unknown")
-
+from lib.schema import LANGUAGES, SENTIMENTS
+from lib.themes import DATA, ELEMENTS, ThemeDictionary
 
 # --- the feedback of a register ------------------------------------------------------------------
 
-ITEM_COLUMNS = ["sheet", "row", "customer_id", "date", "kind", "status", "rating", "text", "language",
-                "language_source", "themes", "matched", "sentiment", "sentiment_source"]
+ITEM_COLUMNS = [
+    "sheet",
+    "row",
+    "customer_id",
+    "date",
+    "kind",
+    "status",
+    "rating",
+    "text",
+    "language",
+    "language_source",
+    "themes",
+    "matched",
+    "sentiment",
+    "sentiment_source",
+]
 
 
 def theme_feedback(register: Register, dictionary: ThemeDictionary) -> pd.DataFrame:
@@ -84,22 +96,34 @@ def theme_feedback(register: Register, dictionary: ThemeDictionary) -> pd.DataFr
     scale = rating_scale(ratings)
     kinds = feedback["kind"].astype("string")
     sentiment, sentiment_source = [], []
-    for rating, kind, pos, neg in zip(ratings, kinds, positive, negative, strict=True):
-        kind = None if pd.isna(kind) else str(kind)
+    for rating, raw_kind, pos, neg in zip(ratings, kinds, positive, negative, strict=True):
+        kind = None if pd.isna(raw_kind) else str(raw_kind)
         if not pd.isna(rating):
             sentiment.append(sentiment_of_rating(float(rating), scale))
             sentiment_source.append("rating")
         else:
-            tone = sentiment_of_text(pos, neg, kind)
-            sentiment.append(tone)
-            sentiment_source.append("unknown" if tone == "unknown" else "text" if pos or neg else "kind")
-    return pd.DataFrame({
-        "sheet": feedback["_sheet"], "row": feedback["_row"], "customer_id": feedback["customer_id"],
-        "date": feedback["date"], "kind": feedback["kind"], "status": feedback["status"], "rating": ratings,
-        "text": feedback["text"], "language": languages, "language_source": sources, "themes": themes,
-        "matched": matched, "sentiment": pd.Categorical(sentiment, categories=SENTIMENTS),
-        "sentiment_source": sentiment_source,
-    }, columns=ITEM_COLUMNS)
+            guessed = sentiment_of_text(pos, neg, kind)
+            sentiment.append(guessed)
+            sentiment_source.append("unknown" if guessed == "unknown" else "text" if pos or neg else "kind")
+    return pd.DataFrame(
+        {
+            "sheet": feedback["_sheet"],
+            "row": feedback["_row"],
+            "customer_id": feedback["customer_id"],
+            "date": feedback["date"],
+            "kind": feedback["kind"],
+            "status": feedback["status"],
+            "rating": ratings,
+            "text": feedback["text"],
+            "language": languages,
+            "language_source": sources,
+            "themes": themes,
+            "matched": matched,
+            "sentiment": pd.Categorical(sentiment, categories=SENTIMENTS),
+            "sentiment_source": sentiment_source,
+        },
+        columns=ITEM_COLUMNS,
+    )
 
 
 def theme_rows(items: pd.DataFrame, dictionary: ThemeDictionary | None = None) -> pd.DataFrame:
@@ -163,7 +187,7 @@ def open_complaints(items: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
 
 def marked_text(text: object, words: Sequence[str]) -> str:
     """The text with each matched word between 【 】: highlighting that stays plain text."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):  # type: ignore[arg-type]
+    if text is None or (not isinstance(text, str) and pd.isna(text)):
         return ""
     out = str(text)
     for word in sorted(set(words), key=len, reverse=True):
@@ -172,6 +196,7 @@ def marked_text(text: object, words: Sequence[str]) -> str:
 
 
 # --- discovery ----------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Suggestion:
@@ -232,9 +257,16 @@ def _stop_words(lang: str) -> list[str]:
 
 # --- views for the page -------------------------------------------------------------------------
 
-def select_items(items: pd.DataFrame, themes: Sequence[str] = (), kinds: Sequence[str] = (),
-                 sentiments: Sequence[str] = (), languages: Sequence[str] = (),
-                 start: pd.Timestamp | None = None, end: pd.Timestamp | None = None) -> pd.DataFrame:
+
+def select_items(
+    items: pd.DataFrame,
+    themes: Sequence[str] = (),
+    kinds: Sequence[str] = (),
+    sentiments: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    start: pd.Timestamp | None = None,
+    end: pd.Timestamp | None = None,
+) -> pd.DataFrame:
     """The items matching every given filter (an empty one accepts all); an item matches a theme
     filter when it carries any of the themes."""
     keep = pd.Series(True, index=items.index)
@@ -284,3 +316,14 @@ def themes_by(items: pd.DataFrame, column: str, keys: Sequence[str], order: Sequ
     rows = theme_rows(items)
     table = pd.crosstab(rows[column].astype("string"), rows["theme"]) if len(rows) else pd.DataFrame()
     return table.reindex(index=list(order), columns=list(keys), fill_value=0).fillna(0).astype(int)
+
+
+def with_customers(items: pd.DataFrame, view: pd.DataFrame) -> pd.DataFrame:
+    """Feedback items with their customer's class, name and branch on the day, and their month (``2026-11``)."""
+    by_customer = view.set_index("customer_id")
+    return items.assign(
+        relationship=items["customer_id"].map(by_customer["relationship"]),
+        name=items["customer_id"].map(by_customer["name"]),
+        branch=items["customer_id"].map(by_customer["branch"]),
+        month=items["date"].dt.strftime("%Y-%m"),
+    )

@@ -16,18 +16,8 @@ import pandas as pd
 
 from lib import i18n
 from lib.reading.values import positions_in
+from lib.schema import CLASSES, NOT_SCORED, RFM_GROUPS, TEMPERATURES, TIERS
 from lib.settings import Settings
-
-CLASSES = ("partner", "loyal", "occasional", "prospect", "former")
-"""The ladder from the deepest relationship down, in the order every chart shows it."""
-TEMPERATURES = ("cold", "warm", "hot")
-TIERS = ("top", "threshold", "base", "dormant", "none")
-"""Value tiers after seed 003: the top group by sales (special reward), those past the reward
-threshold (motivational reward), the rest, dormant buyers (special offer), and non-buyers."""
-RFM_GROUPS = ("champions", "loyal", "potential_loyalist", "new", "promising", "need_attention",
-              "about_to_sleep", "at_risk", "cant_lose", "hibernating")
-"""Named RFM groups by recency × frequency score, the common 10-group map of the 5 × 5 grid."""
-NOT_SCORED = "not_scored"
 
 # (recency scores, frequency scores) → group; together they cover the 5 × 5 grid once.
 _RFM_MAP = (
@@ -76,14 +66,17 @@ def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     reason = np.select(conditions, reasons, default="loyal")
     result = np.select(conditions[1:], [CLASSES.index(name) for name in classes[1:]], default=CLASSES.index("loyal"))
     result = np.where(is_marked, category_codes(marked, CLASSES), result)
-    out = pd.DataFrame({
-        "customer_id": facts["customer_id"],
-        "relationship": pd.Categorical.from_codes(result, categories=CLASSES),
-        "class_source": np.where(is_marked, "register", "rule"),
-        "reason": reason,
-    })
-    out = pd.concat([out, rfm_scores(facts), value_tiers(facts, settings),
-                     prospect_temperature(facts, settings)], axis=1)
+    out = pd.DataFrame(
+        {
+            "customer_id": facts["customer_id"],
+            "relationship": pd.Categorical.from_codes(result, categories=CLASSES),
+            "class_source": np.where(is_marked, "register", "rule"),
+            "reason": reason,
+        }
+    )
+    out = pd.concat(
+        [out, rfm_scores(facts), value_tiers(facts, settings), prospect_temperature(facts, settings)], axis=1
+    )
     return out
 
 
@@ -127,10 +120,15 @@ def rfm_scores(facts: pd.DataFrame) -> pd.DataFrame:
     def nullable(scores: np.ndarray) -> pd.arrays.IntegerArray:
         return pd.arrays.IntegerArray(scores, scores == 0)
 
-    return pd.DataFrame({
-        "r": nullable(r), "f": nullable(f), "m": nullable(m),
-        "rfm_group": pd.Categorical.from_codes(_RFM_TABLE[r, f], categories=(*RFM_GROUPS, NOT_SCORED)),
-    }, index=facts.index)
+    return pd.DataFrame(
+        {
+            "r": nullable(r),
+            "f": nullable(f),
+            "m": nullable(m),
+            "rfm_group": pd.Categorical.from_codes(_RFM_TABLE[r, f], categories=(*RFM_GROUPS, NOT_SCORED)),
+        },
+        index=facts.index,
+    )
 
 
 def value_tiers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
@@ -146,8 +144,11 @@ def value_tiers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         top[order] = True
         top &= value > 0
     threshold = active & ~top & (value >= settings.reward_threshold)
-    tier = np.select([~buying, dormant, top, threshold], [TIERS.index(name) for name in ("none", "dormant", "top",
-                     "threshold")], default=TIERS.index("base"))
+    tier = np.select(
+        [~buying, dormant, top, threshold],
+        [TIERS.index(name) for name in ("none", "dormant", "top", "threshold")],
+        default=TIERS.index("base"),
+    )
     return pd.DataFrame({"value_tier": pd.Categorical.from_codes(tier, categories=TIERS)})
 
 
@@ -156,14 +157,19 @@ def prospect_temperature(facts: pd.DataFrame, settings: Settings) -> pd.DataFram
     prospect = (facts["purchases"] == 0).to_numpy()
     stated = facts["lead_temperature"]
     contact_days = facts["contact_days"].to_numpy()
-    derived = np.select([contact_days <= settings.hot_contact_days, contact_days <= settings.warm_contact_days],
-                        [TEMPERATURES.index("hot"), TEMPERATURES.index("warm")], default=TEMPERATURES.index("cold"))
+    derived = np.select(
+        [contact_days <= settings.hot_contact_days, contact_days <= settings.warm_contact_days],
+        [TEMPERATURES.index("hot"), TEMPERATURES.index("warm")],
+        default=TEMPERATURES.index("cold"),
+    )
     has_stated = stated.notna().to_numpy()
     temperature = np.where(has_stated, category_codes(stated, TEMPERATURES), derived)
-    return pd.DataFrame({
-        "temperature": pd.Categorical.from_codes(np.where(prospect, temperature, -1), categories=TEMPERATURES),
-        "temperature_source": np.where(prospect, np.where(has_stated, "register", "contact"), None),
-    })
+    return pd.DataFrame(
+        {
+            "temperature": pd.Categorical.from_codes(np.where(prospect, temperature, -1), categories=TEMPERATURES),
+            "temperature_source": np.where(prospect, np.where(has_stated, "register", "contact"), np.array(None)),
+        }
+    )
 
 
 def ladder_counts(classes: pd.DataFrame) -> dict[str, int]:

@@ -18,22 +18,21 @@ import pandas as pd
 
 from lib import i18n
 from lib.analysis.facts import customer_facts
-from lib.analysis.ladder import CLASSES, TEMPERATURES, classify_customers, reason_texts
+from lib.analysis.ladder import classify_customers, reason_texts
 from lib.reading.register import Register
 from lib.reading.values import is_in, positions_in
+from lib.schema import BUYING_CLASSES, CLASSES, STAGES, TEMPERATURES
 from lib.settings import Settings
 
-STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
-"""Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
 FUNNEL_STEPS = ("could_convert", "first_purchase", "repeat", "loyal")
 """The period funnel: prospects at the start, of them first buyers, repeat buyers, loyal at the end."""
 NEW = "new"
 """Migration source for customers who were not yet in the register on the first date."""
-BUYING = ("partner", "loyal", "occasional")
 
 
-def analyse_customers(register: Register, as_of: date, settings: Settings,
-                      suppressed: frozenset[str] = frozenset()) -> pd.DataFrame:
+def analyse_customers(
+    register: Register, as_of: date, settings: Settings, suppressed: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """Facts, class, RFM, value tier, temperature and stage per customer known on the day."""
     facts = customer_facts(register, as_of, settings, suppressed)
     classes = classify_customers(facts, settings).drop(columns="customer_id")
@@ -51,16 +50,21 @@ def lifecycle_stages(view: pd.DataFrame, settings: Settings) -> pd.Categorical:
     """
     count = view["purchases"].to_numpy()
     since_first = (view["days_since_last"] + (view["last_purchase"] - view["first_purchase"]).dt.days).to_numpy(
-        dtype="float64", na_value=np.nan)
+        dtype="float64", na_value=np.nan
+    )
     returned = view["won_back_on"].notna().to_numpy()
     back_days = view["days_since_last"].to_numpy() + (view["last_purchase"] - view["won_back_on"]).dt.days.to_numpy(
-        dtype="float64", na_value=np.nan)
+        dtype="float64", na_value=np.nan
+    )
     # Prospect stages are the first three, in the order of the temperatures (unknown: cold).
     temperature = np.maximum(pd.Categorical(view["temperature"], categories=TEMPERATURES).codes, 0)
     stage = np.select(
-        [view["relationship"].eq("former").to_numpy(), count == 0,
-         returned & (back_days <= settings.won_back_days),
-         (count < 2) | (since_first <= settings.trial_days)],
+        [
+            view["relationship"].eq("former").to_numpy(),
+            count == 0,
+            returned & (back_days <= settings.won_back_days),
+            (count < 2) | (since_first <= settings.trial_days),
+        ],
         [STAGES.index("defected"), temperature, STAGES.index("won_back"), STAGES.index("trial")],
         default=STAGES.index("development"),
     )
@@ -107,11 +111,13 @@ def migrations(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     moved = target >= 0
     counts = np.bincount(source[moved] * len(targets) + target[moved], minlength=len(sources) * len(targets))
     cells = np.flatnonzero(counts)
-    return pd.DataFrame({
-        "from": pd.array([sources[cell // len(targets)] for cell in cells], dtype="string"),
-        "to": pd.array([targets[cell % len(targets)] for cell in cells], dtype="string"),
-        "customers": counts[cells].astype("int64"),
-    })
+    return pd.DataFrame(
+        {
+            "from": pd.array([sources[cell // len(targets)] for cell in cells], dtype="string"),
+            "to": pd.array([targets[cell % len(targets)] for cell in cells], dtype="string"),
+            "customers": counts[cells].astype("int64"),
+        }
+    )
 
 
 def cohort_retention(register: Register, as_of: date, months: int = 24) -> pd.DataFrame:
@@ -139,20 +145,24 @@ def cohort_retention(register: Register, as_of: date, months: int = 24) -> pd.Da
     cohorts = cohorts[dropped:]
     width = last - int(cohorts[0]) + 1
     recent = position >= dropped
-    counts = np.bincount((position[recent] - dropped) * width + (when - cohort)[recent],
-                         minlength=len(cohorts) * width).reshape(-1, width)
+    counts = np.bincount(
+        (position[recent] - dropped) * width + (when - cohort)[recent], minlength=len(cohorts) * width
+    ).reshape(-1, width)
     sizes = counts[:, 0]
     shares = np.round(counts / sizes[:, None], 4)
     shares[np.arange(width)[None, :] > (last - cohorts)[:, None]] = np.nan  # months yet to come: unknown, not zero
-    table = pd.DataFrame(shares, index=[f"{c // 12:04d}-{c % 12 + 1:02d}" for c in cohorts], columns=pd.RangeIndex(width, name="offset"))
+    table = pd.DataFrame(
+        shares, index=[f"{c // 12:04d}-{c % 12 + 1:02d}" for c in cohorts], columns=pd.RangeIndex(width, name="offset")
+    )
     table.insert(0, "customers", sizes)
     return table
 
 
 def _month_rows(purchases: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The dated purchases (not returns) of named customers: customer number, month number, day number."""
-    keep = (purchases["date"].notna() & purchases["customer_id"].notna()
-            & ~(purchases["amount"].fillna(0) < 0)).to_numpy(dtype=bool)
+    keep = (
+        purchases["date"].notna() & purchases["customer_id"].notna() & ~(purchases["amount"].fillna(0) < 0)
+    ).to_numpy(dtype=bool)
     dates = purchases["date"].to_numpy(dtype="datetime64[D]")[keep]
     month = dates.astype("datetime64[M]").astype(np.int64) + 1970 * 12  # months since year 0, as `last` counts
     customer, _ = pd.factorize(purchases["customer_id"].astype("string"))
@@ -174,10 +184,11 @@ def cooling_prospects(view: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 def overdue_customers(view: pd.DataFrame) -> pd.DataFrame:
     """Buying customers (not former) past their own expected next purchase, most overdue first."""
-    due = view[view["overdue"] & view["relationship"].isin(BUYING)]
+    due = view[view["overdue"] & view["relationship"].isin(BUYING_CLASSES)]
     due = due.sort_values("overdue_days", ascending=False)
-    return due[["customer_id", "name", "relationship", "last_purchase", "rhythm_days", "expected_next",
-                "overdue_days"]].reset_index(drop=True)
+    return due[
+        ["customer_id", "name", "relationship", "last_purchase", "rhythm_days", "expected_next", "overdue_days"]
+    ].reset_index(drop=True)
 
 
 @dataclass(frozen=True)
@@ -204,7 +215,7 @@ def economics(start: pd.DataFrame, end: pd.DataFrame, settings: Settings) -> Eco
     cost comparison prices replacing them at the acquisition cost (retention cost × the
     acquisition ratio, the 10:1 rule by default) against keeping them.
     """
-    active = start.loc[start["relationship"].isin(BUYING), "customer_id"]
+    active = start.loc[start["relationship"].isin(BUYING_CLASSES), "customer_id"]
     lost = int(end.loc[is_in(end["customer_id"], active), "relationship"].eq("former").sum())
     churn = lost / len(active) if len(active) else 0.0
     buying = end[end["purchases"] > 0]
@@ -212,12 +223,18 @@ def economics(start: pd.DataFrame, end: pd.DataFrame, settings: Settings) -> Eco
     means = buying.groupby("relationship", observed=False)["value"].mean()
     acquisition = settings.retention_cost * settings.acquisition_cost_ratio
     return Economics(
-        active_at_start=len(active), lost=lost, churn_rate=round(churn, 4), retention_rate=round(1 - churn, 4),
+        active_at_start=len(active),
+        lost=lost,
+        churn_rate=round(churn, 4),
+        retention_rate=round(1 - churn, 4),
         repeat_rate=round(repeat, 4),
-        value_by_class={name: round(float(means.get(name, 0.0)), 2) if pd.notna(means.get(name)) else 0.0
-                        for name in CLASSES},
-        retention_cost=settings.retention_cost, acquisition_cost=acquisition,
-        cost_to_replace_lost=round(lost * acquisition, 2), cost_to_keep_lost=round(lost * settings.retention_cost, 2),
+        value_by_class={
+            name: round(float(means.get(name, 0.0)), 2) if pd.notna(means.get(name)) else 0.0 for name in CLASSES
+        },
+        retention_cost=settings.retention_cost,
+        acquisition_cost=acquisition,
+        cost_to_replace_lost=round(lost * acquisition, 2),
+        cost_to_keep_lost=round(lost * settings.retention_cost, 2),
     )
 
 
@@ -233,14 +250,17 @@ def revenue(register: Register, as_of: date | None = None) -> float:
 
 def class_columns(view: pd.DataFrame, settings: Settings, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
     """Class, its reason, stage, RFM group and reward tier per customer, in words: for the export."""
+
     def words(prefix: str, column: str) -> pd.Series:
         return view[column].astype("string").map(lambda code: i18n.t(f"{prefix}.{code}", lang), na_action="ignore")
 
-    return pd.DataFrame({
-        "customer_id": view["customer_id"],
-        "relationship": words("class", "relationship"),
-        "reason": reason_texts(view, settings, lang),
-        "stage": words("stage", "stage"),
-        "rfm_group": words("rfm", "rfm_group"),
-        "value_tier": words("tier", "value_tier"),
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": view["customer_id"],
+            "relationship": words("class", "relationship"),
+            "reason": reason_texts(view, settings, lang),
+            "stage": words("stage", "stage"),
+            "rfm_group": words("rfm", "rfm_group"),
+            "value_tier": words("tier", "value_tier"),
+        }
+    )

@@ -19,13 +19,36 @@ def timeline(register: Register, customer_id: str) -> pd.DataFrame:
     feedback = register.feedback[register.feedback["customer_id"] == customer_id]
     actions = register.actions[register.actions["customer_id"] == customer_id]
     parts = [
-        pd.DataFrame({"date": purchases["date"], "what": "purchase", "kind": purchases["category"],
-                      "detail": purchases["product"], "amount": purchases["amount"], "outcome": pd.NA}),
-        pd.DataFrame({"date": feedback["date"], "what": "feedback", "kind": feedback["kind"],
-                      "detail": feedback["text"], "amount": feedback["rating"], "outcome": feedback["status"]}),
-        pd.DataFrame({"date": actions["done"].fillna(actions["planned"]), "what": "action", "kind": actions["kind"],
-                      "detail": actions["campaign"].fillna(actions["note"]), "amount": pd.NA,
-                      "outcome": actions["outcome"]}),
+        pd.DataFrame(
+            {
+                "date": purchases["date"],
+                "what": "purchase",
+                "kind": purchases["category"],
+                "detail": purchases["product"],
+                "amount": purchases["amount"],
+                "outcome": pd.NA,
+            }
+        ),
+        pd.DataFrame(
+            {
+                "date": feedback["date"],
+                "what": "feedback",
+                "kind": feedback["kind"],
+                "detail": feedback["text"],
+                "amount": feedback["rating"],
+                "outcome": feedback["status"],
+            }
+        ),
+        pd.DataFrame(
+            {
+                "date": actions["done"].fillna(actions["planned"]),
+                "what": "action",
+                "kind": actions["kind"],
+                "detail": actions["campaign"].fillna(actions["note"]),
+                "amount": pd.NA,
+                "outcome": actions["outcome"],
+            }
+        ),
     ]
     parts = [p.astype({"kind": "string", "detail": "string", "outcome": "string"}) for p in parts if len(p)]
     if not parts:
@@ -36,7 +59,9 @@ def timeline(register: Register, customer_id: str) -> pd.DataFrame:
 
 def monthly_value(register: Register, customer_id: str) -> pd.Series:
     """The customer's purchases summed by month (``YYYY-MM``), every month from first to last."""
-    purchases = register.purchases[(register.purchases["customer_id"] == customer_id) & register.purchases["date"].notna()]
+    purchases = register.purchases[
+        (register.purchases["customer_id"] == customer_id) & register.purchases["date"].notna()
+    ]
     if purchases.empty:
         return pd.Series(dtype="float64")
     months = purchases["date"].dt.to_period("M")

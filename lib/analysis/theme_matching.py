@@ -23,7 +23,8 @@ from functools import cache, lru_cache
 
 import pandas as pd
 
-from lib.themes import DATA, LANGUAGES, ThemeDictionary, fold
+from lib.schema import LANGUAGES
+from lib.themes import DATA, ThemeDictionary, fold
 
 COMPOUND_LANGUAGES = frozenset({"et", "fi"})
 """Languages whose compounds are matched by their last part (``asiakaspalvelu`` → ``palvelu``)."""
@@ -55,6 +56,7 @@ def lemma(word: str, lang: str) -> str:
 
 
 # --- matching --------------------------------------------------------------------------------
+
 
 @dataclass
 class _Index:
@@ -127,7 +129,11 @@ class ThemeMatcher:
                 tail = form[start:]
                 if tail in index.exact:
                     return index.exact[tail]
-                if len(tail) > MIN_COMPOUND_PART and (base := lemma(tail, lang)) in index.exact and len(base) >= MIN_COMPOUND_PART:
+                if (
+                    len(tail) > MIN_COMPOUND_PART
+                    and (base := lemma(tail, lang)) in index.exact
+                    and len(base) >= MIN_COMPOUND_PART
+                ):
                     return index.exact[base]
         return set()
 
@@ -156,8 +162,9 @@ def _forms(word: str, lang: str) -> tuple[str, ...]:
 
 # --- language ----------------------------------------------------------------------------------
 
+
 @cache
-def _identifier():  # type: ignore[no-untyped-def]
+def _identifier():
     from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
@@ -183,7 +190,7 @@ def detect_language(text: str, fallback: str | None) -> tuple[str, str]:
 
 def normalise_language(value: object) -> str | None:
     """A language column's value as a code: ``et``, ``EST``, ``eesti``, ``Finnish`` … → et, fi …"""
-    if value is None or pd.isna(value):  # type: ignore[arg-type]
+    if value is None or pd.isna(value):
         return None
     text = fold(str(value).strip())
     for code, names in _LANGUAGE_NAMES.items():
@@ -202,6 +209,7 @@ _LANGUAGE_NAMES = {
 
 
 # --- sentiment -----------------------------------------------------------------------------------
+
 
 @cache
 def _polarity() -> dict[str, dict[str, frozenset[str]]]:

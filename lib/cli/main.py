@@ -40,15 +40,16 @@ from lib import i18n
 from lib.analysis.contact_plan import plan_reasons
 from lib.analysis.facts import default_as_of, select_customers
 from lib.analysis.feedback import csat, nps, sentiment_counts, theme_counts, theme_feedback
-from lib.analysis.ladder import CLASSES, NOT_SCORED, RFM_GROUPS, TIERS, ladder_counts
-from lib.analysis.lifecycle import STAGES, analyse_customers, revenue, stage_counts
+from lib.analysis.ladder import ladder_counts
+from lib.analysis.lifecycle import analyse_customers, revenue, stage_counts
 from lib.cli.serve import team_config, team_workspace
 from lib.config import Config
-from lib.exports.contacts import CHANNELS, FILE_SUFFIX, FORMATS
+from lib.exports.contacts import FILE_SUFFIX, FORMATS
 from lib.reading.problems import Problem
 from lib.reading.register import Register, RegisterError, build_register
 from lib.reading.views import key_figures, mapping_table
 from lib.reading.workbook import WorkbookError, read_workbook
+from lib.schema import CHANNELS, CLASSES, NOT_SCORED, RFM_GROUPS, STAGES, TIERS
 from lib.service.outreach import analyse, contact_file, contact_list, due_contacts, log_contact_export
 from lib.service.registers import current_register, file_register, import_workbook
 from lib.settings import DEFAULTS, Settings
@@ -68,7 +69,9 @@ def report(path: Path, as_of: date | None = None, settings: Settings = DEFAULTS)
     return report_of(register, problems, as_of or default_as_of(register), settings)
 
 
-def report_of(register: Register, problems: Sequence[Problem], as_of: date, settings: Settings = DEFAULTS) -> dict[str, Any]:
+def report_of(
+    register: Register, problems: Sequence[Problem], as_of: date, settings: Settings = DEFAULTS
+) -> dict[str, Any]:
     view = analyse_customers(register, as_of, settings)
     groups = view["rfm_group"].value_counts()
     dictionary = default_dictionary()
@@ -91,9 +94,7 @@ def report_of(register: Register, problems: Sequence[Problem], as_of: date, sett
         "figures": key_figures(register),
         "mapping": mapping_table(register),
         "other_sheets": [s.sheet for s in register.sources if s.kind == "other"],
-        "problems": [
-            {k: v for k, v in p.to_dict().items() if k != "code"} | {"code": p.code} for p in problems
-        ],
+        "problems": [{k: v for k, v in p.to_dict().items() if k != "code"} | {"code": p.code} for p in problems],
     }
 
 
@@ -101,9 +102,17 @@ def feedback_items(path: Path) -> list[dict[str, Any]]:
     """Every feedback item of a workbook with its language, themes, sentiment and matched words."""
     register, _ = build_register(read_workbook(path.read_bytes(), path.name), check=False)
     items = theme_feedback(register, default_dictionary())
-    return [{"sheet": row.sheet, "row": None if pd.isna(row.row) else int(row.row), "language": row.language,
-             "themes": list(row.themes), "sentiment": str(row.sentiment), "matched": list(row.matched)}
-            for row in items.itertuples(index=False)]
+    return [
+        {
+            "sheet": row.sheet,
+            "row": None if pd.isna(row.row) else int(row.row),
+            "language": row.language,
+            "themes": list(row.themes),
+            "sentiment": str(row.sentiment),
+            "matched": list(row.matched),
+        }
+        for row in items.itertuples(index=False)
+    ]
 
 
 class NoRegister(Exception):
@@ -131,14 +140,23 @@ def _subject(workspace: Workspace | None, path: Path | None) -> tuple[Register, 
     now = current_register(workspace) if workspace else None
     if now is None:
         where = f"the workspace in {workspace.location}" if workspace else "no workspace here (./workspace)"
-        raise NoRegister(f"There is no register to work on ({where}): name a FILE, "
-                         "or keep a register in the workspace first with 'python -m lib import FILE'.")
+        raise NoRegister(
+            f"There is no register to work on ({where}): name a FILE, "
+            "or keep a register in the workspace first with 'python -m lib import FILE'."
+        )
     return now.register, now.suppressed, settings
 
 
-def export_list(workspace: Workspace | None, path: Path | None, channel: str, fmt: str, out: Path | None,
-                selection: dict[str, list[str]], as_of: date | None = None,
-                user: str = LOCAL_USER) -> dict[str, Any]:
+def export_list(
+    workspace: Workspace | None,
+    path: Path | None,
+    channel: str,
+    fmt: str,
+    out: Path | None,
+    selection: dict[str, list[str]],
+    as_of: date | None = None,
+    user: str = LOCAL_USER,
+) -> dict[str, Any]:
     """Write a contact list for a selection and channel, log it; return how many were exported and left out why."""
     register, suppressed, settings = _subject(workspace, path)
     day = as_of or default_as_of(register)
@@ -149,21 +167,29 @@ def export_list(workspace: Workspace | None, path: Path | None, channel: str, fm
     # field codes as column names: stable for scripts
     target.write_bytes(contact_file(contacts, fmt, user, headers={c: c for c in contacts.rows.columns}))
     if workspace is not None:
-        log_contact_export(workspace, user, contacts, fmt, chosen,
-                           i18n.t("contacts.selection_note", count=len(chosen)))
+        log_contact_export(workspace, user, contacts, fmt, chosen, i18n.t("contacts.selection_note", count=len(chosen)))
     return {"exported": len(contacts.rows), "left_out": contacts.left_out_counts(), "file": str(target)}
 
 
-def plan_items(workspace: Workspace | None, path: Path | None, as_of: date | None,
-               until: date | None) -> list[dict[str, Any]]:
+def plan_items(
+    workspace: Workspace | None, path: Path | None, as_of: date | None, until: date | None
+) -> list[dict[str, Any]]:
     """The contact plan: one object per due contact."""
     register, suppressed, settings = _subject(workspace, path)
     day = as_of or default_as_of(register)
     plan = due_contacts(register, analyse(register, day, settings, suppressed), day, settings, until)
     reasons = plan_reasons(plan)
-    return [{"customer_id": row.customer_id, "rule": row.rule, "due": row.due.date().isoformat(),
-             "channel": row.channel if isinstance(row.channel, str) else None, "theme": row.theme, "reason": reason}
-            for row, reason in zip(plan.itertuples(index=False), reasons, strict=True)]
+    return [
+        {
+            "customer_id": row.customer_id,
+            "rule": row.rule,
+            "due": row.due.date().isoformat(),
+            "channel": row.channel if isinstance(row.channel, str) else None,
+            "theme": row.theme,
+            "reason": reason,
+        }
+        for row, reason in zip(plan.itertuples(index=False), reasons, strict=True)
+    ]
 
 
 def _import(path: Path, if_empty: bool, user: str) -> int:
@@ -172,16 +198,23 @@ def _import(path: Path, if_empty: bool, user: str) -> int:
         print(f"The workspace in {workspace.location} already holds a register; nothing imported.")
         return 0
     now = import_workbook(workspace, path.name, path.read_bytes(), user)
-    print(f"{path.name}: {len(now.register.customers):,} customers kept in {workspace.location} "
-          f"({len(now.problems):,} data problems).")
+    print(
+        f"{path.name}: {len(now.register.customers):,} customers kept in {workspace.location} "
+        f"({len(now.problems):,} data problems)."
+    )
     return 0
 
 
 def _print_text(data: dict[str, Any]) -> None:
-    print(f"{data['customers']:,} customers, {data['purchases']:,} purchases, "
-          f"{data['feedback']:,} feedback items, {data['actions']:,} actions ({data['shape']} register)")
-    print(f"As of {data['as_of']}: " + ", ".join(f"{name} {count:,}" for name, count in data["ladder"].items())
-          + f"; revenue {data['revenue']:,.2f}")
+    print(
+        f"{data['customers']:,} customers, {data['purchases']:,} purchases, "
+        f"{data['feedback']:,} feedback items, {data['actions']:,} actions ({data['shape']} register)"
+    )
+    print(
+        f"As of {data['as_of']}: "
+        + ", ".join(f"{name} {count:,}" for name, count in data["ladder"].items())
+        + f"; revenue {data['revenue']:,.2f}"
+    )
     for sheet, mapping in data["mapping"].items():
         print(f"{sheet}: " + ", ".join(f"{header} → {field}" for header, field in mapping.items()))
     for problem in data["problems"]:
@@ -195,8 +228,10 @@ def _print_feedback(items: list[dict[str, Any]], as_json: bool) -> int:
         print()
         return 0
     for item in items:
-        print(f"{item['sheet']} row {item['row']}: {item['language']}, {item['sentiment']}, "
-              f"{', '.join(item['themes']) or '–'} ({', '.join(item['matched'])})")
+        print(
+            f"{item['sheet']} row {item['row']}: {item['language']}, {item['sentiment']}, "
+            f"{', '.join(item['themes']) or '–'} ({', '.join(item['matched'])})"
+        )
     return 0
 
 
@@ -248,8 +283,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     report_cmd = commands.add_parser("report", help="read a register and report its figures and problems")
     report_cmd.add_argument("file", type=Path)
     report_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
-    report_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD",
-                            help="classify customers as of this day (default: today, or the data's last day when old)")
+    report_cmd.add_argument(
+        "--as-of",
+        type=_day,
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="classify customers as of this day (default: today, or the data's last day when old)",
+    )
     import_cmd = commands.add_parser("import", help="keep a workbook as the workspace's current register")
     import_cmd.add_argument("file", type=Path)
     import_cmd.add_argument("--if-empty", action="store_true", help="only when the workspace has no register yet")
@@ -257,12 +297,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     feedback_cmd = commands.add_parser("feedback", help="theme every feedback item of a workbook")
     feedback_cmd.add_argument("file", type=Path)
     feedback_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
-    on_workspace = ("Works on the workspace when there is one (--workspace, LADDER_WORKSPACE, LADDER_WORKSPACE_URL or "
-                    "./workspace): without FILE on its current register with every edit; with FILE on that file, "
-                    "under the workspace's settings and suppression list. Lists are logged in its export log.")
+    on_workspace = (
+        "Works on the workspace when there is one (--workspace, LADDER_WORKSPACE, LADDER_WORKSPACE_URL or "
+        "./workspace): without FILE on its current register with every edit; with FILE on that file, "
+        "under the workspace's settings and suppression list. Lists are logged in its export log."
+    )
     export_cmd = commands.add_parser("export", help="write a consent-safe contact list", description=on_workspace)
-    export_cmd.add_argument("file", type=Path, nargs="?", default=None,
-                            help="a workbook (default: the workspace's current register with its edits)")
+    export_cmd.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="a workbook (default: the workspace's current register with its edits)",
+    )
     export_cmd.add_argument("--channel", choices=CHANNELS, default="email")
     export_cmd.add_argument("--format", dest="fmt", choices=FORMATS, default="excel-csv")
     export_cmd.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES)
@@ -274,14 +321,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_cmd.add_argument("--json", action="store_true", help="print the counts as JSON")
     export_cmd.add_argument("--user", default=LOCAL_USER, help="who the export is logged for")
     plan_cmd = commands.add_parser("plan", help="the contacts due", description=on_workspace)
-    plan_cmd.add_argument("file", type=Path, nargs="?", default=None,
-                          help="a workbook (default: the workspace's current register with its edits)")
+    plan_cmd.add_argument(
+        "file",
+        type=Path,
+        nargs="?",
+        default=None,
+        help="a workbook (default: the workspace's current register with its edits)",
+    )
     plan_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
     plan_cmd.add_argument("--until", type=_day, default=None, metavar="YYYY-MM-DD")
     plan_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     for command in (export_cmd, plan_cmd):
-        command.add_argument("--workspace", type=Path, default=None, metavar="FOLDER",
-                             help="the workspace folder to work on (default: the installation's, when it exists)")
+        command.add_argument(
+            "--workspace",
+            type=Path,
+            default=None,
+            metavar="FOLDER",
+            help="the workspace folder to work on (default: the installation's, when it exists)",
+        )
     sample_cmd = commands.add_parser("sample", help="generate the fictional sample register")
     sample_cmd.add_argument("--customers", type=int, default=2000)
     sample_cmd.add_argument("--seed", type=int, default=2026)
@@ -308,9 +365,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "feedback":
             return _print_feedback(feedback_items(args.file), args.json)
         if args.command == "export":
-            selection = {"relationship": args.classes, "stage": args.stages, "value_tier": args.tiers, "tags": args.tags}
-            result = export_list(open_workspace(args.workspace), args.file, args.channel, args.fmt, args.out,
-                                 selection, args.as_of, args.user)
+            selection = {
+                "relationship": args.classes,
+                "stage": args.stages,
+                "value_tier": args.tiers,
+                "tags": args.tags,
+            }
+            result = export_list(
+                open_workspace(args.workspace),
+                args.file,
+                args.channel,
+                args.fmt,
+                args.out,
+                selection,
+                args.as_of,
+                args.user,
+            )
             if args.json:
                 print(json.dumps(result, ensure_ascii=False))
             else:

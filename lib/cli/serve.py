@@ -71,15 +71,29 @@ def check_exposure(address: str, secrets: dict) -> Access:
         raise ServeError(
             f"Refusing to serve the register on {address} without sign-in: anyone who finds the address would see "
             "your customers' personal data. Add editors and viewers to .streamlit/secrets.toml (see the README, "
-            "'Running it for a team'), or use ADDRESS=127.0.0.1 behind a reverse proxy that signs people in.")
+            "'Running it for a team'), or use ADDRESS=127.0.0.1 behind a reverse proxy that signs people in."
+        )
     if access.mode == "password" and not access.users:
         raise ServeError("Password sign-in is chosen but [ladder.users] names nobody.")
     return access
 
 
 def streamlit_command(address: str, port: int) -> list[str]:
-    return [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"), "--server.address", address,
-            "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "app.py"),
+        "--server.address",
+        address,
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
 
 
 def serve(address: str, port: int) -> int:
@@ -95,8 +109,10 @@ def backup(folder: Path, keep: int = 14) -> Path:
     """A timestamped copy of the SQLite workspace in ``folder``; only the newest ``keep`` copies stay."""
     workspace = team_workspace()
     if workspace.path is None:
-        raise ServeError(f"The workspace is on PostgreSQL ({workspace.location}): back it up with pg_dump, "
-                         "e.g. pg_dump --format=custom --file=ladder.dump DATABASE_URL.")
+        raise ServeError(
+            f"The workspace is on PostgreSQL ({workspace.location}): back it up with pg_dump, "
+            "e.g. pg_dump --format=custom --file=ladder.dump DATABASE_URL."
+        )
     target = workspace.backup(folder / f"ladder-{datetime.now():%Y%m%d-%H%M%S}.sqlite")
     copies = sorted(folder.glob("ladder-*.sqlite"))
     for old in copies[:-keep] if keep > 0 else []:

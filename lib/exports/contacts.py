@@ -23,13 +23,22 @@ import pandas as pd
 
 from lib import i18n
 from lib.reading.values import invalid_emails
+from lib.schema import CHANNELS
 from lib.settings import Settings, country_list
 from lib.workspace.access import LOCAL_USER, Actor, require
 
-CHANNELS = ("email", "sms", "phone", "post")
 FORMATS = ("excel-csv", "csv", "mailchimp", "hubspot", "xlsx", "vcard")
-REASONS = ("not_selected", "opted_out", "suppressed", "no_consent", "country_rule", "no_contact", "invalid_email",
-           "invalid_phone", "duplicate")
+REASONS = (
+    "not_selected",
+    "opted_out",
+    "suppressed",
+    "no_consent",
+    "country_rule",
+    "no_contact",
+    "invalid_email",
+    "invalid_phone",
+    "duplicate",
+)
 """Why a selected person is not on a list, in the order checks are made."""
 EXISTING_CUSTOMER_COUNTRIES = frozenset({"EE", "LV", "LT", "FI"})
 """Where an existing customer may get e-mail or texts about similar products without prior consent
@@ -45,8 +54,18 @@ COLUMNS = {
 """The columns each channel needs, and no more."""
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PHONE = re.compile(r"^\+\d{6,15}$")
-_COUNTRY_CODES = {"estonia": "EE", "eesti": "EE", "finland": "FI", "suomi": "FI", "lithuania": "LT", "lietuva": "LT",
-                  "latvia": "LV", "latvija": "LV", "poland": "PL", "polska": "PL"}
+_COUNTRY_CODES = {
+    "estonia": "EE",
+    "eesti": "EE",
+    "finland": "FI",
+    "suomi": "FI",
+    "lithuania": "LT",
+    "lietuva": "LT",
+    "latvia": "LV",
+    "latvija": "LV",
+    "poland": "PL",
+    "polska": "PL",
+}
 
 
 @dataclass(frozen=True)
@@ -86,11 +105,19 @@ def international_phone(value: object, country: str | None) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: Iterable[str] = (),
-                 suppressed: Iterable[str] = (), selection: Iterable[str] | None = None,
-                 existing_customer_exception: bool = False, with_birthday: bool = False,
-                 exception_countries: Iterable[str] = EXISTING_CUSTOMER_COUNTRIES,
-                 prior_consent_countries: Iterable[str] = PRIOR_CONSENT_COUNTRIES) -> ContactList:
+def contact_list(
+    customers: pd.DataFrame,
+    channel: str,
+    as_of: date,
+    *,
+    bought: Iterable[str] = (),
+    suppressed: Iterable[str] = (),
+    selection: Iterable[str] | None = None,
+    existing_customer_exception: bool = False,
+    with_birthday: bool = False,
+    exception_countries: Iterable[str] = EXISTING_CUSTOMER_COUNTRIES,
+    prior_consent_countries: Iterable[str] = PRIOR_CONSENT_COUNTRIES,
+) -> ContactList:
     """The contact list of a channel for the selected customers (everyone when ``selection`` is None).
 
     ``customers`` is the register's customers frame; ``bought`` the ids of existing customers
@@ -112,8 +139,9 @@ def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: 
     leave_out(_among(ids, suppressed), "suppressed")
     consent_column = f"consent_{channel}"
     stated = frame[consent_column].astype("boolean")
-    country = pd.Series([country_code(value) for value in frame["country"].astype(object)], index=frame.index,
-                        dtype=object)
+    country = pd.Series(
+        [country_code(value) for value in frame["country"].astype(object)], index=frame.index, dtype=object
+    )
     allowed = stated.fillna(False).astype(bool)
     if existing_customer_exception and channel in ("email", "sms"):
         existing = _among(ids, bought) & country.isin(set(exception_countries) - set(prior_consent_countries))
@@ -130,8 +158,11 @@ def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: 
         seen = out["email"].where(reason.isna())
         leave_out(seen.duplicated() & seen.notna(), "duplicate")
     if channel in ("sms", "phone"):
-        out["phone"] = pd.Series([international_phone(p, c) for p, c in zip(frame["phone"].astype(object), country,
-                                                                             strict=True)], index=frame.index, dtype=object)
+        out["phone"] = pd.Series(
+            [international_phone(p, c) for p, c in zip(frame["phone"].astype(object), country, strict=True)],
+            index=frame.index,
+            dtype=object,
+        )
         leave_out(out["phone"].isna() & frame["phone"].notna(), "invalid_phone")
         seen = out["phone"].where(reason.isna())
         leave_out(seen.duplicated() & seen.notna(), "duplicate")
@@ -147,8 +178,9 @@ def contact_list(customers: pd.DataFrame, channel: str, as_of: date, *, bought: 
     rows = out.loc[keep].reindex(columns=columns)
     if with_birthday:
         rows["birthday"] = frame.loc[keep, "birth_date"].dt.strftime("%d.%m")
-    left = pd.DataFrame({"customer_id": ids[~keep & (reason != "not_selected")],
-                         "reason": reason[~keep & (reason != "not_selected")]})
+    left = pd.DataFrame(
+        {"customer_id": ids[~keep & (reason != "not_selected")], "reason": reason[~keep & (reason != "not_selected")]}
+    )
     return ContactList(channel, rows.reset_index(drop=True), left.reset_index(drop=True))
 
 
@@ -162,7 +194,7 @@ def safe_text(value: object) -> str:
 
     Phone numbers in international form (+37251234567) are left readable.
     """
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     text = str(value)
     if text.startswith(_DANGEROUS) and not _PHONE.match(text):
@@ -182,8 +214,14 @@ def column_names(columns: Iterable[str], lang: str = i18n.DEFAULT_LANGUAGE) -> d
     return {column: i18n.t(_COLUMN_KEYS.get(column, f"field.{column}"), lang) for column in columns}
 
 
-def export(contacts: ContactList, fmt: str, headers: dict[str, str] | None = None, delimiter: str = ";",
-           user: Actor = LOCAL_USER, lang: str = i18n.DEFAULT_LANGUAGE) -> bytes:
+def export(
+    contacts: ContactList,
+    fmt: str,
+    headers: dict[str, str] | None = None,
+    delimiter: str = ";",
+    user: Actor = LOCAL_USER,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+) -> bytes:
     """The list as a file: Excel CSV (UTF-8 with BOM), plain CSV, Mailchimp or HubSpot CSV, XLSX or vCard.
 
     Columns are named ``headers`` when given, else in ``lang``; Mailchimp and HubSpot get the
@@ -222,8 +260,9 @@ def _xlsx(rows: pd.DataFrame, labels: list[str], sheet_name: str) -> bytes:
     import xlsxwriter
 
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-                                        "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     sheet = book.add_worksheet(sheet_name[:31])
     for column, label in enumerate(labels):
         sheet.write_string(0, column, label)
@@ -236,7 +275,7 @@ def _xlsx(rows: pd.DataFrame, labels: list[str], sheet_name: str) -> bytes:
 
 
 def _vcard_text(value: object) -> str:
-    if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[arg-type]
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     return str(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
 
@@ -252,43 +291,66 @@ def _vcard(rows: pd.DataFrame) -> bytes:
         if row.get("phone"):
             lines.append(f"TEL;TYPE=CELL:{_vcard_text(row['phone'])}")
         if row.get("city"):
-            lines.append(f"ADR;TYPE=HOME:;;{_vcard_text(row.get('address'))};{_vcard_text(row.get('city'))};;"
-                         f"{_vcard_text(row.get('postal_code'))};{_vcard_text(row.get('country'))}")
+            lines.append(
+                f"ADR;TYPE=HOME:;;{_vcard_text(row.get('address'))};{_vcard_text(row.get('city'))};;"
+                f"{_vcard_text(row.get('postal_code'))};{_vcard_text(row.get('country'))}"
+            )
         lines.append("END:VCARD")
         cards.append("\r\n".join(lines))
     return ("\r\n".join(cards) + "\r\n").encode("utf-8")
 
 
-def contacts_for(customers: pd.DataFrame, view: pd.DataFrame, channel: str, as_of: date, *,
-                 selection: Iterable[str] | None, suppressed: Iterable[str], settings: Settings,
-                 with_birthday: bool = False) -> ContactList:
+def contacts_for(
+    customers: pd.DataFrame,
+    view: pd.DataFrame,
+    channel: str,
+    as_of: date,
+    *,
+    selection: Iterable[str] | None,
+    suppressed: Iterable[str],
+    settings: Settings,
+    with_birthday: bool = False,
+) -> ContactList:
     """A register's contact list with the workspace's consent settings: existing customers from the analysis."""
     bought = view.loc[view["purchases"] > 0, "customer_id"].astype(str)
-    return contact_list(customers, channel, as_of, bought=bought, suppressed=suppressed, selection=selection,
-                        existing_customer_exception=bool(settings.existing_customer_exception),
-                        with_birthday=with_birthday,
-                        exception_countries=country_list(settings.exception_countries),
-                        prior_consent_countries=country_list(settings.prior_consent_countries))
+    return contact_list(
+        customers,
+        channel,
+        as_of,
+        bought=bought,
+        suppressed=suppressed,
+        selection=selection,
+        existing_customer_exception=bool(settings.existing_customer_exception),
+        with_birthday=with_birthday,
+        exception_countries=country_list(settings.exception_countries),
+        prior_consent_countries=country_list(settings.prior_consent_countries),
+    )
 
 
 FILE_SUFFIX = {"excel-csv": "csv", "csv": "csv", "mailchimp": "csv", "hubspot": "csv", "xlsx": "xlsx", "vcard": "vcf"}
-MIME = {"csv": "text/csv", "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "vcf": "text/vcard"}
 
 
-def call_list(customers: pd.DataFrame, plan: pd.DataFrame, reasons: pd.Series, as_of: date, *,
-              suppressed: Iterable[str], channel: str = "phone") -> ContactList:
+def call_list(
+    customers: pd.DataFrame,
+    plan: pd.DataFrame,
+    reasons: pd.Series,
+    as_of: date,
+    *,
+    suppressed: Iterable[str],
+    channel: str = "phone",
+) -> ContactList:
     """The plan's rows for one channel as a contact list: consent-checked, with each row's rule and reason."""
     rows = plan[plan["channel"] == channel]
     contacts = contact_list(customers, channel, as_of, suppressed=suppressed, selection=list(rows["customer_id"]))
     listed = customers.reset_index(drop=True)
     # The list keeps the order of the customers frame; attach each person's due contacts to their row.
-    kept = listed[~listed["customer_id"].isin(contacts.left_out["customer_id"]) &
-                  listed["customer_id"].isin(rows["customer_id"])]["customer_id"].tolist()
-    why = (reasons[rows.index].groupby(rows["customer_id"]).agg("; ".join)
-           if len(rows) else pd.Series(dtype="string"))
+    kept = listed[
+        ~listed["customer_id"].isin(contacts.left_out["customer_id"]) & listed["customer_id"].isin(rows["customer_id"])
+    ]["customer_id"].tolist()
+    why = reasons[rows.index].groupby(rows["customer_id"]).agg("; ".join) if len(rows) else pd.Series(dtype="string")
     due = rows.groupby("customer_id")["due"].min()
-    extra = pd.DataFrame({"customer_id": kept, "due": [due[c].strftime("%d.%m.%Y") for c in kept],
-                          "reason": [why[c] for c in kept]})
+    extra = pd.DataFrame(
+        {"customer_id": kept, "due": [due[c].strftime("%d.%m.%Y") for c in kept], "reason": [why[c] for c in kept]}
+    )
     combined = pd.concat([extra, contacts.rows.reset_index(drop=True)], axis=1)
     return ContactList(channel, combined, contacts.left_out)

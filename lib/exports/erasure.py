@@ -91,8 +91,9 @@ def _drop_unused_strings(data: bytes) -> bytes:
 
 def scrub_parts(data: bytes, identifiers: Iterable[str]) -> bytes:
     """Remove the identifiers wherever they still appear as text in any XML part (links, comments)."""
-    needles = {form for text in identifiers if text and len(text) >= 5
-               for form in (text.encode(), escape(text).encode())}
+    needles = {
+        form for text in identifiers if text and len(text) >= 5 for form in (text.encode(), escape(text).encode())
+    }
     if not needles:
         return data
     source = zipfile.ZipFile(io.BytesIO(data))
@@ -121,7 +122,7 @@ def _replace_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
 def journal_keys_of(register: Register, journal: pd.DataFrame, customer_id: str) -> set[tuple[str, str]]:
     """(sheet kind, key) of every row the person's journal entries touch: their customer row, their
     purchases, feedback and actions, and rows added for them (a logged action or feedback)."""
-    keys = {(CUSTOMERS, customer_id)}
+    keys: set[tuple[str, str]] = {(CUSTOMERS, customer_id)}
     for kind, rows in person_rows(register, customer_id).items():
         keys |= {(kind, str(key)) for key in rows[KEY_COL]}
     if len(journal):

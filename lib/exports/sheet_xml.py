@@ -25,12 +25,12 @@ CellValue = str | float | int | date | datetime | bool | None
 _EXCEL_EPOCH = datetime(1899, 12, 30)
 _NS = rb"(?:[A-Za-z_][\w.-]*:)?"  # an optional namespace prefix (<x:row>) some writers use
 _ROW = re.compile(rb"<" + _NS + rb"row\b[^>]*?(?:/>|>.*?</" + _NS + rb"row>)", re.DOTALL)
-_ROW_NUMBER = re.compile(rb'<' + _NS + rb'row\b[^>]*?\sr="(\d+)"')
+_ROW_NUMBER = re.compile(rb"<" + _NS + rb'row\b[^>]*?\sr="(\d+)"')
 _CELL = re.compile(rb"<" + _NS + rb"c\b[^>]*?(?:/>|>.*?</" + _NS + rb"c>)", re.DOTALL)
 _CELL_REF = re.compile(rb'\sr="([A-Z]{1,3})(\d+)"')
 _STYLE = re.compile(rb'\ss="(\d+)"')
 _SHEET_DATA = re.compile(rb"<(" + _NS + rb")sheetData\b[^>]*?(/?)>")
-_DIMENSION = re.compile(rb'(<' + _NS + rb'dimension\b[^>]*?\sref=")([^"]*)(")')
+_DIMENSION = re.compile(rb"(<" + _NS + rb'dimension\b[^>]*?\sref=")([^"]*)(")')
 _INVALID_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -66,14 +66,14 @@ def patch_sheet(xml: bytes, changes: SheetChanges, date_styles: frozenset[bytes]
         raise PatchUnsupported("no sheetData")
     prefix = opening.group(1)
     if opening.group(2):  # <sheetData/>: an empty sheet
-        head, body, tail = xml[: opening.start()], b"", xml[opening.end():]
+        head, body, tail = xml[: opening.start()], b"", xml[opening.end() :]
         head += b"<" + prefix + b"sheetData>"
         tail = b"</" + prefix + b"sheetData>" + tail
     else:
         closing = xml.find(b"</" + prefix + b"sheetData>", opening.end())
         if closing < 0:
             raise PatchUnsupported("unclosed sheetData")
-        head, body, tail = xml[: opening.end()], xml[opening.end(): closing], xml[closing:]
+        head, body, tail = xml[: opening.end()], xml[opening.end() : closing], xml[closing:]
 
     sets_by_row: dict[int, dict[int, CellValue]] = {}
     for (row, column), value in changes.sets.items():
@@ -90,7 +90,7 @@ def patch_sheet(xml: bytes, changes: SheetChanges, date_styles: frozenset[bytes]
     pieces: list[bytes] = []
     last_row, position, previous = 0, 0, b""
     for match in _ROW.finditer(body):
-        pieces.append(body[position: match.start()])
+        pieces.append(body[position : match.start()])
         position = match.end()
         chunk = match.group(0)
         number_match = _ROW_NUMBER.match(chunk)
@@ -114,12 +114,12 @@ def patch_sheet(xml: bytes, changes: SheetChanges, date_styles: frozenset[bytes]
     for number, cells in sorted(sets_by_row.items()):  # rows that held no cell before
         if number in changes.deletes:
             continue
-        row = row_xml(number - _shift(number, deleted), cells, styles, date_styles)
+        new_row = row_xml(number - _shift(number, deleted), cells, styles, date_styles)
         if number > last_row:
-            pieces.append(row)
+            pieces.append(new_row)
             last_row = number
         else:
-            pieces.insert(_insert_at(pieces, number), row)
+            pieces.insert(_insert_at(pieces, number), new_row)
     new_number = last_row - len(deleted)
     for cells in changes.appends:
         new_number += 1
@@ -130,8 +130,13 @@ def patch_sheet(xml: bytes, changes: SheetChanges, date_styles: frozenset[bytes]
     return head + b"".join(pieces) + tail
 
 
-def _patch_in_place(body: bytes, prefix: bytes, sets_by_row: dict[int, dict[int, CellValue]],
-                    appends: list[dict[int, CellValue]], date_styles: frozenset[bytes]) -> tuple[bytes, int] | None:
+def _patch_in_place(
+    body: bytes,
+    prefix: bytes,
+    sets_by_row: dict[int, dict[int, CellValue]],
+    appends: list[dict[int, CellValue]],
+    date_styles: frozenset[bytes],
+) -> tuple[bytes, int] | None:
     """Without deletions only the changed rows are touched: each is found by a plain search
     (rows are in order), the rest of a 100 MB sheet is copied as it is. None when a row cannot
     be found that way (no row element yet, or attributes in an unusual order): the caller scans."""
@@ -164,7 +169,7 @@ def _patch_in_place(body: bytes, prefix: bytes, sets_by_row: dict[int, dict[int,
 
 def _row_end(body: bytes, start: int, prefix: bytes) -> int:
     opening_end = body.find(b">", start)
-    if body[opening_end - 1: opening_end] == b"/":
+    if body[opening_end - 1 : opening_end] == b"/":
         return opening_end + 1
     closing = b"</" + prefix + b"row>"
     return body.find(closing, opening_end) + len(closing)
@@ -187,14 +192,15 @@ def _remember_styles(row: bytes, styles: dict[int, bytes]) -> None:
             styles[column_index(ref.group(1).decode())] = style.group(1)
 
 
-def _patch_row(row: bytes, number: int, values: dict[int, CellValue], styles: dict[int, bytes],
-               date_styles: frozenset[bytes]) -> bytes:
+def _patch_row(
+    row: bytes, number: int, values: dict[int, CellValue], styles: dict[int, bytes], date_styles: frozenset[bytes]
+) -> bytes:
     end_of_open = row.find(b">")
-    if row[end_of_open - 1: end_of_open] == b"/":  # <row r="5"/>: no cells yet
+    if row[end_of_open - 1 : end_of_open] == b"/":  # <row r="5"/>: no cells yet
         opening, cells_xml, closing = row[: end_of_open - 1] + b">", b"", b"</row>"
     else:
         close_at = row.rfind(b"</")
-        opening, cells_xml, closing = row[: end_of_open + 1], row[end_of_open + 1: close_at], row[close_at:]
+        opening, cells_xml, closing = row[: end_of_open + 1], row[end_of_open + 1 : close_at], row[close_at:]
     opening = re.sub(rb'\sspans="[^"]*"', b"", opening)
     cells: list[tuple[int, bytes]] = []
     for cell in _CELL.finditer(cells_xml):
@@ -204,29 +210,29 @@ def _patch_row(row: bytes, number: int, values: dict[int, CellValue], styles: di
         cells.append((column_index(ref.group(1).decode()), cell.group(0)))
     remaining = dict(values)
     rebuilt: list[tuple[int, bytes]] = []
-    for column, cell in cells:
-        style_match = _STYLE.search(cell[: cell.find(b">") + 1])
+    for column, cell_xml in cells:
+        style_match = _STYLE.search(cell_xml[: cell_xml.find(b">") + 1])
         style = style_match.group(1) if style_match else None
         if style is not None:
             styles[column] = style
         if column in remaining:
             rebuilt.append((column, _cell_xml(column, number, remaining.pop(column), style, date_styles)))
         else:
-            rebuilt.append((column, cell))
+            rebuilt.append((column, cell_xml))
     for column, value in remaining.items():
         rebuilt.append((column, _cell_xml(column, number, value, styles.get(column), date_styles)))
     rebuilt.sort(key=lambda item: item[0])
     return opening + b"".join(cell for _, cell in rebuilt) + closing
 
 
-def row_xml(number: int, values: dict[int, CellValue], styles: dict[int, bytes],
-             date_styles: frozenset[bytes]) -> bytes:
+def row_xml(
+    number: int, values: dict[int, CellValue], styles: dict[int, bytes], date_styles: frozenset[bytes]
+) -> bytes:
     cells = b"".join(_cell_xml(c, number, v, styles.get(c), date_styles) for c, v in sorted(values.items()))
     return b'<row r="%d">' % number + cells + b"</row>"
 
 
-def _cell_xml(column: int, row: int, value: CellValue, style: bytes | None,
-              date_styles: frozenset[bytes]) -> bytes:
+def _cell_xml(column: int, row: int, value: CellValue, style: bytes | None, date_styles: frozenset[bytes]) -> bytes:
     ref = f"{column_letters(column)}{row}".encode()
     if isinstance(value, (date, datetime)) and style not in date_styles:
         style = min(date_styles, key=int) if date_styles else None
@@ -244,8 +250,9 @@ def _cell_xml(column: int, row: int, value: CellValue, style: bytes | None,
     if isinstance(value, (int, float)):
         return b'<c r="' + ref + b'"' + style_attr + b"><v>" + _number(value) + b"</v></c>"
     text = escape(_INVALID_XML.sub("", str(value)), {"\r": "&#13;"}).encode("utf-8")  # XML would turn a bare CR into LF
-    return (b'<c r="' + ref + b'"' + style_attr + b' t="inlineStr"><is><t xml:space="preserve">'
-            + text + b"</t></is></c>")
+    return (
+        b'<c r="' + ref + b'"' + style_attr + b' t="inlineStr"><is><t xml:space="preserve">' + text + b"</t></is></c>"
+    )
 
 
 def _number(value: float | int) -> bytes:
@@ -327,7 +334,11 @@ def _update_dimension(head: bytes, last_row: int, changes: SheetChanges) -> byte
         return head
     first_col, first_row = match.group(1), match.group(2)
     last_col = match.group(3) or first_col
-    wanted_cols = [column_index(last_col), *changes.new_headers, *(c for row in changes.appends for c in row),
-                   *(c for _, c in changes.sets)]
+    wanted_cols = [
+        column_index(last_col),
+        *changes.new_headers,
+        *(c for row in changes.appends for c in row),
+        *(c for _, c in changes.sets),
+    ]
     new_ref = f"{first_col}{first_row}:{column_letters(max(wanted_cols))}{max(last_row, int(first_row))}"
-    return head[: found.start(2)] + new_ref.encode() + head[found.end(2):]
+    return head[: found.start(2)] + new_ref.encode() + head[found.end(2) :]

@@ -69,7 +69,7 @@ def _value_for(kind: str, name: str, text: object) -> CellValue:
     """A journal value (text) as the cell it should become: numbers and dates typed, text as text."""
     if text is None or (isinstance(text, float) and pd.isna(text)) or text == "":
         return None
-    spec = FIELDS[kind].get(name)  # type: ignore[index]
+    spec = FIELDS[kind].get(name)
     series = pd.Series([str(text)])
     if spec is not None and spec.type in ("number", "count"):
         number, bad = parse_numbers(series)
@@ -131,22 +131,22 @@ def plan_changes(original: Register, current: Register, edits: pd.DataFrame) -> 
                 changes_for(sheet).sets[(row, column_of(sheet, edit.field))] = value
             elif not any(s.kind == edit.sheet for s in original.sources):
                 unsheeted.add(edit.sheet)  # e.g. customers of a purchases-only export: they get a sheet
-    for (kind, _key), values in added.items():
-        sheets = [s.sheet for s in original.sources if s.kind == kind]
+    for (added_kind, _key), values in added.items():
+        sheets = [s.sheet for s in original.sources if s.kind == added_kind]
         if not sheets:
-            unsheeted.add(kind)
+            unsheeted.add(added_kind)
             continue
         sheet = sheets[-1]  # the register lists added rows after the last sheet of their kind
         changes_for(sheet).appends.append({column_of(sheet, name): v for name, v in values.items()})
-    for kind in sorted(unsheeted):
-        plan.new_sheets.append(_sheet_of_kind(current, kind))
+    for missing in sorted(unsheeted):
+        plan.new_sheets.append(_sheet_of_kind(current, missing))
     return plan
 
 
 def _sheet_of_kind(register: Register, kind: str) -> tuple[str, list[str], list[list[CellValue]]]:
     """A new sheet holding every row of a kind the workbook had no sheet for."""
     frame = register.frame(kind)
-    names = [n for n in FIELDS[kind] if frame[n].notna().any()]  # type: ignore[index]
+    names = [n for n in FIELDS[kind] if frame[n].notna().any()]
     rows = [[_plain(v) for v in row] for row in frame[names].itertuples(index=False)]
     return kind.capitalize(), [field_header(n) for n in names], rows
 
@@ -158,7 +158,7 @@ def _plain(value: object) -> CellValue:
         return value.to_pydatetime()
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
-    return value  # type: ignore[return-value]
+    return value  # type: ignore[return-value]  # anything else is already one of CellValue's types
 
 
 def computed_sheet(frame: pd.DataFrame) -> tuple[str, list[str], list[list[CellValue]]]:
@@ -257,8 +257,9 @@ def difference(data: bytes, file_name: str, expected: Register, overrides: Mappi
     return None
 
 
-def sheet_difference(data: bytes, file_name: str, expected: Register, overrides: MappingOverrides,
-                     sheets: set[str]) -> str | None:
+def sheet_difference(
+    data: bytes, file_name: str, expected: Register, overrides: MappingOverrides, sheets: set[str]
+) -> str | None:
     """Like `difference`, for the named sheets only: each must hold exactly its rows of the register."""
     if not sheets:
         return None
@@ -313,8 +314,9 @@ _READER_DATE = re.compile(r"\d{4}-\d{2}-\d{2}( 00:00:00)?")
 def clean_xlsx(sheets: list[RawSheet], plan: Plan) -> bytes:
     """A new xlsx with every sheet of a csv/xls/ods upload, the changes applied, cells typed."""
     buffer = io.BytesIO()
-    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
-                                            "strings_to_numbers": False, "strings_to_urls": False})
+    workbook = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_formulas": False, "strings_to_numbers": False, "strings_to_urls": False}
+    )
     day = workbook.add_format({"num_format": "dd.mm.yyyy"})
     renewed = {name for name, _, _ in plan.new_sheets if name in APP_SHEETS}
     for raw in sheets:
@@ -372,6 +374,7 @@ def _write_new_sheet(workbook, name: str, headers: list[str], rows: list[list[Ce
 
 # --- the safe path: openpyxl, slower, for files the patcher does not understand ------------------
 
+
 def safe_xlsx(data: bytes, plan: Plan, keep_vba: bool = False) -> bytes:
     """Apply the plan through openpyxl (keeps values, formulas and most formatting)."""
     import openpyxl  # the safe path only: importing it costs a quarter second on every start
@@ -394,9 +397,9 @@ def safe_xlsx(data: bytes, plan: Plan, keep_vba: bool = False) -> bytes:
         sheet = book.create_sheet(name[:31])
         for column, header in enumerate(headers, start=1):
             _set_cell(sheet.cell(row=1, column=column), header)
-        for index, row in enumerate(rows, start=2):
-            for column, value in enumerate(row, start=1):
-                _set_cell(sheet.cell(row=index, column=column), value)
+        for index, row_values in enumerate(rows, start=2):
+            for column, cell_value in enumerate(row_values, start=1):
+                _set_cell(sheet.cell(row=index, column=column), cell_value)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -29,8 +29,9 @@ _WORKSHEET_CONTENT = "application/vnd.openxmlformats-officedocument.spreadsheetm
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 
 
-def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterable[NewSheet] = (),
-               replace: Iterable[str] = ()) -> bytes:
+def patch_xlsx(
+    data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterable[NewSheet] = (), replace: Iterable[str] = ()
+) -> bytes:
     """The workbook with the changes applied and sheets added; every other part copied unchanged.
 
     A new sheet whose name is in ``replace`` and already exists takes the old sheet's place
@@ -42,8 +43,11 @@ def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterabl
     parts_of_sheets = sheet_parts(source)
     replaceable = {name.casefold() for name in replace}
     existing = {name.casefold(): part for name, part in parts_of_sheets.items()}
-    replaced = {existing[new[0].casefold()]: new for new in new_sheets
-                if new[0].casefold() in replaceable and new[0].casefold() in existing}
+    replaced = {
+        existing[new[0].casefold()]: new
+        for new in new_sheets
+        if new[0].casefold() in replaceable and new[0].casefold() in existing
+    }
     new_sheets = [new for new in new_sheets if new not in replaced.values()]
     missing = set(wanted) - set(parts_of_sheets)
     if missing:
@@ -65,15 +69,27 @@ def patch_xlsx(data: bytes, changes: Iterable[SheetChanges], new_sheets: Iterabl
         types = source.read("[Content_Types].xml")
         if by_part:
             types = re.sub(rb'<Override[^>]*PartName="/xl/calcChain.xml"[^>]*/>', b"", types)
-        rewritten["[Content_Types].xml"] = _insert_before(types, b"</Types>", b"".join(
-            f'<Override PartName="/{part}" ContentType="{_WORKSHEET_CONTENT}"/>'.encode() for part, _, _, _ in added))
+        rewritten["[Content_Types].xml"] = _insert_before(
+            types,
+            b"</Types>",
+            b"".join(
+                f'<Override PartName="/{part}" ContentType="{_WORKSHEET_CONTENT}"/>'.encode() for part, _, _, _ in added
+            ),
+        )
         rels = source.read("xl/_rels/workbook.xml.rels")
         if by_part:
             rels = re.sub(rb'<Relationship[^>]*Target="[^"]*calcChain.xml"[^>]*/>', b"", rels)
-        rewritten["xl/_rels/workbook.xml.rels"] = _insert_before(rels, b"</Relationships>", b"".join(
-            f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="/{part}"/>'.encode()
-            for part, rid, _, _ in added))
-    new_parts = [(part, _sheet_xml(new[1], new[2], date_styles)) for (part, _, _, _), new in zip(added, new_sheets, strict=True)]
+        rewritten["xl/_rels/workbook.xml.rels"] = _insert_before(
+            rels,
+            b"</Relationships>",
+            b"".join(
+                f'<Relationship Id="{rid}" Type="{_WORKSHEET_TYPE}" Target="/{part}"/>'.encode()
+                for part, rid, _, _ in added
+            ),
+        )
+    new_parts = [
+        (part, _sheet_xml(new[1], new[2], date_styles)) for (part, _, _, _), new in zip(added, new_sheets, strict=True)
+    ]
     return _rezip(data, source, rewritten, dropped, new_parts)
 
 
@@ -82,14 +98,16 @@ _CENTRAL = struct.Struct("<4s6H3L5H2L")
 _END = struct.Struct("<4s4H2LH")
 
 
-def _rezip(data: bytes, source: zipfile.ZipFile, rewritten: dict[str, bytes], dropped: set[str],
-           added: list[tuple[str, bytes]]) -> bytes:
+def _rezip(
+    data: bytes, source: zipfile.ZipFile, rewritten: dict[str, bytes], dropped: set[str], added: list[tuple[str, bytes]]
+) -> bytes:
     """The archive again: untouched parts copied compressed as they are (no inflating and
     deflating 100 MB of sheets nobody changed), rewritten and added parts deflated anew."""
     output = io.BytesIO()
     directory: list[bytes] = []
     entries: list[tuple[zipfile.ZipInfo | None, str, bytes | None]] = [
-        (info, info.filename, rewritten.get(info.filename)) for info in source.infolist()
+        (info, info.filename, rewritten.get(info.filename))
+        for info in source.infolist()
         if info.filename not in dropped
     ] + [(None, name, content) for name, content in added]
     for info, name, content in entries:
@@ -102,31 +120,55 @@ def _rezip(data: bytes, source: zipfile.ZipFile, rewritten: dict[str, bytes], dr
             assert info is not None
             if info.file_size >= 0xFFFFFFFF or info.compress_size >= 0xFFFFFFFF or info.header_offset >= 0xFFFFFFFF:
                 raise PatchUnsupported("a ZIP64 part")
-            header = data[info.header_offset: info.header_offset + _LOCAL.size]
+            header = data[info.header_offset : info.header_offset + _LOCAL.size]
             name_length, extra_length = struct.unpack("<HH", header[26:30])
             start = info.header_offset + _LOCAL.size + name_length + extra_length
-            payload = data[start: start + info.compress_size]
+            payload = data[start : start + info.compress_size]
             crc, size, method, when = info.CRC, info.file_size, info.compress_type, info.date_time
         encoded = name.encode("utf-8")
         flags = 0 if name.isascii() else 0x800
-        time_, date_ = (when[3] << 11) | (when[4] << 5) | (when[5] // 2), ((when[0] - 1980) << 9) | (when[1] << 5) | when[2]
+        time_, date_ = (
+            (when[3] << 11) | (when[4] << 5) | (when[5] // 2),
+            ((when[0] - 1980) << 9) | (when[1] << 5) | when[2],
+        )
         offset = output.tell()
         if offset >= 0xFFFFFFFF:
             raise PatchUnsupported("a ZIP64 archive")
-        output.write(_LOCAL.pack(b"PK\x03\x04", 20, flags, method, time_, date_, crc, len(payload), size,
-                                 len(encoded), 0) + encoded)
+        output.write(
+            _LOCAL.pack(b"PK\x03\x04", 20, flags, method, time_, date_, crc, len(payload), size, len(encoded), 0)
+            + encoded
+        )
         output.write(payload)
         external = info.external_attr if info else 0o600 << 16
-        directory.append(_CENTRAL.pack(b"PK\x01\x02", 20, 20, flags, method, time_, date_, crc, len(payload),
-                                       size, len(encoded), 0, 0, 0, 0, external, offset) + encoded)
+        directory.append(
+            _CENTRAL.pack(
+                b"PK\x01\x02",
+                20,
+                20,
+                flags,
+                method,
+                time_,
+                date_,
+                crc,
+                len(payload),
+                size,
+                len(encoded),
+                0,
+                0,
+                0,
+                0,
+                external,
+                offset,
+            )
+            + encoded
+        )
     start = output.tell()
     output.write(b"".join(directory))
     output.write(_END.pack(b"PK\x05\x06", 0, 0, len(directory), len(directory), output.tell() - start, start, 0))
     return output.getvalue()
 
 
-def _plan_new_sheets(new_sheets: list[NewSheet], parts: set[str],
-                     names: set[str]) -> list[tuple[str, str, str, str]]:
+def _plan_new_sheets(new_sheets: list[NewSheet], parts: set[str], names: set[str]) -> list[tuple[str, str, str, str]]:
     """(part path, relationship id, sheet name, name) for each sheet to add, avoiding clashes."""
     planned = []
     taken = {n.casefold() for n in names}
@@ -165,18 +207,24 @@ def _register_sheets(workbook: bytes, added: list[tuple[str, str, str, str]]) ->
         raise PatchUnsupported("no sheets list in workbook.xml")
     element = (closing.group(1) or b"") + b"sheet"
     entries = b"".join(
-        b"<" + element + f' name="{escape(name, {chr(34): "&quot;"})}" sheetId="{max(ids, default=0) + i}" '.encode()
-        + prefix.group(1) + f':id="{rid}"/>'.encode()
+        b"<"
+        + element
+        + f' name="{escape(name, {chr(34): "&quot;"})}" sheetId="{max(ids, default=0) + i}" '.encode()
+        + prefix.group(1)
+        + f':id="{rid}"/>'.encode()
         for i, (_, rid, name, _) in enumerate(added, start=1)
     )
-    return workbook[: closing.start()] + entries + workbook[closing.start():]
+    return workbook[: closing.start()] + entries + workbook[closing.start() :]
 
 
 def _sheet_xml(headers: list[str], rows: list[list[CellValue]], date_styles: frozenset[bytes]) -> bytes:
     body = [row_xml(1, dict(enumerate(headers)), {}, date_styles)]
     body += [row_xml(number, dict(enumerate(row)), {}, date_styles) for number, row in enumerate(rows, start=2)]
-    return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}">'
-            "<sheetData>").encode() + b"".join(body) + b"</sheetData></worksheet>"
+    return (
+        (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{_MAIN_NS}"><sheetData>').encode()
+        + b"".join(body)
+        + b"</sheetData></worksheet>"
+    )
 
 
 _BUILTIN_DATE_FORMATS = {14, 15, 16, 17, 18, 19, 20, 21, 22, 27, 30, 36, 45, 46, 47, 50, 57}
@@ -191,7 +239,9 @@ def _date_styles(styles: bytes) -> frozenset[bytes]:
         custom[int(fmt.group(1))] = bool(re.search(r"[dy]", code)) or bool(re.search(r"m.*[dy]|[dy].*m", code))
     xfs = re.search(r"<(?:\w+:)?cellXfs\b[^>]*>(.*?)</(?:\w+:)?cellXfs>", text, re.DOTALL)
     found = set()
-    for index, xf in enumerate(re.finditer(r"<(?:\w+:)?xf\b[^>]*?(?:/>|>.*?</(?:\w+:)?xf>)", xfs.group(1) if xfs else "", re.DOTALL)):
+    for index, xf in enumerate(
+        re.finditer(r"<(?:\w+:)?xf\b[^>]*?(?:/>|>.*?</(?:\w+:)?xf>)", xfs.group(1) if xfs else "", re.DOTALL)
+    ):
         number = re.search(r'numFmtId="(\d+)"', xf.group(0))
         fmt_id = int(number.group(1)) if number else 0
         if fmt_id in _BUILTIN_DATE_FORMATS or custom.get(fmt_id):
@@ -208,7 +258,8 @@ def _recalculate_on_open(workbook: bytes) -> bytes:
     for anchor in (rb"</(?:\w+:)?definedNames>", rb"</(?:\w+:)?externalReferences>", rb"</(?:\w+:)?sheets>"):
         found = re.search(anchor, workbook)
         if found:
-            prefix = re.match(rb"</(\w+:)?", found.group(0)).group(1) or b""
+            namespace = re.match(rb"</(\w+:)?", found.group(0))
+            prefix = (namespace.group(1) if namespace else None) or b""
             insert = b"<" + prefix + b'calcPr fullCalcOnLoad="1"/>'
-            return workbook[: found.end()] + insert + workbook[found.end():]
+            return workbook[: found.end()] + insert + workbook[found.end() :]
     return workbook

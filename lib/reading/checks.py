@@ -19,12 +19,16 @@ from lib.schema import ACTIONS, CUSTOMERS, DATES_THAT_MAY_BE_FUTURE, FEEDBACK, F
 class Register(Protocol):
     """What the checks read of a register (lib.reading.register.Register has it)."""
 
-    customers: pd.DataFrame
-    shape: str
+    @property
+    def customers(self) -> pd.DataFrame: ...
+
+    @property
+    def shape(self) -> str: ...
 
     def frame(self, kind: str) -> pd.DataFrame: ...
 
     def header_of(self, sheet: str, field_name: str) -> str | None: ...
+
 
 def check_register(register: Register, as_of: date | None = None) -> list[Problem]:
     """Problems that need the whole register: contact data, future dates, unknown customers."""
@@ -60,14 +64,13 @@ def _contact_problems(register: Register, kind: str, frame: pd.DataFrame) -> lis
 def _future_dates(register: Register, kind: str, frame: pd.DataFrame, as_of: date) -> list[Problem]:
     problems: list[Problem] = []
     limit = pd.Timestamp(as_of)
-    for name, spec in FIELDS[kind].items():  # type: ignore[index]
+    for name, spec in FIELDS[kind].items():
         if spec.type != "date" or name in DATES_THAT_MAY_BE_FUTURE:
             continue
         future = frame[frame[name] > limit]
         for sheet, rows in future.groupby(SHEET_COL, sort=False):
             shown = rows[name].dt.strftime("%d.%m.%Y")
-            problems += cell_problems(rows, register.header_of(str(sheet), name), "warning",
-                                      "future_date", shown)
+            problems += cell_problems(rows, register.header_of(str(sheet), name), "warning", "future_date", shown)
     return problems
 
 

@@ -51,16 +51,19 @@ class Problem:
 
 def problems_from_dicts(items: Iterable[Mapping[str, Any]]) -> list[Problem]:
     """Rebuild problems stored as JSON (the workspace keeps them with each upload)."""
-    return [
-        Problem(i["sheet"], i["row"], i["column"], i["severity"], i["code"], i.get("params", {}))
-        for i in items
-    ]
+    return [Problem(i["sheet"], i["row"], i["column"], i["severity"], i["code"], i.get("params", {})) for i in items]
 
 
 def problems_to_dicts(problems: Iterable[Problem]) -> list[dict[str, Any]]:
     return [
-        {"sheet": p.sheet, "row": p.row, "column": p.column, "severity": p.severity,
-         "code": p.code, "params": dict(p.params)}
+        {
+            "sheet": p.sheet,
+            "row": p.row,
+            "column": p.column,
+            "severity": p.severity,
+            "code": p.code,
+            "params": dict(p.params),
+        }
         for p in problems
     ]
 
@@ -82,18 +85,22 @@ def cell_problems(
         shown = group.head(MAX_PER_COLUMN)
         for index, row_number in shown[ROW_COL].items():
             extra = {"value": str(values.at[index])} if values is not None else {}
-            problems.append(
-                Problem(str(sheet), _int_or_none(row_number), column, severity, code, {**params, **extra})
-            )
+            problems.append(Problem(str(sheet), _int_or_none(row_number), column, severity, code, {**params, **extra}))
         if len(group) > MAX_PER_COLUMN:
             problems.append(
-                Problem(str(sheet), None, column, severity, "more_rows",
-                        {"count": len(group) - MAX_PER_COLUMN, "code": code})
+                Problem(
+                    str(sheet),
+                    None,
+                    column,
+                    severity,
+                    "more_rows",
+                    {"count": len(group) - MAX_PER_COLUMN, "code": code},
+                )
             )
     return problems
 
 
-def _int_or_none(value: object) -> int | None:
+def _int_or_none(value: Any) -> int | None:
     return None if pd.isna(value) else int(value)
 
 

@@ -85,8 +85,11 @@ class MappingOverrides:
     columns: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def to_json(self) -> str:
-        return json.dumps({"sheets": dict(self.sheets), "columns": {k: dict(v) for k, v in self.columns.items()}},
-                          ensure_ascii=False, sort_keys=True)
+        return json.dumps(
+            {"sheets": dict(self.sheets), "columns": {k: dict(v) for k, v in self.columns.items()}},
+            ensure_ascii=False,
+            sort_keys=True,
+        )
 
     @classmethod
     def from_json(cls, text: str | None) -> MappingOverrides:
@@ -140,7 +143,7 @@ class Register:
 
     def extra_columns(self, kind: str) -> list[str]:
         """The user's columns on sheets of this kind that the app does not interpret."""
-        known = set(FIELDS[kind]) | set(BOOKKEEPING)  # type: ignore[index]
+        known = set(FIELDS[kind]) | set(BOOKKEEPING)
         return [c for c in self.frame(kind).columns if c not in known]
 
 
@@ -175,8 +178,9 @@ def build_register(
     if parts[CUSTOMERS]:
         customers, found = _unique_customers(frames[CUSTOMERS], sources)
         problems += found
-        has_summary = any(source.kind == CUSTOMERS and set(SUMMARY_FIELDS) & set(source.fields.values())
-                          for source in sources)
+        has_summary = any(
+            source.kind == CUSTOMERS and set(SUMMARY_FIELDS) & set(source.fields.values()) for source in sources
+        )
         shape = "summary" if not parts[PURCHASES] and has_summary else "full"
     else:
         customers, shape = _customers_from_purchases(frames[PURCHASES]), "purchases_only"
@@ -188,7 +192,9 @@ def build_register(
     return register, problems
 
 
-def sheet_frames(sheets: Iterable[RawSheet], overrides: MappingOverrides | None = None) -> dict[str, tuple[str, pd.DataFrame]]:
+def sheet_frames(
+    sheets: Iterable[RawSheet], overrides: MappingOverrides | None = None
+) -> dict[str, tuple[str, pd.DataFrame]]:
     """Each recognised sheet on its own: sheet → (kind, typed frame), as the register holds its rows.
 
     For checking a written file sheet by sheet, without building the whole register.
@@ -198,7 +204,7 @@ def sheet_frames(sheets: Iterable[RawSheet], overrides: MappingOverrides | None 
         source, frame, _ = _read_sheet(raw, overrides or MappingOverrides())
         if frame is None:
             continue
-        frame = _concat(source.kind, [frame])  # type: ignore[arg-type]
+        frame = _concat(source.kind, [frame])  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
         if source.kind == CUSTOMERS:
             frame, _ = _unique_customers(frame, [source])
         elif source.kind == PURCHASES:
@@ -215,23 +221,24 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
     kind = overrides.sheets.get(raw.name) or guess_sheet_kind(raw.name, headers)
     fields: dict[str, str] = {}
     if kind != OTHER:
-        fields = {headers[i]: f for i, f in map_columns(kind, headers).items()}  # type: ignore[arg-type]
+        fields = {headers[i]: f for i, f in map_columns(kind, headers).items()}  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
         for header, chosen in overrides.columns.get(raw.name, {}).items():
             if header not in headers:
                 continue
             fields = {h: f for h, f in fields.items() if h != header and f != chosen}
-            if chosen != NOT_MAPPED and chosen in FIELDS[kind]:  # type: ignore[index]
+            if chosen != NOT_MAPPED and chosen in FIELDS[kind]:
                 fields[header] = chosen
-    data = cells.iloc[header_index + 1:]
-    source = SheetSource(raw.name, kind, header_index + 1, headers, raw.letters, fields,
-                         rows=len(data), visible=raw.visible)
+    data = cells.iloc[header_index + 1 :]
+    source = SheetSource(
+        raw.name, kind, header_index + 1, headers, raw.letters, fields, rows=len(data), visible=raw.visible
+    )
     if kind == OTHER:
         return source, None, []
     data = data.set_axis(list(headers), axis=1)
     empty = data.isna().all(axis=1)
     problems = [Problem(raw.name, int(i) + 1, None, "info", "empty_row") for i in data.index[empty]]
     data = data[~empty]
-    frame, found = _typed_frame(kind, data, fields, raw.name)  # type: ignore[arg-type]
+    frame, found = _typed_frame(kind, data, fields, raw.name)  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
     return source, frame, problems + found
 
 
@@ -247,8 +254,9 @@ def _headers(cells: list[object], letters: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(headers)
 
 
-def _typed_frame(kind: SheetKind, data: pd.DataFrame, fields: Mapping[str, str],
-                 sheet: str) -> tuple[pd.DataFrame, list[Problem]]:
+def _typed_frame(
+    kind: SheetKind, data: pd.DataFrame, fields: Mapping[str, str], sheet: str
+) -> tuple[pd.DataFrame, list[Problem]]:
     problems: list[Problem] = []
     rows = pd.DataFrame({SHEET_COL: sheet, ROW_COL: (data.index + 1).astype("Int64")}, index=data.index)
     columns: dict[str, pd.Series] = {}
@@ -270,8 +278,11 @@ def _typed_frame(kind: SheetKind, data: pd.DataFrame, fields: Mapping[str, str],
 
 
 _SEVERITY: dict[str, Severity] = {
-    "unreadable_date": "error", "unreadable_number": "error", "unreadable_count": "error",
-    "unreadable_bool": "warning", "unknown_choice": "info",
+    "unreadable_date": "error",
+    "unreadable_number": "error",
+    "unreadable_count": "error",
+    "unreadable_bool": "warning",
+    "unknown_choice": "info",
 }
 """How bad an unreadable cell is: a lost date or amount skews every figure; an odd word does not."""
 
@@ -303,7 +314,9 @@ def parse_field(raw: pd.Series, spec: Field) -> tuple[pd.Series, pd.Series, str]
 
 
 def _empty(spec: Field, index: pd.Index) -> pd.Series:
-    dtype = {"date": "datetime64[us]", "number": "float64", "count": "Int64", "bool": "boolean"}.get(spec.type, "string")
+    dtype = {"date": "datetime64[us]", "number": "float64", "count": "Int64", "bool": "boolean"}.get(
+        spec.type, "string"
+    )
     return pd.Series(None, index=index, dtype=dtype)
 
 
@@ -351,9 +364,16 @@ def _unique_customers(customers: pd.DataFrame, sources: list[SheetSource]) -> tu
         first_rows = with_id[~repeated].set_index("customer_id")[ROW_COL]
         for sheet, rows in with_id[repeated].groupby(SHEET_COL, sort=False):
             for _, row in rows.iterrows():
-                problems.append(Problem(str(sheet), int(row[ROW_COL]), id_header.get(str(sheet)), "error",
-                                        "duplicate_id", {"id": row["customer_id"],
-                                                         "first_row": int(first_rows[row["customer_id"]])}))
+                problems.append(
+                    Problem(
+                        str(sheet),
+                        int(row[ROW_COL]),
+                        id_header.get(str(sheet)),
+                        "error",
+                        "duplicate_id",
+                        {"id": row["customer_id"], "first_row": int(first_rows[row["customer_id"]])},
+                    )
+                )
     unique = with_id[~repeated].reset_index(drop=True)
     return unique.assign(**{KEY_COL: unique["customer_id"]}), problems
 

@@ -25,15 +25,10 @@ import pandas as pd
 
 from lib.reading.problems import Problem, problems_from_dicts, problems_to_dicts
 from lib.reading.register import Register, SheetSource, _combine_names, _with_amounts, parse_field
-from lib.schema import (
-    CUSTOMERS,
-    FIELDS,
-    KEY_COL,
-    PURCHASES,
-    SHEET_KINDS,
-)
+from lib.schema import CUSTOMERS, FIELDS, KEY_COL, PURCHASES, SHEET_KINDS
 
 # --- the workspace keeps a parsed snapshot per upload, so a workbook is parsed once ---------
+
 
 def register_to_parts(register: Register, problems: list[Problem]) -> dict[str, bytes]:
     """Serialise a register and its problems: one Arrow file per frame plus a JSON header."""
@@ -43,8 +38,11 @@ def register_to_parts(register: Register, problems: list[Problem]) -> dict[str, 
         buffer = io.BytesIO()
         register.frame(kind).reset_index(drop=True).to_feather(buffer, compression="lz4")
         parts[f"{kind}.arrow"] = buffer.getvalue()
-    meta = {"shape": register.shape, "sources": [asdict(s) for s in register.sources],
-            "problems": problems_to_dicts(problems)}
+    meta = {
+        "shape": register.shape,
+        "sources": [asdict(s) for s in register.sources],
+        "problems": problems_to_dicts(problems),
+    }
     parts["meta.json"] = json.dumps(meta, ensure_ascii=False, default=str).encode("utf-8")
     return parts
 
@@ -53,13 +51,13 @@ def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Prob
     meta = json.loads(parts["meta.json"])
     frames = {kind: pd.read_feather(io.BytesIO(parts[f"{kind}.arrow"])) for kind in SHEET_KINDS}
     sources = tuple(
-        SheetSource(**{**s, "headers": tuple(s["headers"]), "letters": tuple(s["letters"])})
-        for s in meta["sources"]
+        SheetSource(**{**s, "headers": tuple(s["headers"]), "letters": tuple(s["letters"])}) for s in meta["sources"]
     )
     return Register(**frames, sources=sources, shape=meta["shape"]), problems_from_dicts(meta["problems"])
 
 
 # --- the edit journal replayed on top of an upload ------------------------------------------
+
 
 def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
     """The register with journal edits replayed in order.
@@ -83,7 +81,7 @@ def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
         elif edit.op == "delete":
             frames[kind] = frame[frame[KEY_COL] != edit.key].reset_index(drop=True)
         elif edit.op == "set":
-            spec = FIELDS[kind].get(edit.field)  # type: ignore[index]
+            spec = FIELDS[kind].get(edit.field)
             value = pd.Series([edit.new], dtype="string")
             typed = parse_field(value, spec)[0] if spec else value
             frame = frame.copy()

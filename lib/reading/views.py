@@ -22,12 +22,7 @@ import pandas as pd
 
 from lib.reading.register import Register
 from lib.reading.values import is_in
-from lib.schema import (
-    CUSTOMER_DETAIL_FIELDS,
-    CUSTOMERS,
-    OTHER,
-    ROW_COL,
-)
+from lib.schema import CUSTOMER_DETAIL_FIELDS, CUSTOMERS, OTHER, ROW_COL
 
 
 def key_figures(register: Register) -> dict[str, Any]:
@@ -35,7 +30,9 @@ def key_figures(register: Register) -> dict[str, Any]:
     customers, purchases = register.customers, register.purchases
     if register.shape == "summary":
         counts = customers["purchase_count"].fillna(0)
-        buying = int(((counts > 0) | customers["total_spent"].fillna(0).gt(0) | customers["last_purchase"].notna()).sum())
+        buying = int(
+            ((counts > 0) | customers["total_spent"].fillna(0).gt(0) | customers["last_purchase"].notna()).sum()
+        )
         revenue = float(customers["total_spent"].fillna(0).sum())
         purchase_total = int(counts.sum())
         dates = customers["last_purchase"].dropna()
@@ -84,6 +81,7 @@ def mapping_table(register: Register) -> dict[str, dict[str, str]]:
 
 
 # --- views for browsing ------------------------------------------------------------------------
+
 
 def sheet_view(register: Register, kind: str) -> pd.DataFrame:
     """A kind's rows as the user knows them: their own headers, only the columns they keep.

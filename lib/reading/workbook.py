@@ -120,7 +120,10 @@ def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list
         finished = subprocess.run(
             [sys.executable, "-m", "lib.reading.read_worker", str(config.read_memory_mb)],
             input=pickle.dumps((data, file_name, only), protocol=pickle.HIGHEST_PROTOCOL),
-            capture_output=True, timeout=config.read_seconds, cwd=_ROOT, env={**os.environ, "PYTHONPATH": str(_ROOT)},
+            capture_output=True,
+            timeout=config.read_seconds,
+            cwd=_ROOT,
+            env={**os.environ, "PYTHONPATH": str(_ROOT)},
             check=False,
         )
     except subprocess.TimeoutExpired as error:

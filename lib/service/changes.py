@@ -49,7 +49,9 @@ def save_changes(workspace: Workspace, changes: list[dict], user: Actor = LOCAL_
             return review
         if workspace.append_edits(now.upload.id, name, review.accepted, expected=now.version):
             if any(change.get("field") == "opted_out_at" for change in review.accepted):
-                remember_opt_outs(workspace, current_register(workspace).register)  # type: ignore[union-attr]
+                saved = current_register(workspace)
+                if saved is not None:
+                    remember_opt_outs(workspace, saved.register)
             return review
     raise BusyError("save_busy")
 
@@ -89,14 +91,28 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
             try:
                 data = blank_in_xlsx(data, changes, identifiers)
             except PatchUnsupported:  # a workbook the fast patcher cannot edit: the slower safe way
-                data = scrub_parts(safe_xlsx(data, Plan(sheets=changes), keep_vba=name.lower().endswith(".xlsm")),
-                                   identifiers)
+                data = scrub_parts(
+                    safe_xlsx(data, Plan(sheets=changes), keep_vba=name.lower().endswith(".xlsm")), identifiers
+                )
         else:  # csv, xls, ods: kept from now on as an xlsx with the same sheets
             data = clean_xlsx(blank_in_sheets(read_workbook(data, name), changes), Plan())
             name = f"{PurePath(name).stem}.xlsx"
         register, problems = build_register(read_workbook(data, name), overrides, check=True)
-        workspace.rewrite_upload(upload.id, name, data, register_to_parts(register, problems),
-                                 MappingOverrides(columns=mapping_table(register)).to_json())
+        workspace.rewrite_upload(
+            upload.id,
+            name,
+            data,
+            register_to_parts(register, problems),
+            MappingOverrides(columns=mapping_table(register)).to_json(),
+        )
     workspace.log_event(who, "erasure", json.dumps({"upload_versions": found}))
     workspace.compact()
     return found
+
+
+def undo(workspace: Workspace, upload_id: int, entry_id: int | None, user: Actor = LOCAL_USER) -> str | None:
+    """Undo one edit (the last one in force when ``entry_id`` is None); None when done, else why not (a catalogue key).
+
+    Only someone allowed to undo may (NotAllowed otherwise); an edit a later one depends on stays.
+    """
+    return workspace.undo(upload_id, entry_id, user)

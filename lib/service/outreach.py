@@ -22,34 +22,60 @@ from lib.workspace.access import LOCAL_USER, Actor
 from lib.workspace.repository import Workspace
 
 
-def analyse(register: Register, as_of: date, settings: Settings,
-            suppressed: frozenset[str] = frozenset()) -> pd.DataFrame:
+def analyse(
+    register: Register, as_of: date, settings: Settings, suppressed: frozenset[str] = frozenset()
+) -> pd.DataFrame:
     """Facts, class, RFM, tier, temperature and stage per customer on the day; the suppressed have no consent."""
     return analyse_customers(register, as_of, settings, suppressed)
 
 
-def due_contacts(register: Register, view: pd.DataFrame, start: date, settings: Settings,
-                 until: date | None = None) -> pd.DataFrame:
+def due_contacts(
+    register: Register, view: pd.DataFrame, start: date, settings: Settings, until: date | None = None
+) -> pd.DataFrame:
     """The contact plan from ``start`` to ``until``: rule, due day, permitted channel and reason per contact."""
     return contact_plan(view, start, settings, until=until or start, actions=register.actions)
 
 
-def contact_list(register: Register, view: pd.DataFrame, channel: str, as_of: date, settings: Settings, *,
-                 selection: Iterable[str] | None, suppressed: Iterable[str],
-                 with_birthday: bool = False) -> ContactList:
+def contact_list(
+    register: Register,
+    view: pd.DataFrame,
+    channel: str,
+    as_of: date,
+    settings: Settings,
+    *,
+    selection: Iterable[str] | None,
+    suppressed: Iterable[str],
+    with_birthday: bool = False,
+) -> ContactList:
     """The consent-safe list of a selection for a channel, and who was left out and why."""
-    return contacts_for(register.customers, view, channel, as_of, selection=selection, suppressed=suppressed,
-                        settings=settings, with_birthday=with_birthday)
+    return contacts_for(
+        register.customers,
+        view,
+        channel,
+        as_of,
+        selection=selection,
+        suppressed=suppressed,
+        settings=settings,
+        with_birthday=with_birthday,
+    )
 
 
-def contact_file(contacts: ContactList, fmt: str, user: Actor = LOCAL_USER, *, lang: str = i18n.DEFAULT_LANGUAGE,
-                 delimiter: str = ";", headers: dict[str, str] | None = None) -> bytes:
+def contact_file(
+    contacts: ContactList,
+    fmt: str,
+    user: Actor = LOCAL_USER,
+    *,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+    delimiter: str = ";",
+    headers: dict[str, str] | None = None,
+) -> bytes:
     """The list as a file for someone allowed to take personal data out (NotAllowed otherwise)."""
     return export(contacts, fmt, headers, delimiter, user=user, lang=lang)
 
 
-def log_contact_export(workspace: Workspace, user: Actor, contacts: ContactList, fmt: str,
-                       selected: Iterable[str], note: str) -> None:
+def log_contact_export(
+    workspace: Workspace, user: Actor, contacts: ContactList, fmt: str, selected: Iterable[str], note: str
+) -> None:
     """Log a list handed out: who, when, channel and format, the selection, the people on it as pseudonyms."""
     left_out = set(contacts.left_out["customer_id"])
     kept = [customer for customer in selected if customer not in left_out]

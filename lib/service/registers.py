@@ -45,8 +45,14 @@ class Current:
     """Customers whose e-mail or phone is on the suppression list: never on a mailing list."""
 
 
-def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: Actor = LOCAL_USER,
-                    progress: Progress = no_progress, as_of: date | None = None) -> Current:
+def import_workbook(
+    workspace: Workspace,
+    file_name: str,
+    data: bytes,
+    user: Actor = LOCAL_USER,
+    progress: Progress = no_progress,
+    as_of: date | None = None,
+) -> Current:
     """Read, recognise and check a workbook, then keep it as the newest version.
 
     Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
@@ -60,12 +66,25 @@ def import_workbook(workspace: Workspace, file_name: str, data: bytes, user: Act
     progress(0.85, "progress.saving")
     _take_carried_settings(workspace, sheets, name)
     remember_opt_outs(workspace, register)
-    upload = workspace.store_upload(file_name, data, name, register_to_parts(register, problems),
-                                    MappingOverrides(columns=mapping_table(register)).to_json())
+    upload = workspace.store_upload(
+        file_name,
+        data,
+        name,
+        register_to_parts(register, problems),
+        MappingOverrides(columns=mapping_table(register)).to_json(),
+    )
     progress(1.0, "progress.done")
     version = workspace.version()
-    return Current(register, problems, upload, 0, version, register, workspace.journal(upload.id),
-                   suppressed_customers(workspace, register, version))
+    return Current(
+        register,
+        problems,
+        upload,
+        0,
+        version,
+        register,
+        workspace.journal(upload.id),
+        suppressed_customers(workspace, register, version),
+    )
 
 
 def file_register(workspace: Workspace | None, file_name: str, data: bytes) -> tuple[Register, frozenset[str]]:
@@ -93,8 +112,9 @@ def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet], user: A
     """A workbook exported by the app carries its theme dictionary and settings: keep them."""
     themes = _app_sheet(sheets, THEMES_SHEET)
     if themes is not None and {"theme", "language", "words"} <= set(themes.columns):
-        dictionary = ThemeDictionary.from_frame(themes.reindex(columns=["theme", "element", "language", "words",
-                                                                      "exclude"]))
+        dictionary = ThemeDictionary.from_frame(
+            themes.reindex(columns=["theme", "element", "language", "words", "exclude"])
+        )
         if dictionary.themes:
             workspace.save_themes(dictionary, user)
     settings = _app_sheet(sheets, SETTINGS_SHEET)
@@ -111,13 +131,19 @@ def current_register(workspace: Workspace) -> Current | None:
     register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
     edits = workspace.journal(upload.id)
     now = apply_edits(register, edits)
-    return Current(now, problems, upload, len(edits), version, register, edits,
-                   suppressed_customers(workspace, now, version))
+    return Current(
+        now, problems, upload, len(edits), version, register, edits, suppressed_customers(workspace, now, version)
+    )
 
 
-def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFrame | None = None,
-                     progress: Progress = no_progress, carry_settings: bool = False,
-                     user: Actor = LOCAL_USER) -> WriteResult:
+def updated_workbook(
+    workspace: Workspace,
+    current: Current,
+    computed: pd.DataFrame | None = None,
+    progress: Progress = no_progress,
+    carry_settings: bool = False,
+    user: Actor = LOCAL_USER,
+) -> WriteResult:
     """The current register written back into the user's own workbook (see lib.writeback).
 
     ``carry_settings`` adds the theme dictionary and the settings as sheets of their own, so
@@ -126,14 +152,27 @@ def updated_workbook(workspace: Workspace, current: Current, computed: pd.DataFr
     """
     require(user, "export_personal")
     data = workspace.upload_data(current.upload.id)
-    carried = ({THEMES_SHEET: workspace.themes().to_frame(), SETTINGS_SHEET: workspace.settings().to_frame()}
-               if carry_settings else None)
-    return write_back(data, current.upload.file_name, current.original, current.register, current.journal,
-                      workspace.overrides(), computed, progress, app_sheets=carried)
+    carried = (
+        {THEMES_SHEET: workspace.themes().to_frame(), SETTINGS_SHEET: workspace.settings().to_frame()}
+        if carry_settings
+        else None
+    )
+    return write_back(
+        data,
+        current.upload.file_name,
+        current.original,
+        current.register,
+        current.journal,
+        workspace.overrides(),
+        computed,
+        progress,
+        app_sheets=carried,
+    )
 
 
-def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: date | None = None,
-                    user: Actor = LOCAL_USER) -> Current | None:
+def correct_mapping(
+    workspace: Workspace, correction: MappingOverrides, as_of: date | None = None, user: Actor = LOCAL_USER
+) -> Current | None:
     """Remember a recognition correction and re-read the current upload with it."""
     require(user, "upload")
     overrides = workspace.overrides().merged(correction)
@@ -144,6 +183,7 @@ def correct_mapping(workspace: Workspace, correction: MappingOverrides, as_of: d
     sheets = read_workbook(workspace.upload_data(upload.id), upload.file_name)
     register, problems = build_register(sheets, overrides, as_of)  # raises before anything is saved
     workspace.save_overrides(overrides)
-    workspace.replace_snapshot(upload.id, register_to_parts(register, problems),
-                               MappingOverrides(columns=mapping_table(register)).to_json())
+    workspace.replace_snapshot(
+        upload.id, register_to_parts(register, problems), MappingOverrides(columns=mapping_table(register)).to_json()
+    )
     return current_register(workspace)

@@ -11,8 +11,9 @@ from typing import Any
 
 import streamlit as st
 
-from lib.exports.contacts import ContactList, export
+from lib.exports.contacts import ContactList
 from lib.service.changes import save_changes
+from lib.service.outreach import contact_file
 from lib.ui.format import language, t
 from lib.ui.loaders import Page
 from lib.workspace.access import NotAllowed, pseudonym
@@ -41,14 +42,15 @@ def personal_file(page: Page, contacts: ContactList, fmt: str, delimiter: str = 
     """A contact list as a file for the signed-in user, its columns named in the session's language
     (None, with the reason shown, for a viewer)."""
     try:
-        return export(contacts, fmt, None, delimiter, user=page.user, lang=language())
+        return contact_file(contacts, fmt, page.user, lang=language(), delimiter=delimiter)
     except NotAllowed as error:
         refused(error)
         return None
 
 
-def people_table(columns: dict[str, Any], page: Page, *, ids: str | None = None, personal: tuple[str, ...] = (),
-                 **options: Any) -> Any:
+def people_table(
+    columns: dict[str, Any], page: Page, *, ids: str | None = None, personal: tuple[str, ...] = (), **options: Any
+) -> Any:
     """A table of individual customers: in full for editors; for viewers with pseudonymous ids and
     without the personal columns, or not at all, as the workspace settings say."""
     if page.can("see_personal"):
@@ -58,8 +60,11 @@ def people_table(columns: dict[str, Any], page: Page, *, ids: str | None = None,
         return None
     salt = page.workspace.salt()
     st.caption(t("privacy.pseudonymous"))
-    shown = {label: ([pseudonym(salt, v) for v in values] if label == ids else values)
-             for label, values in columns.items() if label not in personal}
+    shown = {
+        label: ([pseudonym(salt, v) for v in values] if label == ids else values)
+        for label, values in columns.items()
+        if label not in personal
+    }
     options.pop("on_select", None)
     options.pop("selection_mode", None)
     return st.dataframe(shown, **options)

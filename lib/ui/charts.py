@@ -13,18 +13,34 @@ import pandas as pd
 import plotly.graph_objects as go
 
 CLASS_COLOURS = {
-    "partner": "#1b5e20", "loyal": "#43a047", "occasional": "#f9a825", "prospect": "#1e88e5",
-    "former": "#9e9e9e", "new": "#90caf9",
+    "partner": "#1b5e20",
+    "loyal": "#43a047",
+    "occasional": "#f9a825",
+    "prospect": "#1e88e5",
+    "former": "#9e9e9e",
+    "new": "#90caf9",
 }
 STAGE_COLOURS = {
-    "prospect_cold": "#90caf9", "prospect_warm": "#42a5f5", "prospect_hot": "#1565c0", "trial": "#f9a825",
-    "development": "#43a047", "defected": "#9e9e9e", "won_back": "#8e24aa",
+    "prospect_cold": "#90caf9",
+    "prospect_warm": "#42a5f5",
+    "prospect_hot": "#1565c0",
+    "trial": "#f9a825",
+    "development": "#43a047",
+    "defected": "#9e9e9e",
+    "won_back": "#8e24aa",
 }
 NEUTRAL = "#607d8b"
 RFM_COLOURS = {
-    "champions": "#1b5e20", "loyal": "#43a047", "potential_loyalist": "#7cb342", "new": "#1e88e5",
-    "promising": "#64b5f6", "need_attention": "#f9a825", "about_to_sleep": "#ffb300", "at_risk": "#e53935",
-    "cant_lose": "#b71c1c", "hibernating": "#9e9e9e",
+    "champions": "#1b5e20",
+    "loyal": "#43a047",
+    "potential_loyalist": "#7cb342",
+    "new": "#1e88e5",
+    "promising": "#64b5f6",
+    "need_attention": "#f9a825",
+    "about_to_sleep": "#ffb300",
+    "at_risk": "#e53935",
+    "cant_lose": "#b71c1c",
+    "hibernating": "#9e9e9e",
 }
 TIER_COLOURS = {"top": "#1b5e20", "threshold": "#43a047", "base": "#a5d6a7", "dormant": "#ffb300", "none": "#bdbdbd"}
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 360}
@@ -36,50 +52,79 @@ def _figure(title: str) -> go.Figure:
     return figure
 
 
-def ladder_bars(counts: Mapping[str, float], labels: Mapping[str, str], title: str, axis: str,
-                colours: Mapping[str, str] = CLASS_COLOURS) -> go.Figure:
+def ladder_bars(
+    counts: Mapping[str, float],
+    labels: Mapping[str, str],
+    title: str,
+    axis: str,
+    colours: Mapping[str, str] = CLASS_COLOURS,
+) -> go.Figure:
     """Horizontal bars in the given order, the first at the top: the ladder, stages, groups, tiers."""
     names = list(counts)
     figure = _figure(title)
-    figure.add_bar(y=[labels[n] for n in names], x=[counts[n] for n in names], orientation="h",
-                   marker_color=[colours.get(n, NEUTRAL) for n in names],
-                   text=[counts[n] for n in names], texttemplate="%{text:,}", textposition="auto")
+    figure.add_bar(
+        y=[labels[n] for n in names],
+        x=[counts[n] for n in names],
+        orientation="h",
+        marker_color=[colours.get(n, NEUTRAL) for n in names],
+        text=[counts[n] for n in names],
+        texttemplate="%{text:,}",
+        textposition="auto",
+    )
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title=axis)
     return figure
 
 
-def stacked_bars(table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str,
-                 colours: Mapping[str, str] = CLASS_COLOURS) -> go.Figure:
+def stacked_bars(
+    table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str, colours: Mapping[str, str] = CLASS_COLOURS
+) -> go.Figure:
     """One bar per row of ``table`` (e.g. a country), stacked by its columns (e.g. classes)."""
     figure = _figure(title)
     for column in table.columns:
-        figure.add_bar(x=[str(i) for i in table.index], y=table[column].tolist(), name=labels.get(column, str(column)),
-                       marker_color=colours.get(column))
+        figure.add_bar(
+            x=[str(i) for i in table.index],
+            y=table[column].tolist(),
+            name=labels.get(column, str(column)),
+            marker_color=colours.get(column),
+        )
     figure.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
     figure.update_yaxes(title=axis)
     return figure
 
 
-def heatmap(grid: pd.DataFrame, title: str, x_title: str, y_title: str, percent: bool = False,
-            colour_scale: str = "Greens") -> go.Figure:
+def heatmap(
+    grid: pd.DataFrame, title: str, x_title: str, y_title: str, percent: bool = False, colour_scale: str = "Greens"
+) -> go.Figure:
     """A grid of numbers (or shares shown as percent), labelled in each cell."""
     values = grid.to_numpy(dtype="float64")
     figure = _figure(title)  # cells written by plotly, with the separators of the page's language
-    figure.add_heatmap(z=values, x=[str(c) for c in grid.columns], y=[str(i) for i in grid.index],
-                       texttemplate="%{z:.0%}" if percent else "%{z:,.0f}", colorscale=colour_scale, showscale=False, hoverongaps=False)
+    figure.add_heatmap(
+        z=values,
+        x=[str(c) for c in grid.columns],
+        y=[str(i) for i in grid.index],
+        texttemplate="%{z:.0%}" if percent else "%{z:,.0f}",
+        colorscale=colour_scale,
+        showscale=False,
+        hoverongaps=False,
+    )
     figure.update_xaxes(title=x_title, type="category")
     figure.update_yaxes(title=y_title, type="category", autorange="reversed")
     figure.update_layout(height=max(360, 26 * len(grid) + 120))
     return figure
 
 
-def funnel_chart(steps: Sequence[str], values: Sequence[int], title: str,
-                 colours: Sequence[str] | None = None) -> go.Figure:
+def funnel_chart(
+    steps: Sequence[str], values: Sequence[int], title: str, colours: Sequence[str] | None = None
+) -> go.Figure:
     """A funnel: each step's count and its share of the first step."""
     figure = _figure(title)
-    figure.add_funnel(y=list(steps), x=list(values), textinfo="value+percent initial",
-                      marker={"color": list(colours)} if colours else None)
+    figure.add_funnel(
+        y=list(steps),
+        x=list(values),
+        textinfo="value+percent initial",
+        marker={"color": list(colours)} if colours else None,
+    )
     return figure
 
 
@@ -90,12 +135,16 @@ def sankey(flows: pd.DataFrame, labels: Mapping[str, str], title: str, left: str
     nodes = [f"{labels.get(s, s)} · {left}" for s in sources] + [f"{labels.get(t, t)} · {right}" for t in targets]
     colours = [CLASS_COLOURS.get(s, NEUTRAL) for s in sources] + [CLASS_COLOURS.get(t, NEUTRAL) for t in targets]
     figure = _figure(title)
-    figure.add_trace(go.Sankey(
-        node={"label": nodes, "color": colours, "pad": 12},
-        link={"source": [sources.index(s) for s in flows["from"]],
-              "target": [len(sources) + targets.index(t) for t in flows["to"]],
-              "value": flows["customers"].tolist()},
-    ))
+    figure.add_trace(
+        go.Sankey(
+            node={"label": nodes, "color": colours, "pad": 12},
+            link={
+                "source": [sources.index(s) for s in flows["from"]],
+                "target": [len(sources) + targets.index(t) for t in flows["to"]],
+                "value": flows["customers"].tolist(),
+            },
+        )
+    )
     figure.update_layout(height=460)
     return figure
 
@@ -104,15 +153,27 @@ SENTIMENT_COLOURS = {"positive": "#43a047", "neutral": "#bdbdbd", "negative": "#
 ELEMENT_COLOURS = {"product": "#1e88e5", "peripheral": "#8e24aa", "environment": "#f9a825", "psychological": "#00897b"}
 
 
-def horizontal_stacked_bars(table: pd.DataFrame, row_labels: Mapping[str, str], column_labels: Mapping[str, str],
-                            title: str, axis: str, colours: Mapping[str, str]) -> go.Figure:
+def horizontal_stacked_bars(
+    table: pd.DataFrame,
+    row_labels: Mapping[str, str],
+    column_labels: Mapping[str, str],
+    title: str,
+    axis: str,
+    colours: Mapping[str, str],
+) -> go.Figure:
     """One horizontal bar per row (e.g. a theme), stacked by its columns (e.g. sentiments); first row on top."""
     figure = _figure(title)
     for column in table.columns:
-        figure.add_bar(y=[row_labels.get(str(i), str(i)) for i in table.index], x=table[column].tolist(),
-                       name=column_labels.get(column, str(column)), orientation="h", marker_color=colours.get(column))
-    figure.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2},
-                         height=max(360, 28 * len(table) + 140))
+        figure.add_bar(
+            y=[row_labels.get(str(i), str(i)) for i in table.index],
+            x=table[column].tolist(),
+            name=column_labels.get(column, str(column)),
+            orientation="h",
+            marker_color=colours.get(column),
+        )
+    figure.update_layout(
+        barmode="stack", legend={"orientation": "h", "y": -0.2}, height=max(360, 28 * len(table) + 140)
+    )
     figure.update_yaxes(autorange="reversed")
     figure.update_xaxes(title=axis)
     return figure
@@ -122,8 +183,12 @@ def lines(table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str)
     """One line per column over the index (e.g. themes by month)."""
     figure = _figure(title)
     for column in table.columns:
-        figure.add_scatter(x=[str(i) for i in table.index], y=table[column].tolist(), mode="lines+markers",
-                           name=labels.get(str(column), str(column)))
+        figure.add_scatter(
+            x=[str(i) for i in table.index],
+            y=table[column].tolist(),
+            mode="lines+markers",
+            name=labels.get(str(column), str(column)),
+        )
     figure.update_layout(legend={"orientation": "h", "y": -0.2})
     figure.update_yaxes(title=axis)
     return figure

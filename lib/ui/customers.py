@@ -12,8 +12,13 @@ from lib.ui.actions import people_table
 from lib.ui.format import date_format, language, localised, t
 from lib.ui.loaders import Page
 
-COMPUTED = {"relationship": "class", "stage": "stage", "rfm_group": "rfm", "value_tier": "tier",
-            "temperature": "temperature"}
+COMPUTED = {
+    "relationship": "class",
+    "stage": "stage",
+    "rfm_group": "rfm",
+    "value_tier": "tier",
+    "temperature": "temperature",
+}
 """Computed columns whose values are codes with a catalogue label: column → catalogue prefix."""
 TABLE_ROWS = 500
 """Customer tables show at most this many rows; the counts above them cover everyone."""
@@ -25,7 +30,7 @@ def column_label(column: str) -> str:
 
 def value_label(column: str, value: object) -> str:
     """A cell's value as shown: a class, stage or group code in words; anything else as it is."""
-    if pd.isna(value):  # type: ignore[arg-type]
+    if pd.isna(value):
         return "–"
     prefix = COMPUTED.get(column)
     if prefix:
@@ -47,14 +52,22 @@ def filter_columns(view: pd.DataFrame) -> list[str]:
 def customer_filters(view: pd.DataFrame, key: str) -> pd.DataFrame:
     """Filter by class and by any one other column; returns the customers in the selection."""
     left, middle, right = st.columns([2, 1, 2])
-    classes = left.multiselect(t("filter.classes"), list(view["relationship"].cat.categories),
-                               format_func=localised(lambda c: t(f"class.{c}")), key=f"{key}_classes",
-                               placeholder=t("filter.all"))
+    classes = left.multiselect(
+        t("filter.classes"),
+        list(view["relationship"].cat.categories),
+        format_func=localised(lambda c: t(f"class.{c}")),
+        key=f"{key}_classes",
+        placeholder=t("filter.all"),
+    )
     columns = [c for c in filter_columns(view) if c != "relationship"]
     column = middle.selectbox(t("filter.by"), columns, format_func=localised(column_label), key=f"{key}_column")
-    values = right.multiselect(t("filter.values", column=column_label(column)), column_values(view, column),
-                               format_func=localised(lambda v: value_label(column, v)), key=f"{key}_values_{column}",
-                               placeholder=t("filter.all"))
+    values = right.multiselect(
+        t("filter.values", column=column_label(column)),
+        column_values(view, column),
+        format_func=localised(lambda v: value_label(column, v)),
+        key=f"{key}_values_{column}",
+        placeholder=t("filter.all"),
+    )
     return select_customers(view, {"relationship": classes, column: values})
 
 
@@ -64,23 +77,31 @@ def customer_table(page: Page, view: pd.DataFrame, settings: Settings, extra: tu
     Viewers see pseudonymous ids without names or the extra columns (see `people_table`).
     """
     shown = view.head(TABLE_ROWS)
-    table = pd.DataFrame({
-        t("column.customer_id"): shown["customer_id"],
-        t("column.name"): shown["name"],
-        t("column.relationship"): [value_label("relationship", v) for v in shown["relationship"]],
-        t("column.reason"): reason_texts(shown, settings, language()),
-        t("column.stage"): [value_label("stage", v) for v in shown["stage"]],
-        t("column.rfm_group"): [value_label("rfm_group", v) for v in shown["rfm_group"]],
-        t("column.value_tier"): [value_label("value_tier", v) for v in shown["value_tier"]],
-        t("column.purchases"): shown["purchases"],
-        t("column.value"): shown["value"],
-        t("column.last_purchase"): shown["last_purchase"],
-        **{column_label(c): shown[c] for c in extra},
-    })
+    table = pd.DataFrame(
+        {
+            t("column.customer_id"): shown["customer_id"],
+            t("column.name"): shown["name"],
+            t("column.relationship"): [value_label("relationship", v) for v in shown["relationship"]],
+            t("column.reason"): reason_texts(shown, settings, language()),
+            t("column.stage"): [value_label("stage", v) for v in shown["stage"]],
+            t("column.rfm_group"): [value_label("rfm_group", v) for v in shown["rfm_group"]],
+            t("column.value_tier"): [value_label("value_tier", v) for v in shown["value_tier"]],
+            t("column.purchases"): shown["purchases"],
+            t("column.value"): shown["value"],
+            t("column.last_purchase"): shown["last_purchase"],
+            **{column_label(c): shown[c] for c in extra},
+        }
+    )
     st.caption(t("table.shown", shown=len(shown), total=len(view)))
-    people_table(table.to_dict("series"), page, ids=t("column.customer_id"),
-                 personal=(t("column.name"), *(column_label(c) for c in extra)),
-                 hide_index=True, width="stretch", column_config={
-        t("column.last_purchase"): st.column_config.DateColumn(format=date_format()),
-        t("column.value"): st.column_config.NumberColumn(format="%.2f"),
-    })
+    people_table(
+        table.to_dict("series"),
+        page,
+        ids=t("column.customer_id"),
+        personal=(t("column.name"), *(column_label(c) for c in extra)),
+        hide_index=True,
+        width="stretch",
+        column_config={
+            t("column.last_purchase"): st.column_config.DateColumn(format=date_format()),
+            t("column.value"): st.column_config.NumberColumn(format="%.2f"),
+        },
+    )

@@ -16,6 +16,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import i18n
+from lib.schema import LANGUAGES
 
 _FORMATTING_IN: ContextVar[str | None] = ContextVar("formatting_in", default=None)
 """The language a widget's options are being labelled in (see `localised`)."""
@@ -26,7 +27,7 @@ def language() -> str:
     if formatting := _FORMATTING_IN.get():
         return formatting
     chosen = st.session_state.get("language")
-    if chosen not in i18n.LANGUAGES:
+    if chosen not in LANGUAGES:
         chosen = i18n.language_for(st.context.locale)
         st.session_state["language"] = chosen
     return chosen
@@ -41,8 +42,14 @@ def _language_picker() -> None:
     def remember() -> None:
         st.session_state["language"] = st.session_state["_language_widget"]
 
-    st.selectbox(t("sidebar.language"), languages, index=languages.index(language()), key="_language_widget",
-                 format_func=lambda code: i18n.LANGUAGES[code], on_change=remember)
+    st.selectbox(
+        t("sidebar.language"),
+        languages,
+        index=languages.index(language()),
+        key="_language_widget",
+        format_func=lambda code: LANGUAGES[code],
+        on_change=remember,
+    )
 
 
 def localised(format_func: Callable[[Any], str]) -> Callable[[Any], str]:

@@ -14,8 +14,8 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis.feedback import Suggestion, suggest_themes, theme_feedback
-from lib.analysis.lifecycle import analyse_customers
 from lib.config import Config
+from lib.service.outreach import analyse
 from lib.service.registers import Current, current_register
 from lib.settings import Settings
 from lib.themes import ThemeDictionary
@@ -49,6 +49,12 @@ def workspace() -> Workspace:
     return _workspace(str(config.workspace_folder.resolve()), config.workspace_url)
 
 
+def _version(page: Page) -> Version:
+    """The version of the register a page analyses (pages that analyse stop earlier when there is none)."""
+    assert page.current is not None
+    return page.current.version
+
+
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _current(_ws: Workspace, location: str, version: Version) -> Current | None:
     # Keyed by where the workspace lives and its version: a new upload, a remap or an edit gives a new key.
@@ -64,21 +70,21 @@ def current(ws: Workspace) -> Current | None:
 def _analysis(_ws: Workspace, location: str, version: Version, as_of: date, settings_json: str) -> pd.DataFrame:
     # Keyed by workspace version, day and every setting; shared read-only by all sessions.
     now = _current(_ws, location, version)
-    return analyse_customers(now.register, as_of, Settings.from_json(settings_json),  # type: ignore[union-attr]
-                             now.suppressed)  # type: ignore[union-attr]
+    assert now is not None  # the key names a version that holds a register
+    return analyse(now.register, as_of, Settings.from_json(settings_json), now.suppressed)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
 def _feedback(_ws: Workspace, location: str, version: Version, dictionary_json: str) -> pd.DataFrame:
     now = _current(_ws, location, version)
-    return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json))  # type: ignore[union-attr]
+    assert now is not None  # the key names a version that holds a register
+    return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json))
 
 
 def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
     """Every feedback item with language, themes, matched words and sentiment (cached; do not modify)."""
     with st.spinner(t("feedback.theming")):
-        return _feedback(page.workspace, page.workspace.location, page.current.version,  # type: ignore[union-attr]
-                         dictionary.to_json())
+        return _feedback(page.workspace, page.workspace.location, _version(page), dictionary.to_json())
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
@@ -88,11 +94,9 @@ def _suggestions(_ws: Workspace, location: str, version: Version, dictionary_jso
 
 def theme_suggestions(page: Page, dictionary: ThemeDictionary) -> list[Suggestion]:
     """Suggested new themes from the feedback no theme matched (cached per register and dictionary)."""
-    return _suggestions(page.workspace, page.workspace.location, page.current.version,  # type: ignore[union-attr]
-                        dictionary.to_json())
+    return _suggestions(page.workspace, page.workspace.location, _version(page), dictionary.to_json())
 
 
 def analysis(page: Page, as_of: date, settings: Settings) -> pd.DataFrame:
     """Facts, class, RFM, tier and stage per customer on the day (cached; do not modify)."""
-    return _analysis(page.workspace, page.workspace.location, page.current.version,  # type: ignore[union-attr]
-                     as_of, settings.to_json())
+    return _analysis(page.workspace, page.workspace.location, _version(page), as_of, settings.to_json())

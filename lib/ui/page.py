@@ -33,15 +33,22 @@ def as_of_input(page: Page) -> date:
 
     Defaults to today, or to the register's last activity when the data is old.
     """
-    fallback = default_as_of(page.current.register)  # type: ignore[union-attr]
+    assert page.current is not None  # only pages with a register ask for the day
+    fallback = default_as_of(page.current.register)
     chosen = st.session_state.get("as_of") or fallback
 
     def remember() -> None:
         st.session_state["as_of"] = st.session_state["_as_of_widget"]
 
     with st.sidebar:
-        st.date_input(t("sidebar.as_of"), value=chosen, key="_as_of_widget", on_change=remember,
-                      format=date_format(), help=t("sidebar.as_of_help"))
+        st.date_input(
+            t("sidebar.as_of"),
+            value=chosen,
+            key="_as_of_widget",
+            on_change=remember,
+            format=date_format(),
+            help=t("sidebar.as_of_help"),
+        )
     return st.session_state.get("_as_of_widget") or chosen
 
 
@@ -90,14 +97,14 @@ def setup_page(title_key: str, icon: str = ":material/stairs:") -> Page:
 PAGES = (
     ("app.py", "home.title", ":material/home:"),
     ("pages/1_Register.py", "register.title", ":material/table:"),
-    ("pages/7_Customers.py", "customers.title", ":material/person_edit:"),
-    ("pages/9_Plan.py", "plan.title", ":material/event_upcoming:"),
-    ("pages/3_Segments.py", "segments.title", ":material/stacked_bar_chart:"),
-    ("pages/4_Lifecycle.py", "lifecycle.title", ":material/conversion_path:"),
+    ("pages/2_Customers.py", "customers.title", ":material/person_edit:"),
+    ("pages/3_Plan.py", "plan.title", ":material/event_upcoming:"),
+    ("pages/4_Segments.py", "segments.title", ":material/stacked_bar_chart:"),
+    ("pages/5_Lifecycle.py", "lifecycle.title", ":material/conversion_path:"),
     ("pages/6_Feedback.py", "feedback.title", ":material/reviews:"),
-    ("pages/5_Settings.py", "settings.title", ":material/tune:"),
+    ("pages/7_Settings.py", "settings.title", ":material/tune:"),
     ("pages/8_History.py", "history.title", ":material/history:"),
-    ("pages/2_Export.py", "export.title", ":material/download:"),
+    ("pages/9_Export.py", "export.title", ":material/download:"),
 )
 """Every page of the app: script, title key, icon. The sidebar lists them in this order."""
 
@@ -116,6 +123,12 @@ def _sidebar(now: Current | None, user: User, config: Access) -> None:
             st.caption(t("sidebar.no_register"))
             return
         upload = now.upload
-        st.caption(t("sidebar.status", file=upload.file_name,
-                     when=f"{day(upload.created_at.astimezone())} {upload.created_at.astimezone():%H:%M}",
-                     user=upload.user, edits=now.edits))
+        st.caption(
+            t(
+                "sidebar.status",
+                file=upload.file_name,
+                when=f"{day(upload.created_at.astimezone())} {upload.created_at.astimezone():%H:%M}",
+                user=upload.user,
+                edits=now.edits,
+            )
+        )

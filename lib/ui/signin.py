@@ -64,7 +64,7 @@ def signed_in_user(ws: Workspace, config: Access) -> User:
             st.error(t("access.not_listed", email=email))
             st.button(t("access.sign_out"), on_click=st.logout)
             st.stop()
-        return User(email, role)  # type: ignore[arg-type]
+        return User(email, role)
     signed = st.session_state.get("_signed_in")
     if isinstance(signed, User) and signed.name.casefold() in config.users:
         return User(signed.name, config.users[signed.name.casefold()][1])

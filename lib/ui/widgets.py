@@ -9,14 +9,15 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis.facts import default_as_of
-from lib.analysis.lifecycle import analyse_customers, class_columns
+from lib.analysis.lifecycle import class_columns
 from lib.exports.quality_report import problems_workbook
 from lib.exports.writeback import WriteError
 from lib.reading.problems import SEVERITIES, Problem, problems_frame
 from lib.reading.register import NOT_MAPPED, MappingOverrides, Register, RegisterError
 from lib.reading.views import customer_summary, key_figures
 from lib.reading.workbook import WorkbookError
-from lib.schema import FIELDS, OTHER, SHEET_KINDS
+from lib.schema import FIELDS, MIME_TYPES, OTHER, SHEET_KINDS
+from lib.service.outreach import analyse
 from lib.service.registers import Current, correct_mapping, import_workbook, updated_workbook
 from lib.ui.actions import refused
 from lib.ui.format import amount, day, language, localised, num, t
@@ -52,8 +53,7 @@ def import_file(ws: Workspace, file_name: str, data: bytes, user: User) -> bool:
             st.error(t("import.failed_unexpected", file=file_name))
             return False
         status.update(label=t("import.done_label", file=file_name), state="complete")
-    flash(t("import.done", file=file_name, customers=len(now.register.customers),
-            problems=len(now.problems)))
+    flash(t("import.done", file=file_name, customers=len(now.register.customers), problems=len(now.problems)))
     return True
 
 
@@ -91,8 +91,14 @@ def quality_report(problems: list[Problem], rows: bool = True) -> None:
         return
     frame = problems_frame(problems, language())
     counts = frame["severity"].value_counts()
-    st.write(t("quality.summary", errors=int(counts.get("error", 0)),
-               warnings=int(counts.get("warning", 0)), notes=int(counts.get("info", 0))))
+    st.write(
+        t(
+            "quality.summary",
+            errors=int(counts.get("error", 0)),
+            warnings=int(counts.get("warning", 0)),
+            notes=int(counts.get("info", 0)),
+        )
+    )
     for severity in SEVERITIES:
         group = frame[frame["severity"] == severity]
         if group.empty:
@@ -103,17 +109,24 @@ def quality_report(problems: list[Problem], rows: bool = True) -> None:
                 if not rows:
                     continue
                 shown = items[["sheet", "row", "column", "message"]].rename(
-                    columns={c: t(f"quality.col.{c}") for c in ("sheet", "row", "column", "message")})
+                    columns={c: t(f"quality.col.{c}") for c in ("sheet", "row", "column", "message")}
+                )
                 if len(shown) <= TABLE_ROWS:  # short lists wrap their messages in full
                     st.table(shown, hide_index=True)
                 else:
-                    st.dataframe(shown, hide_index=True, width="stretch", column_config={
-                        t("quality.col.message"): st.column_config.TextColumn(width="large")})
+                    st.dataframe(
+                        shown,
+                        hide_index=True,
+                        width="stretch",
+                        column_config={t("quality.col.message"): st.column_config.TextColumn(width="large")},
+                    )
     if not rows:
         return
     st.download_button(
-        t("quality.download"), data=partial(problems_workbook, problems, language()),  # built on click
-        file_name="data-quality-report.xlsx", on_click="ignore",
+        t("quality.download"),
+        data=partial(problems_workbook, problems, language()),  # built on click
+        file_name="data-quality-report.xlsx",
+        on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
 
@@ -126,20 +139,33 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
     """Show what was recognised on each sheet and let the user correct it; remembered per workspace."""
     kinds = [*SHEET_KINDS, OTHER]
     for source in register.sources:
-        label = t("mapping.sheet_title", sheet=source.sheet, kind=t(f"kind.{source.kind}"),
-                  row=source.header_row, columns=len(source.fields), total=len(source.headers))
+        label = t(
+            "mapping.sheet_title",
+            sheet=source.sheet,
+            kind=t(f"kind.{source.kind}"),
+            row=source.header_row,
+            columns=len(source.fields),
+            total=len(source.headers),
+        )
         with st.expander(label, expanded=False), st.form(f"mapping-{source.sheet}"):
-            kind = st.selectbox(t("mapping.sheet_kind"), kinds, index=kinds.index(source.kind),
-                                format_func=localised(lambda k: t(f"kind.{k}")), key=f"kind-{source.sheet}")
+            kind = st.selectbox(
+                t("mapping.sheet_kind"),
+                kinds,
+                index=kinds.index(source.kind),
+                format_func=localised(lambda k: t(f"kind.{k}")),
+                key=f"kind-{source.sheet}",
+            )
             choices: dict[str, str] = {}
             if source.kind != OTHER:
-                options = [NOT_MAPPED, *FIELDS[source.kind]]  # type: ignore[index]
+                options: list[str] = [NOT_MAPPED, *FIELDS[source.kind]]
                 cells = st.columns(3)
                 for position, header in enumerate(source.headers):
                     chosen = source.fields.get(header, NOT_MAPPED)
                     choices[header] = cells[position % 3].selectbox(
-                        f"{header} ({source.letter_of(header)})", options, index=options.index(chosen),
-                        format_func=localised(lambda name, k=source.kind: _field_label(k, name)),
+                        f"{header} ({source.letter_of(header)})",
+                        options,
+                        index=options.index(chosen),
+                        format_func=localised(partial(_field_label, source.kind)),
                         key=f"map-{source.sheet}-{header}",
                     )
             else:
@@ -164,19 +190,17 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
                 st.rerun()
 
 
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 def _computed_columns(ws: Workspace, current: Current) -> pd.DataFrame:
     """What the app adds per customer: the sheets' totals, and the class, reason, stage, group and tier."""
     settings = ws.settings()
-    view = analyse_customers(current.register, default_as_of(current.register), settings)
+    view = analyse(current.register, default_as_of(current.register), settings, current.suppressed)
     classes = class_columns(view, settings, language())
     return customer_summary(current.register).merge(classes, on="customer_id", how="left")
 
 
-def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: bool, carry_settings: bool,
-                             user: User) -> None:
+def prepare_updated_workbook(
+    ws: Workspace, current: Current, with_computed: bool, carry_settings: bool, user: User
+) -> None:
     """Write the updated workbook when asked (with progress), then offer it for download.
 
     The file is kept in the session only for the register version it was written from.
@@ -185,14 +209,18 @@ def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: boo
     if st.button(t("export.prepare"), type="primary"):
         with st.status(t("export.writing"), expanded=False) as status:
             bar = st.progress(0.0)
+
+            def progress(fraction: float, step: str) -> None:
+                bar.progress(fraction, text=t(step))
+
             try:
                 computed = None
                 if with_computed:
                     summary = _computed_columns(ws, current)
                     computed = summary.rename(columns={c: t(f"computed.{c}") for c in summary.columns})
-                result = updated_workbook(ws, current, computed,
-                                          progress=lambda fraction, step: bar.progress(fraction, text=t(step)),
-                                          carry_settings=carry_settings, user=user)
+                result = updated_workbook(
+                    ws, current, computed, progress=progress, carry_settings=carry_settings, user=user
+                )
             except NotAllowed as error:
                 status.update(label=t("export.failed_label"), state="error", expanded=True)
                 refused(error)
@@ -212,6 +240,14 @@ def prepare_updated_workbook(ws: Workspace, current: Current, with_computed: boo
         st.warning(t("export.safe_path"))
     elif result.path == "clean":
         st.info(t("export.clean_path"))
-    mime = "application/vnd.ms-excel.sheet.macroEnabled.12" if result.file_name.endswith(".xlsm") else XLSX_MIME
-    st.download_button(t("export.download", file=result.file_name), data=result.data, file_name=result.file_name,
-                       mime=mime, on_click="ignore", type="primary")
+    mime = (
+        "application/vnd.ms-excel.sheet.macroEnabled.12" if result.file_name.endswith(".xlsm") else MIME_TYPES["xlsx"]
+    )
+    st.download_button(
+        t("export.download", file=result.file_name),
+        data=result.data,
+        file_name=result.file_name,
+        mime=mime,
+        on_click="ignore",
+        type="primary",
+    )

@@ -108,8 +108,9 @@ def verify_password(password: str, stored: str) -> bool:
         if scheme != "scrypt":
             return False
         expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p),
-                                dklen=len(expected))
+        actual = hashlib.scrypt(
+            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+        )
     except (ValueError, TypeError):
         return False
     return hmac.compare_digest(actual, expected)
@@ -143,16 +144,21 @@ class Access:
     def from_secrets(cls, secrets_: Mapping[str, Any]) -> Access:
         """Read `[ladder]` (and whether `[auth]` is there) from the app's secrets."""
         ladder = dict(secrets_.get("ladder") or {})
-        users = {str(name).casefold(): (str(entry.get("password", "")), Role(entry.get("role", "viewer")))
-                 for name, entry in dict(ladder.get("users") or {}).items()}
+        users = {
+            str(name).casefold(): (str(entry.get("password", "")), Role(entry.get("role", "viewer")))
+            for name, entry in dict(ladder.get("users") or {}).items()
+        }
         editors = frozenset(str(e).strip().casefold() for e in ladder.get("editors") or ())
         viewers = frozenset(str(e).strip().casefold() for e in ladder.get("viewers") or ())
-        mode = str(ladder.get("sign_in") or ("oidc" if "auth" in secrets_ and (editors or viewers)
-                                               else "password" if users else "local"))
+        mode = str(
+            ladder.get("sign_in")
+            or ("oidc" if "auth" in secrets_ and (editors or viewers) else "password" if users else "local")
+        )
         if mode not in ("local", "oidc", "password"):
             raise ValueError(f"sign_in must be 'oidc' or 'password', not {mode!r}")
-        return cls(mode, editors, viewers, users, int(ladder.get("max_failures", 5)),
-                   int(ladder.get("lock_minutes", 15)))
+        return cls(
+            mode, editors, viewers, users, int(ladder.get("max_failures", 5)), int(ladder.get("lock_minutes", 15))
+        )
 
     def role_of(self, email: str | None) -> Role | None:
         """The role of an OIDC-signed-in e-mail; None when it is on neither list."""

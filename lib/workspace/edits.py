@@ -9,10 +9,11 @@ in another browser) is refused as a conflict instead of overwriting their work.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import uuid
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -34,7 +35,7 @@ class Refusal:
     key: str
     field: str | None
     code: str
-    params: Mapping[str, Any] = field(default_factory=dict)
+    params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
     def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
         label = i18n.t(f"field.{self.field}", lang) if self.field else ""
@@ -93,18 +94,21 @@ def changes_from_editor(shown: pd.DataFrame, state: Mapping[str, Any], kind: str
                 continue
             old = text_of(shown.iloc[int(position)][column])
             if text_of(new) != old:
-                changes.append({"op": "set", "sheet": kind, "key": key, "field": column, "old": old,
-                                "new": text_of(new)})
+                changes.append(
+                    {"op": "set", "sheet": kind, "key": key, "field": column, "old": old, "new": text_of(new)}
+                )
     for added in state.get("added_rows") or []:
         key = text_of(added.get("customer_id")) or ""
         changes.append({"op": "add", "sheet": kind, "key": key, "field": None, "old": None, "new": None})
         for column, new in added.items():
             if column != "customer_id" and column in shown.columns and text_of(new) is not None:
-                changes.append({"op": "set", "sheet": kind, "key": key, "field": column, "old": None,
-                                "new": text_of(new)})
+                changes.append(
+                    {"op": "set", "sheet": kind, "key": key, "field": column, "old": None, "new": text_of(new)}
+                )
     for position in state.get("deleted_rows") or []:
-        changes.append({"op": "delete", "sheet": kind, "key": keys[int(position)], "field": None, "old": None,
-                        "new": None})
+        changes.append(
+            {"op": "delete", "sheet": kind, "key": keys[int(position)], "field": None, "old": None, "new": None}
+        )
     return changes
 
 
@@ -145,7 +149,7 @@ def review_changes(register: Register, changes: Iterable[Change]) -> Review:
             known[kind].discard(key)
             accepted.append(change)
             continue
-        problem = _value_problem(FIELDS[kind].get(name), change.get("new"), new_row=(kind, key) in added_now)  # type: ignore[index]
+        problem = _value_problem(FIELDS[kind].get(str(name)), change.get("new"), new_row=(kind, key) in added_now)
         if problem:
             refused.append(Refusal(key, name, problem, {"value": change.get("new")}))
             continue
@@ -219,6 +223,7 @@ def bulk_changes(customers: pd.DataFrame, field_name: str, value: Any) -> list[C
     for key, current in zip(customers[KEY_COL], customers[field_name], strict=True):
         old = text_of(current)
         if old != new:
-            changes.append({"op": "set", "sheet": CUSTOMERS, "key": str(key), "field": field_name, "old": old,
-                            "new": new})
+            changes.append(
+                {"op": "set", "sheet": CUSTOMERS, "key": str(key), "field": field_name, "old": old, "new": new}
+            )
     return changes

@@ -89,17 +89,28 @@ class Workspace:
         self._engine.dispose()
 
     # --- uploads ---------------------------------------------------------------------------
-    def store_upload(self, file_name: str, data: bytes, user: str, parts: dict[str, bytes],
-                     mapping_json: str) -> Upload:
+    def store_upload(
+        self, file_name: str, data: bytes, user: str, parts: dict[str, bytes], mapping_json: str
+    ) -> Upload:
         """Keep an upload (bytes, hash, name, time, who) with its parsed snapshot, atomically."""
         with self._engine.begin() as db:
             upload_id = db.execute(
-                insert(store.uploads).values(created_at=_now(), user=user, file_name=file_name, size=len(data),
-                                             sha256=hashlib.sha256(data).hexdigest(), data=data,
-                                             mapping_json=mapping_json).returning(store.uploads.c.id)
+                insert(store.uploads)
+                .values(
+                    created_at=_now(),
+                    user=user,
+                    file_name=file_name,
+                    size=len(data),
+                    sha256=hashlib.sha256(data).hexdigest(),
+                    data=data,
+                    mapping_json=mapping_json,
+                )
+                .returning(store.uploads.c.id)
             ).scalar_one()
-            db.execute(insert(store.snapshots),
-                       [{"upload_id": upload_id, "name": name, "data": blob} for name, blob in parts.items()])
+            db.execute(
+                insert(store.snapshots),
+                [{"upload_id": upload_id, "name": name, "data": blob} for name, blob in parts.items()],
+            )
         upload = self.upload(upload_id)
         assert upload is not None
         return upload
@@ -108,12 +119,17 @@ class Workspace:
         """Store a new parse of an upload (after a mapping correction); bumps its revision."""
         with self._engine.begin() as db:
             db.execute(delete(store.snapshots).where(store.snapshots.c.upload_id == upload_id))
-            db.execute(insert(store.snapshots),
-                       [{"upload_id": upload_id, "name": name, "data": blob} for name, blob in parts.items()])
-            db.execute(update(store.uploads).where(store.uploads.c.id == upload_id)
-                       .values(snapshot_rev=store.uploads.c.snapshot_rev + 1, mapping_json=mapping_json))
+            db.execute(
+                insert(store.snapshots),
+                [{"upload_id": upload_id, "name": name, "data": blob} for name, blob in parts.items()],
+            )
+            db.execute(
+                update(store.uploads)
+                .where(store.uploads.c.id == upload_id)
+                .values(snapshot_rev=store.uploads.c.snapshot_rev + 1, mapping_json=mapping_json)
+            )
 
-    def _uploads(self, where=None, newest_first: bool = False) -> list[Upload]:  # type: ignore[no-untyped-def]
+    def _uploads(self, where=None, newest_first: bool = False) -> list[Upload]:
         columns = [store.uploads.c[name] for name in _UPLOAD_COLUMNS]
         query = select(*columns)
         if where is not None:
@@ -139,8 +155,9 @@ class Workspace:
 
     def snapshot_parts(self, upload_id: int) -> dict[str, bytes]:
         with self._engine.connect() as db:
-            rows = db.execute(select(store.snapshots.c.name, store.snapshots.c.data)
-                              .where(store.snapshots.c.upload_id == upload_id)).all()
+            rows = db.execute(
+                select(store.snapshots.c.name, store.snapshots.c.data).where(store.snapshots.c.upload_id == upload_id)
+            ).all()
         return {name: bytes(blob) for name, blob in rows}
 
     # --- erasure and the suppression list -----------------------------------------------------
@@ -149,8 +166,10 @@ class Workspace:
         salt = self._setting(_SALT)
         if salt is None:
             with self._engine.begin() as db:  # two instances at once: the first salt stays
-                db.execute(insert_ignoring_duplicates(self._engine, store.settings),
-                           {"name": _SALT, "value": secrets.token_hex(16)})
+                db.execute(
+                    insert_ignoring_duplicates(self._engine, store.settings),
+                    {"name": _SALT, "value": secrets.token_hex(16)},
+                )
             salt = self._setting(_SALT)
         assert salt is not None
         return salt
@@ -161,8 +180,10 @@ class Workspace:
             return
         now = _now()
         with self._engine.begin() as db:
-            db.execute(insert_ignoring_duplicates(self._engine, store.suppressed),
-                       [{"hash": h, "reason": reason, "created_at": now} for h in sorted(hashes)])
+            db.execute(
+                insert_ignoring_duplicates(self._engine, store.suppressed),
+                [{"hash": h, "reason": reason, "created_at": now} for h in sorted(hashes)],
+            )
 
     def suppressed(self) -> set[str]:
         with self._engine.connect() as db:
@@ -192,8 +213,16 @@ class Workspace:
         salt = self.salt()
         pseudonyms = [hashlib.sha256(f"{salt}:id:{cid}".encode()).hexdigest()[:12] for cid in customer_ids]
         with self._engine.begin() as db:
-            db.execute(insert(store.exports).values(created_at=_now(), user=user, kind=kind, selection=selection,
-                                                    people=len(pseudonyms), pseudonyms=json.dumps(pseudonyms)))
+            db.execute(
+                insert(store.exports).values(
+                    created_at=_now(),
+                    user=user,
+                    kind=kind,
+                    selection=selection,
+                    people=len(pseudonyms),
+                    pseudonyms=json.dumps(pseudonyms),
+                )
+            )
 
     def exports(self) -> pd.DataFrame:
         """The export log, newest first."""
@@ -208,13 +237,16 @@ class Workspace:
             rows = db.execute(select(*(store.events.c[c] for c in columns)).order_by(store.events.c.id)).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
-    def rewrite_upload(self, upload_id: int, file_name: str, data: bytes, parts: dict[str, bytes],
-                       mapping_json: str) -> None:
+    def rewrite_upload(
+        self, upload_id: int, file_name: str, data: bytes, parts: dict[str, bytes], mapping_json: str
+    ) -> None:
         """Replace an upload's bytes and snapshot (after an erasure), keeping its place and journal."""
         with self._engine.begin() as db:
-            db.execute(update(store.uploads).where(store.uploads.c.id == upload_id)
-                       .values(data=data, file_name=file_name, size=len(data),
-                               sha256=hashlib.sha256(data).hexdigest()))
+            db.execute(
+                update(store.uploads)
+                .where(store.uploads.c.id == upload_id)
+                .values(data=data, file_name=file_name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+            )
         self.replace_snapshot(upload_id, parts, mapping_json)
 
     def delete_journal_rows(self, upload_id: int, keys: set[tuple[str, str]]) -> int:
@@ -222,9 +254,13 @@ class Workspace:
         removed = 0
         with self._engine.begin() as db:
             for sheet, key in keys:
-                removed += db.execute(delete(store.journal).where(
-                    store.journal.c.upload_id == upload_id, store.journal.c.sheet == sheet,
-                    store.journal.c.key == key)).rowcount
+                removed += db.execute(
+                    delete(store.journal).where(
+                        store.journal.c.upload_id == upload_id,
+                        store.journal.c.sheet == sheet,
+                        store.journal.c.key == key,
+                    )
+                ).rowcount
         return removed
 
     def compact(self) -> None:
@@ -265,10 +301,14 @@ class Workspace:
     def sign_ins(self, name: str, since: datetime) -> list[tuple[datetime, bool]]:
         """The sign-in attempts of one user name since a moment, oldest first."""
         with self._engine.connect() as db:
-            rows = db.execute(select(store.sign_ins.c.created_at, store.sign_ins.c.ok)
-                              .where(store.sign_ins.c.name == name.casefold(),
-                                     store.sign_ins.c.created_at >= since.isoformat(timespec="seconds"))
-                              .order_by(store.sign_ins.c.id)).all()
+            rows = db.execute(
+                select(store.sign_ins.c.created_at, store.sign_ins.c.ok)
+                .where(
+                    store.sign_ins.c.name == name.casefold(),
+                    store.sign_ins.c.created_at >= since.isoformat(timespec="seconds"),
+                )
+                .order_by(store.sign_ins.c.id)
+            ).all()
         return [(datetime.fromisoformat(when), bool(ok)) for when, ok in rows]
 
     # --- settings and recognition corrections ---------------------------------------------------
@@ -303,8 +343,9 @@ class Workspace:
         self._save_setting(_THEMES, dictionary.to_json())
 
     # --- the edit journal --------------------------------------------------------------------
-    def append_edits(self, upload_id: int, user: str, edits: Sequence[dict[str, str | None]],
-                     expected: Version | None = None) -> bool:
+    def append_edits(
+        self, upload_id: int, user: str, edits: Sequence[dict[str, str | None]], expected: Version | None = None
+    ) -> bool:
         """Append edits (op, sheet, key, field, old, new) to the journal in one transaction.
 
         With ``expected``, the edits go in only while the workspace is still at that version
@@ -317,24 +358,43 @@ class Workspace:
             if expected is not None and self._version(db) != expected:
                 return False
             now = _now()
-            db.execute(insert(store.journal),
-                       [{"created_at": now, "user": user, "upload_id": upload_id, "op": e["op"], "sheet": e["sheet"],
-                         "key": e["key"], "field": e.get("field"), "old": e.get("old"), "new": e.get("new")}
-                        for e in edits])
+            db.execute(
+                insert(store.journal),
+                [
+                    {
+                        "created_at": now,
+                        "user": user,
+                        "upload_id": upload_id,
+                        "op": e["op"],
+                        "sheet": e["sheet"],
+                        "key": e["key"],
+                        "field": e.get("field"),
+                        "old": e.get("old"),
+                        "new": e.get("new"),
+                    }
+                    for e in edits
+                ],
+            )
         return True
 
     @staticmethod
     def _lock(db: Connection, upload_id: int) -> None:
         """Take the write lock for an upload's journal (a no-op update: a row lock, or SQLite's write lock)."""
-        db.execute(update(store.uploads).where(store.uploads.c.id == upload_id)
-                   .values(snapshot_rev=store.uploads.c.snapshot_rev))
+        db.execute(
+            update(store.uploads)
+            .where(store.uploads.c.id == upload_id)
+            .values(snapshot_rev=store.uploads.c.snapshot_rev)
+        )
 
     def journal(self, upload_id: int) -> pd.DataFrame:
         """The edits in force on top of one upload, oldest first (undone ones left out)."""
         j = store.journal
         with self._engine.connect() as db:
-            rows = db.execute(select(*(j.c[c] for c in JOURNAL_COLUMNS))
-                              .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None)).order_by(j.c.id)).all()
+            rows = db.execute(
+                select(*(j.c[c] for c in JOURNAL_COLUMNS))
+                .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None))
+                .order_by(j.c.id)
+            ).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=JOURNAL_COLUMNS)
 
     def history(self, upload_id: int) -> pd.DataFrame:
@@ -342,8 +402,9 @@ class Workspace:
         j = store.journal
         columns = [*JOURNAL_COLUMNS, "undone_at", "undone_by"]
         with self._engine.connect() as db:
-            rows = db.execute(select(*(j.c[c] for c in columns)).where(j.c.upload_id == upload_id)
-                              .order_by(j.c.id.desc())).all()
+            rows = db.execute(
+                select(*(j.c[c] for c in columns)).where(j.c.upload_id == upload_id).order_by(j.c.id.desc())
+            ).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
     def undo(self, upload_id: int, entry_id: int | None, user: Actor) -> str | None:
@@ -356,8 +417,11 @@ class Workspace:
         j = store.journal
         with self._engine.begin() as db:
             self._lock(db, upload_id)
-            active = db.execute(select(j.c.id, j.c.sheet, j.c.key, j.c.field, j.c.op)
-                                .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None)).order_by(j.c.id)).all()
+            active = db.execute(
+                select(j.c.id, j.c.sheet, j.c.key, j.c.field, j.c.op)
+                .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None))
+                .order_by(j.c.id)
+            ).all()
             if not active:
                 return "undo_nothing"
             entry = active[-1] if entry_id is None else next((row for row in active if row[0] == entry_id), None)
@@ -376,13 +440,15 @@ class Workspace:
 
     @staticmethod
     def _version(db: Connection) -> Version:
-        upload = db.execute(select(store.uploads.c.id, store.uploads.c.snapshot_rev)
-                            .order_by(store.uploads.c.id.desc()).limit(1)).first()
+        upload = db.execute(
+            select(store.uploads.c.id, store.uploads.c.snapshot_rev).order_by(store.uploads.c.id.desc()).limit(1)
+        ).first()
         if upload is None:
             return (0, 0, 0, 0)
         j = store.journal
-        head = db.execute(select(func.coalesce(func.max(j.c.id), 0), func.count(j.c.undone_at))
-                          .where(j.c.upload_id == upload[0])).one()
+        head = db.execute(
+            select(func.coalesce(func.max(j.c.id), 0), func.count(j.c.undone_at)).where(j.c.upload_id == upload[0])
+        ).one()
         return (int(upload[0]), int(upload[1]), int(head[0]), int(head[1]))
 
 

@@ -35,7 +35,8 @@ FILE_NAME = "ladder.sqlite"
 metadata = MetaData()
 
 uploads = Table(
-    "uploads", metadata,
+    "uploads",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", Text, nullable=False),
     Column("user", Text, nullable=False),
@@ -47,13 +48,15 @@ uploads = Table(
     Column("snapshot_rev", Integer, nullable=False, server_default="1"),
 )
 snapshots = Table(
-    "snapshots", metadata,
+    "snapshots",
+    metadata,
     Column("upload_id", Integer, ForeignKey("uploads.id"), primary_key=True),
     Column("name", Text, primary_key=True),
     Column("data", LargeBinary, nullable=False),
 )
 journal = Table(
-    "journal", metadata,
+    "journal",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", Text, nullable=False),
     Column("user", Text, nullable=False),
@@ -70,18 +73,21 @@ journal = Table(
 )
 Index("journal_by_upload", journal.c.upload_id, journal.c.id)
 settings = Table(
-    "settings", metadata,
+    "settings",
+    metadata,
     Column("name", Text, primary_key=True),
     Column("value", Text, nullable=False),
 )
 suppressed = Table(
-    "suppressed", metadata,
+    "suppressed",
+    metadata,
     Column("hash", Text, primary_key=True),
     Column("reason", Text, nullable=False),
     Column("created_at", Text, nullable=False),
 )
 exports = Table(
-    "exports", metadata,
+    "exports",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", Text, nullable=False),
     Column("user", Text, nullable=False),
@@ -91,7 +97,8 @@ exports = Table(
     Column("pseudonyms", Text, nullable=False),
 )
 events = Table(
-    "events", metadata,
+    "events",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", Text, nullable=False),
     Column("user", Text, nullable=False),
@@ -99,7 +106,8 @@ events = Table(
     Column("detail", Text, nullable=False),
 )
 sign_ins = Table(
-    "sign_ins", metadata,
+    "sign_ins",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", Text, nullable=False),
     Column("name", Text, nullable=False),
@@ -118,7 +126,7 @@ def open_store(url: str) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
-        def _pragmas(connection, _record) -> None:  # type: ignore[no-untyped-def]
+        def _pragmas(connection, _record) -> None:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten, not left in free pages
@@ -142,21 +150,22 @@ def _upgrade(engine: Engine) -> None:
                 connection.execute(text(f"ALTER TABLE journal ADD COLUMN {column} TEXT"))
 
 
-def insert_ignoring_duplicates(engine: Engine, table: Table):  # type: ignore[no-untyped-def]
+def insert_ignoring_duplicates(engine: Engine, table: Table):
     """An INSERT that skips rows whose primary key is already there (both databases)."""
     dialect = _dialect(engine)
     return dialect.insert(table).on_conflict_do_nothing()
 
 
-def upsert(engine: Engine, table: Table, key: str, values: dict):  # type: ignore[no-untyped-def]
+def upsert(engine: Engine, table: Table, key: str, values: dict):
     """An INSERT that replaces the other columns when the key is already there (both databases)."""
     dialect = _dialect(engine)
     statement = dialect.insert(table).values(**values)
-    return statement.on_conflict_do_update(index_elements=[key],
-                                           set_={name: statement.excluded[name] for name in values if name != key})
+    return statement.on_conflict_do_update(
+        index_elements=[key], set_={name: statement.excluded[name] for name in values if name != key}
+    )
 
 
-def _dialect(engine: Engine):  # type: ignore[no-untyped-def]
+def _dialect(engine: Engine):
     """The dialect module with the ON CONFLICT insert (imported when first needed)."""
     if engine.dialect.name == "postgresql":
         from sqlalchemy.dialects import postgresql

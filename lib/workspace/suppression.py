@@ -32,7 +32,7 @@ def _identity_keys(emails: pd.Series, phones: pd.Series) -> pd.Series:
     return pd.concat([email, phone], ignore_index=True)
 
 
-def _hasher(salt: str):  # type: ignore[no-untyped-def]
+def _hasher(salt: str):
     """sha256(salt + text) as hex, with the salt hashed once."""
     salted = hashlib.sha256(salt.encode("utf-8"))
 

@@ -33,15 +33,25 @@ def ladder(at: AppTest) -> dict[str, int]:
 
 
 def test_segments_page_shows_the_ladder_and_a_filter_changes_the_counts(app):
-    app.switch_page("pages/3_Segments.py").run()
+    app.switch_page("pages/4_Segments.py").run()
     assert not app.exception
     assert metrics(app)["Customers in selection"] == "2,000"
     found = charts(app)
-    assert {"The relationship ladder", "Classes by Country", "RFM grid: recency × frequency", "RFM groups",
-            "Reward tiers"} <= set(found)
+    assert {
+        "The relationship ladder",
+        "Classes by Country",
+        "RFM grid: recency × frequency",
+        "RFM groups",
+        "Reward tiers",
+    } <= set(found)
     counts = ladder(app)
     assert sum(counts.values()) == 2000 and set(counts) == {
-        "Partner customer", "Loyal customer", "Occasional customer", "Prospect", "Former customer"}
+        "Partner customer",
+        "Loyal customer",
+        "Occasional customer",
+        "Prospect",
+        "Former customer",
+    }
     assert any("How to read" in c.value for c in app.caption)
 
     app.multiselect(key="segments_classes").set_value(["loyal"]).run()
@@ -60,7 +70,7 @@ def test_segments_page_shows_the_ladder_and_a_filter_changes_the_counts(app):
 
 
 def test_lifecycle_page_shows_funnel_sankey_cohorts_and_lists(app):
-    app.switch_page("pages/4_Lifecycle.py").run()
+    app.switch_page("pages/5_Lifecycle.py").run()
     assert not app.exception
     titles = set(charts(app))
     assert {"From one date to the other", "Cohort retention"} <= titles
@@ -72,33 +82,33 @@ def test_lifecycle_page_shows_funnel_sankey_cohorts_and_lists(app):
 
 
 def test_changing_a_threshold_in_settings_changes_the_ladder(app):
-    app.switch_page("pages/3_Segments.py").run()
+    app.switch_page("pages/4_Segments.py").run()
     before = ladder(app)
-    app.switch_page("pages/5_Settings.py").run()
+    app.switch_page("pages/7_Settings.py").run()
     assert not app.exception
     app.number_input(key="setting_loyal_min_purchases").set_value(20)
     app.button[0].click().run()  # the form's save button
     assert not app.exception
     assert "Settings saved" in app.success[0].value
-    app.switch_page("pages/3_Segments.py").run()
+    app.switch_page("pages/4_Segments.py").run()
     after = ladder(app)
     assert after["Loyal customer"] < before["Loyal customer"]
     assert after["Occasional customer"] > before["Occasional customer"]
 
 
 def test_a_new_session_sees_the_saved_settings(app, tmp_path):
-    app.switch_page("pages/5_Settings.py").run()
+    app.switch_page("pages/7_Settings.py").run()
     app.number_input(key="setting_cooling_days").set_value(45)
     app.button[0].click().run()
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    fresh.switch_page("pages/5_Settings.py").run()
+    fresh.switch_page("pages/7_Settings.py").run()
     assert fresh.number_input(key="setting_cooling_days").value == 45
 
 
 def test_analysis_pages_without_a_register_invite_an_upload(tmp_path, monkeypatch):
     monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "empty"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
-    for page in ("pages/3_Segments.py", "pages/4_Lifecycle.py"):
+    for page in ("pages/4_Segments.py", "pages/5_Lifecycle.py"):
         at.switch_page(page).run()
         assert not at.exception
         assert "upload your workbook" in at.info[0].value
@@ -112,11 +122,11 @@ def test_a_small_single_sheet_register_gets_the_same_pages(tmp_path, monkeypatch
     monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     upload(at, FIXTURES / "finnish_summary.xls")
-    at.switch_page("pages/3_Segments.py").run()
+    at.switch_page("pages/4_Segments.py").run()
     assert not at.exception
     assert metrics(at)["Customers in selection"] == "2"
     assert sum(ladder(at).values()) == 2
-    at.switch_page("pages/4_Lifecycle.py").run()
+    at.switch_page("pages/5_Lifecycle.py").run()
     assert not at.exception
     assert any("Cohorts need a purchases sheet" in i.value for i in at.info)
 
@@ -126,12 +136,14 @@ def test_customers_without_any_buying_data_are_all_prospects(tmp_path, monkeypat
     from tests.conftest import write_xlsx
 
     monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
-    path = write_xlsx(tmp_path / "leads.xlsx", {"Leads": [["Customer id", "Name", "Lead temperature"],
-                                                         ["1", "Anna", "hot"], ["2", "Bert", None]]})
+    path = write_xlsx(
+        tmp_path / "leads.xlsx",
+        {"Leads": [["Customer id", "Name", "Lead temperature"], ["1", "Anna", "hot"], ["2", "Bert", None]]},
+    )
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     upload(at, path)
-    at.switch_page("pages/3_Segments.py").run()
+    at.switch_page("pages/4_Segments.py").run()
     assert not at.exception
     assert ladder(at)["Prospect"] == 2
-    at.switch_page("pages/4_Lifecycle.py").run()
+    at.switch_page("pages/5_Lifecycle.py").run()
     assert not at.exception

@@ -10,7 +10,7 @@ from tests.app.test_analysis import metrics
 
 @pytest.fixture
 def app(sample_app) -> AppTest:
-    return on_page(sample_app, "pages/2_Export.py")
+    return on_page(sample_app, "pages/9_Export.py")
 
 
 def test_an_email_list_leaves_out_who_said_no_and_says_why(app):

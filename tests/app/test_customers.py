@@ -17,7 +17,7 @@ EDITOR = "customers_editor"
 
 @pytest.fixture
 def app(sample_app) -> AppTest:
-    return on_page(sample_app, "pages/7_Customers.py")
+    return on_page(sample_app, "pages/2_Customers.py")
 
 
 def edit(at: AppTest, edited_rows: dict) -> AppTest:
@@ -43,7 +43,7 @@ def test_an_edit_is_saved_and_seen_by_a_new_session(app, tmp_path):
     assert "1 cells changed" in app.success[0].value
     assert cell(app, 0, "city") == "Tartu"
     fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    fresh.switch_page("pages/7_Customers.py").run()
+    fresh.switch_page("pages/2_Customers.py").run()
     assert cell(fresh, 0, "city") == "Tartu"
     assert Workspace(tmp_path / "workspace").journal(1)["new"].tolist() == ["Tartu"]
 
@@ -81,8 +81,11 @@ def test_a_logged_action_and_feedback_appear_in_the_profile_and_the_written_back
 def test_a_conflicting_edit_from_another_browser_is_refused(app, tmp_path):
     edit(app, {0: {"city": "Narva"}})
     workspace = Workspace(tmp_path / "workspace")  # meanwhile, someone else changes the same cell
-    other = save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "city",
-                                      "old": "Tallinn", "new": "Tartu"}], "colleague")
+    other = save_changes(
+        workspace,
+        [{"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": "Tallinn", "new": "Tartu"}],
+        "colleague",
+    )
     assert other.summary()["cells"] == 1
     save(app)
     assert not app.exception
@@ -100,7 +103,7 @@ def test_undo_on_the_history_page_restores_the_old_value(app):
     app.button(key="history_undo_last").click().run()
     assert not app.exception and "Change undone" in app.success[0].value
     assert app.dataframe[0].value["Undone"].iloc[0].startswith("by local")
-    app.switch_page("pages/7_Customers.py").run()
+    app.switch_page("pages/2_Customers.py").run()
     assert cell(app, 0, "city") == "Tallinn"
 
 

@@ -28,8 +28,12 @@ def theme_total(at: AppTest, label: str) -> int:
 
 
 def test_the_feedback_page_shows_themes_elements_trend_and_scores(app):
-    assert {"Themes by sentiment", "The four elements of satisfaction", "Themes by month",
-            "Themes by ladder class"} <= set(charts(app))
+    assert {
+        "Themes by sentiment",
+        "The four elements of satisfaction",
+        "Themes by month",
+        "Themes by ladder class",
+    } <= set(charts(app))
     shown = metrics(app)
     assert shown["Items in selection"] == "1,116"  # one item is dated 2062: outside any period
     assert shown["CSAT"].endswith("%") and shown["NPS"] == "–"
@@ -56,7 +60,10 @@ def test_editing_the_dictionary_changes_the_counts(app):
     frame = default_dictionary().to_frame()
     rows = frame.index[(frame["theme"] == "price") & (frame["language"].isin(["et", "fi"]))].tolist()
     app.session_state["fb_dictionary"] = {
-        "edited_rows": {row: {"words": "zzzz"} for row in rows}, "added_rows": [], "deleted_rows": []}
+        "edited_rows": {row: {"words": "zzzz"} for row in rows},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     app.run()
     app.button(key="fb_save").click().run()
     assert not app.exception
@@ -70,8 +77,13 @@ def test_editing_the_dictionary_changes_the_counts(app):
 def test_scores_by_class_branch_and_month(app):
     scores = app.dataframe[0].value
     assert list(scores.columns) == ["Ladder class", "Feedback items", "NPS", "CSAT"]
-    assert set(scores["Ladder class"]) <= {"Partner customer", "Loyal customer", "Occasional customer", "Prospect",
-                                           "Former customer"}
+    assert set(scores["Ladder class"]) <= {
+        "Partner customer",
+        "Loyal customer",
+        "Occasional customer",
+        "Prospect",
+        "Former customer",
+    }
     app.segmented_control(key="fb_scores_by").set_value("branch").run()
     assert not app.exception
     assert set(app.dataframe[0].value["Branch"]) == {"Tallinn", "Helsinki", "Vilnius", "Warsaw"}

@@ -37,8 +37,13 @@ def test_the_sample_register_loads_with_its_key_figures_and_problems(app):
     app.button[0].click().run()
     assert not app.exception
     assert metrics(app) == {
-        "Customers": "2,000", "Buying customers": "1,430", "Revenue": "€907,432.00", "Purchases": "23,032",
-        "Feedback items": "1,117", "Purchases from – to": "11/2023 – 10/2026"}
+        "Customers": "2,000",
+        "Buying customers": "1,430",
+        "Revenue": "€907,432.00",
+        "Purchases": "23,032",
+        "Feedback items": "1,117",
+        "Purchases from – to": "11/2023 – 10/2026",
+    }
     assert "studio_register.xlsx is loaded: 2,000 customers" in app.success[0].value
     assert any(e.label.startswith("Errors (") for e in app.expander)
     assert any(e.label.startswith("Customers: Customers · header on row 3") for e in app.expander)
@@ -110,8 +115,12 @@ def test_the_register_page_shows_the_sheets_and_searches(app):
     app.button[0].click().run()
     app.switch_page("pages/1_Register.py").run()
     assert not app.exception
-    assert [t.label for t in app.tabs] == ["Customers (2,000)", "Purchases (23,032)", "Feedback (1,117)",
-                                          "Actions (1,876)"]
+    assert [t.label for t in app.tabs] == [
+        "Customers (2,000)",
+        "Purchases (23,032)",
+        "Feedback (1,117)",
+        "Actions (1,876)",
+    ]
     app.text_input[0].set_value("maria.tamm@").run()
     assert not app.exception
     assert app.dataframe[0].value["Row"].tolist() == [44]
@@ -119,7 +128,7 @@ def test_the_register_page_shows_the_sheets_and_searches(app):
 
 def test_the_updated_workbook_is_written_on_request_and_offered(app):
     app.button[0].click().run()
-    app.switch_page("pages/2_Export.py").run()
+    app.switch_page("pages/9_Export.py").run()
     assert not app.exception
     assert not [b for b in app.get("download_button") if "studio_register" in b.label]  # written only when asked
     app.checkbox[0].check()

@@ -43,20 +43,29 @@ def texts(node) -> list[str]:
 
 def page_text(at: AppTest) -> str:
     decoded = "\n".join(texts(at._tree))
-    return decoded.encode("utf-8").decode("unicode_escape", errors="ignore").encode("latin-1", errors="ignore") \
-        .decode("utf-8", errors="ignore") + "\n" + decoded
+    return (
+        decoded.encode("utf-8")
+        .decode("unicode_escape", errors="ignore")
+        .encode("latin-1", errors="ignore")
+        .decode("utf-8", errors="ignore")
+        + "\n"
+        + decoded
+    )
 
 
-SAMPLE_HEADERS = {str(cell) for sheet in read_workbook(SAMPLE.read_bytes(), SAMPLE.name)
-                  for cell in sheet.cells.head(5).to_numpy().ravel() if isinstance(cell, str)}
+SAMPLE_HEADERS = {
+    str(cell)
+    for sheet in read_workbook(SAMPLE.read_bytes(), SAMPLE.name)
+    for cell in sheet.cells.head(5).to_numpy().ravel()
+    if isinstance(cell, str)
+}
 """The sample register's own headers (in English, as its owner wrote them): shown as they are."""
 
 
 def english_sentences(lang: str) -> list[str]:
     """The English catalogue's fixed texts long enough to be unmistakable, where the language says it otherwise."""
     english = i18n.catalogue("en")
-    return [text for key, text in english.items()
-            if len(text) >= 16 and "{" not in text and i18n.t(key, lang) != text]
+    return [text for key, text in english.items() if len(text) >= 16 and "{" not in text and i18n.t(key, lang) != text]
 
 
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
@@ -72,7 +81,7 @@ def test_every_page_speaks_the_language_with_no_untranslated_key(lang, workspace
         assert not at.exception, (lang, script, [e.value for e in at.exception])
         assert at.title[0].value == i18n.t(title_key, lang), (lang, script)
         shown = page_text(at)
-        assert MISSING not in shown, (lang, script, shown[shown.index(MISSING) - 80:shown.index(MISSING) + 80])
+        assert MISSING not in shown, (lang, script, shown[shown.index(MISSING) - 80 : shown.index(MISSING) + 80])
         assert not at.error, (lang, script, [e.value for e in at.error])
         if lang != "en":  # no English sentence left on the page, and the sidebar's page links translated
             left = [text for text in english_sentences(lang) if text in shown and text not in SAMPLE_HEADERS]
@@ -88,7 +97,7 @@ def test_the_sidebar_picker_switches_the_language_for_the_session(workspace_with
     at.selectbox(key="_language_widget").set_value("fi").run()
     assert at.title[0].value == i18n.t("home.title", "fi")
     assert at.metric[0].label == i18n.t("figures.customers", "fi") and at.metric[0].value == "2\u00a0000"
-    at.switch_page("pages/3_Segments.py").run()  # remembered on the next page
+    at.switch_page("pages/4_Segments.py").run()  # remembered on the next page
     assert at.title[0].value == i18n.t("segments.title", "fi")
     assert not at.exception
 
@@ -102,7 +111,7 @@ def test_amounts_follow_the_language_and_the_register_currency(tmp_path, monkeyp
     at.run()
     revenue = i18n.t("figures.revenue", "pl")
     assert {m.label: m.value for m in at.metric}[revenue].replace("\u00a0", " ") == "907 432,00 €"
-    at.switch_page("pages/5_Settings.py").run()
+    at.switch_page("pages/7_Settings.py").run()
     at.selectbox(key="setting_currency").set_value("PLN")
     at.button[0].click().run()  # the form's save button
     assert at.success[0].value == i18n.t("settings.saved", "pl")

@@ -10,7 +10,7 @@ from tests.app.test_analysis import metrics
 
 @pytest.fixture
 def app(sample_app) -> AppTest:
-    return on_page(sample_app, "pages/9_Plan.py")
+    return on_page(sample_app, "pages/3_Plan.py")
 
 
 def test_the_plan_shows_due_contacts_for_the_sample(app):

@@ -12,9 +12,13 @@ from tests.conftest import ROOT, SAMPLE
 
 EDITOR_EMAIL, VIEWER_EMAIL = "anna@shop.ee", "boss@shop.ee"
 OIDC_SECRETS = {
-    "auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "test-cookie-secret",
-             "client_id": "loyalty-ladder", "client_secret": "not-used-here",
-             "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration"},
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "test-cookie-secret",
+        "client_id": "loyalty-ladder",
+        "client_secret": "not-used-here",
+        "server_metadata_url": "https://accounts.example.com/.well-known/openid-configuration",
+    },
     "ladder": {"editors": [EDITOR_EMAIL], "viewers": [VIEWER_EMAIL]},
 }
 
@@ -40,8 +44,9 @@ def signed_in(email: str, page: str | None = None) -> AppTest:
 
 
 def texts(at: AppTest) -> str:
-    return " ".join(str(e.value) for kind in (at.markdown, at.caption, at.info, at.error, at.warning, at.success)
-                    for e in kind)
+    return " ".join(
+        str(e.value) for kind in (at.markdown, at.caption, at.info, at.error, at.warning, at.success) for e in kind
+    )
 
 
 HANDLER_SCRIPT = """
@@ -103,9 +108,12 @@ def test_an_editor_can_and_the_journal_records_who(workspace, handler_app):
 
 
 def test_an_editor_saves_through_the_customers_table_under_their_own_name(workspace):
-    at = signed_in(EDITOR_EMAIL, "pages/7_Customers.py")
-    at.session_state["customers_editor"] = {"edited_rows": {0: {"city": "Viljandi"}}, "added_rows": [],
-                                            "deleted_rows": []}
+    at = signed_in(EDITOR_EMAIL, "pages/2_Customers.py")
+    at.session_state["customers_editor"] = {
+        "edited_rows": {0: {"city": "Viljandi"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
     at.run()
     at.button(key="customers_save").click().run()
     assert not at.exception
@@ -114,7 +122,7 @@ def test_an_editor_saves_through_the_customers_table_under_their_own_name(worksp
 
 
 def test_a_viewer_sees_no_editor_no_names_and_no_personal_exports(workspace):
-    at = signed_in(VIEWER_EMAIL, "pages/7_Customers.py")
+    at = signed_in(VIEWER_EMAIL, "pages/2_Customers.py")
     assert not at.exception
     assert len(at.data_editor) == 0
     assert not [b for b in at.button if b.key == "customers_save"]
@@ -123,7 +131,7 @@ def test_a_viewer_sees_no_editor_no_names_and_no_personal_exports(workspace):
     assert "Name" not in table.columns
     assert "Triin Mägi" not in texts(at)
 
-    export = signed_in(VIEWER_EMAIL, "pages/2_Export.py")
+    export = signed_in(VIEWER_EMAIL, "pages/9_Export.py")
     assert not export.exception
     assert not export.get("download_button")
     assert not [b for b in export.button if b.label == "Write the updated workbook"]
@@ -135,10 +143,10 @@ def test_a_viewer_sees_no_editor_no_names_and_no_personal_exports(workspace):
 
 def test_viewers_see_no_customer_tables_when_the_setting_says_so(workspace):
     workspace.save_settings(workspace.settings().updated({"viewer_customer_tables": 0}))
-    at = signed_in(VIEWER_EMAIL, "pages/4_Lifecycle.py")
+    at = signed_in(VIEWER_EMAIL, "pages/5_Lifecycle.py")
     assert not at.exception
     assert "Tables of individual customers are shown to editors only" in texts(at)
-    editor = signed_in(EDITOR_EMAIL, "pages/4_Lifecycle.py")
+    editor = signed_in(EDITOR_EMAIL, "pages/5_Lifecycle.py")
     assert "Tables of individual customers are shown to editors only" not in texts(editor)
 
 
@@ -156,9 +164,16 @@ def test_someone_not_on_the_lists_and_someone_not_signed_in_see_nothing(workspac
 
 def password_app(workspace) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-    at.secrets = {"ladder": {"users": {"anna": {"password": hash_password("kevad-2026"), "role": "editor"},
-                                       "boss": {"password": hash_password("sügis"), "role": "viewer"}},
-                             "max_failures": 3, "lock_minutes": 15}}
+    at.secrets = {
+        "ladder": {
+            "users": {
+                "anna": {"password": hash_password("kevad-2026"), "role": "editor"},
+                "boss": {"password": hash_password("sügis"), "role": "viewer"},
+            },
+            "max_failures": 3,
+            "lock_minutes": 15,
+        }
+    }
     return at.run()
 
 

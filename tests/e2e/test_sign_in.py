@@ -9,8 +9,10 @@ from tests.e2e.test_upload import wait_idle
 
 @pytest.fixture
 def secrets_toml() -> str:
-    return (f'[ladder.users.anna]\npassword = "{hash_password("kevad-2026-lumi")}"\nrole = "editor"\n\n'
-            f'[ladder.users.juhataja]\npassword = "{hash_password("sügis-2026-vihm")}"\nrole = "viewer"\n')
+    return (
+        f'[ladder.users.anna]\npassword = "{hash_password("kevad-2026-lumi")}"\nrole = "editor"\n\n'
+        f'[ladder.users.juhataja]\npassword = "{hash_password("sügis-2026-vihm")}"\nrole = "viewer"\n'
+    )
 
 
 def sign_in(page: Page, name: str, password: str) -> None:

@@ -18,7 +18,9 @@ def wait_idle(page: Page) -> None:
 
 def metric(page: Page, label: str) -> str:
     """The value of the key figure labelled exactly ``label`` ("Customers" is not "Buying customers")."""
-    box = page.get_by_test_id("stMetric").filter(has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True))
+    box = page.get_by_test_id("stMetric").filter(
+        has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
+    )
     expect(box).to_have_count(1)
     return box.get_by_test_id("stMetricValue").inner_text()
 
@@ -78,7 +80,17 @@ def test_the_updated_workbook_downloads_with_every_sheet(page: Page, tmp_path):
     saved = tmp_path / download.value.suggested_filename
     download.value.save_as(saved)
     book = openpyxl.load_workbook(saved, read_only=True)
-    assert book.sheetnames == ["Customers", "Purchases", "Feedback", "Actions", "Price list", "Loyalty Ladder themes",
-                              "Loyalty Ladder settings"]  # the settings travel with the file by default
-    assert next(book["Customers"].iter_rows(min_row=1, max_row=1, values_only=True))[0] == "Sunwave Studio — customer register"
+    assert book.sheetnames == [
+        "Customers",
+        "Purchases",
+        "Feedback",
+        "Actions",
+        "Price list",
+        "Loyalty Ladder themes",
+        "Loyalty Ladder settings",
+    ]  # the settings travel with the file by default
+    assert (
+        next(book["Customers"].iter_rows(min_row=1, max_row=1, values_only=True))[0]
+        == "Sunwave Studio — customer register"
+    )
     expect(page.get_by_test_id("stException")).to_have_count(0)

@@ -27,11 +27,15 @@ def test_a_password_hash_verifies_only_its_own_password():
 
 def test_the_secrets_decide_how_people_sign_in():
     assert Access.from_secrets({}).mode == "local"
-    oidc = Access.from_secrets({"auth": {"client_id": "x"}, "ladder": {"editors": ["Anna@Shop.ee"],
-                                                                       "viewers": ["boss@shop.ee"]}})
+    oidc = Access.from_secrets(
+        {"auth": {"client_id": "x"}, "ladder": {"editors": ["Anna@Shop.ee"], "viewers": ["boss@shop.ee"]}}
+    )
     assert oidc.mode == "oidc"
     assert (oidc.role_of("anna@shop.ee"), oidc.role_of(" BOSS@shop.ee"), oidc.role_of("x@y.z")) == (
-        Role.EDITOR, Role.VIEWER, None)
+        Role.EDITOR,
+        Role.VIEWER,
+        None,
+    )
     named = Access.from_secrets({"ladder": {"users": {"Anna": {"password": "h", "role": "editor"}}}})
     assert named.mode == "password" and named.users["anna"] == ("h", Role.EDITOR)
     with pytest.raises(ValueError, match="sign_in must be"):
@@ -42,8 +46,9 @@ def test_the_secrets_decide_how_people_sign_in():
 
 def test_sign_in_locks_a_name_after_repeated_failures_until_the_lock_runs_out(tmp_path):
     workspace = Workspace(tmp_path / "ws")
-    access = Access(mode="password", users={"anna": (hash_password("right"), Role.EDITOR)}, max_failures=3,
-                    lock_minutes=15)
+    access = Access(
+        mode="password", users={"anna": (hash_password("right"), Role.EDITOR)}, max_failures=3, lock_minutes=15
+    )
     assert sign_in(access, workspace, "anna", "wrong").problem == "access.wrong_password"
     assert sign_in(access, workspace, "Anna", "right").user == User("Anna", Role.EDITOR)
     for _ in range(2):
@@ -65,8 +70,14 @@ def test_every_write_and_every_personal_export_refuses_a_viewer(tmp_path, sample
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, EDITOR, as_of=AS_OF)
     assert now.upload.user == EDITOR.name
     first = now.register.customers.iloc[0]
-    change = {"op": "set", "sheet": "customers", "key": first["customer_id"], "field": "city", "old": first["city"],
-              "new": "Tartu"}
+    change = {
+        "op": "set",
+        "sheet": "customers",
+        "key": first["customer_id"],
+        "field": "city",
+        "old": first["city"],
+        "new": "Tartu",
+    }
     with pytest.raises(NotAllowed):
         save_changes(workspace, [change], VIEWER)
     with pytest.raises(NotAllowed):

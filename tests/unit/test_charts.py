@@ -6,15 +6,18 @@ from lib.ui import charts
 
 
 def test_ladder_bars_keep_the_ladder_order_and_counts():
-    figure = charts.ladder_bars({"partner": 2, "loyal": 5, "former": 0}, {"partner": "P", "loyal": "L", "former": "F"},
-                                "Ladder", "Customers")
+    figure = charts.ladder_bars(
+        {"partner": 2, "loyal": 5, "former": 0}, {"partner": "P", "loyal": "L", "former": "F"}, "Ladder", "Customers"
+    )
     bar = figure.data[0]
     assert list(bar.y) == ["P", "L", "F"] and list(bar.x) == [2, 5, 0]
     assert figure.layout.title.text == "Ladder"
 
 
 def test_sankey_links_carry_every_customer_once():
-    flows = pd.DataFrame({"from": ["new", "loyal", "loyal"], "to": ["loyal", "loyal", "former"], "customers": [3, 4, 1]})
+    flows = pd.DataFrame(
+        {"from": ["new", "loyal", "loyal"], "to": ["loyal", "loyal", "former"], "customers": [3, 4, 1]}
+    )
     figure = charts.sankey(flows, {"new": "New", "loyal": "Loyal", "former": "Former"}, "Moves", "2025", "2026")
     link = figure.data[0].link
     assert sum(link.value) == 8

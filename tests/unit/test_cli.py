@@ -21,12 +21,21 @@ def test_report_json_of_the_sample():
     assert result.returncode == 0
     report = json.loads(result.stdout)
     assert {"customers", "purchases", "feedback", "actions", "problems", "mapping"} <= set(report)
-    assert (report["customers"], report["purchases"], report["feedback"], report["actions"]) == (2000, 23032, 1117, 1876)
+    assert (report["customers"], report["purchases"], report["feedback"], report["actions"]) == (
+        2000,
+        23032,
+        1117,
+        1876,
+    )
     assert report["mapping"]["Customers"]["E-mail"] == "email"
     assert report["mapping"]["Purchases"]["Invoice"] == "purchase_id"
     problem = next(p for p in report["problems"] if p["code"] == "duplicate_id")
     assert {k: problem[k] for k in ("sheet", "row", "column", "severity")} == {
-        "sheet": "Customers", "row": 64, "column": "Customer ID", "severity": "error"}
+        "sheet": "Customers",
+        "row": 64,
+        "column": "Customer ID",
+        "severity": "error",
+    }
     assert problem["message"]
 
 
@@ -88,8 +97,18 @@ def test_a_wrong_as_of_date_is_explained():
 
 def test_report_adds_themes_sentiment_nps_and_csat():
     report = json.loads(run("report", "sample_data/studio_register.xlsx", "--json").stdout)
-    assert list(report["themes"]) == ["price", "staff", "cleanliness", "opening_hours", "booking", "waiting_time",
-                                      "equipment", "parking", "product_quality", "atmosphere"]
+    assert list(report["themes"]) == [
+        "price",
+        "staff",
+        "cleanliness",
+        "opening_hours",
+        "booking",
+        "waiting_time",
+        "equipment",
+        "parking",
+        "product_quality",
+        "atmosphere",
+    ]
     assert all(count > 0 for count in report["themes"].values())
     assert set(report["sentiment"]) == {"positive", "neutral", "negative", "unknown"}
     assert sum(report["sentiment"].values()) == 1117
@@ -116,8 +135,19 @@ def test_feedback_lists_every_item_with_its_excel_row():
 
 def test_export_writes_a_consent_safe_list_and_reports_who_was_left_out(tmp_path):
     out = tmp_path / "loyal.csv"
-    result = run("export", "sample_data/studio_register.xlsx", "--class", "loyal", "--channel", "email",
-                 "--format", "csv", "-o", str(out), "--json")
+    result = run(
+        "export",
+        "sample_data/studio_register.xlsx",
+        "--class",
+        "loyal",
+        "--channel",
+        "email",
+        "--format",
+        "csv",
+        "-o",
+        str(out),
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     assert set(summary) == {"exported", "left_out", "file"}
@@ -160,8 +190,19 @@ def test_export_and_plan_keep_the_workspace_s_opt_outs_and_erasures_even_from_an
     listed = [cid for cid, email in customers["email"].items() if email in _emails(tmp_path / "before.csv")]
     opted_out, erased = listed[0], listed[1]
     out_email, erased_email = customers.loc[opted_out, "email"], customers.loc[erased, "email"]
-    review = save_changes(workspace, [{"op": "set", "sheet": "customers", "key": opted_out, "field": "opted_out_at",
-                                       "old": None, "new": "2026-11-30"}])
+    review = save_changes(
+        workspace,
+        [
+            {
+                "op": "set",
+                "sheet": "customers",
+                "key": opted_out,
+                "field": "opted_out_at",
+                "old": None,
+                "new": "2026-11-30",
+            }
+        ],
+    )
     assert review.accepted and not review.refused
     assert forget_customer(workspace, erased) == 1
 
@@ -183,8 +224,19 @@ def test_export_and_plan_keep_the_workspace_s_opt_outs_and_erasures_even_from_an
     everyone = run("plan", str(old_copy), "--json", "--until", "2026-12-31", "--workspace", str(tmp_path / "none"))
     assert {opted_out, erased} & {item["customer_id"] for item in json.loads(everyone.stdout)}
 
-    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": listed[2], "field": "email",
-                              "old": customers.loc[listed[2], "email"], "new": "renamed@example.com"}])
+    save_changes(
+        workspace,
+        [
+            {
+                "op": "set",
+                "sheet": "customers",
+                "key": listed[2],
+                "field": "email",
+                "old": customers.loc[listed[2], "email"],
+                "new": "renamed@example.com",
+            }
+        ],
+    )
     current = run("export", "--channel", "email", "-o", str(tmp_path / "current.csv"))
     assert current.returncode == 0, current.stderr
     emails = _emails(tmp_path / "current.csv")

@@ -34,18 +34,50 @@ PEOPLE = {
 @pytest.fixture(scope="module")
 def view(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plan")
-    customers = [["Customer id", "Name", "E-mail", "Phone", "Customer since", "Lead temperature", "Relationship",
-                  "Email consent", "SMS consent", "Phone consent", "Birth date", "Contact frequency"]]
+    customers = [
+        [
+            "Customer id",
+            "Name",
+            "E-mail",
+            "Phone",
+            "Customer since",
+            "Lead temperature",
+            "Relationship",
+            "Email consent",
+            "SMS consent",
+            "Phone consent",
+            "Birth date",
+            "Contact frequency",
+        ]
+    ]
     purchases = [["Customer id", "Date", "Amount"]]
     for cid, (temp, mark, mail, sms, phone, born, wish, visits) in PEOPLE.items():
-        customers.append([cid, f"Name {cid}", f"{cid.lower()}@example.com", "+372 5123 4567", ago(1000), temp,
-                          mark, mail, sms, phone, born, wish])
+        customers.append(
+            [
+                cid,
+                f"Name {cid}",
+                f"{cid.lower()}@example.com",
+                "+372 5123 4567",
+                ago(1000),
+                temp,
+                mark,
+                mail,
+                sms,
+                phone,
+                born,
+                wish,
+            ]
+        )
         purchases += [[cid, ago(days), 25.0] for days in visits]
-    feedback = [["Customer id", "Date", "Type", "Text", "Status"],
-                ["LOYAL", ago(5), "complaint", "Too cold", "open"], ["OVERDUE", ago(20), "complaint", "Dirty", "resolved"]]
+    feedback = [
+        ["Customer id", "Date", "Type", "Text", "Status"],
+        ["LOYAL", ago(5), "complaint", "Too cold", "open"],
+        ["OVERDUE", ago(20), "complaint", "Dirty", "resolved"],
+    ]
     actions = [["Customer id", "Done", "Type"], ["HOT", ago(9), "call"], ["WEEKLY-WISH", ago(30), "call"]]
-    path = write_xlsx(folder / "plan.xlsx", {"Customers": customers, "Purchases": purchases, "Feedback": feedback,
-                                             "Actions": actions})
+    path = write_xlsx(
+        folder / "plan.xlsx", {"Customers": customers, "Purchases": purchases, "Feedback": feedback, "Actions": actions}
+    )
     return analyse_customers(read(path), AS_OF, DEFAULTS)
 
 
@@ -111,9 +143,14 @@ def test_done_and_snoozed_rows_leave_the_plan(view):
     snoozed = plan_action("FORMER", "former_win_back", "email", AS_OF, snooze_days=7)
     assert done["kind"] == "greeting" and done["note"] == "plan:birthday" and "planned" not in done
     assert snoozed["planned"] == AS_OF + timedelta(days=7) and "done" not in snoozed
-    actions = pd.DataFrame({"customer_id": ["BIRTHDAY", "FORMER"], "done": [pd.Timestamp(AS_OF), pd.NaT],
-                            "planned": [pd.NaT, pd.Timestamp(AS_OF + timedelta(days=7))],
-                            "note": ["plan:birthday", "plan:former_win_back"]})
+    actions = pd.DataFrame(
+        {
+            "customer_id": ["BIRTHDAY", "FORMER"],
+            "done": [pd.Timestamp(AS_OF), pd.NaT],
+            "planned": [pd.NaT, pd.Timestamp(AS_OF + timedelta(days=7))],
+            "note": ["plan:birthday", "plan:former_win_back"],
+        }
+    )
     after = contact_plan(view, AS_OF, DEFAULTS, actions=actions)
     assert len(after) == len(plan) - 2
     assert "birthday" not in rules_of(after, "BIRTHDAY") and "former_win_back" not in rules_of(after, "FORMER")
@@ -124,12 +161,18 @@ def test_done_and_snoozed_rows_leave_the_plan(view):
 def test_action_effectiveness_counts_responses_and_purchases_soon_after():
     from lib.analysis.contact_plan import action_effectiveness
 
-    actions = pd.DataFrame({
-        "customer_id": ["A", "B", "C", "A"], "done": pd.to_datetime(["2026-01-01", "2026-01-01", None, "2026-03-01"]),
-        "kind": ["offer", "offer", "offer", "call"], "campaign": ["Spring", "Spring", "Spring", None],
-        "outcome": ["bought", "no answer", None, "interested"]})
-    purchases = pd.DataFrame({"customer_id": ["A", "B", "A"],
-                              "date": pd.to_datetime(["2026-01-10", "2026-03-01", "2026-06-01"])})
+    actions = pd.DataFrame(
+        {
+            "customer_id": ["A", "B", "C", "A"],
+            "done": pd.to_datetime(["2026-01-01", "2026-01-01", None, "2026-03-01"]),
+            "kind": ["offer", "offer", "offer", "call"],
+            "campaign": ["Spring", "Spring", "Spring", None],
+            "outcome": ["bought", "no answer", None, "interested"],
+        }
+    )
+    purchases = pd.DataFrame(
+        {"customer_id": ["A", "B", "A"], "date": pd.to_datetime(["2026-01-10", "2026-03-01", "2026-06-01"])}
+    )
     classes = pd.Series({"A": "loyal", "B": "former"})
     by_kind = action_effectiveness(actions, purchases, classes, "kind").set_index("kind")
     assert by_kind.loc["offer", "actions"] == 2  # the action never done does not count

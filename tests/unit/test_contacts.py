@@ -10,12 +10,30 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.exports.contacts import CHANNELS, contact_list, country_code, export, safe_text
+from lib.exports.contacts import contact_list, country_code, export, safe_text
 from lib.reading.values import invalid_emails
+from lib.schema import CHANNELS
 from tests.conftest import AS_OF
 
-COLUMNS = ["customer_id", "first_name", "last_name", "name", "email", "phone", "address", "postal_code", "city",
-           "country", "language", "birth_date", "opted_out_at", "consent_email", "consent_sms", "consent_phone", "consent_post"]
+COLUMNS = [
+    "customer_id",
+    "first_name",
+    "last_name",
+    "name",
+    "email",
+    "phone",
+    "address",
+    "postal_code",
+    "city",
+    "country",
+    "language",
+    "birth_date",
+    "opted_out_at",
+    "consent_email",
+    "consent_sms",
+    "consent_phone",
+    "consent_post",
+]
 
 
 def customers(rows: list[dict]) -> pd.DataFrame:
@@ -24,35 +42,69 @@ def customers(rows: list[dict]) -> pd.DataFrame:
     frame["birth_date"] = pd.to_datetime(frame["birth_date"])
     for channel in CHANNELS:
         frame[f"consent_{channel}"] = frame[f"consent_{channel}"].astype("boolean")
-    for column in ("customer_id", "first_name", "last_name", "name", "email", "phone", "address", "postal_code",
-                   "city", "country", "language"):
+    for column in (
+        "customer_id",
+        "first_name",
+        "last_name",
+        "name",
+        "email",
+        "phone",
+        "address",
+        "postal_code",
+        "city",
+        "country",
+        "language",
+    ):
         frame[column] = frame[column].astype("string")
     return frame
 
 
-person = st.fixed_dictionaries({
-    "first_name": st.sampled_from(["Mari", "Jüri", "Agnė", "Łukasz", "=cmd", "@sum"]),
-    "last_name": st.sampled_from(["Tamm", "Õunapuu", "Żak", "Šimkus"]),
-    "email": st.sampled_from(["mari@example.com", "MARI@example.com ", "bad@", "", None, "juri@example.ee",
-                              "agne@example.lt", "=1+1@x.com"]),
-    "phone": st.sampled_from(["+372 5123 4567", "5123 4567", "12", None, "+48 600 123 456"]),
-    "city": st.sampled_from(["Tallinn", None]),
-    "country": st.sampled_from(["EE", "FI", "LT", "PL", "Estonia", None]),
-    "opted_out_at": st.sampled_from([None, "2026-01-01", "2027-06-01"]),
-    **{f"consent_{c}": st.sampled_from([True, False, None]) for c in CHANNELS},
-})
+person = st.fixed_dictionaries(
+    {
+        "first_name": st.sampled_from(["Mari", "Jüri", "Agnė", "Łukasz", "=cmd", "@sum"]),
+        "last_name": st.sampled_from(["Tamm", "Õunapuu", "Żak", "Šimkus"]),
+        "email": st.sampled_from(
+            [
+                "mari@example.com",
+                "MARI@example.com ",
+                "bad@",
+                "",
+                None,
+                "juri@example.ee",
+                "agne@example.lt",
+                "=1+1@x.com",
+            ]
+        ),
+        "phone": st.sampled_from(["+372 5123 4567", "5123 4567", "12", None, "+48 600 123 456"]),
+        "city": st.sampled_from(["Tallinn", None]),
+        "country": st.sampled_from(["EE", "FI", "LT", "PL", "Estonia", None]),
+        "opted_out_at": st.sampled_from([None, "2026-01-01", "2027-06-01"]),
+        **{f"consent_{c}": st.sampled_from([True, False, None]) for c in CHANNELS},
+    }
+)
 
 
 @settings(max_examples=60, deadline=None)
-@given(people=st.lists(person, min_size=1, max_size=25), channel=st.sampled_from(CHANNELS),
-       chosen=st.sets(st.integers(0, 24)), exception=st.booleans(), bought=st.sets(st.integers(0, 24)),
-       suppressed=st.sets(st.integers(0, 24)))
+@given(
+    people=st.lists(person, min_size=1, max_size=25),
+    channel=st.sampled_from(CHANNELS),
+    chosen=st.sets(st.integers(0, 24)),
+    exception=st.booleans(),
+    bought=st.sets(st.integers(0, 24)),
+    suppressed=st.sets(st.integers(0, 24)),
+)
 def test_no_list_ever_holds_someone_who_said_no(people, channel, chosen, exception, bought, suppressed):
     frame = customers([{**p, "customer_id": f"C{i}"} for i, p in enumerate(people)])
     ids = [f"C{i}" for i in chosen]
-    result = contact_list(frame, channel, AS_OF, bought=[f"C{i}" for i in bought],
-                          suppressed=[f"C{i}" for i in suppressed], selection=ids,
-                          existing_customer_exception=exception)
+    result = contact_list(
+        frame,
+        channel,
+        AS_OF,
+        bought=[f"C{i}" for i in bought],
+        suppressed=[f"C{i}" for i in suppressed],
+        selection=ids,
+        existing_customer_exception=exception,
+    )
     on_list = result.rows
     selected = frame[frame["customer_id"].isin(ids)]
     assert len(on_list) + len(result.left_out) == len(selected)
@@ -69,18 +121,23 @@ def test_no_list_ever_holds_someone_who_said_no(people, channel, chosen, excepti
     if channel == "email":
         emails = on_list["email"]
         assert not invalid_emails(emails).any() and emails.is_unique and emails.notna().all()
-        said_no = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= pd.Timestamp(AS_OF))) | \
-            frame["consent_email"].eq(False).fillna(False) | frame["customer_id"].isin([f"C{i}" for i in suppressed])
+        said_no = (
+            (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= pd.Timestamp(AS_OF)))
+            | frame["consent_email"].eq(False).fillna(False)
+            | frame["customer_id"].isin([f"C{i}" for i in suppressed])
+        )
         assert not set(emails) & set(frame.loc[said_no, "email"].dropna().str.strip().str.lower())
 
 
 def test_the_polish_rule_and_the_existing_customer_exception():
-    frame = customers([
-        {"customer_id": "EE1", "email": "a@example.ee", "country": "EE", "consent_email": None},
-        {"customer_id": "PL1", "email": "b@example.pl", "country": "PL", "consent_email": None},
-        {"customer_id": "PL2", "email": "c@example.pl", "country": "PL", "consent_email": True},
-        {"customer_id": "EE2", "email": "d@example.ee", "country": "EE", "consent_email": False},
-    ])
+    frame = customers(
+        [
+            {"customer_id": "EE1", "email": "a@example.ee", "country": "EE", "consent_email": None},
+            {"customer_id": "PL1", "email": "b@example.pl", "country": "PL", "consent_email": None},
+            {"customer_id": "PL2", "email": "c@example.pl", "country": "PL", "consent_email": True},
+            {"customer_id": "EE2", "email": "d@example.ee", "country": "EE", "consent_email": False},
+        ]
+    )
     result = contact_list(frame, "email", AS_OF, bought=["EE1", "PL1", "EE2"], existing_customer_exception=True)
     assert result.rows["email"].tolist() == ["a@example.ee", "c@example.pl"]
     assert result.left_out_counts() == {"no_consent": 1, "country_rule": 1}
@@ -89,25 +146,56 @@ def test_the_polish_rule_and_the_existing_customer_exception():
 
 
 def test_lists_carry_only_what_the_channel_needs_and_birthdays_without_the_year():
-    frame = customers([{"customer_id": "1", "first_name": "Mari", "last_name": "Tamm", "email": "m@example.ee",
-                        "phone": "5123 4567", "country": "EE", "birth_date": "1990-03-07", "consent_email": True,
-                        "consent_sms": True}])
+    frame = customers(
+        [
+            {
+                "customer_id": "1",
+                "first_name": "Mari",
+                "last_name": "Tamm",
+                "email": "m@example.ee",
+                "phone": "5123 4567",
+                "country": "EE",
+                "birth_date": "1990-03-07",
+                "consent_email": True,
+                "consent_sms": True,
+            }
+        ]
+    )
     email = contact_list(frame, "email", AS_OF, with_birthday=True)
     assert list(email.rows.columns) == ["email", "first_name", "last_name", "language", "birthday"]
     assert email.rows["birthday"].tolist() == ["07.03"]
     sms = contact_list(frame, "sms", AS_OF)
-    assert list(sms.rows.columns) == ["phone", "first_name", "language"] and sms.rows["phone"].tolist() == ["+37251234567"]
+    assert list(sms.rows.columns) == ["phone", "first_name", "language"] and sms.rows["phone"].tolist() == [
+        "+37251234567"
+    ]
 
 
 def sample_list():
-    frame = customers([
-        {"customer_id": "1", "first_name": "Jüri", "last_name": "Õunapuu", "email": "juri@example.ee",
-         "consent_email": True},
-        {"customer_id": "2", "first_name": "Łukasz", "last_name": "Żak", "email": "lukasz@example.pl",
-         "consent_email": True},
-        {"customer_id": "3", "first_name": "=HYPERLINK(\"x\")", "last_name": "Šimkus", "email": "s@example.lt",
-         "consent_email": True},
-    ])
+    frame = customers(
+        [
+            {
+                "customer_id": "1",
+                "first_name": "Jüri",
+                "last_name": "Õunapuu",
+                "email": "juri@example.ee",
+                "consent_email": True,
+            },
+            {
+                "customer_id": "2",
+                "first_name": "Łukasz",
+                "last_name": "Żak",
+                "email": "lukasz@example.pl",
+                "consent_email": True,
+            },
+            {
+                "customer_id": "3",
+                "first_name": '=HYPERLINK("x")',
+                "last_name": "Šimkus",
+                "email": "s@example.lt",
+                "consent_email": True,
+            },
+        ]
+    )
     return contact_list(frame, "email", date(2026, 11, 23))
 
 
@@ -117,7 +205,7 @@ def test_the_excel_csv_keeps_letters_and_defuses_formulas():
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     assert rows[1][:3] == ["juri@example.ee", "Jüri", "Õunapuu"]
     assert rows[2][1:3] == ["Łukasz", "Żak"] and rows[3][2] == "Šimkus"
-    assert rows[3][1] == "'=HYPERLINK(\"x\")"
+    assert rows[3][1] == '\'=HYPERLINK("x")'
     assert safe_text("+37251234567") == "+37251234567" and safe_text("-5") == "'-5"
 
 
@@ -131,7 +219,7 @@ def test_mailchimp_and_hubspot_headers():
 def test_the_xlsx_writes_a_name_beginning_with_equals_as_text():
     book = openpyxl.load_workbook(io.BytesIO(export(sample_list(), "xlsx")))
     cell = book.active["B4"]
-    assert cell.data_type == "s" and cell.value == "=HYPERLINK(\"x\")"
+    assert cell.data_type == "s" and cell.value == '=HYPERLINK("x")'
 
 
 def test_the_vcard_parses_back():
@@ -146,18 +234,32 @@ def test_the_vcard_parses_back():
 def test_a_call_list_from_the_plan_carries_due_date_and_reason_only_for_consenting_people():
     from lib.exports.contacts import call_list
 
-    frame = customers([
-        {"customer_id": "1", "name": "Mari Tamm", "phone": "5123 4567", "country": "EE", "consent_phone": True},
-        {"customer_id": "2", "name": "Jüri Kask", "phone": "5123 4568", "country": "EE", "consent_phone": False},
-    ])
-    plan = pd.DataFrame({"customer_id": ["1", "2", "1"], "rule": ["aftercare", "aftercare", "birthday"],
-                         "due": pd.to_datetime(["2026-11-20", "2026-11-21", "2026-11-25"]),
-                         "channel": ["phone", "phone", "sms"]})
+    frame = customers(
+        [
+            {"customer_id": "1", "name": "Mari Tamm", "phone": "5123 4567", "country": "EE", "consent_phone": True},
+            {"customer_id": "2", "name": "Jüri Kask", "phone": "5123 4568", "country": "EE", "consent_phone": False},
+        ]
+    )
+    plan = pd.DataFrame(
+        {
+            "customer_id": ["1", "2", "1"],
+            "rule": ["aftercare", "aftercare", "birthday"],
+            "due": pd.to_datetime(["2026-11-20", "2026-11-21", "2026-11-25"]),
+            "channel": ["phone", "phone", "sms"],
+        }
+    )
     reasons = pd.Series(["First purchase 7 days ago", "First purchase 8 days ago", "Birthday in 2 days"])
     calls = call_list(frame, plan, reasons, AS_OF, suppressed=[])
-    assert calls.rows.to_dict("records") == [{"customer_id": "1", "due": "20.11.2026",
-                                              "reason": "First purchase 7 days ago", "phone": "+37251234567",
-                                              "name": "Mari Tamm", "language": None}]
+    assert calls.rows.to_dict("records") == [
+        {
+            "customer_id": "1",
+            "due": "20.11.2026",
+            "reason": "First purchase 7 days ago",
+            "phone": "+37251234567",
+            "name": "Mari Tamm",
+            "language": None,
+        }
+    ]
     assert calls.left_out_counts() == {"no_consent": 1}
 
 
@@ -165,32 +267,52 @@ def test_the_consent_rules_by_country_are_settings():
     from lib.exports.contacts import contacts_for
     from lib.settings import DEFAULTS
 
-    frame = customers([
-        {"customer_id": "LV1", "email": "a@example.lv", "country": "LV", "consent_email": None},
-        {"customer_id": "DE1", "email": "b@example.de", "country": "DE", "consent_email": None},
-    ])
+    frame = customers(
+        [
+            {"customer_id": "LV1", "email": "a@example.lv", "country": "LV", "consent_email": None},
+            {"customer_id": "DE1", "email": "b@example.de", "country": "DE", "consent_email": None},
+        ]
+    )
     view = pd.DataFrame({"customer_id": ["LV1", "DE1"], "purchases": [3, 3]})
     on = DEFAULTS.updated({"existing_customer_exception": 1, "exception_countries": "lv; de"})
-    assert contacts_for(frame, view, "email", AS_OF, selection=None, suppressed=[], settings=on).rows["email"].tolist() \
-        == ["a@example.lv", "b@example.de"]
+    assert contacts_for(frame, view, "email", AS_OF, selection=None, suppressed=[], settings=on).rows[
+        "email"
+    ].tolist() == ["a@example.lv", "b@example.de"]
     strict = on.updated({"prior_consent_countries": "PL, DE"})
     result = contacts_for(frame, view, "email", AS_OF, selection=None, suppressed=[], settings=strict)
     assert result.rows["email"].tolist() == ["a@example.lv"] and result.left_out_counts() == {"country_rule": 1}
-    assert strict.prior_consent_countries == "PL, DE" and DEFAULTS.updated({"exception_countries": "x, EE"}) \
-        .exception_countries == "EE"
+    assert (
+        strict.prior_consent_countries == "PL, DE"
+        and DEFAULTS.updated({"exception_countries": "x, EE"}).exception_countries == "EE"
+    )
 
 
 def test_polish_and_baltic_letters_survive_the_excel_csv():
-    frame = customers([{"customer_id": "1", "first_name": "Mściwój", "last_name": "Ząbek", "email": "m@example.pl",
-                        "consent_email": True}])
+    frame = customers(
+        [
+            {
+                "customer_id": "1",
+                "first_name": "Mściwój",
+                "last_name": "Ząbek",
+                "email": "m@example.pl",
+                "consent_email": True,
+            }
+        ]
+    )
     data = export(contact_list(frame, "email", AS_OF), "excel-csv")
     assert "Mściwój;Ząbek" in data.decode("utf-8-sig")
 
 
-@pytest.mark.parametrize(("lang", "email", "first_name", "sheet"), [
-    ("en", "E-mail", "First name", "Contacts"), ("et", "E-post", "Eesnimi", "Kontaktid"),
-    ("fi", "Sähköposti", "Etunimi", "Yhteystiedot"), ("lt", "El. paštas", "Vardas", "Kontaktai"),
-    ("pl", "E-mail", "Imię", "Kontakty")])
+@pytest.mark.parametrize(
+    ("lang", "email", "first_name", "sheet"),
+    [
+        ("en", "E-mail", "First name", "Contacts"),
+        ("et", "E-post", "Eesnimi", "Kontaktid"),
+        ("fi", "Sähköposti", "Etunimi", "Yhteystiedot"),
+        ("lt", "El. paštas", "Vardas", "Kontaktai"),
+        ("pl", "E-mail", "Imię", "Kontakty"),
+    ],
+)
 def test_the_list_is_written_with_column_names_in_the_chosen_language(lang, email, first_name, sheet):
     book = openpyxl.load_workbook(io.BytesIO(export(sample_list(), "xlsx", lang=lang)))
     assert book.sheetnames == [sheet]

@@ -21,7 +21,7 @@ from tests.conftest import ROOT
 
 SECRETS = f"""
 [ladder.users.anna]
-password = "{hash_password('kevad-2026-lumi')}"
+password = "{hash_password("kevad-2026-lumi")}"
 role = "editor"
 """
 
@@ -156,27 +156,54 @@ def test_a_broken_secrets_file_stops_the_start(tmp_path):
 def test_backup_command_copies_the_workspace_and_keeps_the_newest(tmp_path):
     env = {**os.environ, "LADDER_WORKSPACE": str(tmp_path / "ws")}
     env.pop("LADDER_WORKSPACE_URL", None)
-    subprocess.run([sys.executable, "-m", "lib", "import", str(ROOT / "sample_data" / "studio_register.xlsx")],
-                   cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "lib", "import", str(ROOT / "sample_data" / "studio_register.xlsx")],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+    )
     for _ in range(3):
-        done = subprocess.run([sys.executable, "-m", "lib", "backup", "--to", str(tmp_path / "copies"), "--keep", "2"],
-                              cwd=ROOT, env=env, check=True, capture_output=True, text=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "lib", "backup", "--to", str(tmp_path / "copies"), "--keep", "2"],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         assert "Workspace copied to" in done.stdout
         time.sleep(1.1)  # copies are named by the second
     copies = sorted((tmp_path / "copies").glob("ladder-*.sqlite"))
     assert len(copies) == 2
-    check = subprocess.run([sys.executable, "-c", "from lib.workspace.repository import Workspace; from lib.service.registers import current_register; "
-                            f"print(len(current_register(Workspace(url='sqlite:///{copies[-1]}')).register.customers))"],
-                           cwd=ROOT, check=True, capture_output=True, text=True)
+    check = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "from lib.workspace.repository import Workspace; from lib.service.registers import current_register; "
+            f"print(len(current_register(Workspace(url='sqlite:///{copies[-1]}')).register.customers))",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     assert check.stdout.strip() == "2000"
 
 
 def test_hash_password_reads_a_piped_password():
-    made = subprocess.run([sys.executable, "-m", "lib", "hash-password"], cwd=ROOT, input="kevad-2026-lumi\n",
-                          capture_output=True, text=True, check=True)
+    made = subprocess.run(
+        [sys.executable, "-m", "lib", "hash-password"],
+        cwd=ROOT,
+        input="kevad-2026-lumi\n",
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     from lib.workspace.access import verify_password
 
     assert verify_password("kevad-2026-lumi", made.stdout.strip())
-    short = subprocess.run([sys.executable, "-m", "lib", "hash-password"], cwd=ROOT, input="short\n",
-                           capture_output=True, text=True)
+    short = subprocess.run(
+        [sys.executable, "-m", "lib", "hash-password"], cwd=ROOT, input="short\n", capture_output=True, text=True
+    )
     assert short.returncode == 2

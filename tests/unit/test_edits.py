@@ -11,10 +11,12 @@ from lib.workspace.repository import Workspace
 from tests.conftest import AS_OF, write_xlsx
 from tests.unit.history import read
 
-CUSTOMERS = [["Customer id", "Name", "E-mail", "Birth date", "Email consent"],
-             ["C1", "Anna", "anna@example.com", "1990-01-01", "yes"],
-             ["C2", "Bert", "bert@example.com", None, "no"],
-             ["C3", "Cleo", None, None, None]]
+CUSTOMERS = [
+    ["Customer id", "Name", "E-mail", "Birth date", "Email consent"],
+    ["C1", "Anna", "anna@example.com", "1990-01-01", "yes"],
+    ["C2", "Bert", "bert@example.com", None, "no"],
+    ["C3", "Cleo", None, None, None],
+]
 
 
 @pytest.fixture
@@ -24,8 +26,9 @@ def register(tmp_path):
 
 def shown_view(register, order):
     """The customers as a page shows them: a subset, in its own order, indexed by key."""
-    return register.customers.set_index("_key").loc[order, ["customer_id", "name", "email", "birth_date",
-                                                            "consent_email"]]
+    return register.customers.set_index("_key").loc[
+        order, ["customer_id", "name", "email", "birth_date", "consent_email"]
+    ]
 
 
 def test_edits_stay_with_their_customer_when_the_view_is_sorted_or_filtered(register):
@@ -33,7 +36,9 @@ def test_edits_stay_with_their_customer_when_the_view_is_sorted_or_filtered(regi
     state = {"edited_rows": {0: {"name": "Cleopatra"}, 1: {"email": "anna@new.example.com"}}}
     changes = changes_from_editor(view, state)
     assert [(c["key"], c["field"], c["old"], c["new"]) for c in changes] == [
-        ("C3", "name", "Cleo", "Cleopatra"), ("C1", "email", "anna@example.com", "anna@new.example.com")]
+        ("C3", "name", "Cleo", "Cleopatra"),
+        ("C1", "email", "anna@example.com", "anna@new.example.com"),
+    ]
     review = review_changes(register, changes)
     edited = apply_edits(register, pd.DataFrame(review.accepted))
     names = dict(zip(edited.customers["customer_id"], edited.customers["name"], strict=True))
@@ -48,14 +53,21 @@ def test_an_invalid_email_is_refused_while_the_valid_change_is_kept(register):
     review = review_changes(register, changes)
     assert [(c["key"], c["field"]) for c in review.accepted] == [("C2", "name")]
     assert [r.code for r in review.refused] == ["invalid_email"]
-    assert review.refused[0].message() == "C1, E-mail: 'anna@' is not a valid e-mail address. Correct it and save again."
+    assert (
+        review.refused[0].message() == "C1, E-mail: 'anna@' is not a valid e-mail address. Correct it and save again."
+    )
 
 
 def test_new_customers_need_an_id_of_their_own_and_bad_dates_are_refused(register):
     view = shown_view(register, ["C1"])
-    state = {"added_rows": [{"customer_id": "C2", "name": "Twin"}, {"name": "No id"},
-                            {"customer_id": "C9", "name": "Nina", "birth_date": "someday"}],
-             "deleted_rows": []}
+    state = {
+        "added_rows": [
+            {"customer_id": "C2", "name": "Twin"},
+            {"name": "No id"},
+            {"customer_id": "C9", "name": "Nina", "birth_date": "someday"},
+        ],
+        "deleted_rows": [],
+    }
     review = review_changes(register, changes_from_editor(view, state))
     assert [r.code for r in review.refused] == ["duplicate_id", "missing_id", "unreadable_date"]
     assert [(c["op"], c["key"], c["field"]) for c in review.accepted] == [("add", "C9", None), ("set", "C9", "name")]
@@ -97,8 +109,9 @@ def test_a_logged_action_creates_the_actions_sheet_a_workbook_did_not_have(tmp_p
     path = write_xlsx(tmp_path / "customers only.xlsx", {"Customers": CUSTOMERS})
     workspace = Workspace(tmp_path / "ws")
     import_workbook(workspace, path.name, path.read_bytes(), as_of=AS_OF)
-    review = save_changes(workspace, new_row("actions", {"customer_id": "C2", "kind": "call", "done": AS_OF,
-                                                         "outcome": "booked a visit"}))
+    review = save_changes(
+        workspace, new_row("actions", {"customer_id": "C2", "kind": "call", "done": AS_OF, "outcome": "booked a visit"})
+    )
     assert review.refused == [] and review.summary()["added"] == 1
     written = updated_workbook(workspace, current_register(workspace))
     book = openpyxl.load_workbook(io.BytesIO(written.data))

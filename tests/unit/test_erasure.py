@@ -29,19 +29,28 @@ def unpacked(data: bytes) -> bytes:
 def workspace(tmp_path, sample_bytes):
     workspace = Workspace(tmp_path / "ws")
     import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
-    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": PERSON, "field": "city", "old": "Tallinn",
-                              "new": "Tartu"}])
+    save_changes(
+        workspace,
+        [{"op": "set", "sheet": "customers", "key": PERSON, "field": "city", "old": "Tallinn", "new": "Tartu"}],
+    )
     import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)  # a second version
-    save_changes(workspace, new_row("feedback", {"customer_id": PERSON, "date": AS_OF, "kind": "complaint",
-                                                 "text": f"Write to me at {EMAIL}"}))
-    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10002", "field": "city", "old": "Tallinn",
-                              "new": "Tartu"}])
+    save_changes(
+        workspace,
+        new_row(
+            "feedback", {"customer_id": PERSON, "date": AS_OF, "kind": "complaint", "text": f"Write to me at {EMAIL}"}
+        ),
+    )
+    save_changes(
+        workspace,
+        [{"op": "set", "sheet": "customers", "key": "10002", "field": "city", "old": "Tallinn", "new": "Tartu"}],
+    )
     return workspace
 
 
 def test_after_forget_the_email_is_nowhere_in_the_workspace_folder(workspace):
     assert EMAIL.encode() in every_byte(workspace.folder) or any(
-        EMAIL.encode() in unpacked(workspace.upload_data(u.id)) for u in workspace.uploads())
+        EMAIL.encode() in unpacked(workspace.upload_data(u.id)) for u in workspace.uploads()
+    )
     assert forget_customer(workspace, PERSON, "manager") == 2
     assert EMAIL.encode() not in every_byte(workspace.folder)
     for upload in workspace.uploads():
@@ -81,8 +90,9 @@ def test_opted_out_customers_are_remembered_across_uploads(tmp_path, sample_byte
     workspace = Workspace(tmp_path / "ws")
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     opted_out = set(now.register.customers.loc[now.register.customers["opted_out_at"].notna(), "customer_id"])
-    with_contact = now.register.customers[now.register.customers["customer_id"].isin(opted_out)
-                                          & now.register.customers["email"].notna()]
+    with_contact = now.register.customers[
+        now.register.customers["customer_id"].isin(opted_out) & now.register.customers["email"].notna()
+    ]
     assert len(with_contact) > 0
     assert set(with_contact["customer_id"]) <= now.suppressed
 
@@ -110,9 +120,11 @@ def test_the_whole_column_suppression_match_equals_matching_customer_by_customer
     customers = sample_register[0].customers
     listed = customers.iloc[::37]
     hashes = identity_hashes(listed["email"], listed["phone"], "salt")
-    one_by_one = {str(cid) for cid, email, phone in zip(customers["customer_id"], customers["email"],
-                                                          customers["phone"], strict=True)
-                  if identity_hashes([email], [phone], "salt") & hashes}
+    one_by_one = {
+        str(cid)
+        for cid, email, phone in zip(customers["customer_id"], customers["email"], customers["phone"], strict=True)
+        if identity_hashes([email], [phone], "salt") & hashes
+    }
     assert customers_on_list(customers, "salt", hashes) == frozenset(one_by_one)
     assert len(one_by_one) >= len(listed)
     phone_only = identity_hashes([], ["+372 5123 4567"], "salt")

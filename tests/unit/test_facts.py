@@ -7,12 +7,14 @@ from tests.conftest import AS_OF
 
 
 def view():
-    return pd.DataFrame({
-        "customer_id": ["1", "2", "3", "4"],
-        "country": pd.Series(["EE", "FI", "EE", None], dtype="string"),
-        "tags": pd.Series(["vip, student", "student", None, "vip"], dtype="string"),
-        "consent_email": [True, False, True, False],
-    })
+    return pd.DataFrame(
+        {
+            "customer_id": ["1", "2", "3", "4"],
+            "country": pd.Series(["EE", "FI", "EE", None], dtype="string"),
+            "tags": pd.Series(["vip, student", "student", None, "vip"], dtype="string"),
+            "consent_email": [True, False, True, False],
+        }
+    )
 
 
 def test_a_tag_filter_matches_any_tag_of_the_list():
@@ -21,7 +23,10 @@ def test_a_tag_filter_matches_any_tag_of_the_list():
 
 
 def test_filters_combine_and_an_empty_filter_accepts_everyone():
-    assert select_customers(view(), {"country": ["EE"], "consent_email": ["True"]})["customer_id"].tolist() == ["1", "3"]
+    assert select_customers(view(), {"country": ["EE"], "consent_email": ["True"]})["customer_id"].tolist() == [
+        "1",
+        "3",
+    ]
     assert len(select_customers(view(), {"country": [], "tags": []})) == 4
     assert column_values(view(), "consent_email") == ["True", "False"]
 

@@ -9,34 +9,70 @@ from lib.themes import THEMES, default_dictionary
 
 # (text as a customer writes it, theme it must hit)
 INFLECTED = {
-    "et": [("Hinnad on liiga kõrged", "price"), ("Natuke kallim kui mujal", "price"),
-           ("Teenindajad olid abivalmid", "staff"), ("Klienditeenindus oli aeglane", "staff"),
-           ("Riietusruumid olid mustad", "cleanliness"), ("Kõik oli väga puhtad", "cleanliness"),
-           ("Palun avage varem", "opening_hours"), ("Broneeringut ei saanud teha", "booking"),
-           ("Pidin kaua ootama", "waiting_time"), ("Jooksulindid on katki", "equipment"),
-           ("Parkimiskohti pole", "parking"), ("Päevituskreemi kvaliteet on hea", "product_quality"),
-           ("Mõnus õhkkond", "atmosphere"), ("Kuukaardihind tõusis", "price"),
-           ("Hinnad on mõistlikud ja teenindus hea", "staff")],
-    "fi": [("Hintoja pitäisi laskea", "price"), ("Liian kallista", "price"),
-           ("Asiakaspalvelu oli ystävällistä", "staff"), ("Valmentajat ovat osaavia", "staff"),
-           ("Pukuhuoneet olivat likaisia", "cleanliness"), ("Aukioloajat ovat liian lyhyet", "opening_hours"),
-           ("Ajanvarausjärjestelmä ei toimi", "booking"), ("Jouduin odottamaan pitkään", "waiting_time"),
-           ("Juoksumatot ovat rikki", "equipment"), ("Pysäköintipaikkoja on vähän", "parking"),
-           ("Voiteen laatu on huono", "product_quality"), ("Tunnelma on rento", "atmosphere"),
-           ("Hinnat nousivat", "price")],
-    "lt": [("Kainos per didelės", "price"), ("Labai brangu", "price"), ("Darbuotojai malonūs", "staff"),
-           ("Treneriai nemandagūs", "staff"), ("Persirengimo kambariai nešvarūs", "cleanliness"),
-           ("Prašau savaitgaliais atsidaryti anksčiau", "opening_hours"), ("Rezervacijos sistema neveikia", "booking"),
-           ("Teko ilgai laukti", "waiting_time"), ("Treniruokliai sugedę", "equipment"),
-           ("Nėra kur pastatyti automobilio", "parking"), ("Kremo kokybė puiki", "product_quality"),
-           ("Jauki atmosfera", "atmosphere"), ("Kaina per didele", "price"), ("Svarus kabinos", "cleanliness")],
-    "pl": [("Ceny są za wysokie", "price"), ("Za drogo", "price"), ("Obsługa była niemiła", "staff"),
-           ("Trenerzy są pomocni", "staff"), ("Szatnie były brudne", "cleanliness"),
-           ("Proszę otwierać wcześniej", "opening_hours"), ("Rezerwacji nie da się zrobić", "booking"),
-           ("Długo czekałam", "waiting_time"), ("Bieżnie są zepsute", "equipment"),
-           ("Nie ma gdzie zaparkować", "parking"), ("Jakość kremu świetna", "product_quality"),
-           ("Przyjemna atmosfera", "atmosphere"), ("Jakosc kremu slaba", "product_quality"),
-           ("Cenami jestem zawiedziona", "price")],
+    "et": [
+        ("Hinnad on liiga kõrged", "price"),
+        ("Natuke kallim kui mujal", "price"),
+        ("Teenindajad olid abivalmid", "staff"),
+        ("Klienditeenindus oli aeglane", "staff"),
+        ("Riietusruumid olid mustad", "cleanliness"),
+        ("Kõik oli väga puhtad", "cleanliness"),
+        ("Palun avage varem", "opening_hours"),
+        ("Broneeringut ei saanud teha", "booking"),
+        ("Pidin kaua ootama", "waiting_time"),
+        ("Jooksulindid on katki", "equipment"),
+        ("Parkimiskohti pole", "parking"),
+        ("Päevituskreemi kvaliteet on hea", "product_quality"),
+        ("Mõnus õhkkond", "atmosphere"),
+        ("Kuukaardihind tõusis", "price"),
+        ("Hinnad on mõistlikud ja teenindus hea", "staff"),
+    ],
+    "fi": [
+        ("Hintoja pitäisi laskea", "price"),
+        ("Liian kallista", "price"),
+        ("Asiakaspalvelu oli ystävällistä", "staff"),
+        ("Valmentajat ovat osaavia", "staff"),
+        ("Pukuhuoneet olivat likaisia", "cleanliness"),
+        ("Aukioloajat ovat liian lyhyet", "opening_hours"),
+        ("Ajanvarausjärjestelmä ei toimi", "booking"),
+        ("Jouduin odottamaan pitkään", "waiting_time"),
+        ("Juoksumatot ovat rikki", "equipment"),
+        ("Pysäköintipaikkoja on vähän", "parking"),
+        ("Voiteen laatu on huono", "product_quality"),
+        ("Tunnelma on rento", "atmosphere"),
+        ("Hinnat nousivat", "price"),
+    ],
+    "lt": [
+        ("Kainos per didelės", "price"),
+        ("Labai brangu", "price"),
+        ("Darbuotojai malonūs", "staff"),
+        ("Treneriai nemandagūs", "staff"),
+        ("Persirengimo kambariai nešvarūs", "cleanliness"),
+        ("Prašau savaitgaliais atsidaryti anksčiau", "opening_hours"),
+        ("Rezervacijos sistema neveikia", "booking"),
+        ("Teko ilgai laukti", "waiting_time"),
+        ("Treniruokliai sugedę", "equipment"),
+        ("Nėra kur pastatyti automobilio", "parking"),
+        ("Kremo kokybė puiki", "product_quality"),
+        ("Jauki atmosfera", "atmosphere"),
+        ("Kaina per didele", "price"),
+        ("Svarus kabinos", "cleanliness"),
+    ],
+    "pl": [
+        ("Ceny są za wysokie", "price"),
+        ("Za drogo", "price"),
+        ("Obsługa była niemiła", "staff"),
+        ("Trenerzy są pomocni", "staff"),
+        ("Szatnie były brudne", "cleanliness"),
+        ("Proszę otwierać wcześniej", "opening_hours"),
+        ("Rezerwacji nie da się zrobić", "booking"),
+        ("Długo czekałam", "waiting_time"),
+        ("Bieżnie są zepsute", "equipment"),
+        ("Nie ma gdzie zaparkować", "parking"),
+        ("Jakość kremu świetna", "product_quality"),
+        ("Przyjemna atmosfera", "atmosphere"),
+        ("Jakosc kremu slaba", "product_quality"),
+        ("Cenami jestem zawiedziona", "price"),
+    ],
 }
 
 
@@ -47,8 +83,11 @@ def matcher():
 
 @pytest.mark.parametrize("lang", ["et", "fi", "lt", "pl"])
 def test_inflected_forms_hit_their_theme(matcher, lang):
-    missed = [(text, theme, matcher.match(text, lang)) for text, theme in INFLECTED[lang]
-              if theme not in dict(matcher.match(text, lang))]
+    missed = [
+        (text, theme, matcher.match(text, lang))
+        for text, theme in INFLECTED[lang]
+        if theme not in dict(matcher.match(text, lang))
+    ]
     assert len(INFLECTED[lang]) >= 10
     assert not missed
 
@@ -140,11 +179,24 @@ def test_sample_sentiment_is_known_for_most_items_and_ratings_decide(sample_item
 def test_unmatched_texts_suggest_new_themes():
     from lib.analysis.feedback import suggest_themes
 
-    texts = ["The sauna was too cold again", "Please heat the sauna properly", "Sauna temperature is low",
-             "Cold sauna in the evening", "I miss a hot sauna after training", "The sauna heater seems broken",
-             "Sauna stones are not hot", "Could you make the sauna warmer",
-             "Towels are missing in the locker room", "No towels again", "Please bring fresh towels",
-             "Towel service is bad", "Where are the towels", "Towels were wet", "I had no towel", "Need more towels"]
+    texts = [
+        "The sauna was too cold again",
+        "Please heat the sauna properly",
+        "Sauna temperature is low",
+        "Cold sauna in the evening",
+        "I miss a hot sauna after training",
+        "The sauna heater seems broken",
+        "Sauna stones are not hot",
+        "Could you make the sauna warmer",
+        "Towels are missing in the locker room",
+        "No towels again",
+        "Please bring fresh towels",
+        "Towel service is bad",
+        "Where are the towels",
+        "Towels were wet",
+        "I had no towel",
+        "Need more towels",
+    ]
     items = pd.DataFrame({"text": texts, "language": "en", "themes": [[] for _ in texts]})
     suggestions = suggest_themes(items, min_items=4)
     assert {s.words[0] for s in suggestions[:2]} == {"towel", "sauna"}
@@ -162,11 +214,13 @@ def test_a_partly_blank_language_column_is_filled_by_detection_or_the_customer(t
     from tests.unit.history import read
 
     customers = [["Customer id", "Name", "Language"], ["1", "Mari", "eesti"], ["2", "Aino", "FI"], ["3", "Ola", None]]
-    feedback = [["Customer id", "Date", "Type", "Text", "Language", "Rating"],
-                ["1", AS_OF, "opinion", "Hinnad on liiga kõrged ja teenindajad ebaviisakad", "et", None],
-                ["1", AS_OF, "opinion", "Kuukaardi hinnad on liiga kõrged, mõtlen lahkuda.", None, None],
-                ["2", AS_OF, "complaint", "Liian kallis", None, None],
-                ["3", AS_OF, "survey", "Super", None, 5]]
+    feedback = [
+        ["Customer id", "Date", "Type", "Text", "Language", "Rating"],
+        ["1", AS_OF, "opinion", "Hinnad on liiga kõrged ja teenindajad ebaviisakad", "et", None],
+        ["1", AS_OF, "opinion", "Kuukaardi hinnad on liiga kõrged, mõtlen lahkuda.", None, None],
+        ["2", AS_OF, "complaint", "Liian kallis", None, None],
+        ["3", AS_OF, "survey", "Super", None, 5],
+    ]
     register = read(write_xlsx(tmp_path / "languages.xlsx", {"Customers": customers, "Feedback": feedback}))
     items = theme_feedback(register, default_dictionary())
     assert items["language"].tolist() == ["et", "et", "fi", "unknown"]

@@ -6,8 +6,9 @@ from lib.reading.headers import FIELD_SYNONYMS, find_header_row, guess_sheet_kin
 from lib.schema import FIELDS
 
 
-@pytest.mark.parametrize("header", ["Nr klienta", "Kliendi nr", "Asiakasnumero", "Kliento Nr.", "Customer ID",
-                                    "KUNDNUMMER", "Numer klienta"])
+@pytest.mark.parametrize(
+    "header", ["Nr klienta", "Kliendi nr", "Asiakasnumero", "Kliento Nr.", "Customer ID", "KUNDNUMMER", "Numer klienta"]
+)
 def test_customer_id_headers_in_every_language(header):
     assert recognise_field("customers", header) == "customer_id"
 
@@ -17,11 +18,18 @@ def test_email_headers_in_every_language(header):
     assert recognise_field("customers", header) == "email"
 
 
-@pytest.mark.parametrize(("header", "field"), [
-    ("Data ostatniego zakupu", "last_purchase"), ("Viimane ost", "last_purchase"),
-    ("Ostot yhteensä", "total_spent"), ("Pirkimų skaičius", "purchase_count"),
-    ("Zgoda e-mail", "consent_email"), ("Sünnipäev", "birth_date"), ("Imię i nazwisko", "name"),
-])
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Data ostatniego zakupu", "last_purchase"),
+        ("Viimane ost", "last_purchase"),
+        ("Ostot yhteensä", "total_spent"),
+        ("Pirkimų skaičius", "purchase_count"),
+        ("Zgoda e-mail", "consent_email"),
+        ("Sünnipäev", "birth_date"),
+        ("Imię i nazwisko", "name"),
+    ],
+)
 def test_customer_fields_in_estonian_finnish_lithuanian_polish(header, field):
     assert recognise_field("customers", header) == field
 
@@ -30,9 +38,16 @@ def test_amount_header_with_a_currency_suffix_is_recognised():
     assert recognise_field("purchases", "Kwota (PLN)") == "amount"
 
 
-@pytest.mark.parametrize(("name", "kind"), [("Klienci", "customers"), ("Kliendid 2026", "customers"),
-                                            ("Ostot", "purchases"), ("Atsiliepimai", "feedback"),
-                                            ("Działania", "actions")])
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [
+        ("Klienci", "customers"),
+        ("Kliendid 2026", "customers"),
+        ("Ostot", "purchases"),
+        ("Atsiliepimai", "feedback"),
+        ("Działania", "actions"),
+    ],
+)
 def test_sheet_names_in_every_language(name, kind):
     assert recognise_sheet_name(name) == kind
 
@@ -43,8 +58,13 @@ def test_every_canonical_field_has_synonyms():
 
 
 def test_header_row_below_title_and_blank_rows_is_found():
-    rows = [["Rejestr klientów — Studio Słońce", None, None], ["Stan na 31.10.2026", None, None],
-            [None, None, None], ["Nr klienta", "Imię i nazwisko", "E-mail"], ["K1", "Anna", "a@b.pl"]]
+    rows = [
+        ["Rejestr klientów — Studio Słońce", None, None],
+        ["Stan na 31.10.2026", None, None],
+        [None, None, None],
+        ["Nr klienta", "Imię i nazwisko", "E-mail"],
+        ["K1", "Anna", "a@b.pl"],
+    ]
     assert find_header_row(rows) == 3
 
 

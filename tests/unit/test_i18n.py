@@ -82,22 +82,32 @@ def test_no_catalogue_key_is_unused():
     quoted = set(re.findall(r"""["']([a-z_0-9]+(?:\.[a-z_0-9]+)+)["']""", text))
     templates = set(DYNAMIC_TEMPLATE.findall(text))
     templates |= set(re.findall(r"""f'([a-z_0-9]+\.[a-z_0-9.]*\{[^']*)'""", text))
-    patterns = [re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[^.]+", re.escape(template)) + "$")
-                for template in templates]
+    patterns = [
+        re.compile("^" + re.sub(r"\\\{[^}]*\\\}", "[^.]+", re.escape(template)) + "$") for template in templates
+    ]
     plural = re.compile(r"\.one$")  # singular forms, chosen when the count is one (lib.ladder)
-    unused = [key for key in english()
-              if key not in quoted and key not in code_families() and not any(p.match(key) for p in patterns)
-              and not (plural.search(key) and key.rsplit(".", 1)[0] in english())]
+    unused = [
+        key
+        for key in english()
+        if key not in quoted
+        and key not in code_families()
+        and not any(p.match(key) for p in patterns)
+        and not (plural.search(key) and key.rsplit(".", 1)[0] in english())
+    ]
     assert unused == []
 
 
 def code_families() -> set[str]:
     """Labels of the computed codes, looked up with a prefix held in a variable (lib.ui.customers)."""
-    from lib.analysis.ladder import NOT_SCORED, RFM_GROUPS, TIERS
-    from lib.analysis.lifecycle import FUNNEL_STEPS, STAGES
+    from lib.analysis.lifecycle import FUNNEL_STEPS
+    from lib.schema import NOT_SCORED, RFM_GROUPS, STAGES, TIERS
 
-    return ({f"stage.{s}" for s in STAGES} | {f"funnel.{s}" for s in FUNNEL_STEPS} | {f"tier.{s}" for s in TIERS}
-            | {f"rfm.{s}" for s in (*RFM_GROUPS, NOT_SCORED)})
+    return (
+        {f"stage.{s}" for s in STAGES}
+        | {f"funnel.{s}" for s in FUNNEL_STEPS}
+        | {f"tier.{s}" for s in TIERS}
+        | {f"rfm.{s}" for s in (*RFM_GROUPS, NOT_SCORED)}
+    )
 
 
 def test_every_computed_code_has_a_label():
@@ -121,8 +131,12 @@ def test_every_language_has_exactly_the_english_keys_with_the_same_placeholders(
 
 def test_translations_use_the_domain_words_of_each_language():
     """The ladder in the words marketers of each country use (../shared/seeds)."""
-    words = {"et": ("püsiklient", "juhuklient"), "fi": ("kanta-asiakas", "satunnaisasiakas"),
-             "lt": ("nuolatinis klientas", "atsitiktinis klientas"), "pl": ("stały klient", "klient okazjonalny")}
+    words = {
+        "et": ("püsiklient", "juhuklient"),
+        "fi": ("kanta-asiakas", "satunnaisasiakas"),
+        "lt": ("nuolatinis klientas", "atsitiktinis klientas"),
+        "pl": ("stały klient", "klient okazjonalny"),
+    }
     for lang, (loyal, occasional) in words.items():
         assert i18n.t("class.loyal", lang).lower() == loyal, lang
         assert i18n.t("class.occasional", lang).lower() == occasional, lang
@@ -146,8 +160,9 @@ def test_the_template_is_offered_in_every_language_and_reads_back_fully_recognis
     for lang in i18n.LANGUAGES:
         data = template_workbook(lang)
         sheets = read_workbook(data, f"template-{lang}.xlsx")
-        assert [s.cells.iloc[0, 0] for s in sheets[1:]] == [i18n.t(f"field.{next(iter(FIELDS[k]))}", lang)
-                                                          for k in SHEET_KINDS]
+        assert [s.cells.iloc[0, 0] for s in sheets[1:]] == [
+            i18n.t(f"field.{next(iter(FIELDS[k]))}", lang) for k in SHEET_KINDS
+        ]
         register, _ = build_register(sheets)
         for source in register.sources:
             if source.kind == OTHER:

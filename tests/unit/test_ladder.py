@@ -6,7 +6,8 @@ import pandas as pd
 import pytest
 
 from lib.analysis.facts import customer_facts
-from lib.analysis.ladder import CLASSES, RFM_GROUPS, classify_customers, ladder_counts, reason_texts, rfm_grid
+from lib.analysis.ladder import classify_customers, ladder_counts, reason_texts, rfm_grid
+from lib.schema import CLASSES, RFM_GROUPS
 from lib.settings import DEFAULTS, Settings
 from tests.conftest import AS_OF, write_xlsx
 from tests.unit.history import EXPECTED_CLASS, EXPECTED_REASON, full_register, read, summary_register
@@ -19,8 +20,9 @@ def history(tmp_path_factory):
 
 def classified(register, settings=DEFAULTS):
     facts = customer_facts(register, AS_OF, settings)
-    return pd.concat([facts, classify_customers(facts, settings).drop(columns="customer_id")], axis=1) \
-        .set_index("customer_id")
+    return pd.concat([facts, classify_customers(facts, settings).drop(columns="customer_id")], axis=1).set_index(
+        "customer_id"
+    )
 
 
 def test_every_class_rule_gives_its_class_and_reason(history):
@@ -107,8 +109,13 @@ def test_rfm_on_five_customers_spreads_scores_one_to_five(tmp_path):
     assert view["r"].tolist() == [5, 4, 3, 2, 1]
     assert view["f"].tolist() == [5, 4, 3, 2, 1]
     assert view["m"].tolist() == [5, 4, 3, 2, 1]
-    assert view["rfm_group"].astype(str).tolist() == ["champions", "loyal", "need_attention", "hibernating",
-                                                      "hibernating"]
+    assert view["rfm_group"].astype(str).tolist() == [
+        "champions",
+        "loyal",
+        "need_attention",
+        "hibernating",
+        "hibernating",
+    ]
     assert rfm_grid(view).loc[5, 5] == 1 and int(rfm_grid(view).to_numpy().sum()) == 5
 
 
@@ -137,8 +144,11 @@ def test_value_tiers_after_seed_003(sample_register):
 
 
 def test_a_purchase_count_without_dates_makes_an_occasional_customer(tmp_path):
-    rows = [["Customer id", "Name", "Number of purchases", "Total spent"], ["1", "Anna", 12, 480.0],
-            ["2", "Bert", None, None]]
+    rows = [
+        ["Customer id", "Name", "Number of purchases", "Total spent"],
+        ["1", "Anna", 12, 480.0],
+        ["2", "Bert", None, None],
+    ]
     register = read(write_xlsx(tmp_path / "counts.xlsx", {"Customers": rows}))
     view = classified(register)
     assert view["relationship"].astype(str).tolist() == ["occasional", "prospect"]

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from lib.analysis.lifecycle import (
-    STAGES,
     analyse_customers,
     cohort_retention,
     cooling_prospects,
@@ -18,6 +17,7 @@ from lib.analysis.lifecycle import (
     revenue,
     stage_counts,
 )
+from lib.schema import STAGES
 from lib.settings import DEFAULTS, Settings
 from tests.conftest import AS_OF, write_xlsx
 from tests.unit.history import EXPECTED_STAGE, full_register, read, summary_register
@@ -46,8 +46,15 @@ def test_every_stage_rule_gives_its_stage(history):
 def test_stage_counts_are_in_funnel_order_with_zeros(history):
     counts = stage_counts(analyse_customers(history, AS_OF, DEFAULTS))
     assert list(counts) == list(STAGES)
-    assert counts == {"prospect_cold": 1, "prospect_warm": 1, "prospect_hot": 2, "trial": 5, "development": 2,
-                      "defected": 2, "won_back": 1}
+    assert counts == {
+        "prospect_cold": 1,
+        "prospect_warm": 1,
+        "prospect_hot": 2,
+        "trial": 5,
+        "development": 2,
+        "defected": 2,
+        "won_back": 1,
+    }
 
 
 def test_stages_agree_between_purchases_sheet_and_summary_columns(history, tmp_path):
@@ -69,8 +76,13 @@ def test_migrations_between_two_dates(history):
     flows = migrations(view_on(history, YEAR_AGO), view_on(history, AS_OF))
     found = {(row["from"], row["to"]): row["customers"] for _, row in flows.iterrows()}
     assert found == {
-        ("new", "partner"): 1, ("new", "loyal"): 1, ("new", "occasional"): 5, ("new", "former"): 1,
-        ("prospect", "prospect"): 4, ("occasional", "former"): 1, ("former", "loyal"): 1,
+        ("new", "partner"): 1,
+        ("new", "loyal"): 1,
+        ("new", "occasional"): 5,
+        ("new", "former"): 1,
+        ("prospect", "prospect"): 4,
+        ("occasional", "former"): 1,
+        ("former", "loyal"): 1,
     }
 
 
@@ -101,10 +113,18 @@ def test_cooling_prospects_and_overdue_customers(history):
 
 def test_cohort_retention_on_a_hand_built_history(tmp_path):
     customers = [["Customer id", "Name"], ["A", "Anna"], ["B", "Bert"], ["C", "Carl"]]
-    purchases = [["Customer id", "Date", "Amount"],
-                 ["A", date(2026, 1, 5), 10], ["A", date(2026, 2, 10), 10], ["A", date(2026, 4, 1), 10],
-                 ["B", date(2026, 1, 20), 10], ["B", date(2026, 2, 2), 10], ["B", date(2026, 2, 3), -10],
-                 ["C", date(2026, 2, 15), 10], ["C", date(2026, 3, 15), 10], ["C", date(2026, 6, 1), 10]]
+    purchases = [
+        ["Customer id", "Date", "Amount"],
+        ["A", date(2026, 1, 5), 10],
+        ["A", date(2026, 2, 10), 10],
+        ["A", date(2026, 4, 1), 10],
+        ["B", date(2026, 1, 20), 10],
+        ["B", date(2026, 2, 2), 10],
+        ["B", date(2026, 2, 3), -10],
+        ["C", date(2026, 2, 15), 10],
+        ["C", date(2026, 3, 15), 10],
+        ["C", date(2026, 6, 1), 10],
+    ]
     register = read(write_xlsx(tmp_path / "cohorts.xlsx", {"Customers": customers, "Purchases": purchases}))
     table = cohort_retention(register, date(2026, 4, 30))
     assert table.index.tolist() == ["2026-01", "2026-02"]
@@ -129,8 +149,12 @@ def test_class_columns_for_the_export_are_in_words(history):
 
     words = class_columns(analyse_customers(history, AS_OF, DEFAULTS), DEFAULTS).set_index("customer_id")
     assert words.loc["WON-BACK"].tolist() == [
-        "Loyal customer", "4 purchases, last 22 days ago: within the usual rhythm of about every 345 days",
-        "Won back", "Cannot lose them", "Other active buyers"]  # R 2 among ten buyers, F 5
+        "Loyal customer",
+        "4 purchases, last 22 days ago: within the usual rhythm of about every 345 days",
+        "Won back",
+        "Cannot lose them",
+        "Other active buyers",
+    ]  # R 2 among ten buyers, F 5
     assert words.loc["P-COLD", ["relationship", "stage"]].tolist() == ["Prospect", "Cold prospect"]
     assert words.loc["P-COLD", ["rfm_group", "value_tier"]].tolist() == ["Not scored (no purchase)", "No purchase"]
 
@@ -139,32 +163,83 @@ def test_the_sample_tells_the_same_story_from_summary_columns(sample_register, t
     """The sample's customers rewritten as one sheet with summary columns get the same classes and stages."""
     register, _ = sample_register
     view = analyse_customers(register, AS_OF, DEFAULTS)
-    customers = [["Customer id", "Name", "Customer since", "Lead temperature", "Relationship", "Buys elsewhere",
-                  "Last purchase", "Number of purchases", "Total spent"]]
+    customers = [
+        [
+            "Customer id",
+            "Name",
+            "Customer since",
+            "Lead temperature",
+            "Relationship",
+            "Buys elsewhere",
+            "Last purchase",
+            "Number of purchases",
+            "Total spent",
+        ]
+    ]
     for row in view.itertuples():
         bought = row.purchases > 0
-        customers.append([row.customer_id, row.name,
-                          (row.first_purchase if bought else row.first_contact).date(),
-                          row.lead_temperature if isinstance(row.lead_temperature, str) else None,
-                          row.marked_class if isinstance(row.marked_class, str) else None,
-                          "yes" if pd.notna(row.buys_elsewhere) and bool(row.buys_elsewhere) else None,
-                          row.last_purchase.date() if bought else None, row.purchases if bought else None,
-                          row.value if bought else None])
+        customers.append(
+            [
+                row.customer_id,
+                row.name,
+                (row.first_purchase if bought else row.first_contact).date(),
+                row.lead_temperature if isinstance(row.lead_temperature, str) else None,
+                row.marked_class if isinstance(row.marked_class, str) else None,
+                "yes" if pd.notna(row.buys_elsewhere) and bool(row.buys_elsewhere) else None,
+                row.last_purchase.date() if bought else None,
+                row.purchases if bought else None,
+                row.value if bought else None,
+            ]
+        )
     feedback = register.feedback
     actions = register.actions
     sheets = {
         "Customers": customers,
-        "Feedback": [["Customer id", "Date", "Type"],
-                     *[[c, d.date(), k] for c, d, k in zip(feedback["customer_id"], feedback["date"], feedback["kind"],
-                                                          strict=True) if isinstance(c, str) and not pd.isna(d)]],
-        "Actions": [["Customer id", "Done", "Type"],
-                    *[[c, d.date(), k] for c, d, k in zip(actions["customer_id"], actions["done"], actions["kind"],
-                                                         strict=True) if isinstance(c, str) and not pd.isna(d)]],
+        "Feedback": [
+            ["Customer id", "Date", "Type"],
+            *[
+                [c, d.date(), k]
+                for c, d, k in zip(feedback["customer_id"], feedback["date"], feedback["kind"], strict=True)
+                if isinstance(c, str) and not pd.isna(d)
+            ],
+        ],
+        "Actions": [
+            ["Customer id", "Done", "Type"],
+            *[
+                [c, d.date(), k]
+                for c, d, k in zip(actions["customer_id"], actions["done"], actions["kind"], strict=True)
+                if isinstance(c, str) and not pd.isna(d)
+            ],
+        ],
     }
     summary = analyse_customers(read(write_xlsx(tmp_path / "summary.xlsx", sheets)), AS_OF, DEFAULTS)
     assert summary["customer_id"].tolist() == view["customer_id"].tolist()
     differ = summary["relationship"] != view["relationship"]
-    assert not differ.any(), pd.concat([view.loc[differ, ["customer_id", "relationship", "reason", "purchases", "days_since_last", "rhythm_days", "rhythm_window_days", "interval_days"]], summary.loc[differ, ["relationship", "reason", "purchases", "days_since_last", "rhythm_days", "interval_days"]]], axis=1).head(8).to_string()
+    assert not differ.any(), (
+        pd.concat(
+            [
+                view.loc[
+                    differ,
+                    [
+                        "customer_id",
+                        "relationship",
+                        "reason",
+                        "purchases",
+                        "days_since_last",
+                        "rhythm_days",
+                        "rhythm_window_days",
+                        "interval_days",
+                    ],
+                ],
+                summary.loc[
+                    differ, ["relationship", "reason", "purchases", "days_since_last", "rhythm_days", "interval_days"]
+                ],
+            ],
+            axis=1,
+        )
+        .head(8)
+        .to_string()
+    )
     won_back = (view["stage"] == "won_back").to_numpy()
     assert won_back.sum() > 0  # summary columns cannot show the gap a win-back needs
     assert (summary["stage"].to_numpy()[~won_back] == view["stage"].to_numpy()[~won_back]).all()

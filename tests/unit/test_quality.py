@@ -16,23 +16,23 @@ WORKBOOK = {
         ["Customer register"],
         ["Customer id", "Name", "E-mail", "Phone", "Birth date", "Purchase count", "Email consent", "Lead temperature"],
         ["C1", "Anna", "anna@example.com", "+372 5123 4567", "01.01.1980", "1", "yes", "warm"],  # row 3: fine
-        [None, "No Id", "noid@example.com"],                                                    # row 4
-        ["C1", "Anna Again", "again@example.com"],                                              # row 5
-        ["C3", "Bad Mail", "bad@"],                                                             # row 6
-        ["C4", "Bad Phone", None, "call me maybe"],                                             # row 7
-        ["C5", "Bad Date", None, None, "31.02.1990"],                                           # row 8
-        ["C6", "Future", None, None, "01.01.2090"],                                             # row 9
-        ["C7", "Count", None, None, None, "many"],                                              # row 10
-        ["C8", "Consent", None, None, None, None, "perhaps"],                                  # row 11
-        ["C9", "Temperature", None, None, None, None, None, "lukewarm"],                        # row 12
+        [None, "No Id", "noid@example.com"],  # row 4
+        ["C1", "Anna Again", "again@example.com"],  # row 5
+        ["C3", "Bad Mail", "bad@"],  # row 6
+        ["C4", "Bad Phone", None, "call me maybe"],  # row 7
+        ["C5", "Bad Date", None, None, "31.02.1990"],  # row 8
+        ["C6", "Future", None, None, "01.01.2090"],  # row 9
+        ["C7", "Count", None, None, None, "many"],  # row 10
+        ["C8", "Consent", None, None, None, None, "perhaps"],  # row 11
+        ["C9", "Temperature", None, None, None, None, None, "lukewarm"],  # row 12
     ],
     "Purchases": [
         ["Customer id", "Date", "Amount"],
-        ["C1", "01.10.2026", "abc"],      # row 2: unreadable amount
-        [],                               # row 3: empty
-        ["C99", "02.10.2026", "10"],      # row 4: unknown customer
-        [None, "03.10.2026", "10"],       # row 5: no customer id
-        ["C1", "in May", "10"],           # row 6: unreadable date
+        ["C1", "01.10.2026", "abc"],  # row 2: unreadable amount
+        [],  # row 3: empty
+        ["C99", "02.10.2026", "10"],  # row 4: unknown customer
+        [None, "03.10.2026", "10"],  # row 5: no customer id
+        ["C1", "in May", "10"],  # row 6: unreadable date
     ],
     "Feedback": [["Customer id", "Date", "Text"], ["C77", "01.10.2026", "Great"]],
 }

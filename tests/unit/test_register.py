@@ -19,12 +19,21 @@ def load(path, overrides=None):
 def test_sample_loads_with_expected_counts(sample_register):
     register, _problems = sample_register
     assert register.shape == "full"
-    assert (len(register.customers), len(register.purchases), len(register.feedback), len(register.actions)) == \
-        (2000, 23032, 1117, 1876)
+    assert (len(register.customers), len(register.purchases), len(register.feedback), len(register.actions)) == (
+        2000,
+        23032,
+        1117,
+        1876,
+    )
     assert register.customers["customer_id"].is_unique
     kinds = {s.sheet: s.kind for s in register.sources}
-    assert kinds == {"Customers": "customers", "Purchases": "purchases", "Feedback": "feedback",
-                     "Actions": "actions", "Price list": "other"}
+    assert kinds == {
+        "Customers": "customers",
+        "Purchases": "purchases",
+        "Feedback": "feedback",
+        "Actions": "actions",
+        "Price list": "other",
+    }
     assert register.source("Customers").header_row == 3  # below the title row
     assert register.extra_columns("customers") == ["Locker no."]
     figures = key_figures(register)
@@ -55,7 +64,9 @@ def test_polish_workbook_with_title_rows_text_dates_and_decimal_commas(xlsx):
     register, problems = load(xlsx(POLISH, "klienci.xlsx"))
     assert register.shape == "full"
     assert [(s.sheet, s.kind, s.header_row) for s in register.sources] == [
-        ("Klienci", "customers", 3), ("Zakupy", "purchases", 3)]
+        ("Klienci", "customers", 3),
+        ("Zakupy", "purchases", 3),
+    ]
     assert register.source("Klienci").fields["Imię i nazwisko"] == "name"
     assert register.source("Zakupy").fields["Kwota (PLN)"] == "amount"
     purchases = register.purchases
@@ -70,18 +81,29 @@ def test_polish_workbook_with_title_rows_text_dates_and_decimal_commas(xlsx):
 
 
 def test_single_sheet_register_with_summary_columns(xlsx):
-    path = xlsx({"Arkusz1": [
-        ["Kliendi nr", "Nimi", "E-post", "Viimane ost", "Ostude arv", "Ostude summa"],
-        ["1", "Mari Tamm", "mari@example.ee", "12.10.2026", "14", "689,90 €"],
-        ["2", "Jaan Kask", "", "03.02.2024", "1", "49"],
-        ["3", "Liis Saar", "liis@example.ee", "", "0", "0"],
-    ]})
+    path = xlsx(
+        {
+            "Arkusz1": [
+                ["Kliendi nr", "Nimi", "E-post", "Viimane ost", "Ostude arv", "Ostude summa"],
+                ["1", "Mari Tamm", "mari@example.ee", "12.10.2026", "14", "689,90 €"],
+                ["2", "Jaan Kask", "", "03.02.2024", "1", "49"],
+                ["3", "Liis Saar", "liis@example.ee", "", "0", "0"],
+            ]
+        }
+    )
     register, problems = load(path)
     assert register.shape == "summary"
     assert register.purchases.empty
     assert key_figures(register) == {
-        "customers": 3, "buying_customers": 2, "revenue": 738.9, "purchases": 15, "feedback": 0,
-        "actions": 0, "first_date": "2024-02-03", "last_date": "2026-10-12"}
+        "customers": 3,
+        "buying_customers": 2,
+        "revenue": 738.9,
+        "purchases": 15,
+        "feedback": 0,
+        "actions": 0,
+        "first_date": "2024-02-03",
+        "last_date": "2026-10-12",
+    }
     assert problems == []
 
 
@@ -105,16 +127,25 @@ def test_purchases_only_export_yields_its_customers():
 
 def test_purchases_from_several_sheets_are_one_list(xlsx):
     rows = lambda cid, day: [["Customer id", "Date", "Amount"], [cid, day, 10]]  # noqa: E731
-    path = xlsx({"Customers": [["Customer id", "Name"], ["A", "Anna"], ["B", "Ben"]],
-                 "Sales 2025": rows("A", "01.02.2025"), "Sales 2026": rows("B", "01.02.2026")})
+    path = xlsx(
+        {
+            "Customers": [["Customer id", "Name"], ["A", "Anna"], ["B", "Ben"]],
+            "Sales 2025": rows("A", "01.02.2025"),
+            "Sales 2026": rows("B", "01.02.2026"),
+        }
+    )
     register, _ = load(path)
     assert register.purchases["_sheet"].tolist() == ["Sales 2025", "Sales 2026"]
     assert register.purchases["_key"].tolist() == ["Sales 2025!2", "Sales 2026!2"]
 
 
 def test_a_correction_maps_an_unrecognised_column_and_retypes_a_sheet(xlsx):
-    path = xlsx({"Customers": [["Customer id", "Kto to", "E-mail"], ["A", "Anna", "a@example.com"]],
-                 "Notes": [["Customer id", "Date", "Amount"], ["A", "01.02.2025", "5"]]})
+    path = xlsx(
+        {
+            "Customers": [["Customer id", "Kto to", "E-mail"], ["A", "Anna", "a@example.com"]],
+            "Notes": [["Customer id", "Date", "Amount"], ["A", "01.02.2025", "5"]],
+        }
+    )
     register, _ = load(path)
     assert "Kto to" in register.extra_columns("customers")
     assert register.source("Notes").kind == "purchases"
@@ -151,13 +182,15 @@ def test_snapshot_round_trip_keeps_types_and_problems(sample_register):
 
 def test_edits_are_replayed_by_key_not_position(sample_register):
     register, _ = sample_register
-    edits = pd.DataFrame([
-        {"op": "set", "sheet": "customers", "key": "10005", "field": "email", "new": "new@example.ee"},
-        {"op": "set", "sheet": "customers", "key": "10005", "field": "birth_date", "new": "01.02.1990"},
-        {"op": "add", "sheet": "customers", "key": "N-1", "field": None, "new": None},
-        {"op": "set", "sheet": "customers", "key": "N-1", "field": "name", "new": "Uus Klient"},
-        {"op": "delete", "sheet": "customers", "key": "10006", "field": None, "new": None},
-    ])
+    edits = pd.DataFrame(
+        [
+            {"op": "set", "sheet": "customers", "key": "10005", "field": "email", "new": "new@example.ee"},
+            {"op": "set", "sheet": "customers", "key": "10005", "field": "birth_date", "new": "01.02.1990"},
+            {"op": "add", "sheet": "customers", "key": "N-1", "field": None, "new": None},
+            {"op": "set", "sheet": "customers", "key": "N-1", "field": "name", "new": "Uus Klient"},
+            {"op": "delete", "sheet": "customers", "key": "10006", "field": None, "new": None},
+        ]
+    )
     edited = apply_edits(register, edits).customers.set_index("customer_id")
     assert edited.loc["10005", "email"] == "new@example.ee"
     assert edited.loc["10005", "birth_date"] == pd.Timestamp("1990-02-01")

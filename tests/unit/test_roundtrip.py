@@ -24,16 +24,26 @@ text = st.text(
 )
 tricky = st.one_of(
     text,
-    text.map(lambda t: "=" + t), text.map(lambda t: "+" + t), text.map(lambda t: "-" + t), text.map(lambda t: "@" + t),
-    st.from_regex(r"0[0-9]{3,8}", fullmatch=True),                       # leading-zero ids and phones
+    text.map(lambda t: "=" + t),
+    text.map(lambda t: "+" + t),
+    text.map(lambda t: "-" + t),
+    text.map(lambda t: "@" + t),
+    st.from_regex(r"0[0-9]{3,8}", fullmatch=True),  # leading-zero ids and phones
     st.from_regex(r"\+37[0-2] [0-9]{3,4} [0-9]{4}", fullmatch=True),
-    st.text(alphabet=LETTERS + "abc ", min_size=300, max_size=2000),      # long text
-    st.just(""),                                                        # an emptied cell
+    st.text(alphabet=LETTERS + "abc ", min_size=300, max_size=2000),  # long text
+    st.just(""),  # an emptied cell
 )
 days = st.dates(min_value=date(1930, 1, 1), max_value=date(2030, 12, 31)).map(lambda d: d.strftime("%d.%m.%Y"))
 yes_no = st.sampled_from(["jah", "ei", "kyllä", "ei", "TAK", "NIE", "taip", "ne", "yes", "no", "x", ""])
-FIELD_VALUES = {"name": tricky, "email": tricky, "phone": tricky, "notes": tricky, "city": tricky,
-                "birth_date": days, "consent_email": yes_no}
+FIELD_VALUES = {
+    "name": tricky,
+    "email": tricky,
+    "phone": tricky,
+    "notes": tricky,
+    "city": tricky,
+    "birth_date": days,
+    "consent_email": yes_no,
+}
 edit = st.one_of(*[st.tuples(st.integers(0, 4), st.just(f), v) for f, v in FIELD_VALUES.items()])
 
 BASE = {
@@ -41,8 +51,20 @@ BASE = {
         ["Kliendiregister"],
         [],
         ["Kliendi nr", "Nimi", "E-post", "Telefon", "Linn", "Sünnipäev", "Uudiskiri", "Märkused", "Kapp"],
-        *[[f"00{i}", f"Klient {i}", f"k{i}@example.ee", f"+372 5{i}00 0000", "Tallinn", date(1980 + i, 1, 2 + i),
-           "jah", None, i] for i in range(1, 6)],
+        *[
+            [
+                f"00{i}",
+                f"Klient {i}",
+                f"k{i}@example.ee",
+                f"+372 5{i}00 0000",
+                "Tallinn",
+                date(1980 + i, 1, 2 + i),
+                "jah",
+                None,
+                i,
+            ]
+            for i in range(1, 6)
+        ],
     ],
     "Ostud": [["Kliendi nr", "Kuupäev", "Summa"], ["001", "01.10.2026", 12.5], ["003", "02.10.2026", 49]],
 }
@@ -66,10 +88,12 @@ def test_read_write_read_gives_the_same_register(tmp_path, edits, added):
     rows = [{"op": "set", "sheet": "customers", "key": keys[i], "field": f, "new": v} for i, f, v in edits]
     for number, (name, born, consent) in enumerate(added, start=1):
         key = f"N{number:03d}"
-        rows += [{"op": "add", "sheet": "customers", "key": key, "field": None, "new": None},
-                 {"op": "set", "sheet": "customers", "key": key, "field": "name", "new": name},
-                 {"op": "set", "sheet": "customers", "key": key, "field": "birth_date", "new": born},
-                 {"op": "set", "sheet": "customers", "key": key, "field": "consent_email", "new": consent}]
+        rows += [
+            {"op": "add", "sheet": "customers", "key": key, "field": None, "new": None},
+            {"op": "set", "sheet": "customers", "key": key, "field": "name", "new": name},
+            {"op": "set", "sheet": "customers", "key": key, "field": "birth_date", "new": born},
+            {"op": "set", "sheet": "customers", "key": key, "field": "consent_email", "new": consent},
+        ]
     journal = pd.DataFrame(rows, columns=["op", "sheet", "key", "field", "new"])
     current = apply_edits(original, journal)
 
@@ -80,18 +104,26 @@ def test_read_write_read_gives_the_same_register(tmp_path, edits, added):
     columns = ["customer_id", "name", "email", "phone", "city", "birth_date", "consent_email", "notes"]
     assert comparable(again.customers, columns) == comparable(current.customers, columns)
     assert comparable(again.purchases, ["customer_id", "date", "amount"]) == comparable(
-        original.purchases, ["customer_id", "date", "amount"])
+        original.purchases, ["customer_id", "date", "amount"]
+    )
     assert again.extra_columns("customers") == ["Kapp"]
 
 
-cell_value = st.one_of(st.none(), st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: round(f, 4)),
-                       text, st.sampled_from(["=A1+1", "=SUM(B1:B3)", '=IF(A1>0,"yes","no")']))
+cell_value = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(-1e6, 1e6, allow_nan=False).map(lambda f: round(f, 4)),
+    text,
+    st.sampled_from(["=A1+1", "=SUM(B1:B3)", '=IF(A1>0,"yes","no")']),
+)
 
 
 @settings(max_examples=30, deadline=None)
-@given(grid=st.lists(st.lists(cell_value, min_size=4, max_size=4), min_size=3, max_size=8),
-       other=st.lists(st.lists(cell_value, min_size=3, max_size=3), min_size=1, max_size=5),
-       changes=st.dictionaries(st.tuples(st.integers(2, 8), st.integers(0, 3)), tricky, max_size=6))
+@given(
+    grid=st.lists(st.lists(cell_value, min_size=4, max_size=4), min_size=3, max_size=8),
+    other=st.lists(st.lists(cell_value, min_size=3, max_size=3), min_size=1, max_size=5),
+    changes=st.dictionaries(st.tuples(st.integers(2, 8), st.integers(0, 3)), tricky, max_size=6),
+)
 def test_patching_changes_only_the_cells_it_was_asked_to(grid, other, changes):
     book = openpyxl.Workbook()
     first = book.active

@@ -17,8 +17,20 @@ from lib.reading.values import (
 )
 
 
-@pytest.mark.parametrize("typed", ["31.10.2026", "2026-10-31", "31/10/2026", "31-10-2026",
-                                   "2026-10-31 00:00:00", "31.10.26", "2026/10/31", "46326", "31.10.2026."])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "31.10.2026",
+        "2026-10-31",
+        "31/10/2026",
+        "31-10-2026",
+        "2026-10-31 00:00:00",
+        "31.10.26",
+        "2026/10/31",
+        "46326",
+        "31.10.2026.",
+    ],
+)
 def test_dates_written_every_usual_way_read_as_the_same_day(typed):
     dates, bad = parse_dates(pd.Series([typed]))
     assert dates.iloc[0] == pd.Timestamp("2026-10-31")
@@ -36,11 +48,23 @@ def test_unreadable_dates_are_flagged_and_blanks_are_not():
     assert bad.tolist() == [True, True, False, False]
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("1 234,50 €", 1234.5), ("1.234,50", 1234.5), ("1,234.50", 1234.5), ("12,5", 12.5),
-    ("12.5", 12.5), ("(12,50)", -12.5), ("-12.5 zł", -12.5), ("PLN 99", 99.0), ("1\u00a0000", 1000.0),
-    ("EUR 49,00", 49.0), ("1.234.567", 1234567.0), ("7", 7.0),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("1 234,50 €", 1234.5),
+        ("1.234,50", 1234.5),
+        ("1,234.50", 1234.5),
+        ("12,5", 12.5),
+        ("12.5", 12.5),
+        ("(12,50)", -12.5),
+        ("-12.5 zł", -12.5),
+        ("PLN 99", 99.0),
+        ("1\u00a0000", 1000.0),
+        ("EUR 49,00", 49.0),
+        ("1.234.567", 1234567.0),
+        ("7", 7.0),
+    ],
+)
 def test_amounts_with_decimal_commas_thousand_separators_and_currency(typed, expected):
     numbers, bad = parse_numbers(pd.Series([typed]))
     assert numbers.iloc[0] == pytest.approx(expected)
@@ -52,7 +76,7 @@ def test_text_in_an_amount_column_is_flagged():
     assert bad.tolist() == [True, False, False]
 
 
-@given(st.decimals(min_value=-10**7, max_value=10**7, places=2, allow_nan=False))
+@given(st.decimals(min_value=-(10**7), max_value=10**7, places=2, allow_nan=False))
 def test_any_amount_written_with_a_decimal_comma_reads_back(amount):
     typed = f"{amount:.2f}".replace(".", ",")
     numbers, bad = parse_numbers(pd.Series([typed]))
@@ -60,10 +84,24 @@ def test_any_amount_written_with_a_decimal_comma_reads_back(amount):
     assert numbers.iloc[0] == pytest.approx(float(amount))
 
 
-@pytest.mark.parametrize(("typed", "expected"), [
-    ("TAK", True), ("nie", False), ("jah", True), ("ei", False), ("kyllä", True), ("Taip", True),
-    ("ne", False), ("yes", True), ("no", False), ("x", True), ("1", True), ("0", False), ("03.01.2025", True),
-])
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("TAK", True),
+        ("nie", False),
+        ("jah", True),
+        ("ei", False),
+        ("kyllä", True),
+        ("Taip", True),
+        ("ne", False),
+        ("yes", True),
+        ("no", False),
+        ("x", True),
+        ("1", True),
+        ("0", False),
+        ("03.01.2025", True),
+    ],
+)
 def test_yes_no_words_in_five_languages(typed, expected):
     values, bad = parse_bools(pd.Series([typed]))
     assert values.iloc[0] is expected or values.iloc[0] == expected
@@ -96,11 +134,21 @@ def test_email_syntax_is_checked_without_sending_anything():
     assert bad.tolist() == [False, True, True, True, False]
 
 
-@pytest.mark.parametrize(("phone", "readable"), [
-    ("+372 5123 4567", True), ("00372 5123 4567", True), ("5123 4567", True), ("+48 600-123-456", True),
-    ("(040) 765 4321", True), ("ask at reception", False), ("12", False), ("+372 51", False),
-    ("5123 4567 ext 2", False), ("++372 5123 4567", False),
-])
+@pytest.mark.parametrize(
+    ("phone", "readable"),
+    [
+        ("+372 5123 4567", True),
+        ("00372 5123 4567", True),
+        ("5123 4567", True),
+        ("+48 600-123-456", True),
+        ("(040) 765 4321", True),
+        ("ask at reception", False),
+        ("12", False),
+        ("+372 51", False),
+        ("5123 4567 ext 2", False),
+        ("++372 5123 4567", False),
+    ],
+)
 def test_phone_numbers_that_can_be_read(phone, readable):
     assert unreadable_phones(pd.Series([phone])).tolist() == [not readable]
 

@@ -89,8 +89,10 @@ def test_reading_has_a_memory_budget_and_the_server_lives_on(monkeypatch):
     assert len(read_workbook(SAMPLE.read_bytes(), "sample.xlsx")) == 5
 
 
-@pytest.mark.parametrize(("encoding", "delimiter"), [
-    ("utf-8", ","), ("utf-8-sig", ";"), ("utf-16", "\t"), ("cp1257", ";"), ("cp1250", ","), ("cp1252", "\t")])
+@pytest.mark.parametrize(
+    ("encoding", "delimiter"),
+    [("utf-8", ","), ("utf-8-sig", ";"), ("utf-16", "\t"), ("cp1257", ";"), ("cp1250", ","), ("cp1252", "\t")],
+)
 def test_csv_in_every_encoding_and_delimiter_excel_writes(encoding, delimiter):
     names = {"cp1257": "Šarūnas Žukauskas", "cp1250": "Łukasz Wiśniewski", "cp1252": "Jönne Mäkelä"}
     name = names.get(encoding, "Õie Põder-Żak")

@@ -41,10 +41,14 @@ def test_upload_is_kept_as_a_version_with_its_bytes_and_hash(workspace, sample_b
 
 def test_a_new_process_sees_the_workspace_a_previous_process_wrote(store_url, tmp_path):
     env = {**os.environ, "LADDER_WORKSPACE_URL": store_url("shared"), "LADDER_WORKSPACE": str(tmp_path / "unused")}
-    write = ("from lib.workspace.repository import Workspace; from lib.service.registers import import_workbook; "
-             f"import_workbook(Workspace(), 'studio_register.xlsx', open({str(SAMPLE)!r}, 'rb').read())")
-    read = ("from lib.workspace.repository import Workspace; from lib.service.registers import current_register; "
-            "c = current_register(Workspace()); print(len(c.register.customers), c.upload.file_name)")
+    write = (
+        "from lib.workspace.repository import Workspace; from lib.service.registers import import_workbook; "
+        f"import_workbook(Workspace(), 'studio_register.xlsx', open({str(SAMPLE)!r}, 'rb').read())"
+    )
+    read = (
+        "from lib.workspace.repository import Workspace; from lib.service.registers import current_register; "
+        "c = current_register(Workspace()); print(len(c.register.customers), c.upload.file_name)"
+    )
     subprocess.run([sys.executable, "-c", write], cwd=ROOT, env=env, check=True)
     out = subprocess.run([sys.executable, "-c", read], cwd=ROOT, env=env, check=True, capture_output=True, text=True)
     assert out.stdout.split() == ["2000", "studio_register.xlsx"]
@@ -84,13 +88,24 @@ def test_a_correction_that_leaves_nothing_usable_is_not_saved(workspace, xlsx):
 
 def test_edit_journal_is_replayed_on_the_current_register(workspace, sample_bytes):
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
-    workspace.append_edits(now.upload.id, "marketer", [
-        {"op": "set", "sheet": "customers", "key": "10001", "field": "email", "old": "triin.magi10@studio.ee",
-         "new": "triin@example.ee"},
-    ])
+    workspace.append_edits(
+        now.upload.id,
+        "marketer",
+        [
+            {
+                "op": "set",
+                "sheet": "customers",
+                "key": "10001",
+                "field": "email",
+                "old": "triin.magi10@studio.ee",
+                "new": "triin@example.ee",
+            },
+        ],
+    )
     journal = workspace.journal(now.upload.id)
     assert journal[["user", "key", "field", "old", "new"]].values.tolist() == [
-        ["marketer", "10001", "email", "triin.magi10@studio.ee", "triin@example.ee"]]
+        ["marketer", "10001", "email", "triin.magi10@studio.ee", "triin@example.ee"]
+    ]
     again = current_register(Workspace(url=workspace.url))
     assert again.edits == 1
     assert again.register.customers.set_index("customer_id").loc["10001", "email"] == "triin@example.ee"
@@ -125,8 +140,15 @@ def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(works
     import openpyxl
 
     names = openpyxl.load_workbook(io.BytesIO(again.data), read_only=True).sheetnames
-    assert names == ["Customers", "Purchases", "Feedback", "Actions", "Price list", "Loyalty Ladder themes",
-                     "Loyalty Ladder settings"]
+    assert names == [
+        "Customers",
+        "Purchases",
+        "Feedback",
+        "Actions",
+        "Price list",
+        "Loyalty Ladder themes",
+        "Loyalty Ladder settings",
+    ]
 
 
 def test_a_plain_workbook_leaves_the_workspace_settings_alone(workspace, sample_bytes):
@@ -162,9 +184,11 @@ def test_an_old_workspace_file_gains_the_undo_columns(tmp_path):
     folder = tmp_path / "old"
     folder.mkdir()
     with sqlite3.connect(folder / "ladder.sqlite") as db:
-        db.execute("CREATE TABLE journal (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, user TEXT NOT NULL,"
-                   " upload_id INTEGER NOT NULL, op TEXT NOT NULL, sheet TEXT NOT NULL, key TEXT NOT NULL,"
-                   " field TEXT, old TEXT, new TEXT)")
+        db.execute(
+            "CREATE TABLE journal (id INTEGER PRIMARY KEY, created_at TEXT NOT NULL, user TEXT NOT NULL,"
+            " upload_id INTEGER NOT NULL, op TEXT NOT NULL, sheet TEXT NOT NULL, key TEXT NOT NULL,"
+            " field TEXT, old TEXT, new TEXT)"
+        )
     Workspace(folder)
     with sqlite3.connect(folder / "ladder.sqlite") as db:
         columns = {row[1] for row in db.execute("PRAGMA table_info(journal)")}
@@ -182,8 +206,11 @@ def test_the_conflict_rule_holds_across_app_instances_saving_at_once(workspace, 
     instances = [Workspace(url=workspace.url) for _ in range(6)]
 
     def save(n: int):
-        return save_changes(instances[n], [{"op": "set", "sheet": "customers", "key": "10001", "field": "city",
-                                            "old": city, "new": f"Town {n}"}], user=f"user {n}")
+        return save_changes(
+            instances[n],
+            [{"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": city, "new": f"Town {n}"}],
+            user=f"user {n}",
+        )
 
     with ThreadPoolExecutor(6) as pool:
         reviews = list(pool.map(save, range(6)))
@@ -207,8 +234,9 @@ def test_forgetting_a_customer_leaves_no_trace_in_the_register_or_journal(worksp
 
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     city = now.register.customers.set_index("customer_id").at["10001", "city"]
-    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": city,
-                              "new": "Tartu"}])
+    save_changes(
+        workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": city, "new": "Tartu"}]
+    )
     assert forget_customer(workspace, "10001", "marketer") == 1
     after = current_register(workspace)
     assert "10001" not in after.register.customers["customer_id"].tolist()
@@ -247,6 +275,17 @@ def test_the_kept_suppression_answer_follows_the_register_and_the_list(workspace
     workspace.suppress(identity_hashes([person["email"]], [], workspace.salt()), "opted_out")
     assert "10001" in current_register(workspace).suppressed  # the list grew
     assert "10001" in current_register(workspace).suppressed  # kept, same answer
-    save_changes(workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "email",
-                              "old": person["email"], "new": "new.address@example.ee"}])
+    save_changes(
+        workspace,
+        [
+            {
+                "op": "set",
+                "sheet": "customers",
+                "key": "10001",
+                "field": "email",
+                "old": person["email"],
+                "new": "new.address@example.ee",
+            }
+        ],
+    )
     assert "10001" not in current_register(workspace).suppressed  # the register changed

@@ -31,9 +31,11 @@ def rich_workbook() -> bytes:
     customers.append(["Kliendi nr", "Nimi", "E-post", "Sünnipäev", "Kapi nr", "Punktid kokku"])
     for cell in customers[3]:
         cell.fill = PatternFill("solid", fgColor="FDE7D3")
-    rows = [("001", "Mari Tamm", "mari@example.ee", datetime(1985, 3, 15), 12),
-            ("002", "Jaan Kask", "jaan@example.ee", datetime(1990, 7, 1), 7),
-            ("003", "Liis Saar", "liis@example.ee", datetime(1978, 1, 30), 3)]
+    rows = [
+        ("001", "Mari Tamm", "mari@example.ee", datetime(1985, 3, 15), 12),
+        ("002", "Jaan Kask", "jaan@example.ee", datetime(1990, 7, 1), 7),
+        ("003", "Liis Saar", "liis@example.ee", datetime(1978, 1, 30), 3),
+    ]
     for number, (cid, name, email, born, locker) in enumerate(rows, start=4):
         customers.append([cid, name, email, born, locker, f"=E{number}*10"])
         customers.cell(row=number, column=4).number_format = "DD.MM.YYYY"
@@ -69,9 +71,13 @@ def write(data: bytes, name: str, edits: list[dict], computed: pd.DataFrame | No
 
 def test_an_edit_comes_back_with_title_rows_unknown_columns_formulas_and_formats_intact():
     data = rich_workbook()
-    result, _ = write(data, "kliendid.xlsx", [
-        {"op": "set", "sheet": "customers", "key": "002", "field": "email", "new": "jaan.kask@example.ee"},
-    ])
+    result, _ = write(
+        data,
+        "kliendid.xlsx",
+        [
+            {"op": "set", "sheet": "customers", "key": "002", "field": "email", "new": "jaan.kask@example.ee"},
+        ],
+    )
     assert result.path == "patched"
     assert result.file_name == "kliendid (updated).xlsx"
     before = openpyxl.load_workbook(io.BytesIO(data))
@@ -109,8 +115,9 @@ def zipfile_of(data: bytes):
 
 def test_untouched_parts_are_copied_byte_for_byte():
     data = rich_workbook()
-    result, _ = write(data, "kliendid.xlsx", [
-        {"op": "set", "sheet": "customers", "key": "001", "field": "name", "new": "Mari Mets"}])
+    result, _ = write(
+        data, "kliendid.xlsx", [{"op": "set", "sheet": "customers", "key": "001", "field": "name", "new": "Mari Mets"}]
+    )
     with zipfile_of(data) as before, zipfile_of(result.data) as after:
         changed = {"xl/worksheets/sheet1.xml", "xl/workbook.xml"}
         for name in before.namelist():
@@ -120,13 +127,17 @@ def test_untouched_parts_are_copied_byte_for_byte():
 
 def test_added_deleted_and_new_column_edits():
     data = rich_workbook()
-    result, _current = write(data, "kliendid.xlsx", [
-        {"op": "delete", "sheet": "customers", "key": "001"},
-        {"op": "add", "sheet": "customers", "key": "004"},
-        {"op": "set", "sheet": "customers", "key": "004", "field": "name", "new": "Uus Klient"},
-        {"op": "set", "sheet": "customers", "key": "004", "field": "birth_date", "new": "02.03.2001"},
-        {"op": "set", "sheet": "customers", "key": "003", "field": "phone", "new": "+372 5123 4567"},
-    ])
+    result, _current = write(
+        data,
+        "kliendid.xlsx",
+        [
+            {"op": "delete", "sheet": "customers", "key": "001"},
+            {"op": "add", "sheet": "customers", "key": "004"},
+            {"op": "set", "sheet": "customers", "key": "004", "field": "name", "new": "Uus Klient"},
+            {"op": "set", "sheet": "customers", "key": "004", "field": "birth_date", "new": "02.03.2001"},
+            {"op": "set", "sheet": "customers", "key": "003", "field": "phone", "new": "+372 5123 4567"},
+        ],
+    )
     assert result.path == "patched"
     sheet = openpyxl.load_workbook(io.BytesIO(result.data))["Kliendid"]
     values = [[c.value for c in row] for row in sheet.iter_rows(min_row=4, max_col=7)]
@@ -142,11 +153,13 @@ def test_added_deleted_and_new_column_edits():
 
 def test_text_that_looks_like_a_formula_is_written_as_text():
     data = rich_workbook()
-    dangerous = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "\nLF"]
+    dangerous = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTab", "\rCR", "\nLF"]
     edits = [{"op": "set", "sheet": "customers", "key": "001", "field": "name", "new": dangerous[0]}]
     edits += [{"op": "add", "sheet": "customers", "key": f"X{i}"} for i in range(1, len(dangerous))]
-    edits += [{"op": "set", "sheet": "customers", "key": f"X{i}", "field": "name", "new": text}
-              for i, text in enumerate(dangerous[1:], start=1)]
+    edits += [
+        {"op": "set", "sheet": "customers", "key": f"X{i}", "field": "name", "new": text}
+        for i, text in enumerate(dangerous[1:], start=1)
+    ]
     result, _ = write(data, "kliendid.xlsx", edits)
     sheet = openpyxl.load_workbook(io.BytesIO(result.data))["Kliendid"]
     names = [sheet.cell(row=r, column=2) for r in (4, *range(7, 7 + len(dangerous) - 1))]
@@ -156,18 +169,25 @@ def test_text_that_looks_like_a_formula_is_written_as_text():
 
 def test_a_csv_upload_comes_back_as_a_clean_xlsx_with_the_edit():
     data = b"Kliendi nr;Nimi;Summa kokku\n001;Mari Tamm;12,50\n002;Jaan;7\n"
-    result, _ = write(data, "kliendid.csv", [
-        {"op": "set", "sheet": "customers", "key": "002", "field": "name", "new": "Jaan Kask"}])
+    result, _ = write(
+        data, "kliendid.csv", [{"op": "set", "sheet": "customers", "key": "002", "field": "name", "new": "Jaan Kask"}]
+    )
     assert (result.path, result.file_name) == ("clean", "kliendid (updated).xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(result.data))["kliendid"]
     assert [[c.value for c in row] for row in sheet.iter_rows()] == [
-        ["Kliendi nr", "Nimi", "Summa kokku"], ["001", "Mari Tamm", "12,50"], ["002", "Jaan Kask", 7]]
+        ["Kliendi nr", "Nimi", "Summa kokku"],
+        ["001", "Mari Tamm", "12,50"],
+        ["002", "Jaan Kask", 7],
+    ]
 
 
 def test_an_xls_upload_comes_back_as_xlsx():
     data = (FIXTURES / "finnish_summary.xls").read_bytes()
-    result, _ = write(data, "asiakkaat.xls", [
-        {"op": "set", "sheet": "customers", "key": "A-2", "field": "email", "new": "mikko@example.fi"}])
+    result, _ = write(
+        data,
+        "asiakkaat.xls",
+        [{"op": "set", "sheet": "customers", "key": "A-2", "field": "email", "new": "mikko@example.fi"}],
+    )
     sheet = openpyxl.load_workbook(io.BytesIO(result.data))["Asiakkaat"]
     assert sheet["C5"].value == "mikko@example.fi"
     assert sheet["A1"].value == "Asiakasrekisteri 2026"
@@ -179,7 +199,10 @@ def test_the_computed_sheet_is_added_apart_and_ignored_on_reupload():
     result, _ = write(data, "kliendid.xlsx", [], computed=computed)
     book = openpyxl.load_workbook(io.BytesIO(result.data))
     assert book.sheetnames[-1] == "Loyalty Ladder"
-    assert [[c.value for c in r] for r in book["Loyalty Ladder"].iter_rows()] == [["Customer id", "Purchases"], ["001", 3]]
+    assert [[c.value for c in r] for r in book["Loyalty Ladder"].iter_rows()] == [
+        ["Customer id", "Purchases"],
+        ["001", 3],
+    ]
     again, _ = build_register(read_workbook(result.data, "x.xlsx"), as_of=AS_OF)
     assert again.source("Loyalty Ladder").kind == "other"
     assert len(again.customers) == 3
@@ -197,8 +220,11 @@ def test_a_sheet_the_patcher_does_not_understand_takes_the_safe_path_and_says_wh
             if info.filename == "xl/worksheets/sheet1.xml":
                 content = content.replace(b'<row r="6"', b"<row")
             target.writestr(info, content)
-    result, _ = write(buffer.getvalue(), "odd.xlsx", [
-        {"op": "set", "sheet": "customers", "key": "003", "field": "name", "new": "Liis Mets"}])
+    result, _ = write(
+        buffer.getvalue(),
+        "odd.xlsx",
+        [{"op": "set", "sheet": "customers", "key": "003", "field": "name", "new": "Liis Mets"}],
+    )
     assert result.path == "safe"
     assert "row number" in result.fallback_reason
     assert openpyxl.load_workbook(io.BytesIO(result.data))["Kliendid"]["B6"].value == "Liis Mets"
@@ -216,7 +242,9 @@ def test_formulas_below_a_deleted_row_follow_their_row():
 def test_macro_workbooks_keep_their_extension(fmt):
     data = rich_workbook()
     original, _ = build_register(read_workbook(data, "x.xlsx"), as_of=AS_OF)
-    result = updated_workbook(data, f"kliendid.{fmt}", original, original, pd.DataFrame(columns=["op", "sheet", "key", "field", "new"]))
+    result = updated_workbook(
+        data, f"kliendid.{fmt}", original, original, pd.DataFrame(columns=["op", "sheet", "key", "field", "new"])
+    )
     assert result.file_name == f"kliendid (updated).{fmt}"
 
 
@@ -228,7 +256,10 @@ def test_the_read_back_check_notices_a_file_that_does_not_hold_the_register():
     original, _ = build_register(read_workbook(data, "k.xlsx"), as_of=AS_OF)
     edits = pd.DataFrame([{"op": "set", "sheet": "customers", "key": "002", "field": "name", "new": "Jaan Mets"}])
     edited = apply_edits(original, edits)
-    assert sheet_difference(data, "k.xlsx", edited, MappingOverrides(), {"Kliendid"}) == "Kliendid: values of 'name' differ"
+    assert (
+        sheet_difference(data, "k.xlsx", edited, MappingOverrides(), {"Kliendid"})
+        == "Kliendid: values of 'name' differ"
+    )
     assert difference(data, "k.xlsx", edited, MappingOverrides()) == "customers: values of 'name' differ"
     assert sheet_difference(data, "k.xlsx", original, MappingOverrides(), {"Kliendid", "Ostud"}) is None
 

@@ -23,8 +23,9 @@ with st.form("settings"):
             whole = isinstance(getattr(DEFAULTS, spec.name), int)
             value = getattr(current, spec.name)
             if spec.unit == "currency":
-                chosen[spec.name] = st.selectbox(t(f"setting.{spec.name}"), CURRENCIES, index=CURRENCIES.index(value),
-                                                 key=f"setting_{spec.name}")
+                chosen[spec.name] = st.selectbox(
+                    t(f"setting.{spec.name}"), CURRENCIES, index=CURRENCIES.index(value), key=f"setting_{spec.name}"
+                )
                 st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))
                 continue
             if spec.unit == "countries":
@@ -35,7 +36,8 @@ with st.form("settings"):
                 f"{t(f'setting.{spec.name}')} ({t(f'unit.{spec.unit}')})",
                 min_value=int(spec.minimum) if whole else float(spec.minimum),
                 max_value=int(spec.maximum) if whole else float(spec.maximum),
-                value=value, step=int(spec.step) if whole else float(spec.step),
+                value=value,
+                step=int(spec.step) if whole else float(spec.step),
                 key=f"setting_{spec.name}",
             )
             st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))

@@ -9,7 +9,8 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis.facts import FLAGS
-from lib.analysis.ladder import CLASSES, RFM_GROUPS, TIERS, ladder_counts, rfm_grid
+from lib.analysis.ladder import ladder_counts, rfm_grid
+from lib.schema import CLASSES, RFM_GROUPS, TIERS
 from lib.ui import amount, analysis_page, chart, charts, day, localised, num, t
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
 
@@ -31,44 +32,77 @@ if selected.empty:
 class_labels = labels("class", CLASSES)
 left, right = st.columns(2)
 with left:
-    chart(charts.ladder_bars(ladder_counts(selected), class_labels, t("segments.ladder"),
-                                       t("chart.customers")), key="ladder")
+    chart(
+        charts.ladder_bars(ladder_counts(selected), class_labels, t("segments.ladder"), t("chart.customers")),
+        key="ladder",
+    )
     st.caption(t("segments.ladder_how"))
 with right:
     dimensions = [c for c in filter_columns(view) if c not in ("relationship", "rfm_group", *FLAGS)]
-    dimension = st.selectbox(t("segments.breakdown_by"), dimensions, format_func=localised(column_label),
-                             index=dimensions.index("country") if "country" in dimensions else 0)
+    dimension = st.selectbox(
+        t("segments.breakdown_by"),
+        dimensions,
+        format_func=localised(column_label),
+        index=dimensions.index("country") if "country" in dimensions else 0,
+    )
     values = selected[dimension].astype("string").fillna("–")
     table = pd.crosstab(values, selected["relationship"]).reindex(columns=list(CLASSES), fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]
-    chart(charts.stacked_bars(table, class_labels, t("segments.breakdown", column=column_label(dimension)),
-                                        t("chart.customers")), key="breakdown")
+    chart(
+        charts.stacked_bars(
+            table, class_labels, t("segments.breakdown", column=column_label(dimension)), t("chart.customers")
+        ),
+        key="breakdown",
+    )
     st.caption(t("segments.breakdown_how"))
 
 left, right = st.columns(2)
 with left:
-    chart(charts.heatmap(rfm_grid(selected), t("segments.rfm"), t("segments.rfm_f"), t("segments.rfm_r")),
-                    key="rfm")
+    chart(charts.heatmap(rfm_grid(selected), t("segments.rfm"), t("segments.rfm_f"), t("segments.rfm_r")), key="rfm")
     st.caption(t("segments.rfm_how"))
 with right:
     groups = selected["rfm_group"].value_counts().reindex(list(RFM_GROUPS), fill_value=0)
-    chart(charts.ladder_bars(groups.to_dict(), labels("rfm", RFM_GROUPS), t("segments.rfm_groups"),
-                                       t("chart.customers"), charts.RFM_COLOURS), key="rfm_groups")
+    chart(
+        charts.ladder_bars(
+            groups.to_dict(),
+            labels("rfm", RFM_GROUPS),
+            t("segments.rfm_groups"),
+            t("chart.customers"),
+            charts.RFM_COLOURS,
+        ),
+        key="rfm_groups",
+    )
     st.caption(t("segments.rfm_groups_how"))
 
 tiers = selected["value_tier"].value_counts().reindex(list(TIERS), fill_value=0)
 value = selected.groupby("value_tier", observed=False)["value"].sum().reindex(list(TIERS), fill_value=0)
 left, right = st.columns(2)
 with left:
-    chart(charts.ladder_bars(tiers.to_dict(), labels("tier", TIERS), t("segments.tiers"),
-                                       t("chart.customers"), charts.TIER_COLOURS), key="tiers")
-    st.caption(t("segments.tiers_how", share=num(settings.top_share_percent),
-                 threshold=amount(settings.reward_threshold, settings.currency),
-                 days=settings.dormant_days))
+    chart(
+        charts.ladder_bars(
+            tiers.to_dict(), labels("tier", TIERS), t("segments.tiers"), t("chart.customers"), charts.TIER_COLOURS
+        ),
+        key="tiers",
+    )
+    st.caption(
+        t(
+            "segments.tiers_how",
+            share=num(settings.top_share_percent),
+            threshold=amount(settings.reward_threshold, settings.currency),
+            days=settings.dormant_days,
+        )
+    )
 with right:
-    chart(charts.ladder_bars({k: round(v, 2) for k, v in value.items()}, labels("tier", TIERS),
-                                       t("segments.tier_value"), t("chart.value"), charts.TIER_COLOURS),
-                    key="tier_value")
+    chart(
+        charts.ladder_bars(
+            {k: round(v, 2) for k, v in value.items()},
+            labels("tier", TIERS),
+            t("segments.tier_value"),
+            t("chart.value"),
+            charts.TIER_COLOURS,
+        ),
+        key="tier_value",
+    )
     st.caption(t("segments.tier_value_how"))
 
 st.subheader(t("segments.table"))

@@ -1,0 +1,115 @@
+"""The Export page's contact lists: a selection and a channel, who is left out and why, the file, the log."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pandas as pd
+import streamlit as st
+
+from lib.analysis.contact_plan import RULES
+from lib.exports.contacts import FILE_SUFFIX, FORMATS
+from lib.schema import CHANNELS, MIME_TYPES
+from lib.service.outreach import contact_list, due_contacts, log_contact_export
+from lib.settings import Settings
+from lib.ui.actions import personal_file
+from lib.ui.customers import customer_filters
+from lib.ui.format import localised, num, t
+from lib.ui.loaders import Page
+
+
+def export_log(page: Page) -> None:
+    """Every export so far: who, when, what, how many people (pseudonymous, so viewers may see it too)."""
+    st.subheader(t("contacts.log"))
+    log = page.workspace.exports()
+    if log.empty:
+        st.caption(t("contacts.log_empty"))
+        return
+    st.dataframe(
+        {
+            t("history.when"): log["created_at"].str.replace("T", " ").str[:16],
+            t("history.user"): log["user"],
+            t("contacts.kind"): log["kind"],
+            t("contacts.selection"): log["selection"],
+            t("contacts.people"): log["people"],
+        },
+        hide_index=True,
+    )
+
+
+def _selection(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) -> pd.DataFrame:
+    """The customers chosen by the filters and, when asked, by the plan's rules due this week."""
+    assert page.current is not None
+    selected = customer_filters(view, "contacts")
+    rules = st.multiselect(
+        t("contacts.plan_rules"),
+        list(RULES),
+        format_func=localised(lambda r: t(f"plan.rule.{r}")),
+        placeholder=t("contacts.plan_rules_none"),
+        key="contacts_rules",
+    )
+    if rules:
+        due = due_contacts(page.current.register, view, as_of, settings, until=as_of + timedelta(days=7))
+        selected = selected[selected["customer_id"].isin(due.loc[due["rule"].isin(rules), "customer_id"])]
+    return selected
+
+
+def contact_list_download(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) -> None:
+    """Choose a selection, channel and format; see who is left out and why; download the list (logged)."""
+    assert page.current is not None
+    selected = _selection(page, view, as_of, settings)
+    left, middle, right = st.columns(3)
+    channel = left.selectbox(
+        t("contacts.channel"),
+        list(CHANNELS),
+        format_func=localised(lambda c: t(f"plan.channel.{c}")),
+        key="contacts_channel",
+    )
+    formats = [f for f in FORMATS if channel == "email" or f not in ("mailchimp", "hubspot")]
+    fmt = middle.selectbox(
+        t("contacts.format"), formats, format_func=localised(lambda f: t(f"contacts.format_{f}")), key="contacts_format"
+    )
+    delimiter = right.radio(
+        t("contacts.delimiter"), [";", ","], horizontal=True, key="contacts_delimiter", disabled=fmt != "excel-csv"
+    )
+    with_birthday = st.checkbox(t("contacts.birthday"), key="contacts_birthday")
+    chosen = list(selected["customer_id"])
+    contacts = contact_list(
+        page.current.register,
+        view,
+        channel,
+        as_of,
+        settings,
+        selection=chosen,
+        suppressed=page.current.suppressed,
+        with_birthday=with_birthday,
+    )
+    counts = contacts.left_out_counts()
+    st.metric(t("contacts.on_list"), num(len(contacts.rows)), help=t("contacts.on_list_help", selected=len(selected)))
+    if counts:
+        st.caption(
+            t("contacts.left_out", count=sum(counts.values()))
+            + " "
+            + ", ".join(f"{t(f'contacts.reason.{r}')}: {num(n)}" for r, n in counts.items())
+        )
+        with st.expander(t("contacts.left_out_list")):
+            st.dataframe(
+                {
+                    t("column.customer_id"): contacts.left_out["customer_id"],
+                    t("contacts.why"): [t(f"contacts.reason.{r}") for r in contacts.left_out["reason"]],
+                },
+                hide_index=True,
+            )
+    data = (personal_file(page, contacts, fmt, delimiter) or b"") if len(contacts.rows) else b""
+    suffix = FILE_SUFFIX[fmt]
+    note = t("contacts.selection_note", count=len(selected))
+    st.download_button(
+        t("contacts.download", count=len(contacts.rows)),
+        data=data,
+        disabled=not len(contacts.rows),
+        file_name=f"contacts-{channel}-{as_of:%Y%m%d}.{suffix}",
+        mime=MIME_TYPES[suffix],
+        on_click=lambda: log_contact_export(page.workspace, page.user, contacts, fmt, chosen, note),
+        key="contacts_download",
+        type="primary",
+    )

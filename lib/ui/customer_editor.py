@@ -1,0 +1,152 @@
+"""The Customers page's editing: the grid of customers, its save button, and changes to many at once.
+
+Edits are keyed by customer id, never by the row's position on screen; every change is checked
+again in the service before it is kept. While edits are pending the grid keeps showing what the
+user saw, so a value someone else changed meanwhile is caught as a conflict on saving instead of
+being overwritten.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from lib.schema import CLASSES, FIELDS, TEMPERATURES, VOCABULARIES
+from lib.ui.actions import people_table, save_edits
+from lib.ui.customers import value_label
+from lib.ui.format import date_format, language, localised, t
+from lib.ui.loaders import Page
+from lib.ui.page import flash
+from lib.workspace.edits import bulk_changes, changes_from_editor
+
+EDITOR = "customers_editor"
+REFUSED = "customers_refused"
+"""Messages about refused changes, shown at the top of the page after the rerun."""
+
+
+def show_refusals() -> None:
+    """Say which changes of the last save were refused and why."""
+    for message in st.session_state.pop(REFUSED, []):
+        st.error(message)
+
+
+def remember_refusals(messages: list[str]) -> None:
+    st.session_state[REFUSED] = messages
+
+
+def viewer_table(page: Page, view: pd.DataFrame, shown: pd.DataFrame) -> None:
+    """For a viewer: who is in the selection, by pseudonym, and no editing."""
+    facts = view.set_index("customer_id").loc[list(shown.index)].reset_index()
+    people_table(
+        {
+            t("column.customer_id"): facts["customer_id"],
+            t("column.relationship"): [value_label("relationship", v) for v in facts["relationship"]],
+            t("column.stage"): [value_label("stage", v) for v in facts["stage"]],
+            t("column.purchases"): facts["purchases"],
+            t("column.value"): facts["value"],
+            t("column.last_purchase"): facts["last_purchase"],
+        },
+        page,
+        ids=t("column.customer_id"),
+        hide_index=True,
+        width="stretch",
+        column_config={t("column.last_purchase"): st.column_config.DateColumn(format=date_format())},
+    )
+    st.info(t("access.viewer_note"))
+
+
+def _column_config(name: str) -> Any:
+    label = t(f"field.{name}")
+    spec = FIELDS["customers"][name]
+    if name == "relationship":
+        return st.column_config.SelectboxColumn(label, options=list(CLASSES))
+    if name == "lead_temperature":
+        return st.column_config.SelectboxColumn(label, options=list(TEMPERATURES))
+    if spec.type == "bool":
+        return st.column_config.CheckboxColumn(label)
+    if spec.type == "date":
+        return st.column_config.DateColumn(label, format=date_format())
+    if spec.type in ("number", "count"):
+        return st.column_config.NumberColumn(label)
+    return st.column_config.TextColumn(label, required=name == "customer_id")
+
+
+def customer_grid(page: Page, shown: pd.DataFrame, fields: list[str]) -> None:
+    """The editable grid of the customers shown, and the button that saves what was changed in it."""
+    signature = tuple(shown.index)
+    if st.session_state.get("customers_signature") != signature:  # other rows in the table: earlier edits do not apply
+        st.session_state.pop(EDITOR, None)
+        st.session_state["customers_signature"] = signature
+    if not any((st.session_state.get(EDITOR) or {}).values()):
+        st.session_state["customers_seen"] = shown
+    seen = st.session_state["customers_seen"]
+    # A range index for the browser (rows added there need no key typed in); positions map back to keys.
+    st.data_editor(
+        seen.reset_index(drop=True),
+        key=EDITOR,
+        num_rows="dynamic",
+        hide_index=True,
+        width="stretch",
+        column_config={name: _column_config(name) for name in fields},
+    )
+    pending = changes_from_editor(seen, st.session_state.get(EDITOR) or {})
+    if st.button(t("customers.save", count=len(pending)), type="primary", disabled=not pending, key="customers_save"):
+        review = save_edits(page, pending)
+        if review is not None:
+            counts = review.summary()
+            flash(t("customers.saved", cells=counts["cells"], added=counts["added"], deleted=counts["deleted"]))
+            remember_refusals([refusal.message(language()) for refusal in review.refused])
+            st.session_state.pop(EDITOR, None)
+            st.rerun()
+
+
+def _bulk_value(target: str, right: Any) -> object:
+    """The new value for every selected customer, asked in the way the field needs."""
+    spec = FIELDS["customers"][target]
+    if spec.type == "bool":
+        return right.selectbox(
+            t("customers.bulk_value"),
+            [True, False],
+            key="bulk_bool",
+            format_func=localised(lambda v: t("value.yes") if v else t("value.no")),
+        )
+    if spec.vocabulary:
+        return right.selectbox(
+            t("customers.bulk_value"),
+            list(VOCABULARIES[spec.vocabulary]),
+            key="bulk_choice",
+            format_func=localised(
+                lambda code: (
+                    value_label("relationship", code)
+                    if target == "relationship"
+                    else t(f"temperature.{code}")
+                    if target == "lead_temperature"
+                    else code
+                )
+            ),
+        )
+    if spec.type == "date":
+        return right.date_input(t("customers.bulk_value"), value=None, format=date_format(), key="bulk_date")
+    return right.text_input(t("customers.bulk_value"), key="bulk_text")
+
+
+def bulk_editor(page: Page, found: pd.DataFrame, fields: list[str]) -> None:
+    """One field set to one value for every customer found, with a preview of how many change."""
+    with st.expander(t("customers.bulk", count=len(found))):
+        st.caption(t("customers.bulk_help"))
+        targets = [name for name in fields if name != "customer_id"]
+        left, right = st.columns(2)
+        target = left.selectbox(
+            t("customers.bulk_field"), targets, format_func=localised(lambda f: t(f"field.{f}")), key="bulk_field"
+        )
+        bulk = bulk_changes(found, target, _bulk_value(target, right))
+        st.caption(t("customers.bulk_preview", count=len(bulk), field=t(f"field.{target}")))
+        if st.button(t("customers.bulk_apply", count=len(bulk)), disabled=not bulk, key="bulk_apply"):
+            review = save_edits(page, bulk)
+            if review is None:
+                st.stop()
+            flash(t("customers.saved", **{k: v for k, v in review.summary().items() if k != "refused"}))
+            remember_refusals([refusal.message(language()) for refusal in review.refused[:20]])
+            st.rerun()

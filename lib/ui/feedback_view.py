@@ -1,0 +1,302 @@
+"""The Feedback page's pieces: filters, score tiles, charts, tables, and the theme dictionary editor."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+
+import pandas as pd
+import streamlit as st
+
+from lib.analysis.feedback import (
+    csat,
+    element_sentiment,
+    marked_text,
+    nps,
+    open_complaints,
+    scores_by,
+    select_items,
+    sentiment_coverage,
+    theme_sentiment,
+    theme_trend,
+    themes_by,
+)
+from lib.schema import CLASSES, FEEDBACK_KINDS, LANGUAGES, SENTIMENTS
+from lib.themes import ELEMENTS, THEMES, ThemeDictionary, default_dictionary, theme_key
+from lib.ui import charts
+from lib.ui.actions import people_table
+from lib.ui.customers import labels
+from lib.ui.format import chart, date_format, localised, num, percent, t
+from lib.ui.loaders import Page, theme_suggestions
+from lib.ui.page import flash
+
+
+def theme_label(key: str) -> str:
+    """A theme's name: translated for the shipped themes, as the user wrote it for their own."""
+    return t(f"theme.{key}") if key in THEMES else key.replace("_", " ")
+
+
+def feedback_filters(items: pd.DataFrame, keys: list[str], as_of: date) -> pd.DataFrame:
+    """The items the marketer picks by theme, kind, sentiment, language and period."""
+    with st.container(border=True):
+        first, second, third, fourth = st.columns(4)
+        themes = first.multiselect(
+            t("feedback.filter_theme"),
+            keys,
+            format_func=localised(theme_label),
+            key="fb_themes",
+            placeholder=t("filter.all"),
+        )
+        kinds = second.multiselect(
+            t("feedback.filter_kind"),
+            list(FEEDBACK_KINDS),
+            format_func=localised(lambda k: t(f"feedback_kind.{k}")),
+            key="fb_kinds",
+            placeholder=t("filter.all"),
+        )
+        tones = third.multiselect(
+            t("feedback.filter_sentiment"),
+            list(SENTIMENTS),
+            format_func=localised(lambda s: t(f"sentiment.{s}")),
+            key="fb_sentiments",
+            placeholder=t("filter.all"),
+        )
+        languages = fourth.multiselect(
+            t("feedback.filter_language"),
+            sorted(set(items["language"])),
+            format_func=localised(lambda lang: t(f"language.{lang}")),
+            key="fb_languages",
+            placeholder=t("filter.all"),
+        )
+        dated = items["date"].dropna()
+        lowest = dated.min().date() if len(dated) else as_of - timedelta(days=365)
+        period = st.date_input(t("feedback.period"), value=(lowest, as_of), format=date_format(), key="fb_period")
+    start, end = period if isinstance(period, tuple) and len(period) == 2 else (lowest, as_of)
+    return select_items(items, themes, kinds, tones, languages, pd.Timestamp(start), pd.Timestamp(end))
+
+
+def score_tiles(selected: pd.DataFrame) -> None:
+    """How many items, NPS, CSAT and how many have a sentiment at all."""
+    columns = st.columns(4)
+    columns[0].metric(t("feedback.items"), num(len(selected)))
+    score = nps(selected["rating"])
+    columns[1].metric(
+        t("feedback.nps"),
+        "–" if score is None else ("+" if score > 0 else "") + num(score),
+        help=t("feedback.nps_help"),
+    )
+    satisfied = csat(selected["rating"])
+    columns[2].metric(
+        t("feedback.csat"), "–" if satisfied is None else percent(satisfied / 100), help=t("feedback.csat_help")
+    )
+    columns[3].metric(t("feedback.coverage"), percent(sentiment_coverage(selected)), help=t("feedback.coverage_help"))
+    st.caption(t("feedback.coverage_line", share=percent(sentiment_coverage(selected))))
+
+
+def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None:
+    """Themes and elements by sentiment, themes over time and by class, each with how to read it."""
+    keys = dictionary.theme_keys()
+    theme_labels = {key: theme_label(key) for key in keys}
+    sentiment_labels = labels("sentiment", SENTIMENTS)
+    left, right = st.columns(2)
+    with left:
+        chart(
+            charts.horizontal_stacked_bars(
+                theme_sentiment(selected, keys),
+                theme_labels,
+                sentiment_labels,
+                t("feedback.themes_chart"),
+                t("feedback.items_axis"),
+                charts.SENTIMENT_COLOURS,
+            ),
+            key="themes",
+        )
+        st.caption(t("feedback.themes_how"))
+    with right:
+        chart(
+            charts.horizontal_stacked_bars(
+                element_sentiment(selected, dictionary),
+                labels("element", ELEMENTS),
+                sentiment_labels,
+                t("feedback.elements_chart"),
+                t("feedback.items_axis"),
+                charts.SENTIMENT_COLOURS,
+            ),
+            key="elements",
+        )
+        st.caption(t("feedback.elements_how"))
+    left, right = st.columns(2)
+    with left:
+        chart(
+            charts.lines(
+                theme_trend(selected, keys), theme_labels, t("feedback.trend_chart"), t("feedback.items_axis")
+            ),
+            key="trend",
+        )
+        st.caption(t("feedback.trend_how"))
+    with right:
+        by_class = themes_by(selected, "relationship", keys, CLASSES)
+        by_class.index = [t(f"class.{c}") for c in by_class.index]
+        by_class.columns = [theme_label(k) for k in by_class.columns]
+        chart(
+            charts.heatmap(
+                by_class,
+                t("feedback.class_chart"),
+                t("feedback.theme_axis"),
+                t("column.relationship"),
+                colour_scale="Purples",
+            ),
+            key="by_class",
+        )
+        st.caption(t("feedback.class_how"))
+
+
+def scores_table(selected: pd.DataFrame) -> None:
+    """NPS and CSAT by class, branch or month."""
+    dimension = (
+        st.segmented_control(
+            t("feedback.scores_by"),
+            ["relationship", "branch", "month"],
+            default="relationship",
+            format_func=localised(lambda d: t(f"feedback.by_{d}")),
+            key="fb_scores_by",
+        )
+        or "relationship"
+    )
+    scores = scores_by(selected, dimension)
+    if dimension == "relationship":
+        scores[dimension] = [t(f"class.{c}") for c in scores[dimension]]
+    st.caption(t("feedback.scores_how"))
+    st.dataframe(
+        scores.rename(
+            columns={
+                dimension: t(f"feedback.by_{dimension}"),
+                "items": t("feedback.items_axis"),
+                "nps": t("feedback.nps"),
+                "csat": t("feedback.csat"),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            t("feedback.csat"): st.column_config.NumberColumn(format="%.0f %%"),
+            t("feedback.nps"): st.column_config.NumberColumn(format="%+.0f"),
+        },
+    )
+
+
+def _themes_text(found: list[str]) -> str:
+    return ", ".join(theme_label(k) for k in found)
+
+
+def complaints_table(page: Page, items: pd.DataFrame, as_of: date) -> None:
+    """The open complaints, oldest first."""
+    complaints = open_complaints(items, pd.Timestamp(as_of))
+    st.caption(t("feedback.complaints_how", count=len(complaints)))
+    people_table(
+        {
+            t("feedback.col_date"): complaints["date"],
+            t("feedback.col_age"): complaints["age_days"],
+            t("column.customer_id"): complaints["customer_id"],
+            t("column.name"): complaints["name"],
+            t("feedback.col_text"): complaints["text"],
+            t("feedback.col_themes"): [_themes_text(found) for found in complaints["themes"]],
+        },
+        page,
+        ids=t("column.customer_id"),
+        personal=(t("column.name"), t("feedback.col_text")),
+        hide_index=True,
+        column_config={t("feedback.col_date"): st.column_config.DateColumn(format=date_format())},
+    )
+
+
+def items_table(page: Page, selected: pd.DataFrame) -> None:
+    """The newest 500 items with their language, sentiment, themes and the words that placed them there."""
+    shown = selected.sort_values("date", ascending=False, na_position="last").head(500)
+    st.caption(t("table.shown_items", shown=len(shown), total=len(selected)))
+    people_table(
+        {
+            t("feedback.col_row"): shown["row"],
+            t("feedback.col_date"): shown["date"],
+            t("column.name"): shown["name"],
+            t("feedback.col_kind"): [t(f"feedback_kind.{k}") if isinstance(k, str) else "–" for k in shown["kind"]],
+            t("feedback.col_language"): [t(f"language.{lang}") for lang in shown["language"]],
+            t("feedback.col_sentiment"): [t(f"sentiment.{s}") for s in shown["sentiment"]],
+            t("feedback.col_themes"): [_themes_text(found) for found in shown["themes"]],
+            t("feedback.col_matched"): [", ".join(words) for words in shown["matched"]],
+            t("feedback.col_text"): [
+                marked_text(text, words) for text, words in zip(shown["text"], shown["matched"], strict=True)
+            ],
+        },
+        page,
+        personal=(t("column.name"), t("feedback.col_text")),
+        hide_index=True,
+        column_config={t("feedback.col_date"): st.column_config.DateColumn(format=date_format())},
+    )
+
+
+def _rerun_with(message: str, change: Callable[[], None]) -> None:
+    change()
+    flash(message)
+    st.rerun()
+
+
+def dictionary_editor(page: Page, dictionary: ThemeDictionary) -> None:
+    """The theme dictionary as a table to edit, save or reset to the shipped one."""
+    st.caption(t("feedback.dictionary_help"))
+    edited = st.data_editor(
+        dictionary.to_frame(),
+        num_rows="dynamic",
+        hide_index=True,
+        key="fb_dictionary",
+        column_config={
+            "theme": st.column_config.TextColumn(t("feedback.dict_theme"), required=True),
+            "element": st.column_config.SelectboxColumn(
+                t("feedback.dict_element"), options=list(ELEMENTS), required=True
+            ),
+            "language": st.column_config.SelectboxColumn(
+                t("feedback.dict_language"), options=list(LANGUAGES), required=True
+            ),
+            "words": st.column_config.TextColumn(t("feedback.dict_words"), width="large"),
+            "exclude": st.column_config.TextColumn(t("feedback.dict_exclude")),
+        },
+    )
+    left, right = st.columns([1, 4])
+    if left.button(t("feedback.dict_save"), type="primary", key="fb_save"):
+        _rerun_with(
+            t("feedback.dict_saved"), lambda: page.workspace.save_themes(ThemeDictionary.from_frame(edited), page.user)
+        )
+    if right.button(t("feedback.dict_reset"), key="fb_reset"):
+        st.session_state.pop("fb_dictionary", None)
+        _rerun_with(t("feedback.dict_reset_done"), lambda: page.workspace.save_themes(default_dictionary(), page.user))
+
+
+def suggested_themes(page: Page, dictionary: ThemeDictionary) -> None:
+    """New themes found in the feedback no theme matched, each with examples and a button to add it."""
+    st.caption(t("feedback.suggestions_help"))
+    suggestions = theme_suggestions(page, dictionary)
+    if not suggestions:
+        st.info(t("feedback.no_suggestions"))
+    for number, suggestion in enumerate(suggestions[:8]):
+        with st.container(border=True):
+            st.markdown(
+                f"**{t(f'language.{suggestion.language}')}** · "
+                + t("feedback.suggestion_items", items=suggestion.items)
+            )
+            st.text(", ".join(suggestion.words))
+            for example in suggestion.examples:
+                st.text(f"“{example}”")
+            name_col, element_col, add_col = st.columns([2, 2, 1])
+            name = name_col.text_input(t("feedback.new_theme"), value=suggestion.words[0], key=f"fb_new_{number}")
+            element = element_col.selectbox(
+                t("feedback.dict_element"),
+                list(ELEMENTS),
+                format_func=localised(lambda e: t(f"element.{e}")),
+                key=f"fb_element_{number}",
+            )
+            if add_col.button(t("feedback.add_theme"), key=f"fb_add_{number}"):
+                added = dictionary.with_theme(name, element, suggestion.language, suggestion.words[:4])
+                _rerun_with(
+                    t("feedback.theme_added", theme=theme_key(name)),
+                    partial(page.workspace.save_themes, added, page.user),
+                )

@@ -1,0 +1,118 @@
+"""The Lifecycle page's pieces: the economics of keeping customers, cohorts, cooling prospects, overdue customers."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from lib.analysis.lifecycle import Economics, cooling_prospects, overdue_customers
+from lib.schema import CLASSES
+from lib.settings import Settings
+from lib.ui import charts
+from lib.ui.actions import people_table
+from lib.ui.customers import value_label
+from lib.ui.format import amount, chart, date_format, num, percent, t
+from lib.ui.loaders import Page
+
+
+def economics_panel(money: Economics, settings: Settings) -> None:
+    """Retention, churn and repeat rates, what the lost customers cost to replace, average value per class."""
+    columns = st.columns(4)
+    columns[0].metric(
+        t("lifecycle.retention_rate"),
+        percent(money.retention_rate, 1),
+        help=t("lifecycle.retention_help", active=money.active_at_start, lost=money.lost),
+    )
+    columns[1].metric(t("lifecycle.churn_rate"), percent(money.churn_rate, 1))
+    columns[2].metric(t("lifecycle.repeat_rate"), percent(money.repeat_rate, 1), help=t("lifecycle.repeat_help"))
+    columns[3].metric(
+        t("lifecycle.replace_cost"),
+        amount(money.cost_to_replace_lost, settings.currency),
+        help=t(
+            "lifecycle.replace_help",
+            lost=money.lost,
+            acquisition=amount(money.acquisition_cost, settings.currency),
+            keep=amount(money.cost_to_keep_lost, settings.currency),
+            ratio=num(settings.acquisition_cost_ratio, 1),
+        ),
+    )
+    st.caption(
+        t(
+            "lifecycle.economics_how",
+            lost=money.lost,
+            replace=amount(money.cost_to_replace_lost, settings.currency),
+            keep=amount(money.cost_to_keep_lost, settings.currency),
+            ratio=num(settings.acquisition_cost_ratio, 1),
+        )
+    )
+    st.dataframe(
+        {
+            t("column.relationship"): [t(f"class.{c}") for c in CLASSES],
+            t("lifecycle.average_value"): [amount(money.value_by_class[c], settings.currency) for c in CLASSES],
+        },
+        hide_index=True,
+    )
+
+
+def cohort_chart(cohorts: pd.DataFrame) -> None:
+    """Monthly cohorts by share still buying, months after their first purchase."""
+    if cohorts.empty:
+        st.info(t("lifecycle.no_cohorts"))
+    else:
+        grid = cohorts.drop(columns="customers")
+        grid.index = [f"{month} ({num(size)})" for month, size in zip(grid.index, cohorts["customers"], strict=True)]
+        chart(
+            charts.heatmap(
+                grid,
+                t("lifecycle.cohorts"),
+                t("lifecycle.months_after"),
+                t("lifecycle.first_month"),
+                percent=True,
+                colour_scale="Blues",
+            ),
+            key="cohorts",
+        )
+        st.caption(t("lifecycle.cohorts_how"))
+
+
+def cooling_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
+    """Prospects nobody has contacted for a while: they cool down."""
+    st.subheader(t("lifecycle.cooling"))
+    cooling = cooling_prospects(view, settings)
+    st.caption(t("lifecycle.cooling_how", count=len(cooling), days=settings.cooling_days))
+    people_table(
+        {
+            t("column.customer_id"): cooling["customer_id"],
+            t("column.name"): cooling["name"],
+            t("column.temperature"): [value_label("temperature", v) for v in cooling["temperature"]],
+            t("column.last_contact"): cooling["last_contact"],
+            t("column.silent_days"): cooling["silent_days"],
+        },
+        page,
+        ids=t("column.customer_id"),
+        personal=(t("column.name"),),
+        hide_index=True,
+        column_config={t("column.last_contact"): st.column_config.DateColumn(format=date_format())},
+    )
+
+
+def overdue_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
+    """Buying customers past their own rhythm."""
+    st.subheader(t("lifecycle.overdue"))
+    overdue = overdue_customers(view)
+    st.caption(t("lifecycle.overdue_how", count=len(overdue), tolerance=num(settings.rhythm_tolerance, 1)))
+    people_table(
+        {
+            t("column.customer_id"): overdue["customer_id"],
+            t("column.name"): overdue["name"],
+            t("column.relationship"): [value_label("relationship", v) for v in overdue["relationship"]],
+            t("column.last_purchase"): overdue["last_purchase"],
+            t("column.rhythm_days"): overdue["rhythm_days"],
+            t("column.overdue_days"): overdue["overdue_days"],
+        },
+        page,
+        ids=t("column.customer_id"),
+        personal=(t("column.name"),),
+        hide_index=True,
+        column_config={t("column.last_purchase"): st.column_config.DateColumn(format=date_format())},
+    )

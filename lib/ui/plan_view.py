@@ -1,0 +1,160 @@
+"""The Contact plan page's pieces: filters, counts, what worked, the due list, the call list, done and snooze."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from lib.analysis.contact_plan import RULES, action_effectiveness, filter_plan, plan_action, plan_counts, plan_reasons
+from lib.exports.contacts import call_list
+from lib.reading.register import Register
+from lib.schema import CHANNELS, CLASSES, MIME_TYPES
+from lib.service.outreach import log_contact_export
+from lib.ui.actions import people_table, personal_file, save_edits
+from lib.ui.format import date_format, language, localised, num, t
+from lib.ui.loaders import Page
+from lib.ui.page import flash
+from lib.workspace.edits import new_row
+
+SNOOZE_DAYS = 7
+EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result
+
+
+def plan_filters(plan: pd.DataFrame) -> pd.DataFrame:
+    """The rules and channels the marketer looks at, with how many contacts that leaves."""
+    left, middle, right = st.columns(3)
+    rules = left.multiselect(
+        t("plan.rules"),
+        list(RULES),
+        format_func=localised(lambda r: t(f"plan.rule.{r}")),
+        placeholder=t("filter.all"),
+        key="plan_rules",
+    )
+    channels = middle.multiselect(
+        t("plan.channels"),
+        [*CHANNELS, "none"],
+        format_func=localised(lambda c: t(f"plan.channel.{c}")),
+        placeholder=t("filter.all"),
+        key="plan_channels",
+    )
+    plan = filter_plan(plan, rules, channels)
+    right.metric(t("plan.due"), num(len(plan)), help=t("plan.due_help", people=plan["customer_id"].nunique()))
+    return plan
+
+
+def plan_count_table(plan: pd.DataFrame) -> None:
+    """Due contacts by rule and channel."""
+    counts = plan_counts(plan)
+    counts.index = [t(f"plan.rule.{r}") for r in counts.index]
+    counts.columns = [t(f"plan.channel.{c}") for c in counts.columns]
+    st.dataframe(counts.loc[counts.sum(axis=1) > 0], width="stretch")
+    st.caption(t("plan.counts_how"))
+
+
+def what_worked(register: Register, view: pd.DataFrame) -> None:
+    """Response and purchase rates after actions, by kind, campaign or class."""
+    st.caption(t("plan.effect_help", days=EFFECT_DAYS))
+    by = (
+        st.segmented_control(
+            t("plan.effect_by"),
+            ["kind", "campaign", "class"],
+            default="kind",
+            key="plan_effect_by",
+            format_func=localised(lambda b: t(f"plan.effect_{b}")),
+        )
+        or "kind"
+    )
+    classes = view.set_index("customer_id")["relationship"].astype("string")
+    effect = action_effectiveness(register.actions, register.purchases, classes, by, EFFECT_DAYS)
+    if by == "class":
+        effect[by] = [t(f"class.{c}") if c in CLASSES else c for c in effect[by]]
+    st.dataframe(
+        effect.rename(
+            columns={
+                by: t(f"plan.effect_{by}"),
+                "actions": t("plan.effect_actions"),
+                "response_rate": t("plan.effect_response"),
+                "purchase_rate": t("plan.effect_purchase", days=EFFECT_DAYS),
+            }
+        ),
+        hide_index=True,
+        column_config={
+            t("plan.effect_response"): st.column_config.NumberColumn(format="percent"),
+            t("plan.effect_purchase", days=EFFECT_DAYS): st.column_config.NumberColumn(format="percent"),
+        },
+    )
+
+
+def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
+    """The first 500 due contacts with their reason; returns the rows ticked."""
+    shown = plan.head(500).reset_index(drop=True)
+    selection = people_table(
+        pd.DataFrame(
+            {
+                t("plan.col_due"): shown["due"],
+                t("column.customer_id"): shown["customer_id"],
+                t("column.name"): shown["name"],
+                t("plan.col_rule"): [t(f"plan.rule.{r}") for r in shown["rule"]],
+                t("plan.col_reason"): plan_reasons(shown, language()),
+                t("plan.col_channel"): [
+                    t(f"plan.channel.{c}") if isinstance(c, str) else t("plan.channel.none") for c in shown["channel"]
+                ],
+                t("plan.col_theme"): [t(f"plan.theme.{theme}") for theme in shown["theme"]],
+            }
+        ).to_dict("series"),
+        page,
+        ids=t("column.customer_id"),
+        personal=(t("column.name"),),
+        hide_index=True,
+        width="stretch",
+        on_select="rerun",
+        selection_mode="multi-row",
+        key="plan_table",
+        column_config={t("plan.col_due"): st.column_config.DateColumn(format=date_format())},
+    )
+    st.caption(t("plan.shown", shown=len(shown), total=len(plan)))
+    rows = selection.selection.rows if selection else []
+    return shown.iloc[list(rows)] if rows else shown.iloc[0:0]
+
+
+def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
+    """The plan's phone contacts as a call list (consent-checked, logged when taken)."""
+    assert page.current is not None
+    calls = call_list(
+        page.current.register.customers, plan, plan_reasons(plan, language()), start, suppressed=page.current.suppressed
+    )
+    ids = list(calls.rows["customer_id"])
+    st.download_button(
+        t("plan.call_list", count=len(calls.rows)),
+        data=personal_file(page, calls, "excel-csv") or b"",
+        file_name=f"call-list-{start:%Y%m%d}.csv",
+        mime=MIME_TYPES["csv"],
+        disabled=calls.rows.empty,
+        on_click=lambda: log_contact_export(page.workspace, page.user, calls, "call-list", ids, t("plan.title")),
+        key="plan_call_list",
+    )
+
+
+def done_or_snoozed(page: Page, chosen: pd.DataFrame, as_of: date) -> None:
+    """Mark the ticked contacts done, or snooze them: each logged as an action in the register."""
+    left, right = st.columns(2)
+    done = left.button(t("plan.mark_done", count=len(chosen)), disabled=chosen.empty, type="primary", key="plan_done")
+    snooze = right.button(
+        t("plan.snooze", count=len(chosen), days=SNOOZE_DAYS), disabled=chosen.empty, key="plan_snooze"
+    )
+    if not (done or snooze):
+        return
+    changes = []
+    for row in chosen.itertuples(index=False):
+        channel = row.channel if isinstance(row.channel, str) else None
+        changes += new_row(
+            "actions",
+            plan_action(str(row.customer_id), str(row.rule), channel, as_of, snooze_days=SNOOZE_DAYS if snooze else 0),
+        )
+    review = save_edits(page, changes)
+    if review is None:
+        st.stop()
+    flash(t("plan.logged" if done else "plan.snoozed", count=review.summary()["added"]))
+    st.rerun()

@@ -1,0 +1,56 @@
+"""Customers: find customers, edit them, and see one customer's whole story.
+
+For the marketer who keeps the register: search and filter, correct records in a table and
+save them (every change is checked again and kept in the workspace journal, under the
+customer's id), add and delete customers; open a customer's profile to see their purchases,
+feedback and actions, and log a contact or a piece of feedback on the spot.
+"""
+
+import streamlit as st
+
+from lib.schema import KEY_COL
+from lib.ui import analysis_page, t
+from lib.ui.customer_editor import bulk_editor, customer_grid, show_refusals, viewer_table
+from lib.ui.customer_profile import customer_story, forget_section, log_forms, profile_summary
+from lib.ui.customers import customer_filters
+from lib.workspace.edits import editable_fields, find_customers
+
+EDIT_ROWS = 200  # at most this many customers go to the browser for editing; the filter reaches others
+
+page, settings, as_of, view = analysis_page("customers.title")
+register = page.current.register
+st.caption(t("customers.intro"))
+show_refusals()
+
+query = st.text_input(t("customers.search"), placeholder=t("customers.search_hint"), key="customers_query")
+selected = customer_filters(view, "customers")
+customers = register.customers.set_index(KEY_COL, drop=False)
+found = customers[find_customers(customers, query) & customers["customer_id"].isin(selected["customer_id"])]
+fields = editable_fields(register)
+shown = found[fields].head(EDIT_ROWS)
+st.caption(t("customers.shown", shown=len(shown), total=len(found), limit=EDIT_ROWS))
+
+if not page.can("see_personal"):
+    viewer_table(page, view, shown)
+    st.stop()
+
+customer_grid(page, shown, fields)
+bulk_editor(page, found, fields)
+
+st.divider()
+st.subheader(t("customers.profile"))
+if shown.empty:
+    st.info(t("customers.nobody"))
+    st.stop()
+names = dict(zip(found.index, found["name"].fillna(""), strict=True))
+chosen = st.selectbox(
+    t("customers.pick"),
+    list(shown.index),
+    format_func=lambda key: f"{key} · {names.get(key, '')}",
+    key="customers_profile",
+)
+facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["customer_id"]) else None
+profile_summary(customers.loc[chosen], facts, settings)
+customer_story(register, chosen)
+log_forms(page, chosen)
+forget_section(page, chosen)

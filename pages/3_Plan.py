@@ -1,0 +1,47 @@
+"""Contact plan: who is due a message this week, why, and by which channel they allow.
+
+For the marketer, every morning: the contacts the rules find for the period (after-care,
+hot prospects, loyal customers, those past their rhythm, win-back, birthdays, complaints,
+rewards and offers), counted by rule and channel; tick the ones handled and mark them done
+or snooze them, which logs an action in the register.
+"""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from lib.service.outreach import due_contacts
+from lib.ui import analysis_page, date_format, t
+from lib.ui.plan_view import (
+    call_list_download,
+    done_or_snoozed,
+    due_table,
+    plan_count_table,
+    plan_filters,
+    what_worked,
+)
+
+page, settings, as_of, view = analysis_page("plan.title")
+register = page.current.register
+st.caption(t("plan.intro"))
+period = st.date_input(
+    t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format=date_format(), key="plan_period"
+)
+start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, as_of + timedelta(days=7))
+plan = plan_filters(due_contacts(register, view, start, settings, until=end))
+plan_count_table(plan)
+
+with st.expander(t("plan.effect"), expanded=False):
+    what_worked(register, view)
+
+if plan.empty:
+    st.info(t("plan.nothing"))
+    st.stop()
+chosen = due_table(page, plan)
+if not page.can("edit"):
+    st.info(t("access.viewer_note"))
+    st.stop()
+
+call_list_download(page, plan, start)
+st.page_link("pages/9_Export.py", label=t("plan.to_contacts"), icon=":material/contact_mail:")
+done_or_snoozed(page, chosen, as_of)

@@ -1,0 +1,88 @@
+"""Lifecycle: how customers move from a cold prospect to a loyal customer, and back from defection.
+
+For the manager: the stages today, the funnel over a period, the moves between classes
+from one date to another, monthly cohort retention, and what retention is worth. For the
+marketer: hot prospects going cold and customers past their own rhythm, by name.
+"""
+
+from datetime import timedelta
+
+import streamlit as st
+
+from lib.analysis.lifecycle import (
+    FUNNEL_STEPS,
+    cohort_retention,
+    economics,
+    funnel,
+    migrations,
+    stage_counts,
+)
+from lib.schema import CLASSES, STAGES
+from lib.ui import analysis, analysis_page, chart, charts, date_format, day, percent, t
+from lib.ui.customers import labels
+from lib.ui.lifecycle_view import cohort_chart, cooling_table, economics_panel, overdue_table
+
+page, settings, as_of, view = analysis_page("lifecycle.title")
+register = page.current.register
+period = st.date_input(
+    t("lifecycle.period"),
+    value=(as_of - timedelta(days=365), as_of),
+    max_value=as_of,
+    format=date_format(),
+    help=t("lifecycle.period_help"),
+)
+if not isinstance(period, tuple) or len(period) != 2:
+    st.info(t("lifecycle.pick_period"))
+    st.stop()
+start, end = period
+start_view = analysis(page, start, settings)
+end_view = view if end == as_of else analysis(page, end, settings)
+
+left, right = st.columns(2)
+with left:
+    stages = stage_counts(view)
+    stage_labels = labels("stage", STAGES)
+    chart(
+        charts.ladder_bars(
+            stages, stage_labels, t("lifecycle.stages", day=day(as_of)), t("chart.customers"), charts.STAGE_COLOURS
+        ),
+        key="stages",
+    )
+    st.caption(t("lifecycle.stages_how"))
+with right:
+    steps = funnel(start_view, end_view)
+    step_labels = labels("funnel", FUNNEL_STEPS)
+    chart(
+        charts.funnel_chart(
+            [step_labels[s] for s in steps["step"]],
+            steps["customers"].tolist(),
+            t("lifecycle.funnel", start=day(start), end=day(end)),
+        ),
+        key="funnel",
+    )
+    st.caption(t("lifecycle.funnel_how", rates=" → ".join(percent(r) for r in steps["rate"].iloc[1:])))
+
+st.subheader(t("lifecycle.economics"))
+economics_panel(economics(start_view, end_view, settings), settings)
+
+st.subheader(t("lifecycle.migrations"))
+left, right = st.columns(2)
+first = left.date_input(t("lifecycle.from"), value=as_of - timedelta(days=365), max_value=as_of, format=date_format())
+second = right.date_input(t("lifecycle.to"), value=as_of, max_value=as_of, format=date_format())
+if first >= second:
+    st.warning(t("lifecycle.dates_order"))
+else:
+    flows = migrations(analysis(page, first, settings), analysis(page, second, settings))
+    class_labels = {**labels("class", CLASSES), "new": t("class.new")}
+    chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), day(first), day(second)), key="sankey")
+    moved = flows[flows["from"] != flows["to"]]
+    st.caption(t("lifecycle.sankey_how", moved=int(moved["customers"].sum())))
+
+st.subheader(t("lifecycle.cohorts"))
+cohort_chart(cohort_retention(register, as_of))
+
+left, right = st.columns(2)
+with left:
+    cooling_table(page, view, settings)
+with right:
+    overdue_table(page, view, settings)
