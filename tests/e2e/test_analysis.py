@@ -2,13 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_upload import wait_idle
-
-
-def open_page(page: Page, name: str) -> None:
-    page.get_by_role("link", name=name).click()
-    expect(page.get_by_role("heading", name=name).first).to_be_visible()
-    wait_idle(page)
+from tests.e2e.steps import open_page, wait_idle
 
 
 def test_segments_and_lifecycle_pages_draw_their_charts(page: Page, tmp_path):

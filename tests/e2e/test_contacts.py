@@ -5,8 +5,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_analysis import open_page
-from tests.e2e.test_upload import wait_idle
+from tests.e2e.steps import open_page, wait_idle
 
 
 def test_an_email_list_downloads_with_only_consenting_people(page: Page, tmp_path, sample_register):

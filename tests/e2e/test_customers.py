@@ -2,8 +2,7 @@
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.e2e.test_analysis import open_page
-from tests.e2e.test_upload import wait_idle
+from tests.e2e.steps import open_page, wait_idle
 
 
 def _type_into_first_name_cell(page: Page, grid: Locator, text: str) -> None:

@@ -2,8 +2,7 @@
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.test_analysis import open_page
-from tests.e2e.test_upload import wait_idle
+from tests.e2e.steps import open_page, wait_idle
 
 
 def test_the_feedback_page_draws_its_charts(page: Page, tmp_path):

@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib import i18n
-from tests.e2e.test_upload import metric, wait_idle
+from tests.e2e.steps import metric, wait_idle
 
 
 @pytest.fixture

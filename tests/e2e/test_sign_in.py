@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.workspace.access import hash_password
-from tests.e2e.test_upload import wait_idle
+from tests.e2e.steps import wait_idle
 
 
 @pytest.fixture
