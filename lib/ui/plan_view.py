@@ -115,6 +115,8 @@ def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
         column_config={t("plan.col_due"): st.column_config.DateColumn(format=date_format())},
     )
     st.caption(t("plan.shown", shown=len(shown), total=len(plan)))
+    if not page.can("edit"):  # a viewer's table offers no ticking
+        return shown.iloc[0:0]
     rows = selection.selection.rows if selection else []
     return shown.iloc[list(rows)] if rows else shown.iloc[0:0]
 

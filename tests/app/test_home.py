@@ -52,7 +52,7 @@ def test_the_sample_register_loads_with_its_key_figures_and_problems(app):
 
 def test_a_polish_workbook_uploaded_through_the_widget_is_recognised(app, tmp_path):
     from tests.conftest import write_xlsx
-    from tests.unit.test_register import POLISH
+    from tests.unit.reading.test_register import POLISH
 
     upload(app, write_xlsx(tmp_path / "klienci.xlsx", POLISH))
     assert not app.exception
