@@ -1,15 +1,6 @@
-"""What customers talk about and how they feel, in their own languages (DOMAIN.md §1, §4).
-
-Every feedback item gets a language (the register's, else detected), themes from an
-editable dictionary matched after lemmatisation (so ``hinnad``, ``hintoja``, ``kainos`` and
-``ceny`` all mean *price*), the words that matched (so a wrong hit can be fixed in the
-dictionary), and a sentiment (from the rating when there is one, else from polarity words,
-informed by the kind: a complaint is not positive). Themes roll up to the four elements of
-satisfaction of seed 002: product, peripheral (service), environment (price, premises),
-psychological.
-
-Lemmatisation uses simplemma in its low-memory mode, loaded lazily and only for the
-languages present in the data (a language costs a few seconds and ~50 MB the first time).
+"""Finding themes and sentiment in a text: words and their lemmas (simplemma, loaded lazily per
+language), Estonian and Finnish compounds, words typed without diacritics, the language of a text,
+and polarity words.
 """
 
 from __future__ import annotations

@@ -1,10 +1,4 @@
-"""Problems found in a register's data: where they are and what the user can do about them.
-
-A problem names the sheet, the row as Excel numbers it, and the column by the user's own
-header, so the user can go straight to the cell. Bad data never stops a load: the register
-is built from what is usable and the problems are listed beside it. Nothing here raises on
-data.
-"""
+"""The data-quality report as a workbook the user can download and work through."""
 
 from __future__ import annotations
 

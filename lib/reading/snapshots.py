@@ -1,17 +1,7 @@
-"""The Register: a workbook's customers, purchases, feedback and actions as typed frames.
+"""A register as Arrow parts the workspace stores, read back, and the edit journal replayed on top.
 
-Three shapes of workbook are first-class:
-
-* ``full``: a customers sheet with purchases (and perhaps feedback and actions) beside it;
-* ``summary``: a single customers sheet whose columns sum up the buying (last purchase,
-  purchase count, total spent) — what most small shops keep;
-* ``purchases_only``: an export from a till or web shop; customers are derived from the
-  distinct customer ids.
-
-Each frame carries every canonical field of its sheet kind (empty when the workbook lacks
-it), the user's unrecognised columns as text under their own headers, and bookkeeping
-columns: the sheet and Excel row each record came from, and the key edits are recorded
-against. Columns and sheets the app does not know are kept for the write-back.
+An upload is parsed once; reopening reads its snapshot, and the current register is that
+snapshot with every edit in force applied by row key.
 """
 
 from __future__ import annotations

@@ -1,18 +1,4 @@
-"""The Register: a workbook's customers, purchases, feedback and actions as typed frames.
-
-Three shapes of workbook are first-class:
-
-* ``full``: a customers sheet with purchases (and perhaps feedback and actions) beside it;
-* ``summary``: a single customers sheet whose columns sum up the buying (last purchase,
-  purchase count, total spent) — what most small shops keep;
-* ``purchases_only``: an export from a till or web shop; customers are derived from the
-  distinct customer ids.
-
-Each frame carries every canonical field of its sheet kind (empty when the workbook lacks
-it), the user's unrecognised columns as text under their own headers, and bookkeeping
-columns: the sheet and Excel row each record came from, and the key edits are recorded
-against. Columns and sheets the app does not know are kept for the write-back.
-"""
+"""What the Register page and the key figures show of a register: counts, summaries, recognised columns, sheets to browse."""
 
 from __future__ import annotations
 

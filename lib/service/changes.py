@@ -1,10 +1,4 @@
-"""The workspace: every upload and every edit of one business, kept in one store.
-
-The current register is the latest upload (its parsed snapshot) with the edit journal
-replayed on top, so a refresh, a crash, a restart or a second browser loses nothing and
-sees the same register. The store is one SQLite file in ``./workspace`` (``LADDER_WORKSPACE``
-moves it), or a PostgreSQL database shared by several app instances (see lib.store).
-"""
+"""Changes to the register through any door: edits checked and journaled, undo, and forgetting a person."""
 
 from __future__ import annotations
 

@@ -1,9 +1,6 @@
-"""The workspace: every upload and every edit of one business, kept in one store.
-
-The current register is the latest upload (its parsed snapshot) with the edit journal
-replayed on top, so a refresh, a crash, a restart or a second browser loses nothing and
-sees the same register. The store is one SQLite file in ``./workspace`` (``LADDER_WORKSPACE``
-moves it), or a PostgreSQL database shared by several app instances (see lib.store).
+"""The register a door works on: a workbook imported as the newest version, the current register
+(the latest upload with its journal replayed), a file read under the workspace's rules, mapping
+corrections and the updated workbook.
 """
 
 from __future__ import annotations

@@ -1,8 +1,5 @@
-"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
-
-Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
-restart lives in the workspace, never in widgets; caches are keyed by the workspace version
-(upload, snapshot revision, journal head), which a user cannot forge.
+"""Texts, numbers, amounts, days and charts in the session's language (chosen in the sidebar, at
+first the browser's).
 """
 
 from __future__ import annotations

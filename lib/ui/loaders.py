@@ -1,8 +1,6 @@
-"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
+"""The workspace, the current register and its analyses, kept per workspace version and shared by sessions.
 
-Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
-restart lives in the workspace, never in widgets; caches are keyed by the workspace version
-(upload, snapshot revision, journal head), which a user cannot forge.
+Caches are keyed by the workspace's location and version, which a user cannot forge.
 """
 
 from __future__ import annotations

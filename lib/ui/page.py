@@ -1,8 +1,5 @@
-"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
-
-Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
-restart lives in the workspace, never in widgets; caches are keyed by the workspace version
-(upload, snapshot revision, journal head), which a user cannot forge.
+"""Every page's set-up: page config, sign-in, the sidebar with the pages and the register's status,
+the as-of day, and the guard for pages that need a register.
 """
 
 from __future__ import annotations

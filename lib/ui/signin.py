@@ -1,8 +1,5 @@
-"""The only part of lib that imports streamlit: page setup, the shared sidebar, cached loaders.
-
-Every page calls `setup_page` first. State that must survive a page switch, a refresh or a
-restart lives in the workspace, never in widgets; caches are keyed by the workspace version
-(upload, snapshot revision, journal head), which a user cannot forge.
+"""Who is using the app: one local editor, password sign-in, or the identity provider (OIDC),
+with roles from the secrets looked up again on every run.
 """
 
 from __future__ import annotations
