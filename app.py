@@ -10,7 +10,7 @@ import streamlit as st
 from lib.reading.template import template_file_name, template_workbook
 from lib.reading.workbook import SUPPORTED_SUFFIXES
 from lib.ui import SAMPLE_PATH, language, setup_page, t
-from lib.ui.widgets import import_file, key_figure_metrics, mapping_editor, quality_report
+from lib.ui.widgets import carried_settings_note, import_file, key_figure_metrics, mapping_editor, quality_report
 
 page = setup_page("home.title")
 st.title(t("home.title"))
@@ -50,6 +50,7 @@ if page.current is None:
 register, problems = page.current.register, page.current.problems
 if page.current.suppressed:
     st.warning(t("home.suppressed", count=len(page.current.suppressed)))
+carried_settings_note(page)
 st.subheader(t("home.figures"))
 key_figure_metrics(register, page.workspace.settings().currency)
 

@@ -240,6 +240,8 @@ STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "developmen
 """Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
 CHANNELS = ("email", "sms", "phone", "post")
 """The channels a customer can consent to, and a list or a plan row can use."""
+CONSENT_SOURCES = ("upload", "edit", "form")
+"""How a consent given or withdrawn reached the record: a register uploaded, an editor's edit, a form."""
 FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
 FEEDBACK_STATUSES = tuple(VOCABULARIES["status"])
 ACTION_KINDS = tuple(VOCABULARIES["action_kind"])

@@ -96,17 +96,7 @@ class Settings:
     @classmethod
     def from_frame(cls, frame: pd.DataFrame) -> Settings:
         """Settings from a settings sheet; unknown names and unreadable values are skipped."""
-        values: dict[str, Any] = {}
-        for name, value in zip(frame.get("setting", []), frame.get("value", []), strict=False):
-            key = str(name).strip()
-            if key in SPECS and SPECS[key].unit in TEXT_UNITS:
-                values[key] = "" if value is None or pd.isna(value) else str(value)
-                continue
-            try:
-                values[key] = float(str(value).replace(",", "."))
-            except ValueError:
-                continue
-        return cls().updated({k: v for k, v in values.items() if k in SPECS})
+        return cls().updated(values_from_frame(frame))
 
     def updated(self, values: dict[str, Any]) -> Settings:
         """A copy with ``values`` applied, each cast to its type and kept within its range."""
@@ -129,6 +119,39 @@ class Settings:
 
 
 DEFAULTS = Settings()
+CONSENT_LAW = ("existing_customer_exception", "exception_countries", "prior_consent_countries")
+"""The settings that decide who may be contacted without prior consent: never loosened without an editor."""
+
+
+def values_from_frame(frame: pd.DataFrame) -> dict[str, Any]:
+    """The settings a settings sheet holds (name → value); unknown names and unreadable values are skipped."""
+    values: dict[str, Any] = {}
+    for name, value in zip(frame.get("setting", []), frame.get("value", []), strict=False):
+        key = str(name).strip()
+        if key in SPECS and SPECS[key].unit in TEXT_UNITS:
+            values[key] = "" if value is None or pd.isna(value) else str(value)
+            continue
+        try:
+            values[key] = float(str(value).replace(",", "."))
+        except ValueError:
+            continue
+    return {k: v for k, v in values.items() if k in SPECS}
+
+
+def loosened(before: Settings, after: Settings) -> list[str]:
+    """The consent-law settings that ``after`` makes less strict than ``before``.
+
+    Switching the existing-customer exception on, adding a country to it, or dropping a country
+    that needs prior consent each lets more people be contacted without asking first.
+    """
+    names = []
+    if after.existing_customer_exception and not before.existing_customer_exception:
+        names.append("existing_customer_exception")
+    if set(country_list(after.exception_countries)) - set(country_list(before.exception_countries)):
+        names.append("exception_countries")
+    if set(country_list(before.prior_consent_countries)) - set(country_list(after.prior_consent_countries)):
+        names.append("prior_consent_countries")
+    return names
 
 
 def country_list(text: str) -> list[str]:

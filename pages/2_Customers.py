@@ -11,7 +11,7 @@ import streamlit as st
 from lib.schema import KEY_COL
 from lib.ui import analysis_page, t
 from lib.ui.customer_editor import bulk_editor, customer_grid, show_refusals, viewer_table
-from lib.ui.customer_profile import customer_story, forget_section, log_forms, profile_summary
+from lib.ui.customer_profile import consent_section, customer_story, forget_section, log_forms, profile_summary
 from lib.ui.customers import customer_filters
 from lib.workspace.edits import editable_fields, find_customers
 
@@ -25,7 +25,10 @@ show_refusals()
 query = st.text_input(t("customers.search"), placeholder=t("customers.search_hint"), key="customers_query")
 selected = customer_filters(view, "customers")
 customers = register.customers.set_index(KEY_COL, drop=False)
-found = customers[find_customers(customers, query) & customers["customer_id"].isin(selected["customer_id"])]
+viewer_salt = None if page.can("see_personal") else page.workspace.salt()  # a viewer searches pseudonyms only
+found = customers[
+    find_customers(customers, query, viewer_salt) & customers["customer_id"].isin(selected["customer_id"])
+]
 fields = editable_fields(register)
 shown = found[fields].head(EDIT_ROWS)
 st.caption(t("customers.shown", shown=len(shown), total=len(found), limit=EDIT_ROWS))
@@ -51,6 +54,7 @@ chosen = st.selectbox(
 )
 facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["customer_id"]) else None
 profile_summary(customers.loc[chosen], facts, settings)
+consent_section(page, chosen)
 customer_story(register, chosen)
 log_forms(page, chosen)
 forget_section(page, chosen)

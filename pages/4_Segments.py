@@ -11,7 +11,7 @@ import streamlit as st
 from lib.analysis.facts import FLAGS
 from lib.analysis.ladder import ladder_counts, rfm_grid
 from lib.schema import CLASSES, RFM_GROUPS, TIERS
-from lib.ui import amount, analysis_page, chart, charts, day, localised, num, t
+from lib.ui import amount, analysis_page, chart, charts, day, localised, num, t, t_text
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
 
 page, settings, as_of, view = analysis_page("segments.title")
@@ -50,7 +50,7 @@ with right:
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]
     chart(
         charts.stacked_bars(
-            table, class_labels, t("segments.breakdown", column=column_label(dimension)), t("chart.customers")
+            table, class_labels, t_text("segments.breakdown", column=column_label(dimension)), t("chart.customers")
         ),
         key="breakdown",
     )

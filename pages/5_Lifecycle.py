@@ -18,7 +18,7 @@ from lib.analysis.lifecycle import (
     stage_counts,
 )
 from lib.schema import CLASSES, STAGES
-from lib.ui import analysis, analysis_page, chart, charts, date_format, day, percent, t
+from lib.ui import analysis, analysis_page, chart, charts, date_format, day, percent, t, t_text
 from lib.ui.customers import labels
 from lib.ui.lifecycle_view import cohort_chart, cooling_table, economics_panel, overdue_table
 
@@ -44,7 +44,7 @@ with left:
     stage_labels = labels("stage", STAGES)
     chart(
         charts.ladder_bars(
-            stages, stage_labels, t("lifecycle.stages", day=day(as_of)), t("chart.customers"), charts.STAGE_COLOURS
+            stages, stage_labels, t_text("lifecycle.stages", day=day(as_of)), t("chart.customers"), charts.STAGE_COLOURS
         ),
         key="stages",
     )
@@ -56,7 +56,7 @@ with right:
         charts.funnel_chart(
             [step_labels[s] for s in steps["step"]],
             steps["customers"].tolist(),
-            t("lifecycle.funnel", start=day(start), end=day(end)),
+            t_text("lifecycle.funnel", start=day(start), end=day(end)),
         ),
         key="funnel",
     )

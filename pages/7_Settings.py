@@ -7,8 +7,9 @@ the workspace at once.
 
 import streamlit as st
 
+from lib.service.registers import confirm_held_settings
 from lib.settings import CURRENCIES, DEFAULTS, SETTING_GROUPS, SPECS
-from lib.ui import flash, setup_page, t
+from lib.ui import flash, setup_page, t, t_text
 
 page = setup_page("settings.title")
 st.title(t("settings.title"))
@@ -46,6 +47,13 @@ with st.form("settings"):
 if not page.can("settings"):
     st.info(t("access.not_allowed.settings"))
     st.stop()
+held = page.workspace.carried_settings().get("held") or {}
+if held:
+    st.warning(t("settings.held", values="; ".join(f"{t_text(f'setting.{n}')}: {v}" for n, v in held.items())))
+    if st.button(t("settings.held_apply"), key="settings_held_apply"):
+        confirm_held_settings(page.workspace, page.user)
+        flash(t("settings.held_applied"))
+        st.rerun()
 if save:
     updated = current.updated(chosen)
     page.workspace.save_settings(updated, page.user)

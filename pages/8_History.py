@@ -8,8 +8,8 @@ last change, or a chosen one that nothing later depends on, can be undone.
 import streamlit as st
 
 from lib.service.changes import undo as undo_edit
-from lib.ui import flash, localised, people_table, refused, setup_page, t
-from lib.workspace.access import NotAllowed
+from lib.ui import flash, localised, people_table, refused, setup_page, t, t_text
+from lib.workspace.access import NotAllowed, pseudonyms
 
 page = setup_page("history.title")
 st.title(t("history.title"))
@@ -39,8 +39,9 @@ if who:
     shown = shown[shown["user"].isin(who)]
 if kinds:
     shown = shown[shown["sheet"].isin(kinds)]
-if key.strip():
-    shown = shown[shown["key"].str.contains(key.strip(), case=False, regex=False)]
+if key.strip():  # a viewer sees keys as pseudonyms, and finds by what they see, never by the real key
+    keys = shown["key"] if page.can("see_personal") else pseudonyms(page.workspace.salt(), shown["key"])
+    shown = shown[keys.str.contains(key.strip(), case=False, regex=False).fillna(False)]
 
 
 def change_text(row) -> str:
@@ -61,7 +62,7 @@ people_table(
         t("history.column"): [t(f"field.{f}") if f else "" for f in shown["field"]],
         t("history.change"): [change_text(row) for row in shown.itertuples()],
         t("history.undone"): [
-            t("history.undone_by", user=u, when=w[:16].replace("T", " ")) if w else ""
+            t_text("history.undone_by", user=u, when=w[:16].replace("T", " ")) if w else ""
             for u, w in zip(shown["undone_by"], shown["undone_at"].fillna(""), strict=True)
         ],
     },

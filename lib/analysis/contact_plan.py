@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
+from lib.reading.wishes import contact_wish_days
 from lib.schema import CHANNELS
 from lib.settings import Settings
 
@@ -61,61 +62,7 @@ RULE_THEMES = {
     "dormant_offer": "special_offer",
 }
 """The message theme each rule suggests."""
-FREQUENCY_DAYS = {
-    7: (
-        "weekly",
-        "week",
-        "iganädalane",
-        "kord nädalas",
-        "nädal",
-        "viikoittain",
-        "viikko",
-        "kas savaitę",
-        "savaitė",
-        "co tydzień",
-        "tygodniowo",
-        "tydzień",
-    ),
-    30: (
-        "monthly",
-        "month",
-        "igakuine",
-        "kord kuus",
-        "kuu",
-        "kuukausittain",
-        "kuukausi",
-        "kas mėnesį",
-        "mėnesis",
-        "co miesiąc",
-        "miesięcznie",
-        "miesiąc",
-    ),
-    91: ("quarterly", "quarter", "kord kvartalis", "kvartal", "neljännesvuosittain", "kas ketvirtį", "kwartalnie"),
-    365: (
-        "yearly",
-        "annually",
-        "year",
-        "kord aastas",
-        "aasta",
-        "vuosittain",
-        "kartą per metus",
-        "raz w roku",
-        "rocznie",
-    ),
-}
-"""Words for a contact-frequency wish (en, et, fi, lt, pl) → the fewest days between contacts."""
 PLAN_COLUMNS = ["customer_id", "name", "rule", "due", "channel", "theme", "days", "relationship"]
-
-
-def frequency_days(wish: object) -> float:
-    """The fewest days between contacts a customer asked for (0 when they said nothing we understand)."""
-    if not isinstance(wish, str) or not wish.strip():
-        return 0.0
-    text = wish.strip().lower()
-    for days, words in FREQUENCY_DAYS.items():
-        if any(word in text for word in words):
-            return float(days)
-    return 0.0
 
 
 def _after(base: pd.Series, days: float | np.ndarray) -> pd.Series:
@@ -246,7 +193,7 @@ def contact_plan(
         return pd.DataFrame(columns=PLAN_COLUMNS)
     plan = pd.concat([part for part in found if not part.empty], ignore_index=False)
     # A customer's frequency wish: not sooner than that many days after the last contact.
-    wish = view["preferred_contact_frequency"].map(frequency_days)
+    wish = contact_wish_days(view["preferred_contact_frequency"]).fillna(0.0)
     earliest = _after(last_contact, wish)[plan.index]
     plan["due"] = plan["due"].where(earliest.isna() | (plan["due"] >= earliest), earliest)
     plan = plan[plan["due"].notna() & (plan["due"] <= end)]

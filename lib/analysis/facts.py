@@ -24,6 +24,7 @@ import pandas as pd
 
 from lib.reading.register import Register
 from lib.reading.values import positions_in
+from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS, FEEDBACK_KINDS
 from lib.settings import Settings
 
@@ -350,8 +351,12 @@ def _actions(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
 
 
 def _consent(customers: pd.DataFrame, cutoff: pd.Timestamp, suppressed: np.ndarray) -> pd.DataFrame:
-    """Consent per channel as of the day: given, and not withdrawn by an opt-out on or before it."""
+    """Consent per channel as of the day: given, and not withdrawn by an opt-out on or before it.
+
+    A wish not to be contacted at all ("never", "ei soovi", "nie kontaktować") is an opt-out.
+    """
     opted_out = (customers["opted_out_at"].notna() & (customers["opted_out_at"] <= cutoff)).to_numpy() | suppressed
+    opted_out |= wants_no_contact(customers["preferred_contact_frequency"]).to_numpy(dtype=bool)
     out = {"opted_out": opted_out}
     for channel in CHANNELS:
         out[f"consent_{channel}"] = customers[f"consent_{channel}"].fillna(False).to_numpy(dtype=bool) & ~opted_out

@@ -23,6 +23,7 @@ import pandas as pd
 
 from lib import i18n
 from lib.reading.values import invalid_emails
+from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS
 from lib.settings import Settings, country_list
 from lib.workspace.access import LOCAL_USER, Actor, require
@@ -135,7 +136,10 @@ def contact_list(
     if selection is not None:
         leave_out(~_among(ids, selection), "not_selected")
     cutoff = pd.Timestamp(as_of)
-    leave_out(frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff), "opted_out")
+    said_no = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff)) | wants_no_contact(
+        frame["preferred_contact_frequency"]
+    )
+    leave_out(said_no, "opted_out")
     leave_out(_among(ids, suppressed), "suppressed")
     consent_column = f"consent_{channel}"
     stated = frame[consent_column].astype("boolean")
@@ -169,7 +173,7 @@ def contact_list(
     if channel != "post":
         # An address is a person: if any record with it opted out, was erased or said no, it is not used.
         contact = out["email"] if channel == "email" else out["phone"]
-        opted = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff)) | _among(ids, suppressed)
+        opted = said_no | _among(ids, suppressed)
         refused = stated.eq(False).fillna(False)
         leave_out(contact.isin(set(contact[opted & contact.notna()])), "opted_out")
         leave_out(contact.isin(set(contact[refused & contact.notna()])), "no_consent")

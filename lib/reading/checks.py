@@ -13,6 +13,7 @@ import pandas as pd
 
 from lib.reading.problems import Problem, cell_problems
 from lib.reading.values import invalid_emails, is_in, unreadable_phones
+from lib.reading.wishes import unclear_wishes
 from lib.schema import ACTIONS, CUSTOMERS, DATES_THAT_MAY_BE_FUTURE, FEEDBACK, FIELDS, PURCHASES, SHEET_COL
 
 
@@ -58,6 +59,10 @@ def _contact_problems(register: Register, kind: str, frame: pd.DataFrame) -> lis
         if phone_header:
             bad = unreadable_phones(rows["phone"])
             problems += cell_problems(rows[bad], phone_header, "warning", "unreadable_phone", rows["phone"])
+        wish_header = register.header_of(str(sheet), "preferred_contact_frequency")
+        if wish_header:
+            wishes = rows["preferred_contact_frequency"]
+            problems += cell_problems(rows[unclear_wishes(wishes)], wish_header, "warning", "unclear_wish", wishes)
     return problems
 
 

@@ -16,7 +16,7 @@ from lib.service.registers import current_register
 from lib.workspace.access import LOCAL_USER, Actor, require
 from lib.workspace.edits import Review, review_changes
 from lib.workspace.repository import Workspace
-from lib.workspace.suppression import identity_hashes, remember_opt_outs
+from lib.workspace.suppression import identity_hashes, record_consent_changes, remember_opt_outs
 
 _SAVE_ATTEMPTS = 5
 
@@ -42,12 +42,21 @@ def save_changes(workspace: Workspace, changes: list[dict], user: Actor = LOCAL_
         if not review.accepted:
             return review
         if workspace.append_edits(now.upload.id, name, review.accepted, expected=now.version):
-            if any(change.get("field") == "opted_out_at" for change in review.accepted):
-                saved = current_register(workspace)
-                if saved is not None:
-                    remember_opt_outs(workspace, saved.register)
+            _remember_wishes(workspace, review.accepted, name)
             return review
     raise BusyError("save_busy")
+
+
+def _remember_wishes(workspace: Workspace, accepted: list[dict], user: str) -> None:
+    """Opt-outs and consent changes in saved edits go on record beyond this workbook (see lib.workspace.suppression)."""
+    fields = {str(change.get("field") or "") for change in accepted}
+    if "opted_out_at" not in fields and not any(field.startswith("consent_") for field in fields):
+        return
+    saved = current_register(workspace)
+    if saved is None:
+        return
+    remember_opt_outs(workspace, saved.as_stored)
+    record_consent_changes(workspace, saved.as_stored, accepted, user)
 
 
 def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_USER) -> int:

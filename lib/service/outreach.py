@@ -20,6 +20,7 @@ from lib.reading.register import Register
 from lib.settings import Settings
 from lib.workspace.access import LOCAL_USER, Actor
 from lib.workspace.repository import Workspace
+from lib.workspace.suppression import consent_history_of
 
 
 def analyse(
@@ -71,6 +72,14 @@ def contact_file(
 ) -> bytes:
     """The list as a file for someone allowed to take personal data out (NotAllowed otherwise)."""
     return export(contacts, fmt, headers, delimiter, user=user, lang=lang)
+
+
+def consent_record(workspace: Workspace, register: Register, customer_id: str) -> pd.DataFrame:
+    """A customer's consents given and withdrawn in the app, oldest first: when, who, channel, given, source.
+
+    Consent never changed in the app stands as the register upload recorded it (its date, file and who).
+    """
+    return consent_history_of(workspace, register.customers, customer_id)
 
 
 def log_contact_export(

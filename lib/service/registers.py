@@ -18,11 +18,17 @@ from lib.reading.snapshots import apply_edits, register_from_parts, register_to_
 from lib.reading.views import mapping_table
 from lib.reading.workbook import RawSheet, read_workbook
 from lib.schema import SETTINGS_SHEET, THEMES_SHEET
-from lib.settings import Settings
+from lib.settings import SPECS, Settings, loosened, values_from_frame
 from lib.themes import ThemeDictionary
 from lib.workspace.access import LOCAL_USER, Actor, require
 from lib.workspace.repository import Upload, Version, Workspace
-from lib.workspace.suppression import remember_opt_outs, suppressed_customers
+from lib.workspace.suppression import (
+    remember_opt_outs,
+    remember_withdrawals,
+    suppressed_customers,
+    with_withdrawals,
+    withdrawn_customers,
+)
 
 
 @dataclass(frozen=True)
@@ -30,6 +36,7 @@ class Current:
     """The register the app shows now: the latest upload with the journal replayed."""
 
     register: Register
+    """The register as it stands: the stored values, with no consent where a customer withdrew it."""
     problems: list[Problem]
     upload: Upload
     edits: int
@@ -40,6 +47,12 @@ class Current:
     """The edits in force on top of the upload, oldest first."""
     suppressed: frozenset[str] = frozenset()
     """Customers whose e-mail or phone is on the suppression list: never on a mailing list."""
+    stored: Register | None = None
+    """The upload with the journal replayed, exactly as stored (what the written-back workbook must hold)."""
+
+    @property
+    def as_stored(self) -> Register:
+        return self.stored if self.stored is not None else self.register
 
 
 def import_workbook(
@@ -61,8 +74,9 @@ def import_workbook(
     progress(0.55, "progress.recognising")
     register, problems = build_register(sheets, workspace.overrides(), as_of)
     progress(0.85, "progress.saving")
-    _take_carried_settings(workspace, sheets, name)
+    carried = _take_carried_settings(workspace, sheets, name)
     remember_opt_outs(workspace, register)
+    remember_withdrawals(workspace, register, "upload", name)
     upload = workspace.store_upload(
         file_name,
         data,
@@ -70,10 +84,12 @@ def import_workbook(
         register_to_parts(register, problems),
         MappingOverrides(columns=mapping_table(register)).to_json(),
     )
+    if carried is not None:
+        workspace.save_carried_settings({**carried, "upload": upload.id})
     progress(1.0, "progress.done")
     version = workspace.version()
     return Current(
-        register,
+        with_withdrawals(register, withdrawn_customers(workspace, register, version)),
         problems,
         upload,
         0,
@@ -81,6 +97,7 @@ def import_workbook(
         register,
         workspace.journal(upload.id),
         suppressed_customers(workspace, register, version),
+        register,
     )
 
 
@@ -88,12 +105,16 @@ def file_register(workspace: Workspace | None, file_name: str, data: bytes) -> t
     """A workbook that is not the workspace's register (an older copy, a colleague's file), read as uploads are,
     and which of its customers the workspace's suppression list holds.
 
-    A file from outside cannot bring back someone who opted out or was erased: their e-mail or
-    phone is on the list, whatever the file says. Raises WorkbookError or RegisterError.
+    A file from outside cannot bring back someone who opted out, withdrew a consent or was erased:
+    their e-mail or phone is on record, whatever the file says. Raises WorkbookError or RegisterError.
     """
     overrides = workspace.overrides() if workspace else None
     register, _ = build_register(read_workbook(data, file_name), overrides, check=False)
-    return register, (suppressed_customers(workspace, register) if workspace else frozenset())
+    if workspace is None:
+        return register, frozenset()
+    return with_withdrawals(register, withdrawn_customers(workspace, register)), suppressed_customers(
+        workspace, register
+    )
 
 
 def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
@@ -105,8 +126,12 @@ def _app_sheet(sheets: list[RawSheet], name: str) -> pd.DataFrame | None:
     return pd.DataFrame(raw.cells.iloc[1:].to_numpy(), columns=header)
 
 
-def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet], user: Actor) -> None:
-    """A workbook exported by the app carries its theme dictionary and settings: keep them."""
+def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet], user: str) -> dict | None:
+    """A workbook exported by the app carries its theme dictionary and settings: keep them.
+
+    A setting that would loosen the consent law (see lib.settings.loosened) is held back until an
+    editor confirms it on the Settings page. Returns what the settings sheet changed and held, if any.
+    """
     themes = _app_sheet(sheets, THEMES_SHEET)
     if themes is not None and {"theme", "language", "words"} <= set(themes.columns):
         dictionary = ThemeDictionary.from_frame(
@@ -114,9 +139,26 @@ def _take_carried_settings(workspace: Workspace, sheets: list[RawSheet], user: A
         )
         if dictionary.themes:
             workspace.save_themes(dictionary, user)
-    settings = _app_sheet(sheets, SETTINGS_SHEET)
-    if settings is not None and {"setting", "value"} <= set(settings.columns):
-        workspace.save_settings(Settings.from_frame(settings), user)
+    sheet = _app_sheet(sheets, SETTINGS_SHEET)
+    if sheet is None or not {"setting", "value"} <= set(sheet.columns):
+        return None
+    before = workspace.settings()
+    carried = before.updated(values_from_frame(sheet))
+    held = loosened(before, carried)
+    kept = carried.updated({name: getattr(before, name) for name in held})
+    workspace.save_settings(kept, user)
+    changed = [name for name in SPECS if getattr(kept, name) != getattr(before, name)]
+    return {"applied": changed, "held": {name: getattr(carried, name) for name in held}, "by": user}
+
+
+def confirm_held_settings(workspace: Workspace, user: Actor = LOCAL_USER) -> Settings:
+    """An editor applies the consent-law settings an uploaded workbook carried and that were held back."""
+    name = require(user, "settings").name
+    record = workspace.carried_settings()
+    settings = workspace.settings().updated(record.get("held") or {})
+    workspace.save_settings(settings, name)
+    workspace.save_carried_settings({**record, "held": {}, "confirmed_by": name})
+    return settings
 
 
 def current_register(workspace: Workspace) -> Current | None:
@@ -129,7 +171,15 @@ def current_register(workspace: Workspace) -> Current | None:
     edits = workspace.journal(upload.id)
     now = apply_edits(register, edits)
     return Current(
-        now, problems, upload, len(edits), version, register, edits, suppressed_customers(workspace, now, version)
+        with_withdrawals(now, withdrawn_customers(workspace, now, version)),
+        problems,
+        upload,
+        len(edits),
+        version,
+        register,
+        edits,
+        suppressed_customers(workspace, now, version),
+        now,
     )
 
 
@@ -158,7 +208,7 @@ def updated_workbook(
         data,
         current.upload.file_name,
         current.original,
-        current.register,
+        current.as_stored,
         current.journal,
         workspace.overrides(),
         computed,

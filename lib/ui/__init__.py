@@ -8,7 +8,7 @@ the sidebar; `actions` runs what a button asks through the service and says when
 
 from lib.ui import charts
 from lib.ui.actions import people_table, personal_file, refused, save_edits
-from lib.ui.format import amount, chart, date_format, day, language, localised, num, percent, t
+from lib.ui.format import amount, chart, date_format, day, language, localised, num, percent, plain, t, t_text
 from lib.ui.loaders import Page, analysis, feedback_items, theme_suggestions
 from lib.ui.page import SAMPLE_PATH, AnalysisPage, analysis_page, as_of_input, flash, setup_page
 
@@ -32,9 +32,11 @@ __all__ = [
     "people_table",
     "percent",
     "personal_file",
+    "plain",
     "refused",
     "save_edits",
     "setup_page",
     "t",
+    "t_text",
     "theme_suggestions",
 ]

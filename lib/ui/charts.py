@@ -46,6 +46,32 @@ TIER_COLOURS = {"top": "#1b5e20", "threshold": "#43a047", "base": "#a5d6a7", "do
 _LAYOUT = {"margin": {"l": 10, "r": 10, "t": 40, "b": 10}, "height": 360}
 
 
+_TEXT_PROPERTIES = ("x", "y", "labels", "text", "hovertext", "name")
+
+
+def _plain_label(value: object) -> object:
+    """A label that plotly shows as written: its tag syntax (``<a href=…>``, ``<b>``) turned into visible text."""
+    return value.replace("<", "&lt;").replace(">", "&gt;") if isinstance(value, str) else value
+
+
+def plain_figure(figure: go.Figure) -> go.Figure:
+    """Every label of a chart (categories, series names, hover texts, sankey nodes, the title) shown as plain
+    text: a city, tag or theme typed in a workbook can never become a link or markup in a chart."""
+    for trace in figure.data:
+        for name in _TEXT_PROPERTIES:
+            values = getattr(trace, name, None) if name in trace else None
+            if isinstance(values, str):
+                trace[name] = _plain_label(values)
+            elif isinstance(values, (list, tuple)) and any(isinstance(v, str) for v in values):
+                trace[name] = [_plain_label(v) for v in values]
+        if trace.type == "sankey" and trace.node.label is not None:
+            trace.node.label = [_plain_label(v) for v in trace.node.label]
+    title = figure.layout.title.text
+    if isinstance(title, str):
+        figure.layout.title.text = _plain_label(title)
+    return figure
+
+
 def _figure(title: str) -> go.Figure:
     figure = go.Figure()
     figure.update_layout(title={"text": title, "x": 0}, **_LAYOUT)

@@ -16,7 +16,7 @@ import streamlit as st
 from lib.schema import CLASSES, FIELDS, TEMPERATURES, VOCABULARIES
 from lib.ui.actions import people_table, save_edits
 from lib.ui.customers import value_label
-from lib.ui.format import date_format, language, localised, t
+from lib.ui.format import date_format, language, localised, plain, t
 from lib.ui.loaders import Page
 from lib.ui.page import flash
 from lib.workspace.edits import bulk_changes, changes_from_editor
@@ -97,7 +97,7 @@ def customer_grid(page: Page, shown: pd.DataFrame, fields: list[str]) -> None:
         if review is not None:
             counts = review.summary()
             flash(t("customers.saved", cells=counts["cells"], added=counts["added"], deleted=counts["deleted"]))
-            remember_refusals([refusal.message(language()) for refusal in review.refused])
+            remember_refusals([refusal.message(language(), plain) for refusal in review.refused])
             st.session_state.pop(EDITOR, None)
             st.rerun()
 
@@ -148,5 +148,5 @@ def bulk_editor(page: Page, found: pd.DataFrame, fields: list[str]) -> None:
             if review is None:
                 st.stop()
             flash(t("customers.saved", **{k: v for k, v in review.summary().items() if k != "refused"}))
-            remember_refusals([refusal.message(language()) for refusal in review.refused[:20]])
+            remember_refusals([refusal.message(language(), plain) for refusal in review.refused[:20]])
             st.rerun()

@@ -13,12 +13,13 @@ from lib.analysis.profile import monthly_value, timeline
 from lib.reading.register import Register
 from lib.schema import CHANNELS, FEEDBACK_STATUSES, VOCABULARIES
 from lib.service.changes import forget_customer
+from lib.service.outreach import consent_record
 from lib.settings import Settings
 from lib.ui import charts
 from lib.ui.actions import refused, save_edits
 from lib.ui.customer_editor import remember_refusals
 from lib.ui.customers import value_label
-from lib.ui.format import amount, chart, date_format, day, language, localised, t
+from lib.ui.format import amount, chart, date_format, day, language, localised, plain, t, t_text
 from lib.ui.loaders import Page
 from lib.ui.page import flash
 from lib.workspace.access import NotAllowed
@@ -45,17 +46,53 @@ def profile_summary(person: pd.Series, facts: pd.Series | None, settings: Settin
         st.text(f"{value_label('relationship', facts['relationship'])} · {value_label('stage', facts['stage'])}")
         st.text(reason_texts(facts.to_frame().T.assign(customer_id=person.name), settings, language()).iloc[0])
         consent = [t(f"customers.channel_{c}") for c in CHANNELS if facts[f"consent_{c}"]]
-        st.text(t("customers.consent", channels=", ".join(consent) or t("customers.no_consent")))
+        st.text(t_text("customers.consent", channels=", ".join(consent) or t("customers.no_consent")))
     with right:
         if facts["purchases"] > 0:
             st.text(
-                t("customers.value", value=amount(facts["value"], settings.currency), purchases=int(facts["purchases"]))
+                t_text(
+                    "customers.value",
+                    value=amount(facts["value"], settings.currency),
+                    purchases=int(facts["purchases"]),
+                )
             )
-            st.text(t("customers.expected", day=day(facts["expected_next"]), rhythm=round(float(facts["rhythm_days"]))))
+            st.text(
+                t_text("customers.expected", day=day(facts["expected_next"]), rhythm=round(float(facts["rhythm_days"])))
+            )
             if facts["overdue"]:
                 st.text(t("customers.overdue", days=round(float(facts["overdue_days"]))))
         if facts["open_complaints"]:
             st.text(t("customers.open_complaints", count=int(facts["open_complaints"])))
+
+
+def consent_section(page: Page, chosen: str) -> None:
+    """The customer's consent record: what was given or withdrawn in the app, when, by whom and how (GDPR art. 7(1))."""
+    assert page.current is not None
+    upload = page.current.upload
+    with st.expander(t("customers.consent_record")):
+        st.caption(
+            t("customers.consent_from_upload", file=upload.file_name, day=day(upload.created_at), user=upload.user)
+        )
+        record = consent_record(page.workspace, page.current.register, chosen)
+        if record.empty:
+            st.text(t("customers.consent_no_changes"))
+            return
+        st.dataframe(
+            {
+                t("customers.consent_col_when"): pd.to_datetime(record["created_at"]).dt.tz_localize(None),
+                t("customers.consent_col_who"): record["user"],
+                t("customers.consent_col_channel"): [t(f"customers.channel_{c}") for c in record["channel"]],
+                t("customers.consent_col_change"): [
+                    t("customers.consent_given" if given else "customers.consent_withdrawn")
+                    for given in record["given"]
+                ],
+                t("customers.consent_col_source"): [t(f"consent_source.{s}") for s in record["source"]],
+            },
+            hide_index=True,
+            column_config={
+                t("customers.consent_col_when"): st.column_config.DatetimeColumn(format=f"{date_format()} HH:mm")
+            },
+        )
 
 
 def customer_story(register: Register, chosen: str) -> None:
@@ -87,7 +124,7 @@ def _save_new_row(page: Page, kind: str, values: dict[str, object], done_key: st
     review = save_edits(page, new_row(kind, values))
     if review is None:
         st.stop()
-    remember_refusals([r.message(language()) for r in review.refused])
+    remember_refusals([r.message(language(), plain) for r in review.refused])
     flash(t(done_key))
     st.rerun()
 

@@ -4,6 +4,7 @@ first the browser's).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from contextvars import ContextVar
 from datetime import date
@@ -14,6 +15,7 @@ import streamlit as st
 
 from lib import i18n
 from lib.schema import LANGUAGES
+from lib.ui.charts import plain_figure
 
 _FORMATTING_IN: ContextVar[str | None] = ContextVar("formatting_in", default=None)
 """The language a widget's options are being labelled in (see `localised`)."""
@@ -67,14 +69,31 @@ def localised(format_func: Callable[[Any], str]) -> Callable[[Any], str]:
     return label
 
 
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$:!@]|(?<=www)\.)")
+
+
+def plain(text: object) -> str:
+    """Text from a workbook or a person, made safe for an element that renders Markdown (captions, labels,
+    messages, expanders, tables): every sign Markdown would act on is escaped, so ``![x](http://host/p.png)``
+    shows as those characters and never fetches or links anything."""
+    return _MARKDOWN.sub(r"\\\1", str(text))
+
+
 def t(key: str, /, **params: Any) -> str:
-    """Translate a UI text into the session's language."""
+    """Translate a UI text into the session's language, its text values made `plain` (they may come from a
+    workbook: a file, sheet, header or customer id). For `st.text` and table cells use `t_text`."""
+    return i18n.t(key, language(), **{name: plain(v) if isinstance(v, str) else v for name, v in params.items()})
+
+
+def t_text(key: str, /, **params: Any) -> str:
+    """Translate a UI text for an element that shows text as it is (`st.text`, a table cell)."""
     return i18n.t(key, language(), **params)
 
 
 def chart(figure: Any, key: str) -> None:
     """Show a plotly chart with the numbers written the session's language's way."""
     figure.update_layout(separators=i18n.chart_separators(language()))
+    plain_figure(figure)
     st.plotly_chart(figure, key=key)
 
 

@@ -20,7 +20,8 @@ from lib.schema import FIELDS, MIME_TYPES, OTHER, SHEET_KINDS
 from lib.service.outreach import analyse
 from lib.service.registers import Current, correct_mapping, import_workbook, updated_workbook
 from lib.ui.actions import refused
-from lib.ui.format import amount, day, language, localised, num, t
+from lib.ui.format import amount, day, language, localised, num, plain, t, t_text
+from lib.ui.loaders import Page
 from lib.ui.page import flash, log
 from lib.workspace.access import NotAllowed, User
 from lib.workspace.repository import Workspace
@@ -111,8 +112,8 @@ def quality_report(problems: list[Problem], rows: bool = True) -> None:
                 shown = items[["sheet", "row", "column", "message"]].rename(
                     columns={c: t(f"quality.col.{c}") for c in ("sheet", "row", "column", "message")}
                 )
-                if len(shown) <= TABLE_ROWS:  # short lists wrap their messages in full
-                    st.table(shown, hide_index=True)
+                if len(shown) <= TABLE_ROWS:  # short lists wrap their messages in full (a table renders Markdown)
+                    st.table(shown.map(lambda v: plain(v) if isinstance(v, str) else v), hide_index=True)
                 else:
                     st.dataframe(
                         shown,
@@ -129,6 +130,17 @@ def quality_report(problems: list[Problem], rows: bool = True) -> None:
         on_click="ignore",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     )
+
+
+def carried_settings_note(page: Page) -> None:
+    """What the settings sheet of the register's workbook changed, and what it was not allowed to change."""
+    record = page.workspace.carried_settings()
+    if page.current is None or record.get("upload") != page.current.upload.id:
+        return
+    if record.get("applied"):
+        st.info(t("home.carried_applied", names=", ".join(t_text(f"setting.{n}") for n in record["applied"])))
+    if record.get("held"):
+        st.warning(t("home.carried_held", names=", ".join(t_text(f"setting.{n}") for n in record["held"])))
 
 
 def _field_label(kind: str, name: str) -> str:
@@ -162,7 +174,7 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
                 for position, header in enumerate(source.headers):
                     chosen = source.fields.get(header, NOT_MAPPED)
                     choices[header] = cells[position % 3].selectbox(
-                        f"{header} ({source.letter_of(header)})",
+                        plain(f"{header} ({source.letter_of(header)})"),
                         options,
                         index=options.index(chosen),
                         format_func=localised(partial(_field_label, source.kind)),

@@ -30,6 +30,8 @@ from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 from typing import Any, Protocol
 
+import pandas as pd
+
 
 class Role(StrEnum):
     EDITOR = "editor"
@@ -218,3 +220,8 @@ def sign_in(access: Access, log: SignInLog, name: str, password: str, now: datet
 def pseudonym(salt: str, customer_id: object) -> str:
     """A stable stand-in for a customer id: the same person gets the same one, nobody can reverse it."""
     return "P-" + hashlib.sha256(f"{salt}:id:{customer_id}".encode()).hexdigest()[:10]
+
+
+def pseudonyms(salt: str, customer_ids: pd.Series) -> pd.Series:
+    """`pseudonym` of each id in a column (same index)."""
+    return pd.Series([pseudonym(salt, value) for value in customer_ids], index=customer_ids.index, dtype="string")

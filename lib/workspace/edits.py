@@ -12,7 +12,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -23,6 +23,7 @@ from lib import i18n
 from lib.reading.register import Register, parse_field
 from lib.reading.values import invalid_emails
 from lib.schema import CUSTOMERS, FIELDS, KEY_COL, Field
+from lib.workspace.access import pseudonyms
 
 Change = dict[str, Any]
 """One journal entry to be: op (set/add/delete), sheet (a kind), key, field, old, new (text)."""
@@ -37,9 +38,12 @@ class Refusal:
     code: str
     params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
 
-    def message(self, lang: str = i18n.DEFAULT_LANGUAGE) -> str:
+    def message(self, lang: str = i18n.DEFAULT_LANGUAGE, quote: Callable[[str], str] = str) -> str:
+        """The reason in words; ``quote`` is applied to what the person typed (a screen that renders Markdown
+        passes its escaping, so a typed link stays text)."""
         label = i18n.t(f"field.{self.field}", lang) if self.field else ""
-        return i18n.t(f"edit.{self.code}", lang, key=self.key, field=label, **self.params)
+        params = {name: quote(v) if isinstance(v, str) else v for name, v in self.params.items()}
+        return i18n.t(f"edit.{self.code}", lang, key=quote(self.key), field=label, **params)
 
 
 @dataclass(frozen=True)
@@ -205,11 +209,18 @@ def editable_fields(register: Register) -> list[str]:
     return ["customer_id", *(f for f in fields if f != "customer_id")]
 
 
-def find_customers(customers: pd.DataFrame, text: str) -> pd.Series:
-    """Which customers match a search in their id, name, e-mail or phone (all for an empty search)."""
+def find_customers(customers: pd.DataFrame, text: str, pseudonym_salt: str | None = None) -> pd.Series:
+    """Which customers match a search in their id, name, e-mail or phone (all for an empty search).
+
+    With ``pseudonym_salt`` (a viewer's search) only the pseudonym is searched: a viewer typing an
+    address or a phone number, one character at a time, must learn nothing about who is behind it.
+    """
     text = text.strip().casefold()
     if not text:
         return pd.Series(True, index=customers.index)
+    if pseudonym_salt is not None:
+        shown = pseudonyms(pseudonym_salt, customers["customer_id"]).str.casefold()
+        return shown.str.contains(text, regex=False).fillna(False)
     hits = pd.Series(False, index=customers.index)
     for column in ("customer_id", "name", "first_name", "last_name", "email", "phone"):
         hits |= customers[column].astype("string").str.casefold().str.contains(text, regex=False).fillna(False)

@@ -12,10 +12,11 @@ import hashlib
 import json
 import secrets
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
@@ -35,6 +36,8 @@ _SETTINGS = "analysis_settings"
 _SALT = "identity_salt"
 _THEMES = "theme_dictionary"
 _SUPPRESSED_IDS = "suppressed_ids"
+_WITHDRAWN_IDS = "withdrawn_ids"
+_CARRIED = "carried_settings"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
 _UPLOAD_COLUMNS = ("id", "created_at", "user", "file_name", "size", "sha256", "snapshot_rev")
 
@@ -194,13 +197,62 @@ class Workspace:
         with self._engine.connect() as db:
             return int(db.execute(select(func.count()).select_from(store.suppressed)).scalar_one())
 
-    def cached_suppression(self, key: str) -> list[str] | None:
-        """The suppressed customer ids worked out for ``key`` (register version + list size), if still current."""
+    def cached_suppression(self, key: str) -> Any:
+        """The customer ids worked out for ``key`` (register version + list sizes), if still current."""
         cached = json.loads(self._setting(_SUPPRESSED_IDS) or "{}")
         return cached.get("ids") if cached.get("key") == key else None
 
-    def cache_suppression(self, key: str, ids: Sequence[str]) -> None:
-        self._save_setting(_SUPPRESSED_IDS, json.dumps({"key": key, "ids": sorted(ids)}))
+    def cache_suppression(self, key: str, ids: Any) -> None:
+        self._save_setting(_SUPPRESSED_IDS, json.dumps({"key": key, "ids": ids}))
+
+    def cached_withdrawals(self, key: str) -> Any:
+        """Per channel, the customer ids with withdrawn consent worked out for ``key``, if still current."""
+        cached = json.loads(self._setting(_WITHDRAWN_IDS) or "{}")
+        return cached.get("ids") if cached.get("key") == key else None
+
+    def cache_withdrawals(self, key: str, ids: Any) -> None:
+        self._save_setting(_WITHDRAWN_IDS, json.dumps({"key": key, "ids": ids}))
+
+    # --- consent, per channel ---------------------------------------------------------------
+    def record_consents(self, events: Iterable[tuple[str, str, bool]], source: str, user: str) -> int:
+        """Keep consents given or withdrawn: (identity hash, channel, given) each, with the source and who."""
+        now = _now()
+        rows = [
+            {"created_at": now, "user": user, "hash": h, "channel": c, "given": int(g), "source": source}
+            for h, c, g in events
+        ]
+        if rows:
+            with self._engine.begin() as db:
+                db.execute(insert(store.consents), rows)
+        return len(rows)
+
+    def consents_count(self) -> int:
+        """How many consent events are kept (they are only added, so the count dates the record)."""
+        with self._engine.connect() as db:
+            return int(db.execute(select(func.count()).select_from(store.consents)).scalar_one())
+
+    def withdrawn(self) -> dict[str, set[str]]:
+        """Per channel, the identity hashes whose latest consent event is a withdrawal."""
+        table = store.consents
+        latest = select(func.max(table.c.id)).group_by(table.c.hash, table.c.channel)
+        query = select(table.c.channel, table.c.hash).where(table.c.id.in_(latest), table.c.given == 0)
+        found: dict[str, set[str]] = {}
+        with self._engine.connect() as db:
+            for channel, hashed in db.execute(query):
+                found.setdefault(channel, set()).add(hashed)
+        return found
+
+    def consent_history(self, hashes: Iterable[str]) -> pd.DataFrame:
+        """The consent events of the given identity hashes, oldest first (when, who, channel, given, source)."""
+        columns = ["created_at", "user", "channel", "given", "source"]
+        table = store.consents
+        with self._engine.connect() as db:
+            rows = db.execute(
+                select(*(table.c[c] for c in columns)).where(table.c.hash.in_(sorted(set(hashes)))).order_by(table.c.id)
+            ).all()
+        frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+        frame["given"] = frame["given"].astype(bool)
+        return frame.drop_duplicates(subset=["created_at", "user", "channel", "given", "source"])
 
     def log_event(self, user: str, kind: str, detail: str) -> None:
         """A workspace event (an erasure) without personal data: who, when, what kind, counts."""
@@ -333,6 +385,13 @@ class Workspace:
     def save_settings(self, settings: Settings, user: Actor = LOCAL_USER) -> None:
         require(user, "settings")
         self._save_setting(_SETTINGS, settings.to_json())
+
+    def carried_settings(self) -> dict[str, Any]:
+        """What the settings sheet of the latest upload that had one did: upload, applied, held (name → value)."""
+        return dict(json.loads(self._setting(_CARRIED) or "{}"))
+
+    def save_carried_settings(self, record: dict[str, Any]) -> None:
+        self._save_setting(_CARRIED, json.dumps(record, sort_keys=True))
 
     def themes(self) -> ThemeDictionary:
         """The feedback theme dictionary of this workspace (the shipped one until edited)."""

@@ -85,6 +85,19 @@ suppressed = Table(
     Column("reason", Text, nullable=False),
     Column("created_at", Text, nullable=False),
 )
+consents = Table(
+    "consents",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("created_at", Text, nullable=False),
+    Column("user", Text, nullable=False),
+    Column("hash", Text, nullable=False),
+    Column("channel", Text, nullable=False),
+    Column("given", Integer, nullable=False),
+    Column("source", Text, nullable=False),
+)
+"""When and how consent was given or withdrawn, per channel, keyed by identity hash (never an address)."""
+Index("consents_by_hash", consents.c.hash, consents.c.channel, consents.c.id)
 exports = Table(
     "exports",
     metadata,

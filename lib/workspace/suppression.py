@@ -1,18 +1,23 @@
-"""The suppression list: salted hashes of people who must never reach a mailing list again.
+"""What people asked for, remembered beyond any one workbook: the suppression list and withdrawn consent.
 
 Someone erased or opted out is remembered only as hashes of their e-mail and phone, salted per
-workspace, so an older workbook uploaded later cannot quietly bring them back.
+workspace, so an older workbook uploaded later cannot quietly bring them back. A consent withdrawn
+for a channel (by an edit, a bulk change or an upload saying no) is remembered the same way, per
+channel; only a consent given later by an editor's edit lifts it.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
 from lib.reading.register import Register
+from lib.reading.values import parse_bools
+from lib.schema import CHANNELS, KEY_COL
 from lib.workspace.repository import Version, Workspace
 
 
@@ -52,13 +57,32 @@ def customers_on_list(customers: pd.DataFrame, salt: str, hashes: set[str]) -> f
     """
     if not hashes or customers.empty:
         return frozenset()
+    return _on_lists(customers, salt, {"": hashes})[""]
+
+
+def _on_lists(customers: pd.DataFrame, salt: str, lists: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
+    """For each named list of hashes, the ids of customers whose e-mail or phone hashes to one on it."""
     keys = _identity_keys(customers["email"], customers["phone"])
-    ids = pd.concat([customers["customer_id"], customers["customer_id"]], ignore_index=True)
+    ids = pd.concat([customers["customer_id"], customers["customer_id"]], ignore_index=True).astype("string")
     present = keys.notna()
     keys, ids = keys[present], ids[present]
     hashed = _hasher(salt)
-    listed = [key for key in keys.unique().tolist() if hashed(key) in hashes]
-    return frozenset(str(cid) for cid in ids[keys.isin(listed)].tolist())
+    hash_of = {key: hashed(key) for key in keys.unique().tolist()}
+    found = {}
+    for name, hashes in lists.items():
+        listed = [key for key, value in hash_of.items() if value in hashes]
+        found[name] = frozenset(str(cid) for cid in ids[keys.isin(listed)].tolist())
+    return found
+
+
+def _customer_hashes(customers: pd.DataFrame, salt: str) -> pd.DataFrame:
+    """customer_id and hash, one row per identity (e-mail, phone) a customer has."""
+    keys = _identity_keys(customers["email"], customers["phone"])
+    ids = pd.concat([customers["customer_id"], customers["customer_id"]], ignore_index=True).astype("string")
+    present = keys.notna() & ids.notna()
+    hashed = _hasher(salt)
+    distinct = {key: hashed(key) for key in keys[present].unique().tolist()}
+    return pd.DataFrame({"customer_id": ids[present].to_numpy(), "hash": keys[present].map(distinct).to_numpy()})
 
 
 def suppressed_customers(workspace: Workspace, register: Register, version: Version | None = None) -> frozenset[str]:
@@ -75,8 +99,88 @@ def suppressed_customers(workspace: Workspace, register: Register, version: Vers
         return frozenset(cached)
     found = customers_on_list(register.customers, workspace.salt(), workspace.suppressed())
     if key:
-        workspace.cache_suppression(key, list(found))
+        workspace.cache_suppression(key, sorted(found))
     return found
+
+
+def withdrawn_customers(
+    workspace: Workspace, register: Register, version: Version | None = None
+) -> dict[str, frozenset[str]]:
+    """Per channel, the customers whose e-mail or phone withdrew that channel's consent and never gave it again."""
+    count = workspace.consents_count()
+    if not count:
+        return {}
+    key = json.dumps(["withdrawn", *version, count]) if version else None
+    if key and (cached := workspace.cached_withdrawals(key)) is not None:
+        return {channel: frozenset(ids) for channel, ids in cached.items()}
+    found = {
+        channel: ids
+        for channel, ids in _on_lists(register.customers, workspace.salt(), workspace.withdrawn()).items()
+        if ids
+    }
+    if key:
+        workspace.cache_withdrawals(key, {channel: sorted(ids) for channel, ids in found.items()})
+    return found
+
+
+def with_withdrawals(register: Register, withdrawn: Mapping[str, Iterable[str]]) -> Register:
+    """The register as consent stands: no consent for a channel whose consent the customer withdrew."""
+    if not any(withdrawn.values()):
+        return register
+    customers = register.customers.copy()
+    ids = customers["customer_id"].astype("string")
+    for channel, chosen in withdrawn.items():
+        column = f"consent_{channel}"
+        customers[column] = customers[column].astype("boolean").mask(ids.isin(set(chosen)).fillna(False), False)
+    return dataclasses.replace(register, customers=customers)
+
+
+def remember_withdrawals(workspace: Workspace, register: Register, source: str, user: str) -> int:
+    """Record every "no" to a channel in the register that is not already on record as withdrawn.
+
+    An upload saying no is a withdrawal; an upload saying yes never lifts one (see `record_consent_changes`).
+    """
+    customers = register.customers
+    identities = _customer_hashes(customers, workspace.salt())
+    already = workspace.withdrawn()
+    events = []
+    for channel in CHANNELS:
+        said_no = customers.loc[
+            customers[f"consent_{channel}"].astype("boolean").eq(False).fillna(False), "customer_id"
+        ]
+        hashes = set(identities.loc[identities["customer_id"].isin(set(said_no.astype("string"))), "hash"])
+        events += [(h, channel, False) for h in sorted(hashes - already.get(channel, set()))]
+    return workspace.record_consents(events, source, user)
+
+
+def record_consent_changes(workspace: Workspace, register: Register, changes: Iterable[dict], user: str) -> int:
+    """Record consents an editor changed: a "no" withdraws that channel, a "yes" gives it again (lifting a withdrawal).
+
+    ``register`` is the register after the changes (the customer's e-mail and phone as they now are).
+    """
+    identities = _customer_hashes(register.customers, workspace.salt())
+    customer_of = dict(
+        zip(register.customers[KEY_COL].astype(str), register.customers["customer_id"].astype(str), strict=True)
+    )
+    events = []
+    for change in changes:
+        field = str(change.get("field") or "")
+        if change.get("sheet", "customers") != "customers" or not field.startswith("consent_"):
+            continue
+        channel = field.removeprefix("consent_")
+        given = _said_yes(change.get("new"))
+        if channel not in CHANNELS or given is None:
+            continue
+        customer = customer_of.get(str(change.get("key")))
+        hashes = identities.loc[identities["customer_id"] == customer, "hash"]
+        events += [(h, channel, given) for h in sorted(set(hashes))]
+    return workspace.record_consents(events, "edit", user)
+
+
+def _said_yes(value: object) -> bool | None:
+    """A consent cell's new value as yes/no (journal values are text), None when empty."""
+    parsed = parse_bools(pd.Series([value], dtype="object"))[0].iloc[0]
+    return None if pd.isna(parsed) else bool(parsed)
 
 
 def remember_opt_outs(workspace: Workspace, register: Register) -> None:
@@ -84,3 +188,9 @@ def remember_opt_outs(workspace: Workspace, register: Register) -> None:
     out = register.customers[register.customers["opted_out_at"].notna()]
     if len(out):
         workspace.suppress(identity_hashes(out["email"], out["phone"], workspace.salt()), "opted_out")
+
+
+def consent_history_of(workspace: Workspace, customers: pd.DataFrame, customer_id: str) -> pd.DataFrame:
+    """When and how a customer's consents were given or withdrawn (matched by their e-mail and phone)."""
+    person = customers[customers["customer_id"].astype("string") == customer_id]
+    return workspace.consent_history(identity_hashes(person["email"], person["phone"], workspace.salt()))

@@ -1,5 +1,7 @@
 """The real app through AppTest, on the sample register in a fresh workspace of its own."""
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -21,3 +23,8 @@ def on_page(at: AppTest, script: str) -> AppTest:
     at.switch_page(script).run()
     assert not at.exception
     return at
+
+
+def as_read(markdown: object) -> str:
+    """What a person reads of an element's Markdown: text from a workbook arrives escaped (``anna\\@shop.ee``)."""
+    return re.sub(r"\\(.)", r"\1", str(markdown))

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.app.conftest import as_read
 from tests.conftest import FIXTURES, ROOT, SAMPLE, hostile_files
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -44,10 +45,10 @@ def test_the_sample_register_loads_with_its_key_figures_and_problems(app):
         "Feedback items": "1,117",
         "Purchases from – to": "11/2023 – 10/2026",
     }
-    assert "studio_register.xlsx is loaded: 2,000 customers" in app.success[0].value
+    assert "studio_register.xlsx is loaded: 2,000 customers" in as_read(app.success[0].value)
     assert any(e.label.startswith("Errors (") for e in app.expander)
     assert any(e.label.startswith("Customers: Customers · header on row 3") for e in app.expander)
-    assert "studio_register.xlsx" in app.sidebar.caption[-1].value
+    assert "studio_register.xlsx" in as_read(app.sidebar.caption[-1].value)
 
 
 def test_a_polish_workbook_uploaded_through_the_widget_is_recognised(app, tmp_path):
@@ -134,4 +135,4 @@ def test_the_updated_workbook_is_written_on_request_and_offered(app):
     app.checkbox[0].check()
     next(b for b in app.button if b.label == "Prepare the updated workbook").click().run()
     assert not app.exception
-    assert next(b.label for b in app.get("download_button")) == "Download studio_register (updated).xlsx"
+    assert as_read(next(b.label for b in app.get("download_button"))) == "Download studio_register (updated).xlsx"

@@ -5,9 +5,11 @@ import os
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.service.changes import save_changes
 from lib.service.registers import import_workbook
 from lib.workspace.access import hash_password
 from lib.workspace.repository import Workspace
+from tests.app.conftest import as_read
 from tests.conftest import ROOT, SAMPLE
 
 EDITOR_EMAIL, VIEWER_EMAIL = "anna@shop.ee", "boss@shop.ee"
@@ -45,7 +47,7 @@ def signed_in(email: str, page: str | None = None) -> AppTest:
 
 def texts(at: AppTest) -> str:
     return " ".join(
-        str(e.value) for kind in (at.markdown, at.caption, at.info, at.error, at.warning, at.success) for e in kind
+        as_read(e.value) for kind in (at.markdown, at.caption, at.info, at.error, at.warning, at.success) for e in kind
     )
 
 
@@ -139,6 +141,33 @@ def test_a_viewer_sees_no_editor_no_names_and_no_personal_exports(workspace):
 
     home = signed_in(VIEWER_EMAIL)
     assert not home.get("file_uploader") and not [b for b in home.button if "sample" in b.label]
+
+
+def test_a_viewer_searches_by_pseudonym_only_and_learns_nothing_from_an_address_or_a_key(workspace):
+    at = signed_in(VIEWER_EMAIL, "pages/2_Customers.py")
+    everyone = at.dataframe[0].value
+    pseudonym = everyone["Customer id"].iloc[0]
+    for typed in ("triin.magi10@studio.ee", "Triin", "@studio.ee", "+372 5", "10001"):  # an address, a name, an id
+        at.text_input(key="customers_query").input(typed).run()
+        assert not at.exception
+        found = at.dataframe[0].value["Customer id"]
+        assert all(typed.casefold() in p.casefold() for p in found), typed  # only pseudonyms holding what was typed
+    at.text_input(key="customers_query").input(pseudonym[2:8]).run()
+    found = at.dataframe[0].value
+    assert list(found["Customer id"]) == [pseudonym]
+
+    save_changes(
+        workspace,
+        [{"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": "Tallinn", "new": "Tartu"}],
+        "anna",
+    )
+    history = signed_in(VIEWER_EMAIL, "pages/8_History.py")
+    assert len(history.dataframe[0].value) == 1
+    history.text_input(key="history_key").input("10001").run()  # the real key finds nothing for a viewer
+    assert history.dataframe[0].value.empty
+    shown = signed_in(VIEWER_EMAIL, "pages/8_History.py").dataframe[0].value["Customer or row"].iloc[0]
+    history.text_input(key="history_key").input(shown).run()
+    assert len(history.dataframe[0].value) == 1
 
 
 def test_viewers_see_no_customer_tables_when_the_setting_says_so(workspace):

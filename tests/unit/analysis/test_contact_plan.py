@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pandas as pd
 import pytest
 
-from lib.analysis.contact_plan import RULES, contact_plan, frequency_days, plan_counts, plan_reasons
+from lib.analysis.contact_plan import RULES, contact_plan, plan_counts, plan_reasons
+from lib.reading.wishes import wish_days
 from lib.analysis.lifecycle import analyse_customers
 from lib.settings import DEFAULTS, Settings
 from tests.conftest import AS_OF, write_xlsx
@@ -118,7 +119,7 @@ def test_a_contact_frequency_wish_moves_the_due_date(view):
     assert "WEEKLY-WISH" not in set(plan["customer_id"])  # a quarterly wish, called 30 days ago
     later = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=61))
     assert rules_of(later, "WEEKLY-WISH") == {"hot_prospect"}
-    assert frequency_days("kord kuus") == 30 and frequency_days("co tydzień") == 7 and frequency_days(None) == 0
+    assert wish_days("kord kuus") == 30 and wish_days("co tydzień") == 7 and wish_days(None) == 0
 
 
 def test_a_rule_set_to_zero_is_switched_off(view):
