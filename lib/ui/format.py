@@ -69,14 +69,18 @@ def localised(format_func: Callable[[Any], str]) -> Callable[[Any], str]:
     return label
 
 
-_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$:!@]|(?<=www)\.)")
+_MARKDOWN = re.compile(r"([\\`*_\[\]<>#|~$:!])")
+_AUTOLINK = re.compile(r"(?i)(https?|ftp|mailto|www|@)")
+_JOINER = "\u2060"
+"""An invisible word joiner: put after ``http``, ``www`` or ``@`` it stops Markdown from making a link of an
+address (which no escape does), and the text still reads the same."""
 
 
 def plain(text: object) -> str:
     """Text from a workbook or a person, made safe for an element that renders Markdown (captions, labels,
-    messages, expanders, tables): every sign Markdown would act on is escaped, so ``![x](http://host/p.png)``
-    shows as those characters and never fetches or links anything."""
-    return _MARKDOWN.sub(r"\\\1", str(text))
+    messages, expanders, tables): every sign Markdown would act on is escaped and addresses are kept from
+    becoming links, so ``![x](http://host/p.png)`` shows as those characters and never fetches or links."""
+    return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(rf"\1{_JOINER}", str(text)))
 
 
 def t(key: str, /, **params: Any) -> str:

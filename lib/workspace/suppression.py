@@ -17,6 +17,7 @@ import pandas as pd
 
 from lib.reading.register import Register
 from lib.reading.values import parse_bools
+from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS, KEY_COL
 from lib.workspace.repository import Version, Workspace
 
@@ -184,8 +185,10 @@ def _said_yes(value: object) -> bool | None:
 
 
 def remember_opt_outs(workspace: Workspace, register: Register) -> None:
-    """Put everyone who opted out on the suppression list, so an older workbook cannot bring them back."""
-    out = register.customers[register.customers["opted_out_at"].notna()]
+    """Put everyone who opted out or asked not to be contacted at all on the suppression list, so an older
+    workbook cannot bring them back."""
+    customers = register.customers
+    out = customers[customers["opted_out_at"].notna() | wants_no_contact(customers["preferred_contact_frequency"])]
     if len(out):
         workspace.suppress(identity_hashes(out["email"], out["phone"], workspace.salt()), "opted_out")
 

@@ -27,4 +27,4 @@ def on_page(at: AppTest, script: str) -> AppTest:
 
 def as_read(markdown: object) -> str:
     """What a person reads of an element's Markdown: text from a workbook arrives escaped (``anna\\@shop.ee``)."""
-    return re.sub(r"\\(.)", r"\1", str(markdown))
+    return re.sub(r"\\(.)", r"\1", str(markdown)).replace("\u2060", "")

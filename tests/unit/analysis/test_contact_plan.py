@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from lib.analysis.contact_plan import RULES, contact_plan, plan_counts, plan_reasons
-from lib.reading.wishes import wish_days
 from lib.analysis.lifecycle import analyse_customers
+from lib.reading.wishes import wish_days
 from lib.settings import DEFAULTS, Settings
 from tests.conftest import AS_OF, write_xlsx
 from tests.unit.history import read
