@@ -70,8 +70,19 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
     strings["xl/sharedStrings.xml"] = re.sub(
         rb'uniqueCount="\d+"', b'uniqueCount="999999999"', strings["xl/sharedStrings.xml"]
     )
+    # An Excel 97-2003 file saved with a password: a FILEPASS record (0x002F) follows the globals' BOF.
+    xls = bytearray((FIXTURES / "finnish_summary.xls").read_bytes())
+    bof = xls.find(b"\x09\x08\x10\x00\x00\x06\x05\x00")
+    xls[bof + 20 : bof + 22] = b"\x2f\x00"
+    late_doctype = b'<?xml version="1.0"?><!--' + b" " * 100_000 + b'--><!DOCTYPE x [<!ENTITY a "a">]><T/>'
     return {
         "huge.xlsx": (b"x" * (100 * 1024 * 1024 + 1), "largest file"),
+        "late-doctype.xlsx": (zip_of({"[Content_Types].xml": late_doctype}), "DOCTYPE"),
+        "utf16-doctype.xlsx": (
+            zip_of({"[Content_Types].xml": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><T/>'.encode("utf-16")}),
+            "DOCTYPE",
+        ),
+        "password.xls": (bytes(xls), "password"),
         "bomb.xlsx": (zip_of({"xl/worksheets/sheet1.xml": bytes(60_000_000)}), "unpacks to far more"),
         "doctype.xlsx": (
             zip_of({"[Content_Types].xml": b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "a">]><T/>'}),

@@ -136,9 +136,8 @@ def contact_list(
     if selection is not None:
         leave_out(~_among(ids, selection), "not_selected")
     cutoff = pd.Timestamp(as_of)
-    said_no = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff)) | wants_no_contact(
-        frame["preferred_contact_frequency"]
-    )
+    wishes = frame.get("preferred_contact_frequency", pd.Series(pd.NA, index=frame.index, dtype="object"))
+    said_no = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff)) | wants_no_contact(wishes)
     leave_out(said_no, "opted_out")
     leave_out(_among(ids, suppressed), "suppressed")
     consent_column = f"consent_{channel}"
@@ -281,7 +280,8 @@ def _xlsx(rows: pd.DataFrame, labels: list[str], sheet_name: str) -> bytes:
 def _vcard_text(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    return str(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;").replace("\n", "\\n")
+    text = str(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
+    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")  # a bare CR ends a line too
 
 
 def _vcard(rows: pd.DataFrame) -> bytes:

@@ -23,6 +23,7 @@ import zlib
 from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path, PurePath
+from typing import IO
 
 import pandas as pd
 import pyarrow as pa
@@ -47,7 +48,12 @@ SUPPORTED_SUFFIXES = ("xlsx", "xlsm", "xls", "ods", "csv")
 _ZIP_MAGIC = read_worker.ZIP_MAGIC
 _CFB_MAGIC = read_worker.CFB_MAGIC
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-_DOCTYPE = re.compile(rb"<!doctype", re.IGNORECASE)
+_DOCTYPE = re.compile(
+    b"|".join(re.escape("<!doctype".encode(encoding)) for encoding in ("utf-8", "utf-16-le", "utf-16-be")),
+    re.IGNORECASE,
+)
+"""A DOCTYPE in any encoding an XML part may use (UTF-16 would hide it from a plain byte search)."""
+_CHUNK = 1 << 20
 _OLD_BIFF = {b"\x09\x00", b"\x09\x02", b"\x09\x04"}
 """First bytes (a BOF record) of Excel 2.0, 3.0 and 4.0 files, which nothing reads any more."""
 
@@ -81,13 +87,39 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     suffix = PurePath(file_name).suffix.lower().lstrip(".")
     if data.startswith(_ZIP_MAGIC):
         _scan_parts(_open_zip(data))
-    if data.startswith(_CFB_MAGIC) and _ENCRYPTED_MARK in data:
+    if data.startswith(_CFB_MAGIC) and (_ENCRYPTED_MARK in data or _xls_password(data)):
         raise WorkbookError("error.encrypted")
     if data[:2] in _OLD_BIFF:
         raise WorkbookError("error.ancient_excel")
     if suffix in ("xlsx", "xlsm", "xls", "ods") and not data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
         raise WorkbookError("error.not_a_workbook", file=file_name, suffix=suffix)
     return _in_worker(data, file_name, frozenset(only) if only is not None else None)
+
+
+_BIFF8_GLOBALS = b"\x09\x08\x10\x00\x00\x06\x05\x00"
+"""The BOF record that opens an .xls workbook's globals (BIFF8)."""
+
+
+def _xls_password(data: bytes) -> bool:
+    """An .xls saved with a password (Excel 97–2003 encryption): a FILEPASS record among the first records
+    after the globals' BOF, before the first sheet is declared."""
+    start = data.find(_BIFF8_GLOBALS)
+    if start < 0:
+        return False
+    position = start + 4 + 16
+    for _ in range(64):
+        if position + 4 > len(data):
+            return False
+        kind, length = (
+            int.from_bytes(data[position : position + 2], "little"),
+            int.from_bytes(data[position + 2 : position + 4], "little"),
+        )
+        if kind == 0x002F:  # FILEPASS
+            return True
+        if kind in (0x0085, 0x000A):  # BOUNDSHEET or EOF: past where FILEPASS would be
+            return False
+        position += 4 + length
+    return False
 
 
 def parse_workbook(data: bytes, file_name: str) -> list[RawSheet]:
@@ -171,26 +203,35 @@ def _sheet_parts_of(archive: zipfile.ZipFile) -> dict[str, str]:
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*?\sref="(?:[A-Z]{1,3}\d+:)?([A-Z]{1,3})(\d+)"')
 _SST_COUNT = re.compile(rb'<(?:\w+:)?sst\b[^>]*?uniqueCount="(\d+)"')
 _HEAD_BYTES = 65536
-"""What is read of each part: a DOCTYPE must come before the first element, and a sheet's
-used range and a string table's size are declared at the top. The rest is guarded by the
-parsing process's memory budget."""
+"""Where a sheet's used range and a string table's size are declared: at the top. A DOCTYPE is
+looked for in the whole part; the rest is guarded by the parsing process's memory budget."""
 
 
 def _scan_part(archive: zipfile.ZipFile, part: zipfile.ZipInfo, sheet: str | None) -> None:
-    """Look at the top of one XML part: refuse a DOCTYPE, a sheet declaring a huge used range,
+    """Look at one XML part: refuse a DOCTYPE anywhere in it, a sheet declaring a huge used range,
     a string table claiming more entries than it holds."""
     try:
         with archive.open(part) as stream:
             head = stream.read(_HEAD_BYTES)
+            _refuse_doctype(stream, head, part.filename)
     except (zipfile.BadZipFile, OSError, EOFError, zlib.error) as error:
         raise WorkbookError("error.damaged_part", part=part.filename) from error
-    if _DOCTYPE.search(head):
-        raise WorkbookError("error.doctype", part=part.filename)
     if part.filename.endswith("sharedStrings.xml"):
         _check_string_table(head, part)
     dimension = _DIMENSION.search(head) if sheet is not None else None
     if dimension:
         _check_used_range(str(sheet), dimension.group(1).decode(), int(dimension.group(2)))
+
+
+def _refuse_doctype(stream: IO[bytes], head: bytes, part: str) -> None:
+    """Read the part to its end, a chunk at a time (chunks overlap so a DOCTYPE across two is seen)."""
+    overlap = 2 * len("<!doctype")
+    chunk = head
+    while chunk:
+        if _DOCTYPE.search(chunk):
+            raise WorkbookError("error.doctype", part=part)
+        more = stream.read(_CHUNK)
+        chunk = chunk[-overlap:] + more if more else b""
 
 
 def _check_string_table(head: bytes, part: zipfile.ZipInfo) -> None:

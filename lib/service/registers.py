@@ -217,6 +217,12 @@ def updated_workbook(
     )
 
 
+def log_workbook_export(workspace: Workspace, user: Actor, current: Current, file_name: str) -> None:
+    """Log the updated workbook handed out like any list: who, when, the file, everyone in it as pseudonyms."""
+    ids = current.as_stored.customers["customer_id"].dropna().astype(str).tolist()
+    workspace.log_export(user, "workbook", file_name, ids)
+
+
 def correct_mapping(
     workspace: Workspace, correction: MappingOverrides, as_of: date | None = None, user: Actor = LOCAL_USER
 ) -> Current | None:

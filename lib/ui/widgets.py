@@ -18,7 +18,7 @@ from lib.reading.views import customer_summary, key_figures
 from lib.reading.workbook import WorkbookError
 from lib.schema import FIELDS, MIME_TYPES, OTHER, SHEET_KINDS
 from lib.service.outreach import analyse
-from lib.service.registers import Current, correct_mapping, import_workbook, updated_workbook
+from lib.service.registers import Current, correct_mapping, import_workbook, log_workbook_export, updated_workbook
 from lib.ui.actions import refused
 from lib.ui.format import amount, day, language, localised, num, plain, t, t_text
 from lib.ui.loaders import Page
@@ -260,6 +260,6 @@ def prepare_updated_workbook(
         data=result.data,
         file_name=result.file_name,
         mime=mime,
-        on_click="ignore",
+        on_click=lambda: log_workbook_export(ws, user, current, result.file_name),
         type="primary",
     )

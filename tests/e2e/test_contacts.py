@@ -32,3 +32,21 @@ def test_an_email_list_downloads_with_only_consenting_people(page: Page, tmp_pat
     consenting = customers[customers["consent_email"].eq(True).fillna(False) & customers["opted_out_at"].isna()]
     assert set(emails) <= set(consenting["email"].dropna().str.lower())
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_the_updated_workbook_download_is_in_the_export_log(page: Page, tmp_path):
+    from lib.workspace.repository import Workspace
+
+    page.get_by_role("button", name="Start with the sample register").click()
+    expect(page.get_by_text("Key figures")).to_be_visible()
+    wait_idle(page)
+    open_page(page, "Export")
+    page.get_by_role("button", name="Prepare the updated workbook").click()
+    download_button = page.get_by_role("button", name="Download studio_register (updated).xlsx")
+    expect(download_button).to_be_visible()
+    with page.expect_download() as download:
+        download_button.click()
+    assert download.value.suggested_filename == "studio_register (updated).xlsx"
+    wait_idle(page)
+    log = Workspace(tmp_path / "workspace").exports()
+    assert list(log["kind"]) == ["workbook"] and log.iloc[0]["people"] == 2000

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from lib.exports.contacts import contact_list, country_code, export, safe_text
+from lib.exports.contacts import ContactList, contact_list, country_code, export, safe_text
 from lib.reading.values import invalid_emails
 from lib.schema import CHANNELS
 from tests.conftest import AS_OF
@@ -229,6 +229,15 @@ def test_the_vcard_parses_back():
     fields = dict(line.split(":", 1) for line in cards[0].strip().splitlines()[1:])
     assert fields["N"] == "Õunapuu;Jüri;;;" and fields["FN"] == "Jüri Õunapuu"
     assert fields["EMAIL;TYPE=INTERNET"] == "juri@example.ee"
+
+
+def test_a_vcard_line_break_of_any_kind_in_a_cell_cannot_start_a_property_of_its_own():
+    rows = pd.DataFrame({"name": ["Mari\rEMAIL:evil@example.com", "Jaan\r\nTEL:+1"], "phone": ["+37251234567", None]})
+    text = export(ContactList("phone", rows, pd.DataFrame(columns=["customer_id", "reason"])), "vcard").decode()
+    lines = [line for card in text.split("END:VCARD") for line in card.replace("\r\n", "\n").split("\n")]
+    assert not [line for line in lines if line.startswith(("EMAIL", "TEL:+1"))]
+    assert "\r" not in text.replace("\r\n", "")
+    assert "FN:Mari\\nEMAIL:evil@example.com" in text
 
 
 def test_a_call_list_from_the_plan_carries_due_date_and_reason_only_for_consenting_people():
