@@ -55,7 +55,7 @@ from lib.service.registers import current_register, file_register, import_workbo
 from lib.settings import DEFAULTS, Settings
 from lib.themes import default_dictionary
 from lib.workspace.access import LOCAL_USER
-from lib.workspace.repository import Workspace
+from lib.workspace.repository import Workspace, private_file
 from lib.workspace.store import FILE_NAME
 
 
@@ -165,7 +165,7 @@ def export_list(
     contacts = contact_list(register, view, channel, day, settings, selection=chosen, suppressed=suppressed)
     target = out or Path(f"contacts-{channel}.{FILE_SUFFIX[fmt]}")
     # field codes as column names: stable for scripts
-    target.write_bytes(contact_file(contacts, fmt, user, headers={c: c for c in contacts.rows.columns}))
+    private_file(target).write_bytes(contact_file(contacts, fmt, user, headers={c: c for c in contacts.rows.columns}))
     if workspace is not None:
         log_contact_export(workspace, user, contacts, fmt, chosen, i18n.t("contacts.selection_note", count=len(chosen)))
     return {"exported": len(contacts.rows), "left_out": contacts.left_out_counts(), "file": str(target)}

@@ -8,7 +8,6 @@ SQLite workspace with SQLite's online backup while the app keeps running.
 
 from __future__ import annotations
 
-import ipaddress
 import os
 import sys
 import tomllib
@@ -16,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from lib.config import Config
-from lib.workspace.access import Access
+from lib.workspace.access import Access, is_loopback
 from lib.workspace.repository import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -49,16 +48,6 @@ def team_workspace(config: Config | None = None) -> Workspace:
     """The workspace the app uses: the secrets' ``workspace_url`` (PostgreSQL) when set, else the folder's."""
     config = config or team_config()
     return Workspace(config.workspace_folder, url=config.workspace_url)
-
-
-def is_loopback(address: str) -> bool:
-    """Whether only this computer can reach the address."""
-    if address == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address).is_loopback
-    except ValueError:
-        return False
 
 
 def check_exposure(address: str, secrets: dict) -> Access:

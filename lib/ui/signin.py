@@ -10,7 +10,7 @@ from typing import Any
 import streamlit as st
 
 from lib.ui.format import t
-from lib.workspace.access import LOCAL_USER, Access, Role, User, sign_in
+from lib.workspace.access import LOCAL_USER, Access, Role, User, is_loopback, sign_in
 from lib.workspace.repository import Workspace
 
 
@@ -47,6 +47,10 @@ def signed_in_user(ws: Workspace, config: Access) -> User:
     list takes effect at their next click.
     """
     if config.mode == "local":
+        address = st.get_option("server.address")
+        if not is_loopback(address):  # `streamlit run app.py --server.address 0.0.0.0` without sign-in
+            st.error(t("access.local_exposed", address=address or "0.0.0.0"))
+            st.stop()
         return User(LOCAL_USER, Role.EDITOR)
     if config.mode == "oidc":
         info = st.user.to_dict()
@@ -56,6 +60,10 @@ def signed_in_user(ws: Workspace, config: Access) -> User:
             st.button(t("access.sign_in_provider"), type="primary", on_click=st.login)
             st.stop()
         email = str(info.get("email") or "")
+        if str(info.get("email_verified")).lower() != "true":  # an address the provider has not verified is no identity
+            st.error(t("access.email_unverified", email=email))
+            st.button(t("access.sign_out"), on_click=st.logout)
+            st.stop()
         role = config.role_of(email)
         if role is None:
             st.error(t("access.not_listed", email=email))

@@ -12,7 +12,7 @@ editors = ["anna@shop.ee"]            # with an [auth] section: OIDC sign-in
 viewers = ["juhataja@shop.ee"]
 
 [ladder.users.anna]                   # without an identity provider
-password = "scrypt$16384$8$1$…"       # python -m lib hash-password
+password = "scrypt$131072$8$1$…"       # python -m lib hash-password
 role = "editor"
 ```
 """
@@ -23,6 +23,7 @@ import base64
 import functools
 import hashlib
 import hmac
+import ipaddress
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -92,14 +93,16 @@ def require(actor: Actor, permission: str) -> User:
 
 
 # --- passwords ---------------------------------------------------------------------------------
-_SCRYPT = (2**14, 8, 1)
+_SCRYPT = (2**17, 8, 1)
+"""OWASP's recommended scrypt cost (N=2^17, r=8, p=1: 128 MiB per hash); older hashes keep their own."""
+_SCRYPT_MEMORY = 2**28
 
 
 def hash_password(password: str) -> str:
     """A salted scrypt hash to put in the secrets file (the password itself is never stored)."""
     n, r, p = _SCRYPT
     salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=32)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=n, r=r, p=p, dklen=32, maxmem=_SCRYPT_MEMORY)
     return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(digest)}"
 
 
@@ -111,7 +114,13 @@ def verify_password(password: str, stored: str) -> bool:
             return False
         expected = base64.b64decode(digest)
         actual = hashlib.scrypt(
-            password.encode(), salt=base64.b64decode(salt), n=int(n), r=int(r), p=int(p), dklen=len(expected)
+            password.encode(),
+            salt=base64.b64decode(salt),
+            n=int(n),
+            r=int(r),
+            p=int(p),
+            dklen=len(expected),
+            maxmem=_SCRYPT_MEMORY,
         )
     except (ValueError, TypeError):
         return False
@@ -225,3 +234,15 @@ def pseudonym(salt: str, customer_id: object) -> str:
 def pseudonyms(salt: str, customer_ids: pd.Series) -> pd.Series:
     """`pseudonym` of each id in a column (same index)."""
     return pd.Series([pseudonym(salt, value) for value in customer_ids], index=customer_ids.index, dtype="string")
+
+
+def is_loopback(address: str | None) -> bool:
+    """Whether only this computer can reach a server listening on ``address`` (no address: every interface)."""
+    if not address:
+        return False
+    if address == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(address).is_loopback
+    except ValueError:
+        return False

@@ -55,6 +55,20 @@ class Upload:
     snapshot_rev: int
 
 
+def private_folder(folder: Path) -> Path:
+    """A folder only its owner can enter (personal data lives in it)."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    folder.chmod(0o700)
+    return folder
+
+
+def private_file(path: Path) -> Path:
+    """An empty file only its owner can read, made before personal data is written into it."""
+    path.touch(mode=0o600, exist_ok=True)
+    path.chmod(0o600)
+    return path
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -72,7 +86,8 @@ class Workspace:
             folder, url = config.workspace_folder, config.workspace_url
         self.folder = Path(folder) if folder else DEFAULT_FOLDER
         if url is None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_folder(self.folder)
+            private_file(self.folder / store.FILE_NAME)  # an empty file is a new database to SQLite
             url = store_url(self.folder)
         self.url = url
         self._engine = open_store(url)
@@ -81,6 +96,7 @@ class Workspace:
         """The SQLite file (None on PostgreSQL)."""
         if self.path is not None:
             self.folder = self.path.parent
+            self.path.chmod(0o600)  # the log and index files SQLite makes beside it take the same mode
 
     @property
     def location(self) -> str:
@@ -333,6 +349,7 @@ class Workspace:
         target.parent.mkdir(parents=True, exist_ok=True)
         partial = target.with_name(target.name + ".partial")
         partial.unlink(missing_ok=True)
+        private_file(partial)
         source = sqlite3.connect(self.path, timeout=30)
         copy = sqlite3.connect(partial)
         try:

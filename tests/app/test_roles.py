@@ -34,11 +34,11 @@ def workspace(tmp_path, monkeypatch) -> Workspace:
     return ws
 
 
-def signed_in(email: str, page: str | None = None) -> AppTest:
+def signed_in(email: str, page: str | None = None, verified: bool = True) -> AppTest:
     """The app as someone signed in with OIDC, on the home page or the page given."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
     at.secrets = OIDC_SECRETS
-    at.user = {"email": email, "is_logged_in": True}
+    at.user = {"email": email, "is_logged_in": True, "email_verified": verified}
     at.run()
     if page:
         at.switch_page(page).run()
@@ -84,7 +84,7 @@ def handler_app():
     def run(email: str) -> AppTest:
         at = AppTest.from_file(str(script), default_timeout=120)
         at.secrets = OIDC_SECRETS
-        at.user = {"email": email, "is_logged_in": True}
+        at.user = {"email": email, "is_logged_in": True, "email_verified": True}
         return at.run()
 
     yield run
@@ -189,6 +189,33 @@ def test_someone_not_on_the_lists_and_someone_not_signed_in_see_nothing(workspac
     anonymous.run()
     assert [b.label for b in anonymous.button] == ["Sign in"]
     assert not anonymous.get("metric")
+
+
+def test_an_address_the_identity_provider_has_not_verified_signs_nobody_in(workspace):
+    unverified = signed_in(EDITOR_EMAIL, verified=False)
+    assert "has not verified the address" in as_read(unverified.error[0].value)
+    assert not unverified.get("metric") and not unverified.get("file_uploader")
+    missing = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    missing.secrets = OIDC_SECRETS
+    missing.user = {"email": EDITOR_EMAIL, "is_logged_in": True}  # no email_verified claim at all
+    missing.run()
+    assert missing.error and not missing.get("metric")
+
+
+def test_the_app_itself_refuses_a_network_address_without_sign_in(workspace):
+    from streamlit import config
+
+    before = config.get_option("server.address")
+    try:
+        config.set_option("server.address", "0.0.0.0")
+        exposed = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        assert "will not show the register to anyone" in as_read(exposed.error[0].value)
+        assert not exposed.get("metric") and not exposed.get("file_uploader")
+        config.set_option("server.address", "127.0.0.1")
+        local = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        assert local.get("metric") and not local.error
+    finally:
+        config.set_option("server.address", before)
 
 
 def password_app(workspace) -> AppTest:

@@ -210,6 +210,7 @@ def test_export_and_plan_keep_the_workspace_s_opt_outs_and_erasures_even_from_an
     result = run("export", str(old_copy), "--channel", "email", "-o", str(tmp_path / "after.csv"), "--json")
     assert result.returncode == 0, result.stderr
     after = _emails(tmp_path / "after.csv")
+    assert (tmp_path / "after.csv").stat().st_mode & 0o777 == 0o600  # a list of people: its owner's only
     assert out_email in _emails(tmp_path / "before.csv") and erased_email in _emails(tmp_path / "before.csv")
     assert out_email not in after and erased_email not in after
     assert len(after) == len(_emails(tmp_path / "before.csv")) - 2

@@ -25,6 +25,33 @@ def test_a_password_hash_verifies_only_its_own_password():
         assert not verify_password("kevad-2026", broken)
 
 
+def test_passwords_are_hashed_at_owasp_s_scrypt_cost_and_older_hashes_still_verify():
+    import base64
+    import hashlib
+
+    scheme, n, r, p, _, _ = hash_password("kevad-2026").split("$")
+    assert (scheme, int(n), int(r), int(p)) == ("scrypt", 2**17, 8, 1)
+    salt = b"0123456789abcdef"
+    older = hashlib.scrypt(b"kevad-2026", salt=salt, n=2**14, r=8, p=1, dklen=32)
+    stored = f"scrypt${2**14}$8$1${base64.b64encode(salt).decode()}${base64.b64encode(older).decode()}"
+    assert verify_password("kevad-2026", stored) and not verify_password("sügis", stored)
+
+
+def test_the_workspace_its_database_backups_and_list_files_are_private_to_their_owner(tmp_path, sample_bytes):
+    import stat
+
+    from lib.service.registers import import_workbook
+
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes)
+    mode = lambda path: stat.S_IMODE(path.stat().st_mode)  # noqa: E731
+    assert mode(tmp_path / "ws") == 0o700
+    files = [path for path in (tmp_path / "ws").iterdir() if path.is_file()]
+    assert files and all(mode(path) == 0o600 for path in files), {p.name: oct(mode(p)) for p in files}
+    backup = workspace.backup(tmp_path / "backups" / "ladder.sqlite")
+    assert mode(backup) == 0o600
+
+
 def test_the_secrets_decide_how_people_sign_in():
     assert Access.from_secrets({}).mode == "local"
     oidc = Access.from_secrets(
