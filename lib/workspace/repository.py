@@ -111,8 +111,10 @@ class Workspace:
     def store_upload(
         self, file_name: str, data: bytes, user: str, parts: dict[str, bytes], mapping_json: str
     ) -> Upload:
-        """Keep an upload (bytes, hash, name, time, who) with its parsed snapshot, atomically."""
+        """Keep an upload (bytes once per content, hash, name, time, who) with its parsed snapshot, atomically."""
+        digest = hashlib.sha256(data).hexdigest()
         with self._engine.begin() as db:
+            db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": data})
             upload_id = db.execute(
                 insert(store.uploads)
                 .values(
@@ -120,8 +122,8 @@ class Workspace:
                     user=user,
                     file_name=file_name,
                     size=len(data),
-                    sha256=hashlib.sha256(data).hexdigest(),
-                    data=data,
+                    sha256=digest,
+                    data=b"",
                     mapping_json=mapping_json,
                 )
                 .returning(store.uploads.c.id)
@@ -170,7 +172,12 @@ class Workspace:
 
     def upload_data(self, upload_id: int) -> bytes:
         with self._engine.connect() as db:
-            return bytes(db.execute(select(store.uploads.c.data).where(store.uploads.c.id == upload_id)).scalar_one())
+            data, digest = db.execute(
+                select(store.uploads.c.data, store.uploads.c.sha256).where(store.uploads.c.id == upload_id)
+            ).one()
+            if data:  # an upload kept before files were stored once per content
+                return bytes(data)
+            return bytes(db.execute(select(store.blobs.c.data).where(store.blobs.c.sha256 == digest)).scalar_one())
 
     def snapshot_parts(self, upload_id: int) -> dict[str, bytes]:
         with self._engine.connect() as db:
@@ -308,13 +315,21 @@ class Workspace:
     def rewrite_upload(
         self, upload_id: int, file_name: str, data: bytes, parts: dict[str, bytes], mapping_json: str
     ) -> None:
-        """Replace an upload's bytes and snapshot (after an erasure), keeping its place and journal."""
+        """Replace an upload's bytes and snapshot (after an erasure), keeping its place and journal.
+
+        The old bytes are deleted once no upload refers to them any more.
+        """
+        digest = hashlib.sha256(data).hexdigest()
         with self._engine.begin() as db:
+            old = db.execute(select(store.uploads.c.sha256).where(store.uploads.c.id == upload_id)).scalar_one()
+            db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": data})
             db.execute(
                 update(store.uploads)
                 .where(store.uploads.c.id == upload_id)
-                .values(data=data, file_name=file_name, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+                .values(data=b"", file_name=file_name, size=len(data), sha256=digest)
             )
+            if not db.execute(select(func.count()).where(store.uploads.c.sha256 == old)).scalar_one():
+                db.execute(delete(store.blobs).where(store.blobs.c.sha256 == old))
         self.replace_snapshot(upload_id, parts, mapping_json)
 
     def delete_journal_rows(self, upload_id: int, keys: set[tuple[str, str]]) -> int:
@@ -338,7 +353,7 @@ class Workspace:
                 db.exec_driver_sql("VACUUM")
                 db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
             else:
-                for table in ("uploads", "snapshots", "journal"):
+                for table in ("uploads", "blobs", "snapshots", "journal"):
                     db.exec_driver_sql(f"VACUUM FULL {table}")
 
     def backup(self, target: Path) -> Path:

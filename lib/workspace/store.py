@@ -47,6 +47,14 @@ uploads = Table(
     Column("mapping_json", Text, nullable=False, server_default="{}"),
     Column("snapshot_rev", Integer, nullable=False, server_default="1"),
 )
+blobs = Table(
+    "blobs",
+    metadata,
+    Column("sha256", Text, primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+)
+"""Uploaded files' bytes, one copy per content: the same file uploaded again is stored once.
+(Uploads made before this table keep their bytes in ``uploads.data``; newer ones leave it empty.)"""
 snapshots = Table(
     "snapshots",
     metadata,

@@ -289,3 +289,19 @@ def test_the_kept_suppression_answer_follows_the_register_and_the_list(workspace
         ],
     )
     assert "10001" not in current_register(workspace).suppressed  # the register changed
+
+
+def test_the_same_file_uploaded_four_times_is_stored_once(tmp_path, sample_bytes):
+    import sqlite3
+
+    from lib.service.registers import import_workbook
+
+    workspace = Workspace(tmp_path / "ws")
+    for _ in range(4):
+        import_workbook(workspace, "studio_register.xlsx", sample_bytes)
+    assert len(workspace.uploads()) == 4
+    assert all(workspace.upload_data(upload.id) == sample_bytes for upload in workspace.uploads())
+    with sqlite3.connect(workspace.path) as db:
+        stored = db.execute("SELECT sum(length(data)) FROM uploads").fetchone()[0]
+        stored += db.execute("SELECT sum(length(data)) FROM blobs").fetchone()[0]
+    assert stored == len(sample_bytes)
