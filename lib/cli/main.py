@@ -55,7 +55,7 @@ from lib.service.registers import current_register, file_register, import_workbo
 from lib.settings import DEFAULTS, Settings
 from lib.themes import default_dictionary
 from lib.workspace.access import LOCAL_USER
-from lib.workspace.repository import Workspace, private_file
+from lib.workspace.repository import IdentityKeyError, Workspace, private_file
 from lib.workspace.store import FILE_NAME
 
 
@@ -404,6 +404,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             _print_text(data)
     except NoRegister as error:
         print(error, file=sys.stderr)
+        return 2
+    except IdentityKeyError as error:
+        print(i18n.t(error.key, path=str(error.path)), file=sys.stderr)
         return 2
     except (WorkbookError, RegisterError) as error:
         print(f"{args.file.name}: {error}", file=sys.stderr)

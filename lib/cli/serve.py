@@ -106,4 +106,5 @@ def backup(folder: Path, keep: int = 14) -> Path:
     copies = sorted(folder.glob("ladder-*.sqlite"))
     for old in copies[:-keep] if keep > 0 else []:
         old.unlink()
+        old.with_suffix(".key").unlink(missing_ok=True)
     return target

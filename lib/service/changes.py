@@ -69,7 +69,7 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
     Returns how many upload versions held the person. Only an editor may erase.
     """
     who = require(user, "erase").name
-    salt = workspace.salt()
+    secret = workspace.identity_secret()
     overrides = workspace.overrides()
     found = 0
     for upload in workspace.uploads():
@@ -84,7 +84,7 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
         identifiers: set[str] = set()
         for register in people:
             person = register.customers[register.customers["customer_id"] == customer_id]
-            workspace.suppress(identity_hashes(person["email"], person["phone"], salt), "erased")
+            workspace.suppress(identity_hashes(person["email"], person["phone"], secret), "erased")
             identifiers |= {str(v) for column in ("email", "phone", "name") for v in person[column].dropna()}
         changes = blanking_changes(original, customer_id)
         if not changes:

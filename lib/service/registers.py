@@ -167,6 +167,7 @@ def current_register(workspace: Workspace) -> Current | None:
     upload = workspace.upload(version[0]) if version[0] else None
     if upload is None:
         return None
+    workspace.identity_key()  # a missing or wrong key file stops here, before anything is shown
     register, problems = register_from_parts(workspace.snapshot_parts(upload.id))
     edits = workspace.journal(upload.id)
     now = apply_edits(register, edits)

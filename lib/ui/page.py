@@ -19,6 +19,7 @@ from lib.ui.format import _language_picker, date_format, day, t
 from lib.ui.loaders import Page, analysis, current, workspace
 from lib.ui.signin import _sign_out, access, signed_in_user
 from lib.workspace.access import Access, User
+from lib.workspace.repository import IdentityKeyError
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PATH = ROOT / "sample_data" / "studio_register.xlsx"
@@ -84,7 +85,12 @@ def setup_page(title_key: str, icon: str = ":material/stairs:") -> Page:
     ws = workspace()
     config = access()
     user = signed_in_user(ws, config)
-    now = current(ws)
+    try:
+        now = current(ws)
+    except IdentityKeyError as error:  # the suppression list cannot be read: show nothing rather than risk it
+        st.error(t(error.key, path=str(error.path)))
+        st.stop()
+        raise
     _sidebar(now, user, config)
     if message := st.session_state.pop("_flash", None):
         st.success(message)

@@ -9,7 +9,9 @@ moves it), or a PostgreSQL database shared by several app instances (see lib.sto
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
+import os
 import secrets
 import sqlite3
 from collections.abc import Iterable, Sequence
@@ -55,6 +57,34 @@ class Upload:
     snapshot_rev: int
 
 
+KEY_FILE = "ladder.key"
+"""The key of the workspace's identity hashes: beside the database, never in it (mode 0600).
+On PostgreSQL it lives in the workspace folder; every app instance needs the same file."""
+_KEY_CHECK = "identity_key_check"
+
+
+class IdentityKeyError(RuntimeError):
+    """The database was keyed with a key file that is missing or different here: ``key`` says which."""
+
+    def __init__(self, key: str, path: Path) -> None:
+        super().__init__(f"{key}: {path}")
+        self.key = key
+        self.path = path
+
+
+@dataclass(frozen=True)
+class IdentitySecret:
+    """What identity hashes are made with: the workspace's salt (in the database) and key (in the key file)."""
+
+    salt: str
+    key: bytes = b""
+
+
+def keyed(key: bytes, text: str) -> str:
+    """HMAC-SHA256 of ``text`` under ``key`` as hex (the text itself without a key)."""
+    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest() if key else text
+
+
 def private_folder(folder: Path) -> Path:
     """A folder only its owner can enter (personal data lives in it)."""
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)
@@ -90,6 +120,7 @@ class Workspace:
             private_file(self.folder / store.FILE_NAME)  # an empty file is a new database to SQLite
             url = store_url(self.folder)
         self.url = url
+        self._key: bytes | None = None
         self._engine = open_store(url)
         self.is_sqlite = self._engine.dialect.name == "sqlite"
         self.path = Path(self._engine.url.database or "") if self.is_sqlite else None
@@ -199,6 +230,55 @@ class Workspace:
             salt = self._setting(_SALT)
         assert salt is not None
         return salt
+
+    @property
+    def key_path(self) -> Path:
+        """The key file: ``ladder.key`` beside ``ladder.sqlite`` (a copy ``x.sqlite`` has ``x.key``)."""
+        return self.path.with_suffix(".key") if self.path is not None else self.folder / KEY_FILE
+
+    def identity_secret(self) -> IdentitySecret:
+        """The salt and key identity hashes are made with (the key file is made on first use)."""
+        return IdentitySecret(self.salt(), self.identity_key())
+
+    def identity_key(self) -> bytes:
+        """The key in ``ladder.key`` beside the database, made (and earlier hashes upgraded) on first use.
+
+        A database keyed before whose key file is missing or different raises IdentityKeyError:
+        a new key would quietly make the suppression list match nobody.
+        """
+        if self._key is not None:
+            return self._key
+        path = self.key_path
+        check = self._setting(_KEY_CHECK)
+        if not path.exists():
+            if check is not None:
+                raise IdentityKeyError("error.key_missing", path)
+            private_folder(self.folder)
+            try:
+                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+                with os.fdopen(descriptor, "w") as file:
+                    file.write(secrets.token_hex(32))
+            except FileExistsError:  # another instance made it a moment ago
+                pass
+        key = bytes.fromhex(path.read_text().strip())
+        expected = keyed(key, "loyalty-ladder-key-check")
+        if check is None:
+            self._upgrade_hashes(key, expected)
+        elif not hmac.compare_digest(check, expected):
+            raise IdentityKeyError("error.key_different", path)
+        self._key = key
+        return key
+
+    def _upgrade_hashes(self, key: bytes, check: str) -> None:
+        """Key every hash kept before the key existed, and record the key's check, in one transaction."""
+        with self._engine.begin() as db:
+            if db.execute(select(store.settings.c.value).where(store.settings.c.name == _KEY_CHECK)).first():
+                return  # another instance upgraded them meanwhile
+            for table in (store.suppressed, store.consents):
+                rows = db.execute(select(table.c.hash).distinct()).scalars().all()
+                for old in rows:
+                    db.execute(update(table).where(table.c.hash == old).values(hash=keyed(key, old)))
+            db.execute(insert(store.settings).values(name=_KEY_CHECK, value=check))
 
     def suppress(self, hashes: set[str], reason: str) -> None:
         """Keep identity hashes of people who must never reach a mailing list again."""
@@ -374,6 +454,9 @@ class Workspace:
             copy.close()
             source.close()
         partial.replace(target)
+        key = self.key_path
+        if key.exists():  # the copy is useless without the key its suppression list was made with
+            private_file(target.with_suffix(".key")).write_bytes(key.read_bytes())
         return target
 
     # --- sign-in attempts ---------------------------------------------------------------------

@@ -19,13 +19,13 @@ from lib.reading.register import Register
 from lib.reading.values import parse_bools
 from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS, KEY_COL
-from lib.workspace.repository import Version, Workspace
+from lib.workspace.repository import IdentitySecret, Version, Workspace, keyed
 
 
-def identity_hashes(emails: Iterable[object], phones: Iterable[object], salt: str) -> set[str]:
+def identity_hashes(emails: Iterable[object], phones: Iterable[object], secret: IdentitySecret | str) -> set[str]:
     """Salted hashes of e-mail addresses (lowercased) and phone numbers (digits only, last nine)."""
     keys = _identity_keys(pd.Series(list(emails), dtype="object"), pd.Series(list(phones), dtype="object"))
-    hashed = _hasher(salt)
+    hashed = _hasher(secret)
     return {hashed(key) for key in keys.dropna().unique().tolist()}
 
 
@@ -38,19 +38,24 @@ def _identity_keys(emails: pd.Series, phones: pd.Series) -> pd.Series:
     return pd.concat([email, phone], ignore_index=True)
 
 
-def _hasher(salt: str):
-    """sha256(salt + text) as hex, with the salt hashed once."""
-    salted = hashlib.sha256(salt.encode("utf-8"))
+def _hasher(secret: IdentitySecret | str):
+    """The identity hash: sha256(salt + text), then (with the workspace's key) HMAC-SHA256 under the key.
+
+    The key lives in a file beside the database, never in it, so a stolen database alone cannot be
+    brute-forced back into phone numbers; hashes made before the key are upgraded by the same outer step.
+    """
+    secret = secret if isinstance(secret, IdentitySecret) else IdentitySecret(secret)
+    salted = hashlib.sha256(secret.salt.encode("utf-8"))
 
     def hashed(text: str) -> str:
         digest = salted.copy()
         digest.update(text.encode("utf-8"))
-        return digest.hexdigest()
+        return keyed(secret.key, digest.hexdigest())
 
     return hashed
 
 
-def customers_on_list(customers: pd.DataFrame, salt: str, hashes: set[str]) -> frozenset[str]:
+def customers_on_list(customers: pd.DataFrame, secret: IdentitySecret | str, hashes: set[str]) -> frozenset[str]:
     """The ids of customers whose e-mail or phone hashes to one on the suppression list.
 
     Whole columns at once and each distinct value hashed once: this runs on every reopen of
@@ -58,16 +63,18 @@ def customers_on_list(customers: pd.DataFrame, salt: str, hashes: set[str]) -> f
     """
     if not hashes or customers.empty:
         return frozenset()
-    return _on_lists(customers, salt, {"": hashes})[""]
+    return _on_lists(customers, secret, {"": hashes})[""]
 
 
-def _on_lists(customers: pd.DataFrame, salt: str, lists: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
+def _on_lists(
+    customers: pd.DataFrame, secret: IdentitySecret | str, lists: Mapping[str, set[str]]
+) -> dict[str, frozenset[str]]:
     """For each named list of hashes, the ids of customers whose e-mail or phone hashes to one on it."""
     keys = _identity_keys(customers["email"], customers["phone"])
     ids = pd.concat([customers["customer_id"], customers["customer_id"]], ignore_index=True).astype("string")
     present = keys.notna()
     keys, ids = keys[present], ids[present]
-    hashed = _hasher(salt)
+    hashed = _hasher(secret)
     hash_of = {key: hashed(key) for key in keys.unique().tolist()}
     found = {}
     for name, hashes in lists.items():
@@ -76,12 +83,12 @@ def _on_lists(customers: pd.DataFrame, salt: str, lists: Mapping[str, set[str]])
     return found
 
 
-def _customer_hashes(customers: pd.DataFrame, salt: str) -> pd.DataFrame:
+def _customer_hashes(customers: pd.DataFrame, secret: IdentitySecret | str) -> pd.DataFrame:
     """customer_id and hash, one row per identity (e-mail, phone) a customer has."""
     keys = _identity_keys(customers["email"], customers["phone"])
     ids = pd.concat([customers["customer_id"], customers["customer_id"]], ignore_index=True).astype("string")
     present = keys.notna() & ids.notna()
-    hashed = _hasher(salt)
+    hashed = _hasher(secret)
     distinct = {key: hashed(key) for key in keys[present].unique().tolist()}
     return pd.DataFrame({"customer_id": ids[present].to_numpy(), "hash": keys[present].map(distinct).to_numpy()})
 
@@ -98,7 +105,7 @@ def suppressed_customers(workspace: Workspace, register: Register, version: Vers
     key = json.dumps([*version, count]) if version else None
     if key and (cached := workspace.cached_suppression(key)) is not None:
         return frozenset(cached)
-    found = customers_on_list(register.customers, workspace.salt(), workspace.suppressed())
+    found = customers_on_list(register.customers, workspace.identity_secret(), workspace.suppressed())
     if key:
         workspace.cache_suppression(key, sorted(found))
     return found
@@ -116,7 +123,7 @@ def withdrawn_customers(
         return {channel: frozenset(ids) for channel, ids in cached.items()}
     found = {
         channel: ids
-        for channel, ids in _on_lists(register.customers, workspace.salt(), workspace.withdrawn()).items()
+        for channel, ids in _on_lists(register.customers, workspace.identity_secret(), workspace.withdrawn()).items()
         if ids
     }
     if key:
@@ -142,7 +149,7 @@ def remember_withdrawals(workspace: Workspace, register: Register, source: str, 
     An upload saying no is a withdrawal; an upload saying yes never lifts one (see `record_consent_changes`).
     """
     customers = register.customers
-    identities = _customer_hashes(customers, workspace.salt())
+    identities = _customer_hashes(customers, workspace.identity_secret())
     already = workspace.withdrawn()
     events = []
     for channel in CHANNELS:
@@ -159,7 +166,7 @@ def record_consent_changes(workspace: Workspace, register: Register, changes: It
 
     ``register`` is the register after the changes (the customer's e-mail and phone as they now are).
     """
-    identities = _customer_hashes(register.customers, workspace.salt())
+    identities = _customer_hashes(register.customers, workspace.identity_secret())
     customer_of = dict(
         zip(register.customers[KEY_COL].astype(str), register.customers["customer_id"].astype(str), strict=True)
     )
@@ -190,10 +197,10 @@ def remember_opt_outs(workspace: Workspace, register: Register) -> None:
     customers = register.customers
     out = customers[customers["opted_out_at"].notna() | wants_no_contact(customers["preferred_contact_frequency"])]
     if len(out):
-        workspace.suppress(identity_hashes(out["email"], out["phone"], workspace.salt()), "opted_out")
+        workspace.suppress(identity_hashes(out["email"], out["phone"], workspace.identity_secret()), "opted_out")
 
 
 def consent_history_of(workspace: Workspace, customers: pd.DataFrame, customer_id: str) -> pd.DataFrame:
     """When and how a customer's consents were given or withdrawn (matched by their e-mail and phone)."""
     person = customers[customers["customer_id"].astype("string") == customer_id]
-    return workspace.consent_history(identity_hashes(person["email"], person["phone"], workspace.salt()))
+    return workspace.consent_history(identity_hashes(person["email"], person["phone"], workspace.identity_secret()))

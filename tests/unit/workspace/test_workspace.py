@@ -272,7 +272,7 @@ def test_the_kept_suppression_answer_follows_the_register_and_the_list(workspace
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     person = now.register.customers.set_index("customer_id").loc["10001"]
     assert "10001" not in current_register(workspace).suppressed
-    workspace.suppress(identity_hashes([person["email"]], [], workspace.salt()), "opted_out")
+    workspace.suppress(identity_hashes([person["email"]], [], workspace.identity_secret()), "opted_out")
     assert "10001" in current_register(workspace).suppressed  # the list grew
     assert "10001" in current_register(workspace).suppressed  # kept, same answer
     save_changes(
