@@ -15,12 +15,14 @@ import io
 import re
 import zipfile
 from collections.abc import Iterable
+from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 import pandas as pd
 
 from lib.exports.sheet_xml import SheetChanges
 from lib.exports.xlsx_patch import patch_xlsx
+from lib.reading.headers import find_header_row, recognise_field
 from lib.reading.ooxml import column_index, sheet_parts
 from lib.reading.register import Register
 from lib.reading.workbook import RawSheet
@@ -117,6 +119,110 @@ def _replace_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
         for info in source.infolist():
             target.writestr(info, parts.get(info.filename, source.read(info.filename)))
     return output.getvalue()
+
+
+@dataclass(frozen=True)
+class Person:
+    """How a person can be recognised in a sheet the register does not read (a "Christmas cards" list)."""
+
+    customer_id: str
+    emails: frozenset[str]
+    """Addresses, lower case."""
+    phones: frozenset[str]
+    """Digits only, at least seven."""
+    names: frozenset[str]
+    """Full names, lower case, single spaces, at least five characters."""
+
+    @classmethod
+    def of(cls, customer_id: str, people: pd.DataFrame) -> Person:
+        """From the person's customer rows (in every version of the register)."""
+        emails = {str(v).strip().casefold() for v in people["email"].dropna() if "@" in str(v)}
+        phones = {digits for v in people["phone"].dropna() if len(digits := re.sub(r"\D", "", str(v))) >= 7}
+        names = set()
+        for column in ("name", "first_name", "last_name"):
+            names |= {_name(v) for v in people[column].dropna()}
+        full = people[["first_name", "last_name"]].dropna()
+        names |= {_name(f"{first} {last}") for first, last in full.itertuples(index=False)}
+        names |= {_name(f"{last} {first}") for first, last in full.itertuples(index=False)}
+        return cls(
+            customer_id, frozenset(emails), frozenset(phones), frozenset(n for n in names if len(n) >= 5 and " " in n)
+        )
+
+    def identifiers(self) -> set[str]:
+        """Texts to scrub from the workbook's other parts (links, comments), in the cases people write them."""
+        found = set()
+        for email in self.emails:
+            found |= {email, email.upper()}
+        return found
+
+    def named_in(self, cells: pd.Series) -> pd.Series:
+        """Which cells name the person: their e-mail anywhere in the text, their phone, or their full name."""
+        text = cells.astype("string").str.strip()
+        folded = text.str.casefold()
+        hits = pd.Series(False, index=cells.index)
+        for email in self.emails:
+            hits |= folded.str.contains(email, regex=False).fillna(False)
+        if self.phones:
+            digits = text.str.replace(r"\D", "", regex=True)
+            distinct = {value: self._same_phone(value) for value in digits.dropna().unique()}
+            hits |= digits.map(distinct).fillna(False).astype(bool)
+        if self.names:
+            hits |= folded.str.replace(r"\s+", " ", regex=True).isin(self.names).fillna(False)
+        return hits
+
+    def _same_phone(self, digits: str) -> bool:
+        """The same number written another way (``5100 0003`` and ``+372 5100 0003``): one ends the other."""
+        if len(digits) < 7:
+            return False
+        return any(phone.endswith(digits) or digits.endswith(phone) for phone in self.phones)
+
+
+def _name(value: object) -> str:
+    return re.sub(r"\s+", " ", str(value)).strip().casefold()
+
+
+def rows_naming(sheets: Iterable[RawSheet], person: Person) -> dict[str, SheetChanges]:
+    """Every row of every sheet that names the person, to be emptied whole.
+
+    A row names them when its customer-id column holds their id, or (a row of nobody else: no other
+    id in it) a cell holds their e-mail (in any case, alone or in a note), their phone (however it
+    is written) or their full name. Rows of other customers are never touched, even when a note
+    mentions the person.
+    """
+    changes: dict[str, SheetChanges] = {}
+    for raw in sheets:
+        if raw.cells.empty:
+            continue
+        rows = raw.cells.astype(object).where(raw.cells.notna(), None).values.tolist()
+        header = find_header_row(rows)
+        body = raw.cells.iloc[header + 1 :]
+        named = pd.Series(False, index=body.index)
+        theirs = pd.Series(False, index=body.index)
+        someone_else = pd.Series(False, index=body.index)
+        for position, column in enumerate(body.columns):
+            cells = body[column]
+            named |= person.named_in(cells)
+            if recognise_field(CUSTOMERS, raw.cells.iat[header, position]) == "customer_id":
+                ids = cells.astype("string").str.strip()
+                theirs |= ids.eq(person.customer_id).fillna(False)
+                someone_else |= (ids.ne(person.customer_id) & ids.ne("")).fillna(False)
+        hits = theirs | (named & ~someone_else)
+        if hits.any():
+            target = changes.setdefault(raw.name, SheetChanges(raw.name, header + 1))
+            for index in body.index[hits.to_numpy()]:
+                for letter in raw.letters:
+                    target.sets[(int(index) + 1, column_index(letter))] = None
+    return changes
+
+
+def merged(*parts: dict[str, SheetChanges]) -> dict[str, SheetChanges]:
+    """Changes of several kinds on the same sheets, as one set per sheet."""
+    out: dict[str, SheetChanges] = {}
+    for part in parts:
+        for sheet, changes in part.items():
+            target = out.setdefault(sheet, SheetChanges(sheet, changes.header_row))
+            target.sets.update(changes.sets)
+    return out
 
 
 def journal_keys_of(register: Register, journal: pd.DataFrame, customer_id: str) -> set[tuple[str, str]]:

@@ -2,20 +2,33 @@
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 from pathlib import PurePath
 
-from lib.exports.erasure import blank_in_sheets, blank_in_xlsx, blanking_changes, journal_keys_of, scrub_parts
+import pandas as pd
+
+from lib.exports.erasure import (
+    Person,
+    blank_in_sheets,
+    blank_in_xlsx,
+    blanking_changes,
+    journal_keys_of,
+    merged,
+    rows_naming,
+    scrub_parts,
+)
+from lib.exports.sheet_xml import SheetChanges
 from lib.exports.writeback import Plan, clean_xlsx, safe_xlsx
+from lib.i18n import Explained
 from lib.reading.ooxml import PatchUnsupported
-from lib.reading.register import MappingOverrides, build_register
+from lib.reading.register import MappingOverrides, Register, RegisterError, build_register
 from lib.reading.snapshots import apply_edits, register_from_parts, register_to_parts
 from lib.reading.views import mapping_table
-from lib.reading.workbook import read_workbook
+from lib.reading.workbook import RawSheet, WorkbookError, read_workbook
 from lib.service.registers import current_register
 from lib.workspace.access import LOCAL_USER, Actor, require
 from lib.workspace.edits import Review, review_changes
-from lib.workspace.repository import Workspace
+from lib.workspace.repository import Erasure, Rewrite, Workspace
 from lib.workspace.suppression import identity_hashes, record_consent_changes, remember_opt_outs
 
 _SAVE_ATTEMPTS = 5
@@ -60,58 +73,95 @@ def _remember_wishes(workspace: Workspace, accepted: list[dict], user: str) -> N
     record_consent_changes(workspace, saved.as_stored, accepted, user)
 
 
-def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_USER) -> int:
+class ErasureError(Explained):
+    """A stored workbook could not be rewritten without the person: nothing was changed; the message says why."""
+
+
+@dataclass(frozen=True)
+class Forgotten:
+    """What an erasure did: how many stored versions held the person, and whether the log is already empty."""
+
+    versions: int
+    log_emptied: bool
+
+
+def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_USER) -> Forgotten:
     """Erase a person from the workspace: every stored upload, its snapshot, and the journal.
 
-    Their cells are emptied in every upload version (rows keep their numbers), their journal
-    entries deleted, their e-mail and phone kept only as salted hashes on the suppression
-    list, and the file rebuilt so nothing lingers. The event is logged with counts only.
-    Returns how many upload versions held the person. Only an editor may erase.
+    Their rows are emptied in every upload version (rows keep their numbers), and so is every row
+    of the workbook's other sheets that names them (their e-mail in any case, their phone however
+    written, their full name, their id in an id column); their journal entries are deleted, their
+    e-mail and phone kept only as keyed hashes on the suppression list, and the store rebuilt so
+    nothing lingers. Everything is worked out first and written in one transaction: when a workbook
+    cannot be rewritten, ErasureError says why and nothing has changed. The event is logged with
+    counts only. Only an editor may erase (NotAllowed otherwise).
     """
     who = require(user, "erase").name
     secret = workspace.identity_secret()
     overrides = workspace.overrides()
-    found = 0
+    hashes: set[str] = set()
+    journal_keys: dict[int, set[tuple[str, str]]] = {}
+    rewrites: list[Rewrite] = []
     for upload in workspace.uploads():
         original, _ = register_from_parts(workspace.snapshot_parts(upload.id))
         journal = workspace.journal(upload.id)
         edited = apply_edits(original, journal)
-        people = [r for r in (original, edited) if (r.customers["customer_id"] == customer_id).any()]
-        removed = workspace.delete_journal_rows(upload.id, journal_keys_of(edited, journal, customer_id))
-        if not people and not removed:
+        keys = journal_keys_of(edited, journal, customer_id)
+        people = [r.customers[r.customers["customer_id"] == customer_id] for r in (original, edited)]
+        people = [rows for rows in people if len(rows)]
+        if not people and not workspace.journal_rows_on(upload.id, keys):
             continue
-        found += 1
-        identifiers: set[str] = set()
-        for register in people:
-            person = register.customers[register.customers["customer_id"] == customer_id]
-            workspace.suppress(identity_hashes(person["email"], person["phone"], secret), "erased")
-            identifiers |= {str(v) for column in ("email", "phone", "name") for v in person[column].dropna()}
-        changes = blanking_changes(original, customer_id)
-        if not changes:
-            continue
-        data = workspace.upload_data(upload.id)
-        name = upload.file_name
-        if data.startswith(b"PK"):
-            try:
-                data = blank_in_xlsx(data, changes, identifiers)
-            except PatchUnsupported:  # a workbook the fast patcher cannot edit: the slower safe way
-                data = scrub_parts(
-                    safe_xlsx(data, Plan(sheets=changes), keep_vba=name.lower().endswith(".xlsm")), identifiers
-                )
-        else:  # csv, xls, ods: kept from now on as an xlsx with the same sheets
-            data = clean_xlsx(blank_in_sheets(read_workbook(data, name), changes), Plan())
-            name = f"{PurePath(name).stem}.xlsx"
+        journal_keys[upload.id] = keys
+        for rows in people:
+            hashes |= identity_hashes(rows["email"], rows["phone"], secret)
+        if people:
+            rewrites.append(_without(workspace, upload.id, upload.file_name, original, pd.concat(people), overrides))
+    if journal_keys:
+        workspace.apply_erasure(Erasure(hashes, journal_keys, rewrites), who)
+    return Forgotten(len(journal_keys), workspace.compact())
+
+
+def _without(
+    workspace: Workspace,
+    upload_id: int,
+    name: str,
+    original: Register,
+    rows: pd.DataFrame,
+    overrides: MappingOverrides,
+) -> Rewrite:
+    """One stored workbook rewritten without the person, read back to check it (nothing is written here)."""
+    customer_id = str(rows["customer_id"].iloc[0])
+    person = Person.of(customer_id, rows)
+    data = workspace.upload_data(upload_id)
+    try:
+        sheets = read_workbook(data, name)
+        changes = merged(blanking_changes(original, customer_id), rows_naming(sheets, person))
+        identifiers = person.identifiers() | {str(v) for c in ("email", "phone", "name") for v in rows[c].dropna()}
+        data, name = _blanked(data, name, sheets, changes, identifiers)
         register, problems = build_register(read_workbook(data, name), overrides, check=True)
-        workspace.rewrite_upload(
-            upload.id,
-            name,
-            data,
-            register_to_parts(register, problems),
-            MappingOverrides(columns=mapping_table(register)).to_json(),
-        )
-    workspace.log_event(who, "erasure", json.dumps({"upload_versions": found}))
-    workspace.compact()
-    return found
+    except (WorkbookError, RegisterError) as error:
+        raise ErasureError("error.erasure_failed", file=name, reason=error.message()) from error
+    parts = register_to_parts(register, problems)
+    return Rewrite(upload_id, name, data, parts, MappingOverrides(columns=mapping_table(register)).to_json())
+
+
+def _blanked(
+    data: bytes, name: str, sheets: list[RawSheet], changes: dict[str, SheetChanges], identifiers: set[str]
+) -> tuple[bytes, str]:
+    """The workbook with the changes made: patched in place when possible, else rewritten, else rebuilt from its
+    cells (a csv, xls or ods, or a workbook neither writer can open, is kept from now on as an xlsx)."""
+    if data.startswith(b"PK"):
+        try:
+            return blank_in_xlsx(data, changes, identifiers), name
+        except PatchUnsupported:
+            pass
+        try:
+            return scrub_parts(
+                safe_xlsx(data, Plan(sheets=changes), keep_vba=name.lower().endswith(".xlsm")), identifiers
+            ), name
+        except Exception:
+            pass
+    return clean_xlsx(blank_in_sheets(sheets, changes), Plan()), f"{PurePath(name).stem}.xlsx"
 
 
 def undo(workspace: Workspace, upload_id: int, entry_id: int | None, user: Actor = LOCAL_USER) -> str | None:

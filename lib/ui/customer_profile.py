@@ -12,7 +12,7 @@ from lib.analysis.ladder import reason_texts
 from lib.analysis.profile import monthly_value, timeline
 from lib.reading.register import Register
 from lib.schema import CHANNELS, FEEDBACK_STATUSES, VOCABULARIES
-from lib.service.changes import forget_customer
+from lib.service.changes import ErasureError, forget_customer
 from lib.service.outreach import consent_record
 from lib.settings import Settings
 from lib.ui import charts
@@ -201,16 +201,23 @@ def log_forms(page: Page, chosen: str) -> None:
 
 def forget_section(page: Page, chosen: str) -> None:
     """Erase the customer from every stored version, after a confirmation."""
+    if st.session_state.pop("_forget_log_busy", False):
+        st.warning(t("customers.forget_log_busy"))
     with st.expander(t("customers.forget", customer=chosen)):
         st.warning(t("customers.forget_help"))
         sure = st.checkbox(t("customers.forget_confirm", customer=chosen), key="forget_confirm")
         if st.button(t("customers.forget_button"), disabled=not sure, type="primary", key="forget_button"):
             with st.spinner(t("customers.forgetting")):
                 try:
-                    versions = forget_customer(page.workspace, chosen, page.user)
+                    done = forget_customer(page.workspace, chosen, page.user)
                 except NotAllowed as error:
                     refused(error)
                     st.stop()
-            flash(t("customers.forgotten", versions=versions))
+                except ErasureError as error:
+                    st.error(plain(error.message(language())))
+                    st.stop()
+            if not done.log_emptied:
+                st.session_state["_forget_log_busy"] = True
+            flash(t("customers.forgotten", versions=done.versions))
             st.session_state.pop("customers_profile", None)
             st.rerun()

@@ -14,6 +14,7 @@ import json
 import os
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -21,7 +22,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, insert, select, update
+from sqlalchemy import Connection, delete, func, insert, select, tuple_, update
+from sqlalchemy.exc import OperationalError
 
 from lib.config import DEFAULT_FOLDER, Config
 from lib.reading.register import MappingOverrides
@@ -70,6 +72,27 @@ class IdentityKeyError(RuntimeError):
         super().__init__(f"{key}: {path}")
         self.key = key
         self.path = path
+
+
+@dataclass(frozen=True)
+class Rewrite:
+    """An upload's new bytes and snapshot after an erasure."""
+
+    upload_id: int
+    file_name: str
+    data: bytes
+    parts: dict[str, bytes]
+    mapping_json: str
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """Everything erasing one person changes, worked out before anything is written."""
+
+    hashes: set[str]
+    journal_keys: dict[int, set[tuple[str, str]]]
+    """Upload id → the (sheet kind, key) rows whose journal entries go; every upload that held the person."""
+    rewrites: list[Rewrite]
 
 
 @dataclass(frozen=True)
@@ -392,49 +415,104 @@ class Workspace:
             rows = db.execute(select(*(store.events.c[c] for c in columns)).order_by(store.events.c.id)).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=columns)
 
-    def rewrite_upload(
-        self, upload_id: int, file_name: str, data: bytes, parts: dict[str, bytes], mapping_json: str
-    ) -> None:
-        """Replace an upload's bytes and snapshot (after an erasure), keeping its place and journal.
-
-        The old bytes are deleted once no upload refers to them any more.
-        """
-        digest = hashlib.sha256(data).hexdigest()
-        with self._engine.begin() as db:
-            old = db.execute(select(store.uploads.c.sha256).where(store.uploads.c.id == upload_id)).scalar_one()
-            db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": data})
-            db.execute(
-                update(store.uploads)
-                .where(store.uploads.c.id == upload_id)
-                .values(data=b"", file_name=file_name, size=len(data), sha256=digest)
-            )
-            if not db.execute(select(func.count()).where(store.uploads.c.sha256 == old)).scalar_one():
-                db.execute(delete(store.blobs).where(store.blobs.c.sha256 == old))
-        self.replace_snapshot(upload_id, parts, mapping_json)
-
-    def delete_journal_rows(self, upload_id: int, keys: set[tuple[str, str]]) -> int:
-        """Remove every journal entry (in force or undone) on the given (sheet kind, key) rows."""
-        removed = 0
-        with self._engine.begin() as db:
-            for sheet, key in keys:
-                removed += db.execute(
-                    delete(store.journal).where(
-                        store.journal.c.upload_id == upload_id,
-                        store.journal.c.sheet == sheet,
-                        store.journal.c.key == key,
+    def journal_rows_on(self, upload_id: int, keys: set[tuple[str, str]]) -> int:
+        """How many journal entries (in force or undone) touch the given (sheet kind, key) rows."""
+        if not keys:
+            return 0
+        table = store.journal
+        with self._engine.connect() as db:
+            return int(
+                db.execute(
+                    select(func.count()).where(
+                        table.c.upload_id == upload_id,
+                        tuple_(table.c.sheet, table.c.key).in_(sorted(keys)),
                     )
-                ).rowcount
-        return removed
+                ).scalar_one()
+            )
 
-    def compact(self) -> None:
-        """Rebuild the store so deleted data lingers nowhere (SQLite: VACUUM and an emptied log)."""
-        with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-            if self.is_sqlite:
-                db.exec_driver_sql("VACUUM")
-                db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-            else:
-                for table in ("uploads", "blobs", "snapshots", "journal"):
-                    db.exec_driver_sql(f"VACUUM FULL {table}")
+    def apply_erasure(self, erasure: Erasure, user: str) -> None:
+        """Everything an erasure changes, in one transaction: it all happens, or nothing does.
+
+        The person's hashes go on the suppression list, their journal entries are deleted, each
+        upload that held them gets its blanked bytes and a new snapshot (bytes nobody refers to
+        any more are deleted), and the event is logged with counts only.
+        """
+        now = _now()
+        with self._engine.begin() as db:
+            if erasure.hashes:
+                db.execute(
+                    insert_ignoring_duplicates(self._engine, store.suppressed),
+                    [{"hash": h, "reason": "erased", "created_at": now} for h in sorted(erasure.hashes)],
+                )
+            for upload_id, keys in erasure.journal_keys.items():
+                for sheet, key in sorted(keys):
+                    db.execute(
+                        delete(store.journal).where(
+                            store.journal.c.upload_id == upload_id,
+                            store.journal.c.sheet == sheet,
+                            store.journal.c.key == key,
+                        )
+                    )
+            for rewrite in erasure.rewrites:
+                self._rewrite_upload(db, rewrite)
+            db.execute(
+                insert(store.events).values(
+                    created_at=now,
+                    user=user,
+                    kind="erasure",
+                    detail=json.dumps({"upload_versions": len(erasure.journal_keys)}),
+                )
+            )
+
+    def _rewrite_upload(self, db: Connection, rewrite: Rewrite) -> None:
+        digest = hashlib.sha256(rewrite.data).hexdigest()
+        uploads = store.uploads
+        old = db.execute(select(uploads.c.sha256).where(uploads.c.id == rewrite.upload_id)).scalar_one()
+        db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": rewrite.data})
+        db.execute(
+            update(uploads)
+            .where(uploads.c.id == rewrite.upload_id)
+            .values(
+                data=b"",
+                file_name=rewrite.file_name,
+                size=len(rewrite.data),
+                sha256=digest,
+                mapping_json=rewrite.mapping_json,
+                snapshot_rev=uploads.c.snapshot_rev + 1,
+            )
+        )
+        if not db.execute(select(func.count()).where(uploads.c.sha256 == old)).scalar_one():
+            db.execute(delete(store.blobs).where(store.blobs.c.sha256 == old))
+        db.execute(delete(store.snapshots).where(store.snapshots.c.upload_id == rewrite.upload_id))
+        db.execute(
+            insert(store.snapshots),
+            [{"upload_id": rewrite.upload_id, "name": name, "data": blob} for name, blob in rewrite.parts.items()],
+        )
+
+    def compact(self, attempts: int = 20) -> bool:
+        """Rebuild the store so deleted data lingers nowhere (SQLite: VACUUM and an emptied write-ahead log).
+
+        A reader that is still open (another browser mid-page) can keep the log from being emptied:
+        it is tried again for a few seconds. Returns whether the log is empty now.
+        """
+        for _ in range(attempts):
+            try:
+                with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+                    if not self.is_sqlite:
+                        for table in ("uploads", "blobs", "snapshots", "journal"):
+                            db.exec_driver_sql(f"VACUUM FULL {table}")
+                        return True
+                    db.exec_driver_sql("PRAGMA busy_timeout = 250")  # each try short: the loop is the wait
+                    db.exec_driver_sql("VACUUM")
+                    busy = db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
+                    db.exec_driver_sql("PRAGMA busy_timeout = 30000")
+            except OperationalError:  # locked by a writer or reader for the moment
+                busy = 1
+            log = Path(f"{self.path}-wal")
+            if not busy and (not log.exists() or log.stat().st_size == 0):
+                return True
+            time.sleep(0.25)
+        return False
 
     def backup(self, target: Path) -> Path:
         """A consistent copy of the SQLite store while the app keeps running (SQLite's online backup)."""

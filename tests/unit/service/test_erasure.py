@@ -51,7 +51,7 @@ def test_after_forget_the_email_is_nowhere_in_the_workspace_folder(workspace):
     assert EMAIL.encode() in every_byte(workspace.folder) or any(
         EMAIL.encode() in unpacked(workspace.upload_data(u.id)) for u in workspace.uploads()
     )
-    assert forget_customer(workspace, PERSON, "manager") == 2
+    assert forget_customer(workspace, PERSON, "manager").versions == 2
     assert EMAIL.encode() not in every_byte(workspace.folder)
     for upload in workspace.uploads():
         assert EMAIL.encode() not in unpacked(workspace.upload_data(upload.id))
@@ -108,7 +108,7 @@ def test_a_workbook_the_patcher_cannot_edit_is_erased_the_safe_way(tmp_path, mon
         raise PatchUnsupported("an unusual sheet")
 
     monkeypatch.setattr(lib.exports.erasure, "patch_xlsx", refuse)
-    assert forget_customer(workspace, PERSON) == 1
+    assert forget_customer(workspace, PERSON).versions == 1
     assert EMAIL.encode() not in every_byte(workspace.folder)
     assert EMAIL.encode() not in unpacked(workspace.upload_data(1))
     assert PERSON not in set(current_register(workspace).register.customers["customer_id"])
@@ -129,3 +129,144 @@ def test_the_whole_column_suppression_match_equals_matching_customer_by_customer
     assert len(one_by_one) >= len(listed)
     phone_only = identity_hashes([], ["+372 5123 4567"], "salt")
     assert phone_only == identity_hashes([None], ["3725 1234567"], "salt")  # the same last nine digits
+
+
+def cards_register(path):
+    """A register with a sheet the app does not read: the shop's own "Christmas cards" list."""
+    from datetime import date
+
+    from tests.conftest import write_xlsx
+
+    customers = [
+        ["Customer ID", "Name", "E-mail", "Phone"],
+        ["C1", "Mari Tamm", "mari.tamm@example.ee", "+372 5100 0003"],
+        ["C2", "Jaan Kask", "jaan.kask@example.ee", "+372 5100 0004"],
+    ]
+    purchases = [["Customer ID", "Date", "Amount"], ["C1", date(2026, 10, 1), 40], ["C2", date(2026, 10, 2), 60]]
+    cards = [
+        ["To", "Address", "Phone", "Note", "Client no"],
+        ["MARI.TAMM@EXAMPLE.EE", "Tamme 5, Tartu", "5100 0003", "loves lilies", None],
+        ["Mari  Tamm", "Kuuse 9, Tartu", None, "second card", None],
+        ["Someone", "Männi 1, Pärnu", None, "card for C1's sister", "C1"],
+        ["Jaan Kask", "Kase 2, Tallinn", "5100 0004", "no card this year", "C2"],
+    ]
+    return write_xlsx(path, {"Customers": customers, "Purchases": purchases, "Christmas cards": cards}).read_bytes()
+
+
+def test_erasure_finds_the_person_on_every_sheet_however_they_are_written(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "register.xlsx", cards_register(tmp_path / "register.xlsx"))
+    assert forget_customer(workspace, "C1").versions == 1
+    stored = unpacked(workspace.upload_data(1))
+    for trace in (b"mari.tamm", b"MARI.TAMM", b"5100 0003", b"Tamme 5", b"Kuuse 9", b"M\xc3\xa4nni 1", b"lilies"):
+        assert trace not in stored and trace not in every_byte(workspace.folder), trace
+    assert b"Kase 2, Tallinn" in stored and b"jaan.kask@example.ee" in stored  # the other person's rows stay
+
+
+def test_an_erasure_that_cannot_finish_changes_nothing_and_says_why(tmp_path, sample_bytes):
+    import sqlite3
+
+    from lib.service.changes import ErasureError
+
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    save_changes(
+        workspace,
+        [{"op": "set", "sheet": "customers", "key": PERSON, "field": "city", "old": "Tallinn", "new": "Tartu"}],
+    )
+    import_workbook(workspace, "copy.xlsx", cards_register(tmp_path / "copy.xlsx"))
+    with sqlite3.connect(workspace.path) as db:  # the stored bytes of the first version damaged on disk
+        db.execute("UPDATE blobs SET data = ? WHERE sha256 = (SELECT sha256 FROM uploads WHERE id = 1)", (b"PK\x03",))
+    before = (workspace.suppressed(), workspace.journal(1).values.tolist(), workspace.snapshot_parts(1))
+    with pytest.raises(ErasureError) as refused:
+        forget_customer(workspace, PERSON)
+    assert "studio_register.xlsx" in str(refused.value) and "nothing was erased" in str(refused.value)
+    assert (workspace.suppressed(), workspace.journal(1).values.tolist(), workspace.snapshot_parts(1)) == before
+    assert workspace.events().empty
+
+
+def test_an_open_reader_cannot_keep_the_erased_name_in_the_log(tmp_path, sample_bytes):
+    import sqlite3
+
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    reader = sqlite3.connect(workspace.path)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM journal").fetchone()  # another window mid-page holds a snapshot
+    try:
+        done = forget_customer(workspace, PERSON)
+        assert done.versions == 1 and not done.log_emptied  # said, not hidden
+    finally:
+        reader.close()
+    assert workspace.compact()  # the next tidy-up empties it
+    assert EMAIL.encode() not in every_byte(workspace.folder)
+
+
+def test_a_stolen_database_alone_does_not_reveal_a_suppressed_phone_number(tmp_path, sample_bytes):
+    import hashlib
+    import hmac
+    import sqlite3
+
+    workspace = Workspace(tmp_path / "ws")
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    phone = now.register.customers.set_index("customer_id").at[PERSON, "phone"]
+    forget_customer(workspace, PERSON)
+    key_file = tmp_path / "ws" / "ladder.key"
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    with sqlite3.connect(workspace.path) as db:  # what a thief has: the database, its salt, every hash
+        salt = db.execute("SELECT value FROM settings WHERE name = 'identity_salt'").fetchone()[0]
+        stored = {row[0] for row in db.execute("SELECT hash FROM suppressed")}
+    key = bytes.fromhex(key_file.read_text())
+    assert key not in every_byte_of(workspace.path) and key.hex().encode() not in every_byte_of(workspace.path)
+    digits = "".join(c for c in phone if c.isdigit())[-9:]
+    guess = hashlib.sha256(f"{salt}phone:{digits}".encode()).hexdigest()
+    assert guess not in stored  # trying every number against the salt finds nothing
+    keyed = hmac.new(key, guess.encode(), hashlib.sha256).hexdigest()
+    assert keyed in stored  # with the key file, the workspace still knows them
+
+
+def every_byte_of(path) -> bytes:
+    return b"".join(p.read_bytes() for p in path.parent.glob(path.name + "*"))
+
+
+def test_hashes_kept_before_the_key_are_upgraded_and_a_lost_key_stops_every_door(tmp_path, sample_bytes):
+    import hashlib
+    import sqlite3
+
+    from lib.workspace.repository import IdentityKeyError
+
+    workspace = Workspace(tmp_path / "ws")
+    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    email = now.register.customers.set_index("customer_id").at[PERSON, "email"]
+    key_file = tmp_path / "ws" / "ladder.key"
+    with sqlite3.connect(workspace.path) as db:  # a workspace from before the key: plain salted hashes
+        salt = db.execute("SELECT value FROM settings WHERE name = 'identity_salt'").fetchone()[0]
+        db.execute("DELETE FROM settings WHERE name = 'identity_key_check'")
+        db.execute("DELETE FROM consents")
+        old = hashlib.sha256(f"{salt}email:{email.lower()}".encode()).hexdigest()
+        db.execute("INSERT INTO suppressed VALUES (?, 'opted_out', '2025-01-01')", (old,))
+    key_file.unlink()
+    upgraded = Workspace(tmp_path / "ws")
+    assert PERSON in current_register(upgraded).suppressed  # still recognised, now by a keyed hash
+    assert old not in upgraded.suppressed()
+
+    key_file.unlink()  # the key lost (a copy of the folder without it)
+    with pytest.raises(IdentityKeyError):
+        current_register(Workspace(tmp_path / "ws"))
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    env = {**os.environ, "LADDER_WORKSPACE": str(tmp_path / "ws")}
+    env.pop("LADDER_WORKSPACE_URL", None)
+    cli = subprocess.run(
+        [sys.executable, "-m", "lib", "export", "--channel", "email", "-o", str(tmp_path / "x.csv")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert cli.returncode == 2 and "key file" in cli.stderr and "Traceback" not in cli.stderr
+    assert not (tmp_path / "x.csv").exists()
