@@ -25,14 +25,20 @@ def unpacked(data: bytes) -> bytes:
     return b"".join(archive.read(name) for name in archive.namelist())
 
 
-@pytest.fixture
-def workspace(tmp_path, sample_bytes):
+def sample_with_an_edit(tmp_path, sample_bytes) -> Workspace:
+    """The sample register with the person moved to Tartu: they have a journal entry too."""
     workspace = Workspace(tmp_path / "ws")
     import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
     save_changes(
         workspace,
         [{"op": "set", "sheet": "customers", "key": PERSON, "field": "city", "old": "Tallinn", "new": "Tartu"}],
     )
+    return workspace
+
+
+@pytest.fixture
+def workspace(tmp_path, sample_bytes):
+    workspace = sample_with_an_edit(tmp_path, sample_bytes)
     import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)  # a second version
     save_changes(
         workspace,
@@ -168,12 +174,7 @@ def test_an_erasure_that_cannot_finish_changes_nothing_and_says_why(tmp_path, sa
 
     from lib.service.changes import ErasureError
 
-    workspace = Workspace(tmp_path / "ws")
-    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
-    save_changes(
-        workspace,
-        [{"op": "set", "sheet": "customers", "key": PERSON, "field": "city", "old": "Tallinn", "new": "Tartu"}],
-    )
+    workspace = sample_with_an_edit(tmp_path, sample_bytes)
     import_workbook(workspace, "copy.xlsx", cards_register(tmp_path / "copy.xlsx"))
     with sqlite3.connect(workspace.path) as db:  # the stored bytes of the first version damaged on disk
         db.execute("UPDATE blobs SET data = ? WHERE sha256 = (SELECT sha256 FROM uploads WHERE id = 1)", (b"PK\x03",))
