@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from dataclasses import asdict, dataclass, fields, replace
 from typing import Any
 
@@ -132,9 +133,11 @@ def values_from_frame(frame: pd.DataFrame) -> dict[str, Any]:
             values[key] = "" if value is None or pd.isna(value) else str(value)
             continue
         try:
-            values[key] = float(str(value).replace(",", "."))
+            number = float(str(value).replace(",", "."))
         except ValueError:
             continue
+        if math.isfinite(number):  # an empty cell reads as "nan": that setting is simply not carried
+            values[key] = number
     return {k: v for k, v in values.items() if k in SPECS}
 
 

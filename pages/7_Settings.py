@@ -47,7 +47,8 @@ with st.form("settings"):
 if not page.can("settings"):
     st.info(t("access.not_allowed.settings"))
     st.stop()
-held = page.workspace.carried_settings().get("held") or {}
+carried = page.workspace.carried_settings()
+held = (carried.get("held") or {}) if page.current and carried.get("upload") == page.current.upload.id else {}
 if held:
     st.warning(t("settings.held", values="; ".join(f"{t_text(f'setting.{n}')}: {v}" for n, v in held.items())))
     if st.button(t("settings.held_apply"), key="settings_held_apply"):

@@ -42,6 +42,8 @@ _NUMBERS = {
     "yksi": 1, "kaksi": 2, "kahden": 2, "toinen": 2, "kolmen": 3, "nelja": 4, "neljan": 4,
     "vienas": 1, "viena": 1, "du": 2, "dvi": 2, "antra": 2, "trys": 3, "keturi": 4, "keturis": 4,
     "jeden": 1, "dwa": 2, "dwie": 2, "drugi": 2, "trzy": 3, "cztery": 4, "szesc": 6,
+    "kuue": 6, "kuusi": 6, "kuuden": 6, "kuudessa": 6, "kahdessa": 2, "kolmessa": 3, "sesi": 6, "sesis": 6,
+    "sesiu": 6, "dvieju": 2, "triju": 3, "dwoch": 2, "trzech": 3, "szesciu": 6,
 }
 _TIMES = {
     # a count of contacts within the unit ("twice a month"), not a count of units between them ("every 2 months")
@@ -49,25 +51,48 @@ _TIMES = {
     "kord": 1, "korda": 0, "kordi": 0,
     "kerran": 1, "kertaa": 0, "kahdesti": 2, "kolmesti": 3,
     "karta": 1, "kartus": 0, "kartu": 0, "dukart": 2, "trissyk": 3,
-    "raz": 1, "razy": 0,
+    "raz": 1, "razy": 0, "x": 0,
 }
+_LIMIT = (
+    "more than", "more often than", "at most", "not more", "no more", "maximum", "max",
+    "rohkem kui", "sagedamini kui", "korkeintaan", "enemman kuin", "useammin kuin",
+    "daugiau nei", "daugiau kaip", "dazniau nei", "dazniau kaip", "wiecej niz", "czesciej niz", "najwyzej",
+)
+"""Words that turn "do not contact me …" into a limit on how often ("… more than once a month")."""
+_WEEKDAYS = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "weekend", "weekday",
+    "esmaspaev", "teisipaev", "kolmapaev", "neljapaev", "reede", "laupaev", "puhapaev", "nadalavahetus",
+    "maanantai", "tiistai", "keskiviikko", "torstai", "perjantai", "lauantai", "sunnuntai", "viikonlop", "arki",
+    "pirmadien", "antradien", "treciadien", "ketvirtadien", "penktadien", "sestadien", "sekmadien", "savaitgal",
+    "poniedzial", "wtorek", "sroda", "czwartek", "piatek", "sobot", "niedziel", "weekend", "dni robocze",
+)
+"""A day of the week is a condition, not a frequency: "never on Sunday" is not "never"."""
 _HALF = frozenset({"half", "pool", "puoli", "puolen", "puse", "pol"})
 # fmt: on
 _TOKEN = re.compile(r"[a-z]+|\d+")
+_NO_CONTACT_WORDS = re.compile(r"(?<![a-z])(?:" + "|".join(re.escape(p) for p in _NO_CONTACT) + r")(?![a-z])")
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "`": "'"})
 
 
 def wish_days(wish: object) -> float | None:
     """The fewest days between contacts a wish asks for: ``NEVER`` for no contact, 0 when empty, None when unclear."""
     if wish is None or (not isinstance(wish, str) and pd.isna(wish)):
         return 0.0
-    text = fold(str(wish)).strip()
+    text = fold(str(wish)).translate(_APOSTROPHES).strip()
     if not text:
         return 0.0
-    if any(phrase in text for phrase in _NO_CONTACT):
-        return NEVER
     tokens = _TOKEN.findall(text)
+    conditional = any(token.startswith(_WEEKDAYS) for token in tokens)
+    if _NO_CONTACT_WORDS.search(text) and not any(limit in text for limit in _LIMIT):
+        return None if conditional else NEVER  # "never on Sunday" is a condition to read, not an opt-out
     unit = next(
-        (days for token in tokens for days, prefixes in _UNITS if token.startswith(prefixes)),
+        (
+            days
+            for token in tokens
+            if token not in _NUMBERS and not token.startswith(_WEEKDAYS)
+            for days, prefixes in _UNITS
+            if token.startswith(prefixes)
+        ),
         None,
     )
     if unit is None:
@@ -78,7 +103,9 @@ def wish_days(wish: object) -> float | None:
         return None
     if _HALF.intersection(tokens):  # "every half year", "pool aastat", "raz na pół roku"
         unit /= 2
-    if times:  # "twice a month", "3 times a year", "raz na kwartał"
+    if times and times[0] == 1 and number and number > 1:  # "once every 2 months", "raz na dwa tygodnie"
+        return unit * number
+    if times:  # "twice a month", "3 times a year", "2x per month", "raz na kwartał"
         per = times[0] or number or 1
         return unit / per
     return unit * (number or 1)  # "every 2 months", "co dwa tygodnie", "monthly"

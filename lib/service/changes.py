@@ -113,7 +113,7 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
             continue
         journal_keys[upload.id] = keys
         for rows in people:
-            hashes |= identity_hashes(rows["email"], rows["phone"], secret)
+            hashes |= identity_hashes(rows["email"], rows["phone"], secret, rows["customer_id"])
         if people:
             rewrites.append(_without(workspace, upload.id, upload.file_name, original, pd.concat(people), overrides))
     if journal_keys:
@@ -168,5 +168,14 @@ def undo(workspace: Workspace, upload_id: int, entry_id: int | None, user: Actor
     """Undo one edit (the last one in force when ``entry_id`` is None); None when done, else why not (a catalogue key).
 
     Only someone allowed to undo may (NotAllowed otherwise); an edit a later one depends on stays.
+    Undoing a consent edit is itself a consent change on record: the value it restores holds again.
     """
-    return workspace.undo(upload_id, entry_id, user)
+    history = workspace.history(upload_id)
+    in_force = history[history["undone_at"].isna()]
+    chosen = in_force[in_force["id"] == entry_id] if entry_id is not None else in_force.nlargest(1, "id")
+    why = workspace.undo(upload_id, entry_id, user)
+    if why is None and len(chosen):
+        entry = chosen.iloc[0]
+        restored = {"sheet": entry["sheet"], "key": entry["key"], "field": entry["field"], "new": entry["old"]}
+        _remember_wishes(workspace, [restored], require(user, "undo").name)
+    return why

@@ -155,6 +155,9 @@ def confirm_held_settings(workspace: Workspace, user: Actor = LOCAL_USER) -> Set
     """An editor applies the consent-law settings an uploaded workbook carried and that were held back."""
     name = require(user, "settings").name
     record = workspace.carried_settings()
+    latest = workspace.latest_upload()
+    if latest is None or record.get("upload") != latest.id:  # held by an upload that is no longer the register
+        return workspace.settings()
     settings = workspace.settings().updated(record.get("held") or {})
     workspace.save_settings(settings, name)
     workspace.save_carried_settings({**record, "held": {}, "confirmed_by": name})

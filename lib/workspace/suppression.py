@@ -22,20 +22,38 @@ from lib.schema import CHANNELS, KEY_COL
 from lib.workspace.repository import IdentitySecret, Version, Workspace, keyed
 
 
-def identity_hashes(emails: Iterable[object], phones: Iterable[object], secret: IdentitySecret | str) -> set[str]:
-    """Salted hashes of e-mail addresses (lowercased) and phone numbers (digits only, last nine)."""
-    keys = _identity_keys(pd.Series(list(emails), dtype="object"), pd.Series(list(phones), dtype="object"))
+def identity_hashes(
+    emails: Iterable[object], phones: Iterable[object], secret: IdentitySecret | str, ids: Iterable[object] = ()
+) -> set[str]:
+    """Keyed hashes of e-mail addresses (lowercased), phone numbers (digits only, last nine) and customer ids."""
+    keys = _identity_keys(
+        pd.Series(list(emails), dtype="object"), pd.Series(list(phones), dtype="object"), pd.Series(list(ids))
+    )
     hashed = _hasher(secret)
     return {hashed(key) for key in keys.dropna().unique().tolist()}
 
 
-def _identity_keys(emails: pd.Series, phones: pd.Series) -> pd.Series:
-    """What is hashed: ``email:<lowercased address>`` and ``phone:<last nine digits>``, one per value (or NA)."""
+def _identity_keys(emails: pd.Series, phones: pd.Series, ids: pd.Series | None = None) -> pd.Series:
+    """What is hashed: ``email:<lowercased address>``, ``phone:<last nine digits>`` and ``id:<customer id>``,
+    one per value (or NA), in that order. The id lets a customer with neither (a post-only customer) be
+    recognised in an older copy of the same register."""
     email = emails.astype("string").str.strip().str.lower()
     email = "email:" + email.where(email.str.contains("@", regex=False, na=False))
     digits = phones.astype("string").str.replace(r"\D", "", regex=True)
     phone = "phone:" + digits.where(digits.str.len() >= 6).str[-9:]
-    return pd.concat([email, phone], ignore_index=True)
+    parts = [email, phone]
+    if ids is not None and len(ids):
+        text = ids.astype("string").str.strip()
+        parts.append("id:" + text.where(text != ""))
+    return pd.concat(parts, ignore_index=True)
+
+
+def _keys_and_ids(customers: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Every identity key of a customers frame and the customer id each belongs to (NA keys dropped)."""
+    keys = _identity_keys(customers["email"], customers["phone"], customers["customer_id"])
+    ids = pd.concat([customers["customer_id"]] * 3, ignore_index=True).astype("string")
+    present = keys.notna() & ids.notna()
+    return keys[present], ids[present]
 
 
 def _hasher(secret: IdentitySecret | str):
@@ -70,10 +88,7 @@ def _on_lists(
     customers: pd.DataFrame, secret: IdentitySecret | str, lists: Mapping[str, set[str]]
 ) -> dict[str, frozenset[str]]:
     """For each named list of hashes, the ids of customers whose e-mail or phone hashes to one on it."""
-    keys = _identity_keys(customers["email"], customers["phone"])
-    ids = pd.concat([customers["customer_id"], customers["customer_id"]], ignore_index=True).astype("string")
-    present = keys.notna()
-    keys, ids = keys[present], ids[present]
+    keys, ids = _keys_and_ids(customers)
     hashed = _hasher(secret)
     hash_of = {key: hashed(key) for key in keys.unique().tolist()}
     found = {}
@@ -85,12 +100,10 @@ def _on_lists(
 
 def _customer_hashes(customers: pd.DataFrame, secret: IdentitySecret | str) -> pd.DataFrame:
     """customer_id and hash, one row per identity (e-mail, phone) a customer has."""
-    keys = _identity_keys(customers["email"], customers["phone"])
-    ids = pd.concat([customers["customer_id"], customers["customer_id"]], ignore_index=True).astype("string")
-    present = keys.notna() & ids.notna()
+    keys, ids = _keys_and_ids(customers)
     hashed = _hasher(secret)
-    distinct = {key: hashed(key) for key in keys[present].unique().tolist()}
-    return pd.DataFrame({"customer_id": ids[present].to_numpy(), "hash": keys[present].map(distinct).to_numpy()})
+    distinct = {key: hashed(key) for key in keys.unique().tolist()}
+    return pd.DataFrame({"customer_id": ids.to_numpy(), "hash": keys.map(distinct).to_numpy()})
 
 
 def suppressed_customers(workspace: Workspace, register: Register, version: Version | None = None) -> frozenset[str]:
@@ -197,10 +210,14 @@ def remember_opt_outs(workspace: Workspace, register: Register) -> None:
     customers = register.customers
     out = customers[customers["opted_out_at"].notna() | wants_no_contact(customers["preferred_contact_frequency"])]
     if len(out):
-        workspace.suppress(identity_hashes(out["email"], out["phone"], workspace.identity_secret()), "opted_out")
+        workspace.suppress(
+            identity_hashes(out["email"], out["phone"], workspace.identity_secret(), out["customer_id"]), "opted_out"
+        )
 
 
 def consent_history_of(workspace: Workspace, customers: pd.DataFrame, customer_id: str) -> pd.DataFrame:
     """When and how a customer's consents were given or withdrawn (matched by their e-mail and phone)."""
     person = customers[customers["customer_id"].astype("string") == customer_id]
-    return workspace.consent_history(identity_hashes(person["email"], person["phone"], workspace.identity_secret()))
+    return workspace.consent_history(
+        identity_hashes(person["email"], person["phone"], workspace.identity_secret(), person["customer_id"])
+    )

@@ -175,6 +175,17 @@ def test_a_wish_not_to_be_contacted_keeps_them_off_every_list_and_the_plan(tmp_p
         ("weekly", 7),
         ("", 0),
         ("never", NEVER),
+        ("don’t contact", NEVER),  # the apostrophe Excel's autocorrect writes
+        ("once every 2 months", 60),
+        ("kerran kolmessa kuukaudessa", 90),
+        ("kuuden kuukauden välein", 180),
+        ("iga kuue kuu tagant", 180),
+        ("2x per month", 15),
+        ("ei soovi rohkem kui kord kuus", 30),  # a limit, not a refusal
+        ("nie chce więcej niż raz w miesiącu", 30),
+        ("whenever", None),  # not understood: a quality note, never a silent "no limit" or "never"
+        ("never on Sunday", None),
+        ("weekdays only", None),
     ],
 )
 def test_rare_contact_wishes_are_understood_exactly(wish, days):
@@ -202,6 +213,7 @@ def test_an_uploaded_workbook_never_loosens_the_consent_law_without_an_editor(tm
         ["existing_customer_exception", 1],
         ["exception_countries", "EE, LV, LT, FI, PL"],
         ["currency", "PLN"],
+        ["plan_hot_days", None],  # an empty value: that setting is simply not carried
     ]
     purchases = [["Customer ID", "Date", "Amount"], ["A1", date(2026, 10, 1), 50], ["P1", date(2026, 10, 1), 80]]
     data = write_xlsx(
@@ -223,3 +235,39 @@ def test_an_uploaded_workbook_never_loosens_the_consent_law_without_an_editor(tm
     assert confirmed.prior_consent_countries == "" and confirmed.existing_customer_exception == 1
     assert "piotr@example.pl" in emails(workspace)  # now the editor's decision, on the exception
     assert not workspace.carried_settings()["held"]
+
+
+def test_undoing_an_editor_s_yes_withdraws_the_consent_again(tmp_path):
+    from lib.service.changes import undo
+
+    workspace = Workspace(tmp_path / "ws")
+    said_no = [[*PEOPLE[0][:5], "no", "yes", ""], PEOPLE[1]]
+    import_workbook(workspace, "register.xlsx", register(tmp_path / "a.xlsx", said_no))
+    import_workbook(workspace, "register (older).xlsx", register(tmp_path / "b.xlsx", PEOPLE))  # says yes
+    assert "anna@example.ee" not in emails(workspace)
+    save_changes(workspace, [consent("A1", "email", "no", "yes")])
+    assert "anna@example.ee" in emails(workspace)
+    now = current_register(workspace)
+    assert now is not None
+    assert undo(workspace, now.upload.id, None) is None
+    assert "anna@example.ee" not in emails(workspace)
+    record = consent_record(workspace, now.register, "A1")
+    assert list(record["given"]) == [False, True, False]
+
+
+def test_a_customer_with_neither_e_mail_nor_phone_is_remembered_by_their_id(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    header = ["Customer ID", "Name", "Address", "City", "Post consent"]
+    purchases = [["Customer ID", "Date", "Amount"], ["L1", date(2026, 10, 1), 30], ["L2", date(2026, 10, 1), 30]]
+
+    def letters(name, consent):
+        rows = [header, ["L1", "Liis Lepp", "Pargi 3", "Viljandi", consent], ["L2", "Olev Ots", "Oja 1", "Võru", "yes"]]
+        return write_xlsx(tmp_path / name, {"Customers": rows, "Purchases": purchases}).read_bytes()
+
+    import_workbook(workspace, "register.xlsx", letters("new.xlsx", "no"))
+    import_workbook(workspace, "register (older).xlsx", letters("old.xlsx", "yes"))
+    now = current_register(workspace)
+    assert now is not None
+    view = analyse(now.register, DAY, Settings(), now.suppressed)
+    post = contact_list(now.register, view, "post", DAY, Settings(), selection=None, suppressed=now.suppressed)
+    assert set(post.rows["address"]) == {"Oja 1"}
