@@ -135,7 +135,9 @@ class Person:
 
     @classmethod
     def of(cls, customer_id: str, people: pd.DataFrame) -> Person:
-        """From the person's customer rows (in every version of the register)."""
+        """From the person's customer rows (in every version of the register; none when only their purchases are)."""
+        if people.empty:
+            return cls(customer_id, frozenset(), frozenset(), frozenset())
         emails = {str(v).strip().casefold() for v in people["email"].dropna() if "@" in str(v)}
         phones = {digits for v in people["phone"].dropna() if len(digits := re.sub(r"\D", "", str(v))) >= 7}
         names = set()
@@ -144,13 +146,16 @@ class Person:
         full = people[["first_name", "last_name"]].dropna()
         names |= {_name(f"{first} {last}") for first, last in full.itertuples(index=False)}
         names |= {_name(f"{last} {first}") for first, last in full.itertuples(index=False)}
-        return cls(
-            customer_id, frozenset(emails), frozenset(phones), frozenset(n for n in names if len(n) >= 5 and " " in n)
-        )
+        raw = {str(v) for column in ("email", "phone", "name") for v in people[column].dropna()}
+        named = frozenset(n for n in names if len(n) >= 5 and " " in n)
+        return cls(customer_id, frozenset(emails), frozenset(phones), named, frozenset(raw))
+
+    raw: frozenset[str] = frozenset()
+    """The e-mails, phones and names exactly as written in the register."""
 
     def identifiers(self) -> set[str]:
         """Texts to scrub from the workbook's other parts (links, comments), in the cases people write them."""
-        found = set()
+        found = set(self.raw)
         for email in self.emails:
             found |= {email, email.upper()}
         return found

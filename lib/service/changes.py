@@ -99,23 +99,27 @@ def forget_customer(workspace: Workspace, customer_id: str, user: Actor = LOCAL_
     who = require(user, "erase").name
     secret = workspace.identity_secret()
     overrides = workspace.overrides()
-    hashes: set[str] = set()
-    journal_keys: dict[int, set[tuple[str, str]]] = {}
-    rewrites: list[Rewrite] = []
-    for upload in workspace.uploads():
+    versions = []
+    people: list[pd.DataFrame] = []
+    for upload in workspace.uploads():  # first: who they are, in every version
         original, _ = register_from_parts(workspace.snapshot_parts(upload.id))
         journal = workspace.journal(upload.id)
         edited = apply_edits(original, journal)
-        keys = journal_keys_of(edited, journal, customer_id)
-        people = [r.customers[r.customers["customer_id"] == customer_id] for r in (original, edited)]
-        people = [rows for rows in people if len(rows)]
-        if not people and not workspace.journal_rows_on(upload.id, keys):
+        versions.append((upload, original, journal_keys_of(edited, journal, customer_id)))
+        rows = pd.concat([r.customers[r.customers["customer_id"] == customer_id] for r in (original, edited)])
+        people.append(rows)
+    rows = pd.concat(people) if people else pd.DataFrame()
+    person = Person.of(customer_id, rows)
+    hashes = identity_hashes(rows.get("email", ()), rows.get("phone", ()), secret, [customer_id])
+    journal_keys: dict[int, set[tuple[str, str]]] = {}
+    rewrites: list[Rewrite] = []
+    for upload, original, keys in versions:  # then: every version without them
+        rewrite = _without(workspace, upload.id, upload.file_name, original, person, overrides)
+        if rewrite is None and not workspace.journal_rows_on(upload.id, keys):
             continue
         journal_keys[upload.id] = keys
-        for rows in people:
-            hashes |= identity_hashes(rows["email"], rows["phone"], secret, rows["customer_id"])
-        if people:
-            rewrites.append(_without(workspace, upload.id, upload.file_name, original, pd.concat(people), overrides))
+        if rewrite is not None:
+            rewrites.append(rewrite)
     if journal_keys:
         workspace.apply_erasure(Erasure(hashes, journal_keys, rewrites), who)
     return Forgotten(len(journal_keys), workspace.compact())
@@ -126,18 +130,18 @@ def _without(
     upload_id: int,
     name: str,
     original: Register,
-    rows: pd.DataFrame,
+    person: Person,
     overrides: MappingOverrides,
-) -> Rewrite:
-    """One stored workbook rewritten without the person, read back to check it (nothing is written here)."""
-    customer_id = str(rows["customer_id"].iloc[0])
-    person = Person.of(customer_id, rows)
+) -> Rewrite | None:
+    """One stored workbook rewritten without the person (None when no sheet of it holds them), read back to
+    check it; nothing is written here."""
     data = workspace.upload_data(upload_id)
     try:
         sheets = read_workbook(data, name)
-        changes = merged(blanking_changes(original, customer_id), rows_naming(sheets, person))
-        identifiers = person.identifiers() | {str(v) for c in ("email", "phone", "name") for v in rows[c].dropna()}
-        data, name = _blanked(data, name, sheets, changes, identifiers)
+        changes = merged(blanking_changes(original, person.customer_id), rows_naming(sheets, person))
+        if not changes:
+            return None
+        data, name = _blanked(data, name, sheets, changes, person.identifiers())
         register, problems = build_register(read_workbook(data, name), overrides, check=True)
     except (WorkbookError, RegisterError) as error:
         raise ErasureError("error.erasure_failed", file=name, reason=error.message()) from error

@@ -271,3 +271,23 @@ def test_hashes_kept_before_the_key_are_upgraded_and_a_lost_key_stops_every_door
     )
     assert cli.returncode == 2 and "key file" in cli.stderr and "Traceback" not in cli.stderr
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_version_holding_only_the_person_s_purchases_is_rewritten_too(tmp_path):
+    from datetime import date
+
+    from lib.reading.workbook import read_workbook
+    from tests.conftest import write_xlsx
+
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "register.xlsx", cards_register(tmp_path / "register.xlsx"))
+    sales = [
+        ["Customer ID", "Date", "Amount", "Product"],
+        ["C1", date(2026, 11, 2), 25, "Lily bouquet"],
+        ["C2", date(2026, 11, 3), 30, "Tulips"],
+    ]
+    import_workbook(workspace, "sales.xlsx", write_xlsx(tmp_path / "sales.xlsx", {"Sales": sales}).read_bytes())
+    assert forget_customer(workspace, "C1").versions == 2
+    cells = read_workbook(workspace.upload_data(2), "sales.xlsx")[0].cells
+    assert "C1" not in set(cells[0]) and "Lily bouquet" not in set(cells[3]) and "Tulips" in set(cells[3])
+    assert b"Lily bouquet" not in every_byte(workspace.folder)
