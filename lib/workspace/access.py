@@ -218,7 +218,8 @@ def sign_in(access: Access, log: SignInLog, name: str, password: str, now: datet
         log.record_sign_in(name, ok=False)
         return SignIn(None, "access.locked", until)
     stored, role = access.users.get(name.casefold(), (_dummy_hash(), Role.VIEWER))
-    ok = name.casefold() in access.users and verify_password(password, stored)
+    matches = verify_password(password, stored)  # always hashed: an unknown name takes as long as a known one
+    ok = name.casefold() in access.users and matches
     log.record_sign_in(name, ok=ok)
     if not ok:
         until = locked_until(access, log, name, now)

@@ -23,7 +23,6 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, tuple_, update
-from sqlalchemy.exc import OperationalError
 
 from lib.config import DEFAULT_FOLDER, Config
 from lib.reading.register import MappingOverrides
@@ -106,6 +105,24 @@ class IdentitySecret:
 def keyed(key: bytes, text: str) -> str:
     """HMAC-SHA256 of ``text`` under ``key`` as hex (the text itself without a key)."""
     return hmac.new(key, text.encode(), hashlib.sha256).hexdigest() if key else text
+
+
+def _create_key_file(path: Path) -> None:
+    """A new random key, written whole to a private temporary file and linked into place only if no
+    other instance made one meanwhile (so a half-written key is never read)."""
+    private_folder(path.parent)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(descriptor, "w") as file:
+        file.write(secrets.token_hex(32))
+        file.flush()
+        os.fsync(file.fileno())
+    try:
+        os.link(temporary, path)
+    except FileExistsError:
+        pass  # another instance's key won
+    finally:
+        temporary.unlink()
 
 
 def private_folder(folder: Path) -> Path:
@@ -276,18 +293,18 @@ class Workspace:
         if not path.exists():
             if check is not None:
                 raise IdentityKeyError("error.key_missing", path)
-            private_folder(self.folder)
-            try:
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                with os.fdopen(descriptor, "w") as file:
-                    file.write(secrets.token_hex(32))
-            except FileExistsError:  # another instance made it a moment ago
-                pass
-        key = bytes.fromhex(path.read_text().strip())
+            _create_key_file(path)
+        try:
+            key = bytes.fromhex(path.read_text().strip())
+        except ValueError:
+            key = b""
+        if len(key) != 32:
+            raise IdentityKeyError("error.key_different", path)
         expected = keyed(key, "loyalty-ladder-key-check")
         if check is None:
             self._upgrade_hashes(key, expected)
-        elif not hmac.compare_digest(check, expected):
+            check = self._setting(_KEY_CHECK)  # ours, or another instance's that got there first
+        if check is None or not hmac.compare_digest(check, expected):
             raise IdentityKeyError("error.key_different", path)
         self._key = key
         return key
@@ -495,19 +512,22 @@ class Workspace:
         A reader that is still open (another browser mid-page) can keep the log from being emptied:
         it is tried again for a few seconds. Returns whether the log is empty now.
         """
+        if not self.is_sqlite:
+            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
+                for table in ("uploads", "blobs", "snapshots", "journal"):
+                    db.exec_driver_sql(f"VACUUM FULL {table}")
+            return True
+        assert self.path is not None
         for _ in range(attempts):
+            # A connection of its own with a short wait per try (the loop is the wait), never the pool's.
+            connection = sqlite3.connect(self.path, timeout=0.25, isolation_level=None)
             try:
-                with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-                    if not self.is_sqlite:
-                        for table in ("uploads", "blobs", "snapshots", "journal"):
-                            db.exec_driver_sql(f"VACUUM FULL {table}")
-                        return True
-                    db.exec_driver_sql("PRAGMA busy_timeout = 250")  # each try short: the loop is the wait
-                    db.exec_driver_sql("VACUUM")
-                    busy = db.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()[0]
-                    db.exec_driver_sql("PRAGMA busy_timeout = 30000")
-            except OperationalError:  # locked by a writer or reader for the moment
+                connection.execute("VACUUM")
+                busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
+            except sqlite3.OperationalError:  # locked by a writer or reader for the moment
                 busy = 1
+            finally:
+                connection.close()
             log = Path(f"{self.path}-wal")
             if not busy and (not log.exists() or log.stat().st_size == 0):
                 return True

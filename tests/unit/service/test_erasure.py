@@ -291,3 +291,13 @@ def test_a_version_holding_only_the_person_s_purchases_is_rewritten_too(tmp_path
     cells = read_workbook(workspace.upload_data(2), "sales.xlsx")[0].cells
     assert "C1" not in set(cells[0]) and "Lily bouquet" not in set(cells[3]) and "Tulips" in set(cells[3])
     assert b"Lily bouquet" not in every_byte(workspace.folder)
+
+
+def test_a_damaged_key_file_is_refused_rather_than_used(tmp_path, sample_bytes):
+    from lib.workspace.repository import IdentityKeyError
+
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    (tmp_path / "ws" / "ladder.key").write_text("")  # emptied, or half-written by a crash
+    with pytest.raises(IdentityKeyError):
+        current_register(Workspace(tmp_path / "ws"))
