@@ -23,7 +23,7 @@ st.caption(t("customers.intro"))
 show_refusals()
 
 query = st.text_input(t("customers.search"), placeholder=t("customers.search_hint"), key="customers_query")
-selected = customer_filters(view, "customers")
+selected = customer_filters(view, "customers", page.can("see_personal"))
 customers = register.customers.set_index(KEY_COL, drop=False)
 viewer_salt = None if page.can("see_personal") else page.workspace.salt()  # a viewer searches pseudonyms only
 found = customers[

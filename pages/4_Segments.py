@@ -16,7 +16,7 @@ from lib.ui.customers import column_label, customer_filters, customer_table, fil
 
 page, settings, as_of, view = analysis_page("segments.title")
 st.caption(t("segments.intro", day=day(as_of)))
-selected = customer_filters(view, "segments")
+selected = customer_filters(view, "segments", page.can("see_personal"))
 
 buying = selected[selected["purchases"] > 0]
 columns = st.columns(4)

@@ -55,6 +55,7 @@ COLUMNS = {
 """The columns each channel needs, and no more."""
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r", "\n")
 _PHONE = re.compile(r"^\+\d{6,15}$")
+_LINE_BREAKS = re.compile("\r\n|[\r\n\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
 _COUNTRY_CODES = {
     "estonia": "EE",
     "eesti": "EE",
@@ -281,7 +282,7 @@ def _vcard_text(value: object) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     text = str(value).replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
-    return text.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")  # a bare CR ends a line too
+    return _LINE_BREAKS.sub("\\\\n", text)  # a bare CR, a form feed or a Unicode line break ends a line too
 
 
 def _vcard(rows: pd.DataFrame) -> bytes:

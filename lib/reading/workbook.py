@@ -188,8 +188,8 @@ def _open_zip(data: bytes) -> zipfile.ZipFile:
 def _scan_parts(archive: zipfile.ZipFile) -> None:
     with archive:
         sheet_names = {part: name for name, part in _sheet_parts_of(archive).items()}
-        for part in archive.infolist():
-            if part.filename.endswith((".xml", ".rels", ".vml")):
+        for part in archive.infolist():  # every part, whatever its name says: a rels entry can point anywhere
+            if not part.is_dir():
                 _scan_part(archive, part, sheet_names.get(part.filename))
 
 

@@ -44,13 +44,22 @@ def labels(prefix: str, codes: tuple[str, ...] | list[str]) -> dict[str, str]:
     return {code: t(f"{prefix}.{code}") for code in codes}
 
 
-def filter_columns(view: pd.DataFrame) -> list[str]:
+VIEWER_DIMENSIONS = ("country", "branch", "language")
+"""What a viewer may filter customer rows by: coarse groups, never a postal code, a city, a tag or an interest,
+which could narrow the pseudonymous rows down to one person."""
+
+
+def filter_columns(view: pd.DataFrame, personal: bool = True) -> list[str]:
     """Columns worth filtering on: the computed ones, every dimension the register fills, consent."""
-    return [*COMPUTED, *(c for c in DIMENSIONS if view[c].notna().any()), *FLAGS]
+    dimensions = DIMENSIONS if personal else VIEWER_DIMENSIONS
+    return [*COMPUTED, *(c for c in dimensions if view[c].notna().any()), *FLAGS]
 
 
-def customer_filters(view: pd.DataFrame, key: str) -> pd.DataFrame:
-    """Filter by class and by any one other column; returns the customers in the selection."""
+def customer_filters(view: pd.DataFrame, key: str, personal: bool = True) -> pd.DataFrame:
+    """Filter by class and by any one other column; returns the customers in the selection.
+
+    ``personal=False`` (a viewer) offers only the computed columns, consent and coarse groups.
+    """
     left, middle, right = st.columns([2, 1, 2])
     classes = left.multiselect(
         t("filter.classes"),
@@ -59,7 +68,7 @@ def customer_filters(view: pd.DataFrame, key: str) -> pd.DataFrame:
         key=f"{key}_classes",
         placeholder=t("filter.all"),
     )
-    columns = [c for c in filter_columns(view) if c != "relationship"]
+    columns = [c for c in filter_columns(view, personal) if c != "relationship"]
     column = middle.selectbox(t("filter.by"), columns, format_func=localised(column_label), key=f"{key}_column")
     values = right.multiselect(
         t("filter.values", column=column_label(column)),

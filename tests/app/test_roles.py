@@ -152,6 +152,8 @@ def test_a_viewer_searches_by_pseudonym_only_and_learns_nothing_from_an_address_
         assert not at.exception
         found = at.dataframe[0].value["Customer id"]
         assert all(typed.casefold() in p.casefold() for p in found), typed  # only pseudonyms holding what was typed
+    offered = at.selectbox(key="customers_column").options
+    assert not {"Postal code", "City", "Tags", "Interests"} & set(offered)  # nothing that narrows to one person
     at.text_input(key="customers_query").input(pseudonym[2:8]).run()
     found = at.dataframe[0].value
     assert list(found["Customer id"]) == [pseudonym]

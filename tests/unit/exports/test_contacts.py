@@ -232,7 +232,7 @@ def test_the_vcard_parses_back():
 
 
 def test_a_vcard_line_break_of_any_kind_in_a_cell_cannot_start_a_property_of_its_own():
-    rows = pd.DataFrame({"name": ["Mari\rEMAIL:evil@example.com", "Jaan\r\nTEL:+1"], "phone": ["+37251234567", None]})
+    rows = pd.DataFrame({"name": ["Mari\rEMAIL:evil@example.com", "Jaan\u2028TEL:+1"], "phone": ["+37251234567", None]})
     text = export(ContactList("phone", rows, pd.DataFrame(columns=["customer_id", "reason"])), "vcard").decode()
     lines = [line for card in text.split("END:VCARD") for line in card.replace("\r\n", "\n").split("\n")]
     assert not [line for line in lines if line.startswith(("EMAIL", "TEL:+1"))]
