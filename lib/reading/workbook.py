@@ -48,11 +48,9 @@ SUPPORTED_SUFFIXES = ("xlsx", "xlsm", "xls", "ods", "csv")
 _ZIP_MAGIC = read_worker.ZIP_MAGIC
 _CFB_MAGIC = read_worker.CFB_MAGIC
 _ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
-_DOCTYPE = re.compile(
-    b"|".join(re.escape("<!doctype".encode(encoding)) for encoding in ("utf-8", "utf-16-le", "utf-16-be")),
-    re.IGNORECASE,
-)
-"""A DOCTYPE in any encoding an XML part may use (UTF-16 would hide it from a plain byte search)."""
+_DOCTYPES = tuple("<!doctype".encode(encoding) for encoding in ("utf-8", "utf-16-le", "utf-16-be"))
+"""A DOCTYPE in any encoding an XML part may use (UTF-16 would hide it from a plain byte search);
+looked for in lower-cased bytes, which is fast in C (a regular expression took seconds at 100,000 rows)."""
 _CHUNK = 1 << 20
 _OLD_BIFF = {b"\x09\x00", b"\x09\x02", b"\x09\x04"}
 """First bytes (a BOF record) of Excel 2.0, 3.0 and 4.0 files, which nothing reads any more."""
@@ -228,7 +226,8 @@ def _refuse_doctype(stream: IO[bytes], head: bytes, part: str) -> None:
     overlap = 2 * len("<!doctype")
     chunk = head
     while chunk:
-        if _DOCTYPE.search(chunk):
+        lowered = chunk.lower()
+        if any(doctype in lowered for doctype in _DOCTYPES):
             raise WorkbookError("error.doctype", part=part)
         more = stream.read(_CHUNK)
         chunk = chunk[-overlap:] + more if more else b""

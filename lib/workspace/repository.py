@@ -101,10 +101,15 @@ class IdentitySecret:
     salt: str
     key: bytes = b""
 
+    @property
+    def fingerprint(self) -> str:
+        """Names this secret in memo keys without revealing it."""
+        return hashlib.sha256(self.salt.encode() + self.key).hexdigest()[:16]
+
 
 def keyed(key: bytes, text: str) -> str:
-    """HMAC-SHA256 of ``text`` under ``key`` as hex (the text itself without a key)."""
-    return hmac.new(key, text.encode(), hashlib.sha256).hexdigest() if key else text
+    """BLAKE2b of ``text`` keyed with ``key`` (a MAC in one C call), as hex; the text itself without a key."""
+    return hashlib.blake2b(text.encode(), key=key, digest_size=32).hexdigest() if key else text
 
 
 def _create_key_file(path: Path) -> None:
@@ -123,6 +128,22 @@ def _create_key_file(path: Path) -> None:
         pass  # another instance's key won
     finally:
         temporary.unlink()
+
+
+def _unpacked(packed: bytes) -> list[str]:
+    """The 32-byte digests packed side by side in a consent row, as hex."""
+    text = packed.hex()
+    return [text[i : i + 64] for i in range(0, len(text), 64)]
+
+
+def _holds(packed: bytes, digest: bytes) -> bool:
+    """Whether a packed row holds the digest at a digest boundary."""
+    start = packed.find(digest)
+    while start >= 0:
+        if start % 32 == 0:
+            return True
+        start = packed.find(digest, start + 1)
+    return False
 
 
 def private_folder(folder: Path) -> Path:
@@ -314,10 +335,11 @@ class Workspace:
         with self._engine.begin() as db:
             if db.execute(select(store.settings.c.value).where(store.settings.c.name == _KEY_CHECK)).first():
                 return  # another instance upgraded them meanwhile
-            for table in (store.suppressed, store.consents):
-                rows = db.execute(select(table.c.hash).distinct()).scalars().all()
-                for old in rows:
-                    db.execute(update(table).where(table.c.hash == old).values(hash=keyed(key, old)))
+            for old in db.execute(select(store.suppressed.c.hash)).scalars().all():
+                db.execute(update(store.suppressed).where(store.suppressed.c.hash == old).values(hash=keyed(key, old)))
+            for row_id, packed in db.execute(select(store.consents.c.id, store.consents.c.hashes)).all():
+                rekeyed = b"".join(bytes.fromhex(keyed(key, old)) for old in _unpacked(bytes(packed)))
+                db.execute(update(store.consents).where(store.consents.c.id == row_id).values(hashes=rekeyed))
             db.execute(insert(store.settings).values(name=_KEY_CHECK, value=check))
 
     def suppress(self, hashes: set[str], reason: str) -> None:
@@ -358,44 +380,60 @@ class Workspace:
 
     # --- consent, per channel ---------------------------------------------------------------
     def record_consents(self, events: Iterable[tuple[str, str, bool]], source: str, user: str) -> int:
-        """Keep consents given or withdrawn: (identity hash, channel, given) each, with the source and who."""
+        """Keep consents given or withdrawn: (identity hash, channel, given) each, with the source and who.
+
+        One row per channel and direction, its hashes packed side by side: an upload's thousands of
+        "no"s cost one insert, not thousands.
+        """
+        groups: dict[tuple[str, bool], set[str]] = {}
+        for hashed, channel, given in events:
+            groups.setdefault((channel, bool(given)), set()).add(hashed)
         now = _now()
         rows = [
-            {"created_at": now, "user": user, "hash": h, "channel": c, "given": int(g), "source": source}
-            for h, c, g in events
+            {
+                "created_at": now,
+                "user": user,
+                "channel": channel,
+                "given": int(given),
+                "source": source,
+                "hashes": b"".join(bytes.fromhex(h) for h in sorted(hashes)),
+            }
+            for (channel, given), hashes in sorted(groups.items())
         ]
         if rows:
             with self._engine.begin() as db:
                 db.execute(insert(store.consents), rows)
-        return len(rows)
+        return sum(len(hashes) for hashes in groups.values())
 
     def consents_count(self) -> int:
-        """How many consent events are kept (they are only added, so the count dates the record)."""
+        """How many consent changes are kept (they are only added, so the count dates the record)."""
         with self._engine.connect() as db:
             return int(db.execute(select(func.count()).select_from(store.consents)).scalar_one())
 
     def withdrawn(self) -> dict[str, set[str]]:
-        """Per channel, the identity hashes whose latest consent event is a withdrawal."""
+        """Per channel, the identity hashes whose latest consent change is a withdrawal."""
         table = store.consents
-        latest = select(func.max(table.c.id)).group_by(table.c.hash, table.c.channel)
-        query = select(table.c.channel, table.c.hash).where(table.c.id.in_(latest), table.c.given == 0)
-        found: dict[str, set[str]] = {}
+        state: dict[str, dict[str, bool]] = {}
         with self._engine.connect() as db:
-            for channel, hashed in db.execute(query):
-                found.setdefault(channel, set()).add(hashed)
-        return found
+            rows = db.execute(select(table.c.channel, table.c.given, table.c.hashes).order_by(table.c.id))
+            for channel, given, packed in rows:
+                state.setdefault(channel, {}).update(dict.fromkeys(_unpacked(bytes(packed)), bool(given)))
+        return {channel: {h for h, given in latest.items() if not given} for channel, latest in state.items()}
 
     def consent_history(self, hashes: Iterable[str]) -> pd.DataFrame:
-        """The consent events of the given identity hashes, oldest first (when, who, channel, given, source)."""
+        """The consent changes of the given identity hashes, oldest first (when, who, channel, given, source)."""
         columns = ["created_at", "user", "channel", "given", "source"]
+        wanted = [bytes.fromhex(h) for h in set(hashes)]
         table = store.consents
+        found = []
         with self._engine.connect() as db:
-            rows = db.execute(
-                select(*(table.c[c] for c in columns)).where(table.c.hash.in_(sorted(set(hashes)))).order_by(table.c.id)
-            ).all()
-        frame = pd.DataFrame([tuple(row) for row in rows], columns=columns)
+            for row in db.execute(select(*(table.c[c] for c in columns), table.c.hashes).order_by(table.c.id)):
+                packed = bytes(row[-1])
+                if any(_holds(packed, digest) for digest in wanted):
+                    found.append(tuple(row[:-1]))
+        frame = pd.DataFrame(found, columns=columns)
         frame["given"] = frame["given"].astype(bool)
-        return frame.drop_duplicates(subset=["created_at", "user", "channel", "given", "source"])
+        return frame
 
     def log_event(self, user: str, kind: str, detail: str) -> None:
         """A workspace event (an erasure) without personal data: who, when, what kind, counts."""

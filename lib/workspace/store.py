@@ -94,18 +94,18 @@ suppressed = Table(
     Column("created_at", Text, nullable=False),
 )
 consents = Table(
-    "consents",
+    "consent_events",
     metadata,
     Column("id", Integer, primary_key=True),
     Column("created_at", Text, nullable=False),
     Column("user", Text, nullable=False),
-    Column("hash", Text, nullable=False),
     Column("channel", Text, nullable=False),
     Column("given", Integer, nullable=False),
     Column("source", Text, nullable=False),
+    Column("hashes", LargeBinary, nullable=False),
 )
-"""When and how consent was given or withdrawn, per channel, keyed by identity hash (never an address)."""
-Index("consents_by_hash", consents.c.hash, consents.c.channel, consents.c.id)
+"""When and how consent was given or withdrawn, per channel: one row per change (an edit, or every "no" of
+an upload), holding the identity hashes it concerns as 32-byte digests side by side (never an address)."""
 exports = Table(
     "exports",
     metadata,

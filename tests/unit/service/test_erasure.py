@@ -205,7 +205,6 @@ def test_an_open_reader_cannot_keep_the_erased_name_in_the_log(tmp_path, sample_
 
 def test_a_stolen_database_alone_does_not_reveal_a_suppressed_phone_number(tmp_path, sample_bytes):
     import hashlib
-    import hmac
     import sqlite3
 
     workspace = Workspace(tmp_path / "ws")
@@ -222,7 +221,7 @@ def test_a_stolen_database_alone_does_not_reveal_a_suppressed_phone_number(tmp_p
     digits = "".join(c for c in phone if c.isdigit())[-9:]
     guess = hashlib.sha256(f"{salt}phone:{digits}".encode()).hexdigest()
     assert guess not in stored  # trying every number against the salt finds nothing
-    keyed = hmac.new(key, guess.encode(), hashlib.sha256).hexdigest()
+    keyed = hashlib.blake2b(guess.encode(), key=key, digest_size=32).hexdigest()
     assert keyed in stored  # with the key file, the workspace still knows them
 
 
@@ -243,7 +242,7 @@ def test_hashes_kept_before_the_key_are_upgraded_and_a_lost_key_stops_every_door
     with sqlite3.connect(workspace.path) as db:  # a workspace from before the key: plain salted hashes
         salt = db.execute("SELECT value FROM settings WHERE name = 'identity_salt'").fetchone()[0]
         db.execute("DELETE FROM settings WHERE name = 'identity_key_check'")
-        db.execute("DELETE FROM consents")
+        db.execute("DELETE FROM consent_events")
         old = hashlib.sha256(f"{salt}email:{email.lower()}".encode()).hexdigest()
         db.execute("INSERT INTO suppressed VALUES (?, 'opted_out', '2025-01-01')", (old,))
     key_file.unlink()
