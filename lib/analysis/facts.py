@@ -44,8 +44,9 @@ DIMENSIONS = (
 """Customer columns the pages offer for breakdowns and filters, besides the computed ones."""
 FLAGS = ("consent_email", "consent_sms", "consent_phone", "consent_post", "opted_out", "buys_elsewhere")
 """Yes/no facts the pages offer as filters."""
-STALE_AFTER_DAYS = 60
-"""When the register's last activity is older than this, analyses default to that day, not today."""
+STALE_AFTER_DAYS = 7
+"""When the register's last activity is older than this, analyses default to that day, not today: rhythm
+windows are about a month, so a file a few weeks old analysed as of today would make everyone look lapsed."""
 
 _DAY = np.timedelta64(1, "D")
 
@@ -67,10 +68,11 @@ def last_activity(register: Register, today: date) -> date | None:
 
 
 def default_as_of(register: Register, today: date | None = None) -> date:
-    """Today, or the register's last activity when the data is older than two months.
+    """Today, or the register's last activity when the data is older than a few days (`STALE_AFTER_DAYS`).
 
-    An old register analysed "as of today" would show everyone as former; as of its own
-    last day it shows the business as it was when the file was saved.
+    Missing data is not defection: a register analysed "as of today" weeks after its last entry
+    would show loyal customers as lapsing; as of its own last day it shows the business as it
+    was when the file was saved.
     """
     today = today or date.today()
     last = last_activity(register, today)
@@ -215,6 +217,7 @@ def _from_purchases(register: Register, cutoff: pd.Timestamp, settings: Settings
             "first_purchase": _to_dates(first),
             "last_purchase": _to_dates(last),
             "won_back_on": _to_dates(returned_on),
+            "first_known": np.ones(n, dtype=bool),
         }
     )
 
@@ -245,6 +248,8 @@ def _from_summary(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame
             "first_purchase": first.astype("datetime64[us]").to_numpy(),
             "last_purchase": last.astype("datetime64[us]").to_numpy(),
             "won_back_on": pd.Series(pd.NaT, index=customers.index, dtype="datetime64[us]").to_numpy(),
+            # Without a "customer since" date the first purchase is only the last one standing in for it.
+            "first_known": (since.notna() & (since <= last)).to_numpy(dtype=bool),
         }
     )
 

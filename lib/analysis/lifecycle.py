@@ -46,12 +46,15 @@ def lifecycle_stages(view: pd.DataFrame, settings: Settings) -> pd.Categorical:
 
     No purchase → prospect by temperature; class former → defected; came back after a
     gap longer than the churn horizon within the won-back window → won back; a single
-    purchase, or a first purchase within the trial window → trial; otherwise development.
+    purchase, or a first purchase known to be within the trial window → trial; otherwise
+    development. A summary register without a "customer since" date does not say when the
+    first purchase was: there the purchase count decides (12 purchases are not a trial).
     """
     count = view["purchases"].to_numpy()
     since_first = (view["days_since_last"] + (view["last_purchase"] - view["first_purchase"]).dt.days).to_numpy(
         dtype="float64", na_value=np.nan
     )
+    first_known = view["first_known"].to_numpy(dtype=bool) if "first_known" in view else np.ones(len(view), bool)
     returned = view["won_back_on"].notna().to_numpy()
     back_days = view["days_since_last"].to_numpy() + (view["last_purchase"] - view["won_back_on"]).dt.days.to_numpy(
         dtype="float64", na_value=np.nan
@@ -63,7 +66,7 @@ def lifecycle_stages(view: pd.DataFrame, settings: Settings) -> pd.Categorical:
             view["relationship"].eq("former").to_numpy(),
             count == 0,
             returned & (back_days <= settings.won_back_days),
-            (count < 2) | (since_first <= settings.trial_days),
+            (count < 2) | (first_known & (since_first <= settings.trial_days)),
         ],
         [STAGES.index("defected"), temperature, STAGES.index("won_back"), STAGES.index("trial")],
         default=STAGES.index("development"),

@@ -29,7 +29,7 @@ log = logging.getLogger("loyalty_ladder")
 def as_of_input(page: Page) -> date:
     """The "as of" day in the sidebar, shared by the analysis pages for the session.
 
-    Defaults to today, or to the register's last activity when the data is old.
+    Defaults to today, or to the register's last activity when the data is more than a few days old.
     """
     assert page.current is not None  # only pages with a register ask for the day
     fallback = default_as_of(page.current.register)
@@ -94,7 +94,21 @@ def setup_page(title_key: str, icon: str = ":material/stairs:") -> Page:
     _sidebar(now, user, config)
     if message := st.session_state.pop("_flash", None):
         st.success(message)
+    if now is not None:
+        _as_of_note(now)
     return Page(ws, now, user)
+
+
+def _as_of_note(now: Current) -> None:
+    """Say plainly, at the top of every page, when the analysis is not as of today and why."""
+    last = default_as_of(now.register)
+    if last >= date.today():
+        return
+    chosen = st.session_state.get("as_of") or last
+    st.info(
+        t("analysis.as_of_last_entry", last=day(last), day=day(chosen), where=t("sidebar.as_of")),
+        icon=":material/event:",
+    )
 
 
 PAGES = (

@@ -147,3 +147,17 @@ def test_customers_without_any_buying_data_are_all_prospects(tmp_path, monkeypat
     assert ladder(at)["Prospect"] == 2
     at.switch_page("pages/5_Lifecycle.py").run()
     assert not at.exception
+
+
+def test_every_page_says_when_the_analysis_is_as_of_the_register_s_last_entry(app):
+    from tests.app.conftest import as_read
+
+    # The sample's last entry is 03.11.2026: any later day than a week after is analysed as of it.
+    for script in ("app.py", "pages/2_Customers.py", "pages/4_Segments.py", "pages/8_History.py"):
+        app.switch_page(script).run()
+        assert not app.exception
+        notes = [as_read(info.value) for info in app.info]
+        assert any("last entry is 03/11/2026" in note and "as of 03/11/2026, not today" in note for note in notes), (
+            script,
+            notes,
+        )

@@ -33,7 +33,8 @@ def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
     journal = Workspace(tmp_path / "workspace").journal(1)
     logged = dict(zip(journal["field"].dropna(), journal["new"].dropna(), strict=False))
     assert logged["customer_id"] == first["Customer id"] and logged["note"].startswith("plan:")
-    assert int(metrics(app)["Contacts due"].replace(",", "")) == due - 1
+    # The contact made settles that row, and may settle the customer's other due rows with it.
+    assert int(metrics(app)["Contacts due"].replace(",", "")) < due
 
 
 def test_what_worked_shows_response_and_purchase_rates_by_kind(app):

@@ -1,5 +1,7 @@
 """Selecting customers by any column: lists of tags match any item, yes/no columns by their value."""
 
+from datetime import date
+
 import pandas as pd
 
 from lib.analysis.facts import column_values, default_as_of, select_customers
@@ -33,6 +35,7 @@ def test_filters_combine_and_an_empty_filter_accepts_everyone():
 
 def test_an_old_register_is_analysed_as_of_its_last_activity(sample_register):
     register, _ = sample_register
-    assert default_as_of(register, AS_OF) == AS_OF  # three weeks old: today
     # the last done action; a feedback typed as 2062 is an error, not activity
+    assert default_as_of(register, date(2026, 11, 10)) == date(2026, 11, 10)  # a week old: today
+    assert str(default_as_of(register, AS_OF)) == "2026-11-03"  # three weeks without data is not defection
     assert str(default_as_of(register, AS_OF.replace(year=2027))) == "2026-11-03"
