@@ -10,6 +10,7 @@ user's language only for the rows on screen (`reason_texts`).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd
@@ -170,6 +171,20 @@ def prospect_temperature(facts: pd.DataFrame, settings: Settings) -> pd.DataFram
             "temperature_source": np.where(prospect, np.where(has_stated, "register", "contact"), np.array(None)),
         }
     )
+
+
+LADDER_STEPS = ("partner", "loyal", "occasional", "prospect")
+"""The ladder's rungs from the deepest relationship down; a former customer is off the ladder."""
+
+
+def with_deeper(classes: Iterable[str]) -> list[str]:
+    """The classes chosen and every deeper one: "loyal" means loyal customers and partners (DOMAIN.md §2,
+    a partner is the deepest kind of loyal customer), so a list for the loyal never leaves partners out."""
+    chosen = set(classes)
+    for name in list(chosen):
+        if name in LADDER_STEPS:
+            chosen |= set(LADDER_STEPS[: LADDER_STEPS.index(name)])
+    return [name for name in CLASSES if name in chosen]
 
 
 def ladder_counts(classes: pd.DataFrame) -> dict[str, int]:

@@ -40,7 +40,7 @@ from lib import i18n
 from lib.analysis.contact_plan import plan_reasons
 from lib.analysis.facts import default_as_of, select_customers
 from lib.analysis.feedback import csat, nps, sentiment_counts, theme_counts, theme_feedback
-from lib.analysis.ladder import ladder_counts
+from lib.analysis.ladder import ladder_counts, with_deeper
 from lib.analysis.lifecycle import analyse_customers, revenue, stage_counts
 from lib.cli.serve import team_config, team_workspace
 from lib.config import Config
@@ -312,7 +312,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     export_cmd.add_argument("--channel", choices=CHANNELS, default="email")
     export_cmd.add_argument("--format", dest="fmt", choices=FORMATS, default="excel-csv")
-    export_cmd.add_argument("--class", dest="classes", action="append", default=[], choices=CLASSES)
+    export_cmd.add_argument(
+        "--class",
+        dest="classes",
+        action="append",
+        default=[],
+        choices=CLASSES,
+        help="this class and every deeper one (loyal includes partners)",
+    )
+    export_cmd.add_argument("--exact-class", action="store_true", help="only the classes named, not deeper ones")
     export_cmd.add_argument("--stage", dest="stages", action="append", default=[], choices=STAGES)
     export_cmd.add_argument("--tier", dest="tiers", action="append", default=[], choices=TIERS)
     export_cmd.add_argument("--tag", dest="tags", action="append", default=[])
@@ -366,7 +374,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _print_feedback(feedback_items(args.file), args.json)
         if args.command == "export":
             selection = {
-                "relationship": args.classes,
+                "relationship": args.classes if args.exact_class else with_deeper(args.classes),
                 "stage": args.stages,
                 "value_tier": args.tiers,
                 "tags": args.tags,

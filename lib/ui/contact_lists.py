@@ -40,7 +40,7 @@ def export_log(page: Page) -> None:
 def _selection(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) -> pd.DataFrame:
     """The customers chosen by the filters and, when asked, by the plan's rules due this week."""
     assert page.current is not None
-    selected = customer_filters(view, "contacts", page.can("see_personal"))
+    selected = customer_filters(view, "contacts", page.can("see_personal"), deeper=True)
     rules = st.multiselect(
         t("contacts.plan_rules"),
         list(RULES),

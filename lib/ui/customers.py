@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis.facts import DIMENSIONS, FLAGS, column_values, select_customers
-from lib.analysis.ladder import reason_texts
+from lib.analysis.ladder import reason_texts, with_deeper
 from lib.settings import Settings
 from lib.ui.actions import people_table
 from lib.ui.format import date_format, language, localised, t
@@ -55,10 +55,11 @@ def filter_columns(view: pd.DataFrame, personal: bool = True) -> list[str]:
     return [*COMPUTED, *(c for c in dimensions if view[c].notna().any()), *FLAGS]
 
 
-def customer_filters(view: pd.DataFrame, key: str, personal: bool = True) -> pd.DataFrame:
+def customer_filters(view: pd.DataFrame, key: str, personal: bool = True, deeper: bool = False) -> pd.DataFrame:
     """Filter by class and by any one other column; returns the customers in the selection.
 
     ``personal=False`` (a viewer) offers only the computed columns, consent and coarse groups.
+    ``deeper`` offers "and deeper classes" (on by default): loyal then includes the partners.
     """
     left, middle, right = st.columns([2, 1, 2])
     classes = left.multiselect(
@@ -77,6 +78,8 @@ def customer_filters(view: pd.DataFrame, key: str, personal: bool = True) -> pd.
         key=f"{key}_values_{column}",
         placeholder=t("filter.all"),
     )
+    if deeper and classes and left.checkbox(t("filter.deeper"), value=True, key=f"{key}_deeper"):
+        classes = with_deeper(classes)
     return select_customers(view, {"relationship": classes, column: values})
 
 

@@ -32,6 +32,11 @@ def test_a_class_selection_narrows_the_list(app):
     loyal = int(metrics(app)["People on the list"].replace(",", ""))
     assert 0 < loyal < everyone
     assert app.get("download_button")[-1].label == f"Download the list ({loyal:,} people)"
+    app.checkbox(key="contacts_deeper").uncheck().run()  # loyal alone, without the partner customers
+    loyal_only = int(metrics(app)["People on the list"].replace(",", ""))
+    app.multiselect(key="contacts_classes").set_value(["partner"]).run()
+    partners = int(metrics(app)["People on the list"].replace(",", ""))
+    assert 0 < loyal_only < loyal and loyal_only + partners == loyal
 
 
 def test_the_export_log_keeps_pseudonyms_never_ids_or_emails(tmp_path):

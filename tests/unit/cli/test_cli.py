@@ -252,3 +252,21 @@ def test_export_without_a_file_or_a_workspace_says_what_to_do(tmp_path, monkeypa
     result = run("export", "--channel", "email")
     assert result.returncode == 2 and "name a FILE" in result.stderr and "Traceback" not in result.stderr
     assert not (tmp_path / "nothing here").exists()
+
+
+def test_export_of_loyal_customers_includes_partners_unless_asked_for_the_class_alone(tmp_path):
+    from lib.analysis.ladder import with_deeper
+
+    assert with_deeper(["loyal"]) == ["partner", "loyal"]
+    assert with_deeper(["occasional"]) == ["partner", "loyal", "occasional"]
+    assert with_deeper(["former"]) == ["former"]
+    args = ("export", "sample_data/studio_register.xlsx", "--channel", "email", "--class", "loyal", "--json")
+    deeper = run(*args, "-o", str(tmp_path / "deeper.csv"))
+    exact = run(*args, "--exact-class", "-o", str(tmp_path / "exact.csv"))
+    partners = run(*args[:-3], "--class", "partner", "--exact-class", "-o", str(tmp_path / "partners.csv"), "--json")
+    assert deeper.returncode == exact.returncode == partners.returncode == 0, deeper.stderr + exact.stderr
+    loyal_and_partners, loyal_only, partners_only = (
+        _emails(tmp_path / name) for name in ("deeper.csv", "exact.csv", "partners.csv")
+    )
+    assert partners_only and loyal_only and not partners_only & loyal_only
+    assert loyal_and_partners == loyal_only | partners_only
