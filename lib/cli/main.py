@@ -26,6 +26,7 @@ suppression list. Every list written is logged in the workspace's export log, as
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import os
 import sys
@@ -44,13 +45,21 @@ from lib.analysis.ladder import ladder_counts, with_deeper
 from lib.analysis.lifecycle import analyse_customers, revenue, stage_counts
 from lib.cli.serve import team_config, team_workspace
 from lib.config import Config
-from lib.exports.contacts import FILE_SUFFIX, FORMATS
+from lib.exports.contacts import FILE_SUFFIX, FORMATS, safe_text
 from lib.reading.problems import Problem
 from lib.reading.register import Register, RegisterError, build_register
 from lib.reading.views import key_figures, mapping_table
 from lib.reading.workbook import WorkbookError, read_workbook
 from lib.schema import CHANNELS, CLASSES, NOT_SCORED, RFM_GROUPS, STAGES, TIERS
-from lib.service.outreach import analyse, contact_file, contact_list, due_contacts, log_contact_export
+from lib.service.outreach import (
+    CUSTOMER_ANSWERS,
+    analyse,
+    contact_file,
+    contact_list,
+    customer_answers,
+    due_contacts,
+    log_contact_export,
+)
 from lib.service.registers import current_register, file_register, import_workbook
 from lib.settings import DEFAULTS, Settings
 from lib.themes import default_dictionary
@@ -190,6 +199,22 @@ def plan_items(
         }
         for row, reason in zip(plan.itertuples(index=False), reasons, strict=True)
     ]
+
+
+def _print_customers(workspace: Workspace | None, path: Path | None, as_of: date | None, as_csv: bool) -> int:
+    """One row per customer with the same answers as the pages (for scripts and for checking)."""
+    register, suppressed, settings = _subject(workspace, path)
+    day = as_of or default_as_of(register)
+    answers = customer_answers(register, analyse(register, day, settings, suppressed), day, settings)
+    rows = answers.astype(object).where(answers.notna(), None).to_dict("records")
+    if as_csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(CUSTOMER_ANSWERS)
+        writer.writerows([safe_text(row[c]) for c in CUSTOMER_ANSWERS] for row in rows)
+    else:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+    return 0
 
 
 def _import(path: Path, if_empty: bool, user: str) -> int:
@@ -339,7 +364,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
     plan_cmd.add_argument("--until", type=_day, default=None, metavar="YYYY-MM-DD")
     plan_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
-    for command in (export_cmd, plan_cmd):
+    customers_cmd = commands.add_parser(
+        "customers", help="every customer's class, reason, stage and next contact", description=on_workspace
+    )
+    customers_cmd.add_argument(
+        "file", type=Path, nargs="?", default=None, help="a workbook (default: the workspace's current register)"
+    )
+    customers_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
+    customers_cmd.add_argument("--csv", action="store_true", help="print CSV instead of JSON")
+    customers_cmd.add_argument("--json", action="store_true", help="print JSON (the default)")
+    for command in (export_cmd, plan_cmd, customers_cmd):
         command.add_argument(
             "--workspace",
             type=Path,
@@ -395,6 +429,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 left = ", ".join(f"{reason} {count:,}" for reason, count in result["left_out"].items()) or "nobody"
                 print(f"{result['exported']:,} exported to {result['file']}; left out: {left}")
             return 0
+        if args.command == "customers":
+            return _print_customers(open_workspace(args.workspace), args.file, args.as_of, args.csv)
         if args.command == "plan":
             items = plan_items(open_workspace(args.workspace), args.file, args.as_of, args.until)
             if args.json:

@@ -8,12 +8,13 @@ analysis or the list writers directly for these; it calls here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
 import pandas as pd
 
 from lib import i18n
 from lib.analysis.contact_plan import contact_plan
+from lib.analysis.ladder import reason_texts
 from lib.analysis.lifecycle import analyse_customers
 from lib.exports.contacts import ContactList, contacts_for, export
 from lib.reading.register import Register
@@ -35,6 +36,48 @@ def due_contacts(
 ) -> pd.DataFrame:
     """The contact plan from ``start`` to ``until``: rule, due day, permitted channel and reason per contact."""
     return contact_plan(view, start, settings, until=until or start, actions=register.actions)
+
+
+CUSTOMER_ANSWERS = (
+    "customer_id",
+    "class",
+    "class_reason",
+    "stage",
+    "temperature",
+    "value_tier",
+    "rfm_group",
+    "last_purchase",
+    "next_contact",
+    "next_rule",
+)
+
+
+def customer_answers(
+    register: Register, view: pd.DataFrame, as_of: date, settings: Settings, lang: str = i18n.DEFAULT_LANGUAGE
+) -> pd.DataFrame:
+    """One row per customer with the answers the pages give: class and its reason in words, stage,
+    temperature, value tier, RFM group, last purchase, and the next contact due within a year and its rule."""
+    plan = contact_plan(view, as_of, settings, until=as_of + timedelta(days=365), actions=register.actions)
+    following = plan.drop_duplicates("customer_id").set_index("customer_id")  # the plan is in due order
+    ids = view["customer_id"]
+
+    def day_of(values: pd.Series) -> list[str | None]:
+        return [value.date().isoformat() if pd.notna(value) else None for value in values]
+
+    return pd.DataFrame(
+        {
+            "customer_id": ids,
+            "class": view["relationship"].astype("string"),
+            "class_reason": reason_texts(view, settings, lang).to_numpy(),
+            "stage": view["stage"].astype("string"),
+            "temperature": view["temperature"].astype("string"),
+            "value_tier": view["value_tier"].astype("string"),
+            "rfm_group": view["rfm_group"].astype("string"),
+            "last_purchase": day_of(view["last_purchase"]),
+            "next_contact": day_of(ids.map(following["due"])),
+            "next_rule": ids.map(following["rule"]).astype("string"),
+        }
+    )[list(CUSTOMER_ANSWERS)]
 
 
 def contact_list(

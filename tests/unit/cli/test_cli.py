@@ -270,3 +270,21 @@ def test_export_of_loyal_customers_includes_partners_unless_asked_for_the_class_
     )
     assert partners_only and loyal_only and not partners_only & loyal_only
     assert loyal_and_partners == loyal_only | partners_only
+
+
+def test_customers_gives_every_customer_the_answers_the_pages_give():
+    from lib.service.outreach import CUSTOMER_ANSWERS
+
+    rows = json.loads(run("customers", "sample_data/studio_register.xlsx", "--as-of", "2026-11-03", "--json").stdout)
+    report = json.loads(run("report", "sample_data/studio_register.xlsx", "--as-of", "2026-11-03", "--json").stdout)
+    assert len(rows) == report["customers"] == 2000
+    assert tuple(rows[0]) == CUSTOMER_ANSWERS  # id, class, reason, stage, temperature, tier, RFM, dates, rule
+    counts = {name: sum(row["class"] == name for row in rows) for name in report["ladder"]}
+    assert counts == report["ladder"]  # the same classes as the report and the Segments page
+    former = next(row for row in rows if row["class"] == "former")
+    assert "churn horizon" in former["class_reason"] and former["stage"] == "defected"
+    planned = json.loads(run("plan", "sample_data/studio_register.xlsx", "--as-of", "2026-11-03", "--json").stdout)
+    today = {item["customer_id"]: item["rule"] for item in planned}
+    assert all(row["next_rule"] == today[row["customer_id"]] for row in rows if row["next_contact"] == "2026-11-03")
+    text = run("customers", "sample_data/studio_register.xlsx", "--as-of", "2026-11-03", "--csv").stdout
+    assert text.splitlines()[0] == ",".join(rows[0]) and len(text.splitlines()) == 2001
