@@ -64,7 +64,9 @@ from lib.service.registers import current_register, file_register, import_workbo
 from lib.settings import DEFAULTS, Settings
 from lib.themes import default_dictionary
 from lib.workspace.access import LOCAL_USER
-from lib.workspace.repository import IdentityKeyError, Workspace, private_file
+from lib.workspace.base import private_file
+from lib.workspace.identity import IdentityKeyError
+from lib.workspace.repository import Workspace
 from lib.workspace.store import FILE_NAME
 
 

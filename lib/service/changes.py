@@ -28,7 +28,8 @@ from lib.reading.workbook import RawSheet, WorkbookError, read_workbook
 from lib.service.registers import current_register
 from lib.workspace.access import LOCAL_USER, Actor, require
 from lib.workspace.edits import Review, review_changes
-from lib.workspace.repository import Erasure, Rewrite, Workspace
+from lib.workspace.erasures import Erasure, Rewrite
+from lib.workspace.repository import Workspace
 from lib.workspace.suppression import identity_hashes, record_consent_changes, remember_opt_outs
 
 _SAVE_ATTEMPTS = 5

@@ -19,7 +19,7 @@ from lib.ui.format import _language_picker, date_format, day, t
 from lib.ui.loaders import Page, analysis, current, workspace
 from lib.ui.signin import _sign_out, access, signed_in_user
 from lib.workspace.access import Access, User
-from lib.workspace.repository import IdentityKeyError
+from lib.workspace.identity import IdentityKeyError
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_PATH = ROOT / "sample_data" / "studio_register.xlsx"

@@ -9,20 +9,16 @@ moves it), or a PostgreSQL database shared by several app instances (see lib.sto
 from __future__ import annotations
 
 import hashlib
-import hmac
 import json
-import os
-import secrets
 import sqlite3
-import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, delete, func, insert, select, tuple_, update
+from sqlalchemy import Connection, delete, func, insert, select, update
 
 from lib.config import DEFAULT_FOLDER, Config
 from lib.reading.register import MappingOverrides
@@ -30,16 +26,18 @@ from lib.settings import Settings
 from lib.themes import ThemeDictionary
 from lib.workspace import store
 from lib.workspace.access import LOCAL_USER, Actor, require
-from lib.workspace.store import insert_ignoring_duplicates, open_store, public_url, store_url, upsert
+from lib.workspace.base import private_file, private_folder, timestamp
+from lib.workspace.consents import ConsentRecord
+from lib.workspace.erasures import Erasures
+from lib.workspace.identity import IdentityKeys
+from lib.workspace.store import insert_ignoring_duplicates, open_store, public_url, store_url
 
 Version = tuple[int, int, int, int]
 """(latest upload, its snapshot revision, last journal id, undone entries): what every cache is keyed on."""
 _OVERRIDES = "mapping_overrides"
 _SETTINGS = "analysis_settings"
-_SALT = "identity_salt"
 _THEMES = "theme_dictionary"
 _SUPPRESSED_IDS = "suppressed_ids"
-_WITHDRAWN_IDS = "withdrawn_ids"
 _CARRIED = "carried_settings"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
 _UPLOAD_COLUMNS = ("id", "created_at", "user", "file_name", "size", "sha256", "snapshot_rev")
@@ -58,113 +56,7 @@ class Upload:
     snapshot_rev: int
 
 
-KEY_FILE = "ladder.key"
-"""The key of the workspace's identity hashes: beside the database, never in it (mode 0600).
-On PostgreSQL it lives in the workspace folder; every app instance needs the same file."""
-_KEY_CHECK = "identity_key_check"
-
-
-class IdentityKeyError(RuntimeError):
-    """The database was keyed with a key file that is missing or different here: ``key`` says which."""
-
-    def __init__(self, key: str, path: Path) -> None:
-        super().__init__(f"{key}: {path}")
-        self.key = key
-        self.path = path
-
-
-@dataclass(frozen=True)
-class Rewrite:
-    """An upload's new bytes and snapshot after an erasure."""
-
-    upload_id: int
-    file_name: str
-    data: bytes
-    parts: dict[str, bytes]
-    mapping_json: str
-
-
-@dataclass(frozen=True)
-class Erasure:
-    """Everything erasing one person changes, worked out before anything is written."""
-
-    hashes: set[str]
-    journal_keys: dict[int, set[tuple[str, str]]]
-    """Upload id → the (sheet kind, key) rows whose journal entries go; every upload that held the person."""
-    rewrites: list[Rewrite]
-
-
-@dataclass(frozen=True)
-class IdentitySecret:
-    """What identity hashes are made with: the workspace's salt (in the database) and key (in the key file)."""
-
-    salt: str
-    key: bytes = b""
-
-    @property
-    def fingerprint(self) -> str:
-        """Names this secret in memo keys without revealing it."""
-        return hashlib.sha256(self.salt.encode() + self.key).hexdigest()[:16]
-
-
-def keyed(key: bytes, text: str) -> str:
-    """BLAKE2b of ``text`` keyed with ``key`` (a MAC in one C call), as hex; the text itself without a key."""
-    return hashlib.blake2b(text.encode(), key=key, digest_size=32).hexdigest() if key else text
-
-
-def _create_key_file(path: Path) -> None:
-    """A new random key, written whole to a private temporary file and linked into place only if no
-    other instance made one meanwhile (so a half-written key is never read)."""
-    private_folder(path.parent)
-    temporary = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "w") as file:
-        file.write(secrets.token_hex(32))
-        file.flush()
-        os.fsync(file.fileno())
-    try:
-        os.link(temporary, path)
-    except FileExistsError:
-        pass  # another instance's key won
-    finally:
-        temporary.unlink()
-
-
-def _unpacked(packed: bytes) -> list[str]:
-    """The 32-byte digests packed side by side in a consent row, as hex."""
-    text = packed.hex()
-    return [text[i : i + 64] for i in range(0, len(text), 64)]
-
-
-def _holds(packed: bytes, digest: bytes) -> bool:
-    """Whether a packed row holds the digest at a digest boundary."""
-    start = packed.find(digest)
-    while start >= 0:
-        if start % 32 == 0:
-            return True
-        start = packed.find(digest, start + 1)
-    return False
-
-
-def private_folder(folder: Path) -> Path:
-    """A folder only its owner can enter (personal data lives in it)."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    folder.chmod(0o700)
-    return folder
-
-
-def private_file(path: Path) -> Path:
-    """An empty file only its owner can read, made before personal data is written into it."""
-    path.touch(mode=0o600, exist_ok=True)
-    path.chmod(0o600)
-    return path
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="seconds")
-
-
-class Workspace:
+class Workspace(IdentityKeys, ConsentRecord, Erasures):
     """One business's workspace: its uploads, journal, settings and logs in one store.
 
     The store is the SQLite file ``ladder.sqlite`` in the workspace folder, or the database
@@ -210,7 +102,7 @@ class Workspace:
             upload_id = db.execute(
                 insert(store.uploads)
                 .values(
-                    created_at=_now(),
+                    created_at=timestamp(),
                     user=user,
                     file_name=file_name,
                     size=len(data),
@@ -278,75 +170,12 @@ class Workspace:
             ).all()
         return {name: bytes(blob) for name, blob in rows}
 
-    # --- erasure and the suppression list -----------------------------------------------------
-    def salt(self) -> str:
-        """This workspace's secret salt for identity hashes (made on first use)."""
-        salt = self._setting(_SALT)
-        if salt is None:
-            with self._engine.begin() as db:  # two instances at once: the first salt stays
-                db.execute(
-                    insert_ignoring_duplicates(self._engine, store.settings),
-                    {"name": _SALT, "value": secrets.token_hex(16)},
-                )
-            salt = self._setting(_SALT)
-        assert salt is not None
-        return salt
-
-    @property
-    def key_path(self) -> Path:
-        """The key file: ``ladder.key`` beside ``ladder.sqlite`` (a copy ``x.sqlite`` has ``x.key``)."""
-        return self.path.with_suffix(".key") if self.path is not None else self.folder / KEY_FILE
-
-    def identity_secret(self) -> IdentitySecret:
-        """The salt and key identity hashes are made with (the key file is made on first use)."""
-        return IdentitySecret(self.salt(), self.identity_key())
-
-    def identity_key(self) -> bytes:
-        """The key in ``ladder.key`` beside the database, made (and earlier hashes upgraded) on first use.
-
-        A database keyed before whose key file is missing or different raises IdentityKeyError:
-        a new key would quietly make the suppression list match nobody.
-        """
-        if self._key is not None:
-            return self._key
-        path = self.key_path
-        check = self._setting(_KEY_CHECK)
-        if not path.exists():
-            if check is not None:
-                raise IdentityKeyError("error.key_missing", path)
-            _create_key_file(path)
-        try:
-            key = bytes.fromhex(path.read_text().strip())
-        except ValueError:
-            key = b""
-        if len(key) != 32:
-            raise IdentityKeyError("error.key_different", path)
-        expected = keyed(key, "loyalty-ladder-key-check")
-        if check is None:
-            self._upgrade_hashes(key, expected)
-            check = self._setting(_KEY_CHECK)  # ours, or another instance's that got there first
-        if check is None or not hmac.compare_digest(check, expected):
-            raise IdentityKeyError("error.key_different", path)
-        self._key = key
-        return key
-
-    def _upgrade_hashes(self, key: bytes, check: str) -> None:
-        """Key every hash kept before the key existed, and record the key's check, in one transaction."""
-        with self._engine.begin() as db:
-            if db.execute(select(store.settings.c.value).where(store.settings.c.name == _KEY_CHECK)).first():
-                return  # another instance upgraded them meanwhile
-            for old in db.execute(select(store.suppressed.c.hash)).scalars().all():
-                db.execute(update(store.suppressed).where(store.suppressed.c.hash == old).values(hash=keyed(key, old)))
-            for row_id, packed in db.execute(select(store.consents.c.id, store.consents.c.hashes)).all():
-                rekeyed = b"".join(bytes.fromhex(keyed(key, old)) for old in _unpacked(bytes(packed)))
-                db.execute(update(store.consents).where(store.consents.c.id == row_id).values(hashes=rekeyed))
-            db.execute(insert(store.settings).values(name=_KEY_CHECK, value=check))
-
+    # --- the suppression list ------------------------------------------------------------------
     def suppress(self, hashes: set[str], reason: str) -> None:
         """Keep identity hashes of people who must never reach a mailing list again."""
         if not hashes:
             return
-        now = _now()
+        now = timestamp()
         with self._engine.begin() as db:
             db.execute(
                 insert_ignoring_duplicates(self._engine, store.suppressed),
@@ -370,75 +199,10 @@ class Workspace:
     def cache_suppression(self, key: str, ids: Any) -> None:
         self._save_setting(_SUPPRESSED_IDS, json.dumps({"key": key, "ids": ids}))
 
-    def cached_withdrawals(self, key: str) -> Any:
-        """Per channel, the customer ids with withdrawn consent worked out for ``key``, if still current."""
-        cached = json.loads(self._setting(_WITHDRAWN_IDS) or "{}")
-        return cached.get("ids") if cached.get("key") == key else None
-
-    def cache_withdrawals(self, key: str, ids: Any) -> None:
-        self._save_setting(_WITHDRAWN_IDS, json.dumps({"key": key, "ids": ids}))
-
-    # --- consent, per channel ---------------------------------------------------------------
-    def record_consents(self, events: Iterable[tuple[str, str, bool]], source: str, user: str) -> int:
-        """Keep consents given or withdrawn: (identity hash, channel, given) each, with the source and who.
-
-        One row per channel and direction, its hashes packed side by side: an upload's thousands of
-        "no"s cost one insert, not thousands.
-        """
-        groups: dict[tuple[str, bool], set[str]] = {}
-        for hashed, channel, given in events:
-            groups.setdefault((channel, bool(given)), set()).add(hashed)
-        now = _now()
-        rows = [
-            {
-                "created_at": now,
-                "user": user,
-                "channel": channel,
-                "given": int(given),
-                "source": source,
-                "hashes": b"".join(bytes.fromhex(h) for h in sorted(hashes)),
-            }
-            for (channel, given), hashes in sorted(groups.items())
-        ]
-        if rows:
-            with self._engine.begin() as db:
-                db.execute(insert(store.consents), rows)
-        return sum(len(hashes) for hashes in groups.values())
-
-    def consents_count(self) -> int:
-        """How many consent changes are kept (they are only added, so the count dates the record)."""
-        with self._engine.connect() as db:
-            return int(db.execute(select(func.count()).select_from(store.consents)).scalar_one())
-
-    def withdrawn(self) -> dict[str, set[str]]:
-        """Per channel, the identity hashes whose latest consent change is a withdrawal."""
-        table = store.consents
-        state: dict[str, dict[str, bool]] = {}
-        with self._engine.connect() as db:
-            rows = db.execute(select(table.c.channel, table.c.given, table.c.hashes).order_by(table.c.id))
-            for channel, given, packed in rows:
-                state.setdefault(channel, {}).update(dict.fromkeys(_unpacked(bytes(packed)), bool(given)))
-        return {channel: {h for h, given in latest.items() if not given} for channel, latest in state.items()}
-
-    def consent_history(self, hashes: Iterable[str]) -> pd.DataFrame:
-        """The consent changes of the given identity hashes, oldest first (when, who, channel, given, source)."""
-        columns = ["created_at", "user", "channel", "given", "source"]
-        wanted = [bytes.fromhex(h) for h in set(hashes)]
-        table = store.consents
-        found = []
-        with self._engine.connect() as db:
-            for row in db.execute(select(*(table.c[c] for c in columns), table.c.hashes).order_by(table.c.id)):
-                packed = bytes(row[-1])
-                if any(_holds(packed, digest) for digest in wanted):
-                    found.append(tuple(row[:-1]))
-        frame = pd.DataFrame(found, columns=columns)
-        frame["given"] = frame["given"].astype(bool)
-        return frame
-
     def log_event(self, user: str, kind: str, detail: str) -> None:
         """A workspace event (an erasure) without personal data: who, when, what kind, counts."""
         with self._engine.begin() as db:
-            db.execute(insert(store.events).values(created_at=_now(), user=user, kind=kind, detail=detail))
+            db.execute(insert(store.events).values(created_at=timestamp(), user=user, kind=kind, detail=detail))
 
     def log_export(self, user: Actor, kind: str, selection: str, customer_ids: Sequence[str]) -> None:
         """Record an export: who, when, what kind and selection, how many people — as pseudonyms only."""
@@ -448,7 +212,7 @@ class Workspace:
         with self._engine.begin() as db:
             db.execute(
                 insert(store.exports).values(
-                    created_at=_now(),
+                    created_at=timestamp(),
                     user=user,
                     kind=kind,
                     selection=selection,
@@ -469,108 +233,6 @@ class Workspace:
         with self._engine.connect() as db:
             rows = db.execute(select(*(store.events.c[c] for c in columns)).order_by(store.events.c.id)).all()
         return pd.DataFrame([tuple(row) for row in rows], columns=columns)
-
-    def journal_rows_on(self, upload_id: int, keys: set[tuple[str, str]]) -> int:
-        """How many journal entries (in force or undone) touch the given (sheet kind, key) rows."""
-        if not keys:
-            return 0
-        table = store.journal
-        with self._engine.connect() as db:
-            return int(
-                db.execute(
-                    select(func.count()).where(
-                        table.c.upload_id == upload_id,
-                        tuple_(table.c.sheet, table.c.key).in_(sorted(keys)),
-                    )
-                ).scalar_one()
-            )
-
-    def apply_erasure(self, erasure: Erasure, user: str) -> None:
-        """Everything an erasure changes, in one transaction: it all happens, or nothing does.
-
-        The person's hashes go on the suppression list, their journal entries are deleted, each
-        upload that held them gets its blanked bytes and a new snapshot (bytes nobody refers to
-        any more are deleted), and the event is logged with counts only.
-        """
-        now = _now()
-        with self._engine.begin() as db:
-            if erasure.hashes:
-                db.execute(
-                    insert_ignoring_duplicates(self._engine, store.suppressed),
-                    [{"hash": h, "reason": "erased", "created_at": now} for h in sorted(erasure.hashes)],
-                )
-            for upload_id, keys in erasure.journal_keys.items():
-                for sheet, key in sorted(keys):
-                    db.execute(
-                        delete(store.journal).where(
-                            store.journal.c.upload_id == upload_id,
-                            store.journal.c.sheet == sheet,
-                            store.journal.c.key == key,
-                        )
-                    )
-            for rewrite in erasure.rewrites:
-                self._rewrite_upload(db, rewrite)
-            db.execute(
-                insert(store.events).values(
-                    created_at=now,
-                    user=user,
-                    kind="erasure",
-                    detail=json.dumps({"upload_versions": len(erasure.journal_keys)}),
-                )
-            )
-
-    def _rewrite_upload(self, db: Connection, rewrite: Rewrite) -> None:
-        digest = hashlib.sha256(rewrite.data).hexdigest()
-        uploads = store.uploads
-        old = db.execute(select(uploads.c.sha256).where(uploads.c.id == rewrite.upload_id)).scalar_one()
-        db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": rewrite.data})
-        db.execute(
-            update(uploads)
-            .where(uploads.c.id == rewrite.upload_id)
-            .values(
-                data=b"",
-                file_name=rewrite.file_name,
-                size=len(rewrite.data),
-                sha256=digest,
-                mapping_json=rewrite.mapping_json,
-                snapshot_rev=uploads.c.snapshot_rev + 1,
-            )
-        )
-        if not db.execute(select(func.count()).where(uploads.c.sha256 == old)).scalar_one():
-            db.execute(delete(store.blobs).where(store.blobs.c.sha256 == old))
-        db.execute(delete(store.snapshots).where(store.snapshots.c.upload_id == rewrite.upload_id))
-        db.execute(
-            insert(store.snapshots),
-            [{"upload_id": rewrite.upload_id, "name": name, "data": blob} for name, blob in rewrite.parts.items()],
-        )
-
-    def compact(self, attempts: int = 20) -> bool:
-        """Rebuild the store so deleted data lingers nowhere (SQLite: VACUUM and an emptied write-ahead log).
-
-        A reader that is still open (another browser mid-page) can keep the log from being emptied:
-        it is tried again for a few seconds. Returns whether the log is empty now.
-        """
-        if not self.is_sqlite:
-            with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-                for table in ("uploads", "blobs", "snapshots", "journal"):
-                    db.exec_driver_sql(f"VACUUM FULL {table}")
-            return True
-        assert self.path is not None
-        for _ in range(attempts):
-            # A connection of its own with a short wait per try (the loop is the wait), never the pool's.
-            connection = sqlite3.connect(self.path, timeout=0.25, isolation_level=None)
-            try:
-                connection.execute("VACUUM")
-                busy = connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()[0]
-            except sqlite3.OperationalError:  # locked by a writer or reader for the moment
-                busy = 1
-            finally:
-                connection.close()
-            log = Path(f"{self.path}-wal")
-            if not busy and (not log.exists() or log.stat().st_size == 0):
-                return True
-            time.sleep(0.25)
-        return False
 
     def backup(self, target: Path) -> Path:
         """A consistent copy of the SQLite store while the app keeps running (SQLite's online backup)."""
@@ -599,7 +261,7 @@ class Workspace:
     def record_sign_in(self, name: str, ok: bool) -> None:
         """Remember a sign-in attempt (the user name, never the password) for the rate limit."""
         with self._engine.begin() as db:
-            db.execute(insert(store.sign_ins).values(created_at=_now(), name=name.casefold(), ok=int(ok)))
+            db.execute(insert(store.sign_ins).values(created_at=timestamp(), name=name.casefold(), ok=int(ok)))
 
     def sign_ins(self, name: str, since: datetime) -> list[tuple[datetime, bool]]:
         """The sign-in attempts of one user name since a moment, oldest first."""
@@ -613,15 +275,6 @@ class Workspace:
                 .order_by(store.sign_ins.c.id)
             ).all()
         return [(datetime.fromisoformat(when), bool(ok)) for when, ok in rows]
-
-    # --- settings and recognition corrections ---------------------------------------------------
-    def _setting(self, name: str) -> str | None:
-        with self._engine.connect() as db:
-            return db.execute(select(store.settings.c.value).where(store.settings.c.name == name)).scalar()
-
-    def _save_setting(self, name: str, value: str) -> None:
-        with self._engine.begin() as db:
-            db.execute(upsert(self._engine, store.settings, "name", {"name": name, "value": value}))
 
     def overrides(self) -> MappingOverrides:
         return MappingOverrides.from_json(self._setting(_OVERRIDES))
@@ -667,7 +320,7 @@ class Workspace:
             self._lock(db, upload_id)
             if expected is not None and self._version(db) != expected:
                 return False
-            now = _now()
+            now = timestamp()
             db.execute(
                 insert(store.journal),
                 [
@@ -740,7 +393,7 @@ class Workspace:
             later = [row for row in active if row[0] > entry[0] and row[1] == entry[1] and row[2] == entry[2]]
             if any(entry[4] != "set" or row[4] != "set" or row[3] == entry[3] for row in later):
                 return "undo_depends"
-            db.execute(update(j).where(j.c.id == entry[0]).values(undone_at=_now(), undone_by=name))
+            db.execute(update(j).where(j.c.id == entry[0]).values(undone_at=timestamp(), undone_by=name))
         return None
 
     def version(self) -> Version:

@@ -19,7 +19,8 @@ from lib.reading.register import Register
 from lib.reading.values import is_in, parse_bools
 from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS, KEY_COL
-from lib.workspace.repository import IdentitySecret, Version, Workspace, keyed
+from lib.workspace.identity import IdentitySecret, keyed
+from lib.workspace.repository import Version, Workspace
 
 
 def identity_hashes(

@@ -233,7 +233,7 @@ def test_hashes_kept_before_the_key_are_upgraded_and_a_lost_key_stops_every_door
     import hashlib
     import sqlite3
 
-    from lib.workspace.repository import IdentityKeyError
+    from lib.workspace.identity import IdentityKeyError
 
     workspace = Workspace(tmp_path / "ws")
     now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
@@ -293,7 +293,7 @@ def test_a_version_holding_only_the_person_s_purchases_is_rewritten_too(tmp_path
 
 
 def test_a_damaged_key_file_is_refused_rather_than_used(tmp_path, sample_bytes):
-    from lib.workspace.repository import IdentityKeyError
+    from lib.workspace.identity import IdentityKeyError
 
     workspace = Workspace(tmp_path / "ws")
     import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)

@@ -1,0 +1,100 @@
+"""The consent record: when and how consent was given or withdrawn, per channel, by identity hash."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import func, insert, select
+
+from lib.workspace import store
+from lib.workspace.base import StoreBase, timestamp
+
+_WITHDRAWN_IDS = "withdrawn_ids"
+
+
+def unpacked(packed: bytes) -> list[str]:
+    """The 32-byte digests packed side by side in a consent row, as hex."""
+    text = packed.hex()
+    return [text[i : i + 64] for i in range(0, len(text), 64)]
+
+
+def _holds(packed: bytes, digest: bytes) -> bool:
+    """Whether a packed row holds the digest at a digest boundary."""
+    start = packed.find(digest)
+    while start >= 0:
+        if start % 32 == 0:
+            return True
+        start = packed.find(digest, start + 1)
+    return False
+
+
+class ConsentRecord(StoreBase):
+    """Consent changes kept in the store, the withdrawals in force, a customer's history."""
+
+    def cached_withdrawals(self, key: str) -> Any:
+        """Per channel, the customer ids with withdrawn consent worked out for ``key``, if still current."""
+        cached = json.loads(self._setting(_WITHDRAWN_IDS) or "{}")
+        return cached.get("ids") if cached.get("key") == key else None
+
+    def cache_withdrawals(self, key: str, ids: Any) -> None:
+        self._save_setting(_WITHDRAWN_IDS, json.dumps({"key": key, "ids": ids}))
+
+    # --- consent, per channel ---------------------------------------------------------------
+    def record_consents(self, events: Iterable[tuple[str, str, bool]], source: str, user: str) -> int:
+        """Keep consents given or withdrawn: (identity hash, channel, given) each, with the source and who.
+
+        One row per channel and direction, its hashes packed side by side: an upload's thousands of
+        "no"s cost one insert, not thousands.
+        """
+        groups: dict[tuple[str, bool], set[str]] = {}
+        for hashed, channel, given in events:
+            groups.setdefault((channel, bool(given)), set()).add(hashed)
+        now = timestamp()
+        rows = [
+            {
+                "created_at": now,
+                "user": user,
+                "channel": channel,
+                "given": int(given),
+                "source": source,
+                "hashes": b"".join(bytes.fromhex(h) for h in sorted(hashes)),
+            }
+            for (channel, given), hashes in sorted(groups.items())
+        ]
+        if rows:
+            with self._engine.begin() as db:
+                db.execute(insert(store.consents), rows)
+        return sum(len(hashes) for hashes in groups.values())
+
+    def consents_count(self) -> int:
+        """How many consent changes are kept (they are only added, so the count dates the record)."""
+        with self._engine.connect() as db:
+            return int(db.execute(select(func.count()).select_from(store.consents)).scalar_one())
+
+    def withdrawn(self) -> dict[str, set[str]]:
+        """Per channel, the identity hashes whose latest consent change is a withdrawal."""
+        table = store.consents
+        state: dict[str, dict[str, bool]] = {}
+        with self._engine.connect() as db:
+            rows = db.execute(select(table.c.channel, table.c.given, table.c.hashes).order_by(table.c.id))
+            for channel, given, packed in rows:
+                state.setdefault(channel, {}).update(dict.fromkeys(unpacked(bytes(packed)), bool(given)))
+        return {channel: {h for h, given in latest.items() if not given} for channel, latest in state.items()}
+
+    def consent_history(self, hashes: Iterable[str]) -> pd.DataFrame:
+        """The consent changes of the given identity hashes, oldest first (when, who, channel, given, source)."""
+        columns = ["created_at", "user", "channel", "given", "source"]
+        wanted = [bytes.fromhex(h) for h in set(hashes)]
+        table = store.consents
+        found = []
+        with self._engine.connect() as db:
+            for row in db.execute(select(*(table.c[c] for c in columns), table.c.hashes).order_by(table.c.id)):
+                packed = bytes(row[-1])
+                if any(_holds(packed, digest) for digest in wanted):
+                    found.append(tuple(row[:-1]))
+        frame = pd.DataFrame(found, columns=columns)
+        frame["given"] = frame["given"].astype(bool)
+        return frame
