@@ -75,7 +75,8 @@ def default_as_of(register: Register, today: date | None = None) -> date:
     was when the file was saved.
     """
     today = today or date.today()
-    last = last_activity(register, today)
+    # Asked by the page's note and by the day picker on every run: worked out once per register and day.
+    last = register.memo(f"last_activity:{today.isoformat()}", lambda: last_activity(register, today))
     if last is not None and (today - last).days > STALE_AFTER_DAYS:
         return last
     return today
