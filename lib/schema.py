@@ -192,6 +192,37 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
                      "onnittelu", "sveikinimas", "życzenia", "pozdrowienia", "hälsning", "gruß"),
         "survey": ("survey", "küsitlus", "kysely", "apklausa", "ankieta", "enkät", "umfrage"),
     },
+    "channel": {
+        "email": ("email", "e-mail", "e mail", "mail", "newsletter", "e-kiri", "meil", "e-post", "sähköposti",
+                  "el. paštas", "el. laiškas", "el paštas", "poczta e-mail", "e-pasts", "mejl"),
+        "sms": ("sms", "text", "text message", "tekstisõnum", "sõnum", "tekstiviesti", "tekstari", "žinutė",
+                "sms žinutė", "wiadomość sms", "īsziņa"),
+        "phone": ("phone", "call", "telephone", "telefon", "kõne", "puhelin", "puhelu", "soitto", "telefonas",
+                  "skambutis", "rozmowa telefoniczna", "tālrunis", "zvans"),
+        "post": ("post", "letter", "mail letter", "postcard", "kiri", "post", "posti", "kirje", "paštas",
+                 "laiškas", "poczta", "list", "pasts", "vēstule", "brev"),
+    },
+    "outcome": {
+        # Most specific first: "not interested" is read before "interested".
+        "refused": ("refused", "declined", "unsubscribed", "keeldus", "kieltaytyi", "kieltäytyi", "atsisake",
+                    "atsisakė", "odmowil", "odmówił", "odmowila", "odmówiła", "odmowa"),
+        "not_interested": ("not interested", "no interest", "ei huvita", "ei ole huvitatud", "ei kiinnosta",
+                           "nesidomi", "nesusidomejo", "nesusidomėjo", "niezainteresowan", "nie jest zainteresowan",
+                           "brak zainteresowania"),
+        "no_answer": ("no answer", "no response", "no reply", "unreachable", "did not answer", "ei vastanud",
+                      "ei vasta", "ei vastannut", "ei tavoitettu", "neatsake", "neatsakė", "nepasiekta",
+                      "brak odpowiedzi", "nie odebral", "nie odebrał", "nie odebrala", "nie odebrała"),
+        "bought": ("bought", "purchased", "ostis", "osti", "nupirko", "pirko", "kupil", "kupił", "kupila",
+                   "kupiła", "zakup"),
+        "booked": ("booked", "booking", "appointment", "broneeris", "broneering", "varasi", "varaus",
+                   "uzsiregistravo", "užsiregistravo", "rezervavo", "umowil", "umówił", "umowila", "umówiła",
+                   "zarezerwowal", "zarezerwował", "rezerwacja"),
+        "interested": ("interested", "interest", "huvitatud", "huvitub", "kiinnostunut", "kiinnostui",
+                       "susidomejes", "susidomėjęs", "susidomejo", "susidomėjo", "zainteresowan"),
+        "reached": ("reached", "talked", "spoke", "answered", "replied", "raakisime", "rääkisime", "vastas",
+                    "tavoitettu", "vastasi", "pasiekta", "atsake", "atsakė", "rozmawial", "rozmawiał",
+                    "odebral", "odebrał", "odpowiedzial", "odpowiedział"),
+    },
     "status": {
         "open": ("open", "new", "pending", "avatud", "uus", "pooleli", "avoin", "uusi", "kesken",
                  "atviras", "naujas", "otwarte", "otwarta", "nowe", "w toku", "atvērts", "öppen",
@@ -238,13 +269,19 @@ NOT_SCORED = "not_scored"
 """The RFM group of someone who has not bought."""
 STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
 """Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
-CHANNELS = ("email", "sms", "phone", "post")
+CHANNELS = tuple(VOCABULARIES["channel"])
 """The channels a customer can consent to, and a list or a plan row can use."""
 CONSENT_SOURCES = ("upload", "edit", "form")
 """How a consent given or withdrawn reached the record: a register uploaded, an editor's edit, a form."""
 FEEDBACK_KINDS = tuple(VOCABULARIES["feedback_kind"])
 FEEDBACK_STATUSES = tuple(VOCABULARIES["status"])
 ACTION_KINDS = tuple(VOCABULARIES["action_kind"])
+OUTCOMES = ("reached", "interested", "booked", "bought", "not_interested", "no_answer", "refused")
+"""What came of a contact, as the plan's "done" asks it and the register's outcome column says it."""
+WARMING_OUTCOMES = frozenset({"interested", "booked", "bought"})
+"""Outcomes that show interest: a prospect warms (DOMAIN.md §3)."""
+COOLING_OUTCOMES = frozenset({"not_interested", "no_answer", "refused"})
+"""Outcomes that show none: a prospect cools; a refusal or "not interested" makes them cold."""
 SENTIMENTS = ("positive", "neutral", "negative", "unknown")
 LANGUAGES = {"en": "English", "et": "Eesti", "fi": "Suomi", "lt": "Lietuvių", "pl": "Polski"}
 """The app's languages, code → name in that language: the UI speaks them (once their catalogue is

@@ -50,6 +50,8 @@ class Settings:
     # Value tiers (seed 003) and retention economics (seed 004)
     top_share_percent: float = 10.0
     reward_threshold: float = 500.0
+    reward_period_days: int = 365
+    """Spending within this many days counts toward the motivational reward (seed 003: an order of a size)."""
     dormant_days: int = 180
     retention_cost: float = 20.0
     acquisition_cost_ratio: float = 10.0
@@ -65,6 +67,12 @@ class Settings:
     plan_complaint_days: int = 3
     plan_reward_days: int = 180
     plan_dormant_days: int = 60
+    plan_threshold_reward: int = 1
+    plan_missed_days: int = 30
+    """A contact planned in the register and not done this many days after its day was missed: not planned."""
+    """1: the plan offers the motivational reward to whoever spent past the threshold since their last one."""
+    plan_daily_capacity: int = 0
+    """Contacts the team can make in a day; the rest roll to the next day (0: no limit)."""
     existing_customer_exception: int = 0
     exception_countries: str = "EE, LV, LT, FI"
     prior_consent_countries: str = "PL"
@@ -182,6 +190,7 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("won_back_days", 1, 730, 1, "days", "lifecycle"),
         SettingSpec("top_share_percent", 1, 50, 1, "percent", "value"),
         SettingSpec("reward_threshold", 0, 1_000_000, 10, "money", "value"),
+        SettingSpec("reward_period_days", 7, 1825, 1, "days", "value"),
         SettingSpec("dormant_days", 14, 1825, 1, "days", "value"),
         SettingSpec("retention_cost", 0, 1_000_000, 1, "money", "value"),
         SettingSpec("acquisition_cost_ratio", 1, 100, 0.5, "times", "value"),
@@ -195,6 +204,9 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("plan_complaint_days", 0, 365, 1, "days", "plan"),
         SettingSpec("plan_reward_days", 0, 1825, 1, "days", "plan"),
         SettingSpec("plan_dormant_days", 0, 1825, 1, "days", "plan"),
+        SettingSpec("plan_threshold_reward", 0, 1, 1, "switch", "plan"),
+        SettingSpec("plan_missed_days", 0, 3650, 1, "days", "plan"),
+        SettingSpec("plan_daily_capacity", 0, 10_000, 1, "contacts", "plan"),
         SettingSpec("existing_customer_exception", 0, 1, 1, "switch", "plan"),
         SettingSpec("exception_countries", 0, 0, 0, "countries", "plan"),
         SettingSpec("prior_consent_countries", 0, 0, 0, "countries", "plan"),

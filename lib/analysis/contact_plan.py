@@ -12,6 +12,7 @@ its explanation quotes, worded in the user's language by `plan_reasons`.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Sequence
 from datetime import date, timedelta
 
@@ -19,50 +20,75 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
+from lib.reading.values import parse_choices
 from lib.reading.wishes import contact_wish_days
-from lib.schema import CHANNELS
+from lib.schema import CHANNELS, KEY_COL
 from lib.settings import Settings
 
 RULES = (
-    "aftercare",
-    "hot_prospect",
-    "loyal_reminder",
-    "overdue_reminder",
-    "win_back_offer",
-    "former_win_back",
-    "birthday",
     "open_complaint",
+    "planned_action",
+    "hot_prospect",
+    "aftercare",
+    "birthday",
+    "threshold_reward",
     "top_reward",
+    "win_back_offer",
+    "overdue_reminder",
+    "loyal_reminder",
     "dormant_offer",
+    "former_win_back",
 )
-"""The plan's rules, in the order the plan page lists them."""
+"""The plan's rules, most important first: when one customer is due for several, the first one is the
+contact and the others are listed with it. A complaint is answered before anything is sold; what the
+marketer planned comes next; a hot prospect cools if left; the rest follow the ladder."""
 RULE_CHANNELS: dict[str, tuple[str, ...]] = {
-    "aftercare": ("phone", "email", "sms"),
-    "hot_prospect": ("phone", "email", "sms"),
-    "loyal_reminder": ("email", "sms", "post"),
-    "overdue_reminder": ("email", "sms", "phone"),
-    "win_back_offer": ("email", "post", "sms"),
-    "former_win_back": ("email", "post", "phone"),
-    "birthday": ("sms", "email", "post"),
     "open_complaint": ("phone", "email"),
+    "planned_action": ("phone", "email", "sms", "post"),
+    "hot_prospect": ("phone", "email", "sms"),
+    "aftercare": ("phone", "email", "sms"),
+    "birthday": ("sms", "email", "post"),
+    "threshold_reward": ("email", "post", "sms"),
     "top_reward": ("post", "email", "phone"),
+    "win_back_offer": ("email", "post", "sms"),
+    "overdue_reminder": ("email", "sms", "phone"),
+    "loyal_reminder": ("email", "sms", "post"),
     "dormant_offer": ("email", "sms", "post"),
+    "former_win_back": ("email", "post", "phone"),
 }
 """Channels each rule prefers, best first; the first one the customer allows is suggested."""
 RULE_THEMES = {
-    "aftercare": "how_was_it",
-    "hot_prospect": "first_visit_offer",
-    "loyal_reminder": "news_and_thanks",
-    "overdue_reminder": "reminder",
-    "win_back_offer": "come_back_offer",
-    "former_win_back": "win_back_programme",
-    "birthday": "birthday_greeting",
     "open_complaint": "complaint_follow_up",
+    "planned_action": "planned",
+    "hot_prospect": "first_visit_offer",
+    "aftercare": "how_was_it",
+    "birthday": "birthday_greeting",
+    "threshold_reward": "motivational_reward",
     "top_reward": "special_reward",
+    "win_back_offer": "come_back_offer",
+    "overdue_reminder": "reminder",
+    "loyal_reminder": "news_and_thanks",
     "dormant_offer": "special_offer",
+    "former_win_back": "win_back_programme",
 }
 """The message theme each rule suggests."""
-PLAN_COLUMNS = ["customer_id", "name", "rule", "due", "channel", "theme", "days", "relationship"]
+PLAN_COLUMNS = [
+    "customer_id",
+    "name",
+    "rule",
+    "due",
+    "fell_due",
+    "also",
+    "channel",
+    "theme",
+    "days",
+    "relationship",
+    "note",
+    "action_key",
+]
+"""A plan row: ``due`` is the day in the period it is planned for, ``fell_due`` the day it became due (earlier
+for an overdue contact), ``also`` the customer's other due rules, most important first (comma-separated);
+``note`` and ``action_key`` belong to a contact planned in the register's actions."""
 
 
 def _after(base: pd.Series, days: float | np.ndarray) -> pd.Series:
@@ -71,11 +97,19 @@ def _after(base: pd.Series, days: float | np.ndarray) -> pd.Series:
 
 PLAN_NOTE = "plan:"
 """Actions logged from the plan carry ``plan:<rule>`` as their note, so the plan knows them."""
+ACTION_KINDS_BY_CHANNEL = {"email": "email", "sms": "sms", "phone": "call", "post": "offer"}
 
 
-def plan_action(customer_id: str, rule: str, channel: str | None, day: date, snooze_days: int = 0) -> dict[str, object]:
-    """The action a plan row becomes: done on the day, or (snoozed) planned that many days later."""
-    kind = {"email": "email", "sms": "sms", "phone": "call", "post": "offer"}.get(channel or "", "call")
+def plan_action(
+    customer_id: str,
+    rule: str,
+    channel: str | None,
+    day: date,
+    snooze_days: int = 0,
+    outcome: str | None = None,
+) -> dict[str, object]:
+    """The action a plan row becomes: done on the day (with what came of it), or (snoozed) planned later."""
+    kind = ACTION_KINDS_BY_CHANNEL.get(channel or "", "call")
     if rule == "birthday":
         kind = "greeting"
     values: dict[str, object] = {
@@ -89,6 +123,8 @@ def plan_action(customer_id: str, rule: str, channel: str | None, day: date, sno
         values["planned"] = day + timedelta(days=snooze_days)
     else:
         values["done"] = day
+        if outcome:
+            values["outcome"] = outcome
     return values
 
 
@@ -111,18 +147,42 @@ def handled(actions: pd.DataFrame, as_of: date) -> pd.DataFrame:
 
 
 def contact_plan(
-    view: pd.DataFrame, as_of: date, settings: Settings, until: date | None = None, actions: pd.DataFrame | None = None
+    view: pd.DataFrame,
+    as_of: date,
+    settings: Settings,
+    until: date | None = None,
+    actions: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every contact due by ``until`` (default: the as-of day) for the analysed customers ``view``.
+    """The contacts due from ``as_of`` to ``until`` (default: the as-of day) for the analysed customers ``view``.
 
-    One row per customer and rule: ``due`` (the day it became due, or will), ``channel`` (missing
-    when the customer allows none of the rule's channels), ``theme`` and ``days`` (the figure
-    the reason quotes). Sorted by due date, then rule. Someone who opted out (in the register,
-    or on the suppression list because they opted out or were erased) is never planned.
+    Nothing is due before the period: a contact that fell due earlier is due on its first day, once.
+    At most one row per customer (`one_per_customer`: the most important rule due on their first day,
+    `RULES` order), the others in ``also``. Rules that contradict each other never both fire (see `_candidates`). With a daily capacity
+    (`Settings.plan_daily_capacity`) each day holds that many contacts, most important first, and the
+    rest roll forward. ``channel`` is missing when the customer allows none of the rule's channels.
+    Someone who opted out (in the register, or on the suppression list) is never planned.
     """
     view = view[~view["opted_out"].astype(bool)]
-    day = pd.Timestamp(as_of)
-    end = pd.Timestamp(until or as_of)
+    start, end = pd.Timestamp(as_of), pd.Timestamp(until or as_of)
+    candidates = _candidates(view, start, settings, actions)
+    if actions is not None and len(actions):
+        candidates = _without_handled(candidates, handled(actions, as_of), start)
+    candidates = candidates[candidates["due"].notna() & (candidates["due"] <= end)]
+    if candidates.empty:
+        return pd.DataFrame(columns=PLAN_COLUMNS)
+    candidates = candidates.assign(fell_due=candidates["due"], due=candidates["due"].clip(lower=start))
+    plan = one_per_customer(candidates)
+    plan = scheduled(plan, settings.plan_daily_capacity, end)
+    rows = view.loc[plan["_row"]]
+    plan["channel"] = pd.Series(_channels(rows, plan["rule"], plan["channel"]), index=plan.index, dtype="string")
+    plan["theme"] = plan["rule"].map(RULE_THEMES)
+    return plan.reset_index(drop=True)[PLAN_COLUMNS]
+
+
+def _candidates(
+    view: pd.DataFrame, day: pd.Timestamp, settings: Settings, actions: pd.DataFrame | None
+) -> pd.DataFrame:
+    """Every (customer, rule) the rules find, with the day it falls due, before the plan is made of them."""
     last_contact = view["last_action"].astype("datetime64[us]")  # our last contact (feedback is theirs)
     contacted_or_known = last_contact.fillna(view["first_contact"].astype("datetime64[us]")).fillna(day)
     relationship = view["relationship"].astype("string")
@@ -132,7 +192,7 @@ def contact_plan(
     def due(rule: str, mask: pd.Series, when: pd.Series, days: pd.Series | float) -> None:
         days_series = days if isinstance(days, pd.Series) else pd.Series(days, index=view.index)
         rows = view.loc[mask.fillna(False).astype(bool), ["customer_id", "name", "relationship"]]
-        found.append(rows.assign(rule=rule, due=when[rows.index], days=days_series[rows.index]))
+        found.append(rows.assign(rule=rule, due=when[rows.index], days=days_series[rows.index], _row=rows.index))
 
     s = settings
     if s.plan_aftercare_days:
@@ -147,15 +207,19 @@ def contact_plan(
     if s.plan_hot_days:
         hot = (relationship == "prospect") & (view["temperature"].astype("string") == "hot")
         due("hot_prospect", hot, _after(contacted_or_known, s.plan_hot_days), (day - contacted_or_known).dt.days)
-    if s.plan_loyal_days:
-        loyal = relationship.isin(("partner", "loyal"))
-        due("loyal_reminder", loyal, _after(contacted_or_known, s.plan_loyal_days), s.plan_loyal_days)
     far = (
         view["overdue_days"] > view["rhythm_days"] * s.plan_far_overdue_factor
         if s.plan_far_overdue_factor
         else pd.Series(False, index=view.index)
     )
     overdue = buying & view["overdue"]
+    # Contradictions are settled by the customer's state, so they hold whatever the period: a loyal
+    # customer past their rhythm gets the reminder, not thanks between purchases; one within their own
+    # (slow) rhythm is not offered the dormant deal; the top group's reward includes the motivational one;
+    # win-back is for former customers only, so someone who just bought is never in it.
+    loyal = relationship.isin(("partner", "loyal")) & ~overdue
+    if s.plan_loyal_days:
+        due("loyal_reminder", loyal, _after(contacted_or_known, s.plan_loyal_days), s.plan_loyal_days)
     expected = view["expected_next"].astype("datetime64[us]")
     due("overdue_reminder", overdue & ~far, expected, view["overdue_days"].round())
     if s.plan_far_overdue_factor:
@@ -186,24 +250,109 @@ def contact_plan(
             _after(contacted_or_known, s.plan_reward_days),
             s.plan_reward_days,
         )
+    # Seed 003's motivational reward: spending over the threshold since the last such reward.
+    top = view["value_tier"].astype("string") == "top"
+    crossed = buying & ~top & (view["reward_value"] >= s.reward_threshold) & bool(s.plan_threshold_reward)
+    due("threshold_reward", crossed, view["last_purchase"].astype("datetime64[us]"), view["reward_value"].round())
     if s.plan_dormant_days:
-        dormant = (view["value_tier"].astype("string") == "dormant") & relationship.ne("former")
+        dormant = (view["value_tier"].astype("string") == "dormant") & relationship.ne("former") & ~loyal
         due("dormant_offer", dormant, _after(contacted_or_known, s.plan_dormant_days), view["days_since_last"].round())
-    if not found or all(part.empty for part in found):
-        return pd.DataFrame(columns=PLAN_COLUMNS)
-    plan = pd.concat([part for part in found if not part.empty], ignore_index=False)
+    plan = pd.concat([part for part in found if not part.empty] or [_empty(view)], ignore_index=True)
     # A customer's frequency wish: not sooner than that many days after the last contact.
     wish = contact_wish_days(view["preferred_contact_frequency"]).fillna(0.0)
-    earliest = _after(last_contact, wish)[plan.index]
-    plan["due"] = plan["due"].where(earliest.isna() | (plan["due"] >= earliest), earliest)
-    plan = plan[plan["due"].notna() & (plan["due"] <= end)]
-    if actions is not None and len(actions):
-        plan = _without_handled(plan, handled(actions, as_of), day)
-    plan["channel"] = pd.Series(_channels(view.loc[plan.index], plan["rule"]), index=plan.index, dtype="string")
-    plan["theme"] = plan["rule"].map(RULE_THEMES)
+    earliest = _after(last_contact, wish).loc[plan["_row"]].to_numpy()
+    plan["due"] = plan["due"].where(pd.isna(earliest) | (plan["due"] >= earliest), earliest)
+    plan["note"], plan["action_key"], plan["channel"] = pd.NA, pd.NA, pd.NA
+    planned = planned_contacts(view, actions, day, settings.plan_missed_days)
+    return pd.concat([plan, planned], ignore_index=True) if len(planned) else plan
+
+
+def _empty(view: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"customer_id": [], "name": [], "relationship": [], "rule": [], "due": [], "days": [], "_row": []}
+    ).astype({"due": "datetime64[us]"})
+
+
+def planned_contacts(
+    view: pd.DataFrame, actions: pd.DataFrame | None, day: pd.Timestamp, missed_days: int
+) -> pd.DataFrame:
+    """Contacts the register's actions plan and nobody has done yet (not the plan's own snoozes): due on their
+    day. One planned more than ``missed_days`` before the day was missed, and is not planned again."""
+    columns = ["customer_id", "name", "relationship", "rule", "due", "days", "_row", "note", "action_key", "channel"]
+    if actions is None or actions.empty:
+        return pd.DataFrame(columns=columns)
+    notes = actions["note"].astype("string")
+    open_ = actions["planned"].notna() & actions["done"].isna() & ~notes.str.startswith(PLAN_NOTE).fillna(False)
+    # Planned long ago and never done: missed (a "summer 2024" campaign is not due in December 2026).
+    open_ &= actions["planned"] >= pd.Timestamp(day) - pd.Timedelta(days=missed_days)
+    mine = actions[open_]
+    where = pd.Series(view.index, index=view["customer_id"].astype("string"))
+    rows = where.reindex(mine["customer_id"].astype("string")).to_numpy()
+    mine, rows = mine[pd.notna(rows)], rows[pd.notna(rows)].astype(int)
+    if mine.empty:
+        return pd.DataFrame(columns=columns)
+    described = mine["campaign"].astype("string").fillna(mine["kind"].astype("string"))
+    note = mine["note"].astype("string")
+    return pd.DataFrame(
+        {
+            "customer_id": mine["customer_id"].astype("string").to_numpy(),
+            "name": view.loc[rows, "name"].to_numpy(),
+            "relationship": view.loc[rows, "relationship"].to_numpy(),
+            "rule": "planned_action",
+            "due": mine["planned"].astype("datetime64[us]").to_numpy(),
+            "days": 0,
+            "_row": rows,
+            "note": note.where(note.notna(), described).fillna("").to_numpy(),
+            "action_key": mine[KEY_COL].astype("string").to_numpy(),
+            "channel": parse_choices(mine["channel"], "channel")[0].astype("string").to_numpy(),
+        }
+    )
+
+
+def one_per_customer(candidates: pd.DataFrame) -> pd.DataFrame:
+    """One contact per customer, on the earliest day any of their rules is due: the most important rule due
+    that day, the others (due then or later in the period) in ``also``, most important first."""
     order = {rule: i for i, rule in enumerate(RULES)}
-    plan = plan.assign(_order=plan["rule"].map(order)).sort_values(["due", "_order", "customer_id"], kind="stable")
-    return plan.drop(columns="_order").reset_index(drop=True)[PLAN_COLUMNS]
+    ranked = candidates.assign(_priority=candidates["rule"].map(order)).sort_values(
+        ["customer_id", "due", "_priority"], kind="stable"
+    )
+    first = ~ranked["customer_id"].duplicated()
+    others: dict[str, list[str]] = {}
+    rest = ranked[~first].sort_values(["customer_id", "_priority"], kind="stable")
+    for customer, rule in zip(rest["customer_id"], rest["rule"], strict=True):
+        if rule not in others.setdefault(customer, []):
+            others[customer].append(rule)
+    plan = ranked[first].copy()
+    plan["also"] = pd.array([",".join(others.get(c, ())) for c in plan["customer_id"]], dtype="string")
+    return plan
+
+
+def scheduled(plan: pd.DataFrame, capacity: int, end: pd.Timestamp) -> pd.DataFrame:
+    """The plan in the order to work through it: by day, most important first.
+
+    With a daily capacity, each day takes the most important of the contacts due by then, up to the
+    capacity; the rest roll to the next day, and those no day of the period can hold leave the plan.
+    """
+    plan = plan.sort_values(["due", "_priority", "customer_id"], kind="stable").reset_index(drop=True)
+    if capacity <= 0 or plan.empty:
+        return plan.drop(columns="_priority")
+    due_days = plan["due"].to_numpy(dtype="datetime64[D]")
+    priority = plan["_priority"].to_numpy()
+    waiting: list[tuple[int, int]] = []
+    placed: dict[int, np.datetime64] = {}
+    position, day, one = 0, due_days[0], np.timedelta64(1, "D")
+    while day <= end.to_datetime64().astype("datetime64[D]"):
+        while position < len(plan) and due_days[position] <= day:
+            heapq.heappush(waiting, (int(priority[position]), position))
+            position += 1
+        for _ in range(min(capacity, len(waiting))):
+            placed[heapq.heappop(waiting)[1]] = day
+        if not waiting and position >= len(plan):
+            break
+        day = day + one if waiting else max(day + one, due_days[position])
+    kept = plan.loc[sorted(placed)].copy()
+    kept["due"] = pd.Series([placed[i] for i in kept.index], index=kept.index).astype("datetime64[us]")
+    return kept.sort_values(["due", "_priority", "customer_id"], kind="stable").drop(columns="_priority")
 
 
 def _without_handled(plan: pd.DataFrame, done: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -230,30 +379,39 @@ def _next_birthday(birth: pd.Series, day: pd.Timestamp) -> pd.Series:
     return upcoming.where(known).astype("datetime64[us]")
 
 
-def _channels(view: pd.DataFrame, rules: pd.Series) -> list[str | None]:
-    """The first channel of each rule the customer allows and can be reached on."""
+def _channels(view: pd.DataFrame, rules: pd.Series, wanted: pd.Series) -> list[str | None]:
+    """The channel each row names (a planned action's) when the customer allows it, else the first channel
+    of the rule that the customer allows and can be reached on."""
     reachable = {
-        "email": view["consent_email"] & view["has_email"],
-        "sms": view["consent_sms"] & view["has_phone"],
-        "phone": view["consent_phone"] & view["has_phone"],
-        "post": view["consent_post"] & view["has_address"],
+        "email": (view["consent_email"] & view["has_email"]).to_numpy(dtype=bool),
+        "sms": (view["consent_sms"] & view["has_phone"]).to_numpy(dtype=bool),
+        "phone": (view["consent_phone"] & view["has_phone"]).to_numpy(dtype=bool),
+        "post": (view["consent_post"] & view["has_address"]).to_numpy(dtype=bool),
     }
     chosen = []
-    for position, rule in enumerate(rules):
-        chosen.append(next((c for c in RULE_CHANNELS[rule] if bool(reachable[c].iloc[position])), None))
+    for position, (rule, own) in enumerate(zip(rules, wanted, strict=True)):
+        preferred = (own, *RULE_CHANNELS[rule]) if isinstance(own, str) and own in reachable else RULE_CHANNELS[rule]
+        chosen.append(next((c for c in preferred if reachable[c][position]), None))
     return chosen
 
 
-def plan_reasons(plan: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.Series:
-    """Each due contact's rule in words, quoting its figure (days)."""
-    return pd.Series(
-        [
-            i18n.t(f"plan.reason.{rule}", lang, days=int(days) if pd.notna(days) else 0)
-            for rule, days in zip(plan["rule"], plan["days"], strict=True)
-        ],
-        index=plan.index,
-        dtype="string",
-    )
+def plan_reasons(plan: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE, currency: str = "EUR") -> pd.Series:
+    """Each due contact's rule in words, quoting its figure (days, or the spending a reward is for), and
+    for a contact planned in the register, what was planned."""
+    notes = plan["note"] if "note" in plan else pd.Series(pd.NA, index=plan.index)
+    texts = []
+    for rule, days, note in zip(plan["rule"], plan["days"], notes, strict=True):
+        figure = float(days) if pd.notna(days) else 0.0
+        texts.append(
+            i18n.t(
+                f"plan.reason.{rule}",
+                lang,
+                days=round(figure),
+                amount=i18n.money(figure, lang, currency),
+                note=note if isinstance(note, str) else "",
+            )
+        )
+    return pd.Series(texts, index=plan.index, dtype="string")
 
 
 def plan_counts(plan: pd.DataFrame) -> pd.DataFrame:
@@ -266,56 +424,6 @@ def plan_counts(plan: pd.DataFrame) -> pd.DataFrame:
 def week_after(day: date) -> date:
     """The end of the default plan period: a week from the day."""
     return day + timedelta(days=7)
-
-
-NO_RESPONSE = frozenset(
-    {
-        "no answer",
-        "no response",
-        "not interested",
-        "unreachable",
-        "ei vastanud",
-        "ei vasta",
-        "ei huvita",
-        "ei vastannut",
-        "ei kiinnosta",
-        "neatsakė",
-        "nesidomi",
-        "brak odpowiedzi",
-        "nie odebrał",
-        "nie odebrała",
-        "niezainteresowany",
-        "niezainteresowana",
-    }
-)
-"""Outcomes that mean the customer did not respond (en, et, fi, lt, pl)."""
-
-
-def action_effectiveness(
-    actions: pd.DataFrame, purchases: pd.DataFrame, classes: pd.Series, by: str, days: int = 30
-) -> pd.DataFrame:
-    """Per action kind, campaign or class: actions done, the share that got a response, and the share
-    followed by a purchase within ``days`` (DOMAIN.md §4: were the actions effective?).
-
-    ``classes`` maps customer id → ladder class (for ``by="class"``).
-    """
-    done = actions[actions["done"].notna()].copy()
-    if done.empty:
-        return pd.DataFrame(columns=[by, "actions", "response_rate", "purchase_rate"])
-    outcome = done["outcome"].astype("string").str.strip().str.lower()
-    done["responded"] = outcome.notna() & ~outcome.isin(NO_RESPONSE)
-    bought = purchases[purchases["date"].notna() & purchases["customer_id"].notna()][["customer_id", "date"]]
-    done["_n"] = range(len(done))
-    pairs = done[["_n", "customer_id", "done"]].merge(bought, on="customer_id", how="inner")
-    window = (pairs["date"] > pairs["done"]) & (pairs["date"] <= pairs["done"] + pd.Timedelta(days=days))
-    done["purchased"] = done["_n"].isin(set(pairs.loc[window, "_n"]))
-    done["class"] = done["customer_id"].map(classes).astype("string")
-    key = done[by].astype("string").fillna("–")
-    table = done.groupby(key).agg(
-        actions=("_n", "size"), response_rate=("responded", "mean"), purchase_rate=("purchased", "mean")
-    )
-    table.index.name = by
-    return table.reset_index().sort_values("actions", ascending=False).round({"response_rate": 3, "purchase_rate": 3})
 
 
 def filter_plan(plan: pd.DataFrame, rules: Sequence[str], channels: Sequence[str]) -> pd.DataFrame:

@@ -22,10 +22,11 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from lib.reading.outcomes import outcomes
 from lib.reading.register import Register
 from lib.reading.values import positions_in
 from lib.reading.wishes import wants_no_contact
-from lib.schema import CHANNELS, FEEDBACK_KINDS
+from lib.schema import CHANNELS, FEEDBACK_KINDS, WARMING_OUTCOMES
 from lib.settings import Settings
 
 DIMENSIONS = (
@@ -49,6 +50,8 @@ STALE_AFTER_DAYS = 7
 windows are about a month, so a file a few weeks old analysed as of today would make everyone look lapsed."""
 
 _DAY = np.timedelta64(1, "D")
+REWARD_NOTE = "plan:threshold_reward"
+"""The note of a motivational reward given from the plan (`lib.analysis.contact_plan.PLAN_NOTE` + rule)."""
 
 
 def last_activity(register: Register, today: date) -> date | None:
@@ -99,12 +102,14 @@ def customer_facts(
     else:
         buying = _from_purchases(register, cutoff, settings)
     facts = pd.concat([facts, buying], axis=1)
+    facts = pd.concat([facts, _spending(register, customers, cutoff, settings)], axis=1)
     facts["known"] = _known(customers["first_contact"], facts["first_purchase"], facts.pop("bought_later"), cutoff)
     facts = pd.concat(
         [facts, _rhythm(facts, cutoff, settings), _feedback(register, cutoff), _actions(register, cutoff)], axis=1
     )
     facts["last_contact"] = facts[["last_action", "last_feedback"]].max(axis=1)
     facts["contact_days"] = _age(facts["last_contact"], cutoff)
+    facts = pd.concat([facts, _interest(facts, customers["first_contact"], register, cutoff)], axis=1)
     facts["idea_days"] = _age(facts["last_idea"], cutoff)
     # How long a customer has heard nothing from us: since the last contact, else since we met them.
     facts["silent_days"] = facts["contact_days"].fillna(pd.Series(_age(customers["first_contact"], cutoff)))
@@ -255,6 +260,42 @@ def _from_summary(customers: pd.DataFrame, cutoff: pd.Timestamp) -> pd.DataFrame
     )
 
 
+def _spending(register: Register, customers: pd.DataFrame, cutoff: pd.Timestamp, settings: Settings) -> pd.DataFrame:
+    """Spending toward seed 003's motivational reward: an order of a size, not seniority.
+
+    ``recent_value``: spent within the reward period; ``reward_value``: spent within it since the
+    customer's last motivational reward (a plan contact marked done). A summary register states only a
+    lifetime total: it counts when the last purchase falls within the period.
+    """
+    n = len(customers)
+    today = _day_number(cutoff)
+    period_start = today - settings.reward_period_days
+    codes, day = _rows(register, "actions", "done")
+    notes = register.memo("facts.reward_notes", lambda: register.actions["note"].astype("string").eq(REWARD_NOTE))
+    rewarded = (codes >= 0) & (day <= today) & notes.fillna(False).to_numpy(dtype=bool)
+    last_reward = _max_by(codes[rewarded], day[rewarded], n)
+    since = np.fmax(np.nan_to_num(last_reward, nan=-np.inf), period_start)
+    if register.shape == "summary":
+        last = _days(customers["last_purchase"])
+        total = customers["total_spent"].fillna(0.0).to_numpy(dtype="float64")
+        recent = np.where((last > period_start) & (last <= today), total, 0.0)
+        since_reward = np.where((last > since) & (last <= today), total, 0.0)
+    else:
+        visits = _visits(register)
+        row_code, row_day, amount = visits.row_code, visits.row_day, visits.row_amount
+        window = (row_day > period_start) & (row_day <= today)
+        recent = np.bincount(row_code[window], weights=amount[window], minlength=n)
+        after = window & (row_day > since[row_code])
+        since_reward = np.bincount(row_code[after], weights=amount[after], minlength=n)
+    return pd.DataFrame(
+        {
+            "recent_value": np.round(recent, 2),
+            "reward_value": np.round(since_reward, 2),
+            "last_reward": _to_dates(last_reward),
+        }
+    )
+
+
 def _known(
     first_contact: pd.Series, first_purchase: pd.Series, bought_later: pd.Series, cutoff: pd.Timestamp
 ) -> np.ndarray:
@@ -323,6 +364,35 @@ def _feedback(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def _interest(facts: pd.DataFrame, first_contact: pd.Series, register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
+    """A prospect's signs of interest as of the day (DOMAIN.md §3), for the temperature.
+
+    ``interest_days``: days since the last sign of interest (feedback they gave, or a contact whose
+    outcome did not show a lack of it). ``cooled_by``: -2 when the latest contact since then was
+    refused or "not interested", -1 when it went unanswered, 0 otherwise. ``written_days``: how old a
+    temperature written in the register is: counted from the last sign of interest, else from when the
+    prospect was first met, else from the register's last entry (the day the file speaks for);
+    ``written_cooled_by`` as ``cooled_by`` for the contacts after that day.
+    """
+    interest = facts[["last_warming_action", "last_feedback"]].max(axis=1)
+    cooling = facts["last_cooling"]
+    cooled = cooling.notna() & (interest.isna() | (cooling >= interest))
+    file_day = last_activity(register, cutoff.date())
+    written_since = interest.fillna(first_contact.where(first_contact <= cutoff).astype("datetime64[us]"))
+    if file_day is not None:
+        written_since = written_since.fillna(pd.Timestamp(file_day))
+    effect = facts["last_cooling_effect"].to_numpy()
+    cooled_since_written = cooling.notna() & (cooling > written_since)
+    return pd.DataFrame(
+        {
+            "interest_days": _age(interest, cutoff),
+            "cooled_by": np.where(cooled.to_numpy(dtype=bool), effect, 0),
+            "written_days": np.clip(_age(written_since, cutoff), 0, None),
+            "written_cooled_by": np.where(cooled_since_written.to_numpy(dtype=bool), effect, 0),
+        }
+    )
+
+
 def _max_by(codes: np.ndarray, values: np.ndarray, n: int) -> np.ndarray:
     result = np.full(n, np.nan)
     keep = ~np.isnan(values)
@@ -353,7 +423,28 @@ def _actions(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
     out.loc[where, "last_action"] = actions["done"].to_numpy()[last]
     out.loc[where, "last_action_kind"] = actions["kind"].astype("string").to_numpy()[last]
     out.loc[where, "last_action_outcome"] = actions["outcome"].astype("string").to_numpy()[last]
+    # What the contacts showed (DOMAIN.md §3): interest warms a prospect, no answer or a refusal cools.
+    effect = register.memo("facts.action_effect", lambda: _outcome_effects(actions["outcome"]))
+    by_then = (codes >= 0) & (day <= _day_number(cutoff))
+    cooling = by_then & (effect < 0)
+    out["last_warming_action"] = _to_dates(_max_by(codes[by_then & (effect >= 0)], day[by_then & (effect >= 0)], n))
+    out["last_cooling"] = _to_dates(_max_by(codes[cooling], day[cooling], n))
+    # Of the cooling outcomes up to the day, the strongest on the latest day: -2 refused, -1 no answer.
+    strength = _max_by(codes[cooling], day[cooling] * 4 - effect[cooling], n)
+    out["last_cooling_effect"] = np.where(np.isnan(strength), 0, -(strength - np.floor(strength / 4) * 4)).astype(
+        "int64"
+    )
     return out
+
+
+def _outcome_effects(outcome: pd.Series) -> np.ndarray:
+    """Per action: 1 interest shown, 0 a contact that says neither, -1 no answer, -2 not interested or refused."""
+    named = outcomes(outcome)
+    effect = np.zeros(len(named), dtype="float64")
+    effect[named.isin(list(WARMING_OUTCOMES)).fillna(False).to_numpy(dtype=bool)] = 1
+    effect[named.eq("no_answer").fillna(False).to_numpy(dtype=bool)] = -1
+    effect[named.isin(["not_interested", "refused"]).fillna(False).to_numpy(dtype=bool)] = -2
+    return effect
 
 
 def _consent(customers: pd.DataFrame, cutoff: pd.Timestamp, suppressed: np.ndarray) -> pd.DataFrame:

@@ -38,22 +38,22 @@ _RFM_MAP = (
 def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Class, its source and reason, RFM scores and group, value tier and temperature per customer.
 
-    Rules, first match wins: a class marked in the register; no purchase → prospect;
-    purchases without any date (a count in a summary column) → occasional; no purchase
-    for longer than the churn horizon → former; marked as buying elsewhere, or
-    fewer than the loyal minimum of purchases, or past the usual rhythm → occasional;
-    otherwise loyal, and partner when they also gave an idea or a wish lately.
+    Rules, first match wins: no purchase → prospect; purchases without any date (a count in a
+    summary column) → occasional; no purchase for longer than the churn horizon → former;
+    marked as buying elsewhere, or fewer than the loyal minimum of purchases, or past the usual
+    rhythm → occasional; otherwise loyal, and partner when they also gave an idea or a wish lately.
+
+    A class marked in the register is where the customer stood when it was written, and holds
+    until the purchases say otherwise (`_overruled`): then the rules decide and the reason says both.
     """
     count = facts["purchases"].to_numpy()
     since = facts["days_since_last"].to_numpy()
-    marked = facts["marked_class"].astype("string")
-    is_marked = marked.notna().to_numpy()
+    marked = category_codes(facts["marked_class"].astype("string"), CLASSES)
     idea_days = facts["idea_days"].to_numpy()
     recent_idea = idea_days <= settings.partner_feedback_days
     elsewhere = facts["buys_elsewhere"].astype("boolean").fillna(False).to_numpy(dtype=bool)
     within = since <= facts["rhythm_window_days"].to_numpy()
     conditions = [
-        is_marked,
         count == 0,
         np.isnan(since),
         since > settings.churn_horizon_days,
@@ -62,16 +62,22 @@ def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         ~within,
         recent_idea,
     ]
-    reasons = ["marked", "no_purchase", "undated", "churned", "buys_elsewhere", "few_purchases", "irregular", "partner"]
-    classes = [None, "prospect", "occasional", "former", "occasional", "occasional", "occasional", "partner"]
-    reason = np.select(conditions, reasons, default="loyal")
-    result = np.select(conditions[1:], [CLASSES.index(name) for name in classes[1:]], default=CLASSES.index("loyal"))
-    result = np.where(is_marked, category_codes(marked, CLASSES), result)
+    reasons = ["no_purchase", "undated", "churned", "buys_elsewhere", "few_purchases", "irregular", "partner"]
+    classes = ["prospect", "occasional", "former", "occasional", "occasional", "occasional", "partner"]
+    by_rule = np.select(conditions, [CLASSES.index(name) for name in classes], default=CLASSES.index("loyal"))
+    rule_reason = np.select(conditions, reasons, default="loyal")
+    is_marked = marked >= 0
+    overruled = is_marked & _overruled(marked, count, since, settings)
+    held = is_marked & ~overruled
+    lapsed = by_rule == CLASSES.index("former")
+    reason = np.where(
+        held, "marked", np.where(overruled, np.where(lapsed, "marked_lapsed", "marked_bought"), rule_reason)
+    )
     out = pd.DataFrame(
         {
             "customer_id": facts["customer_id"],
-            "relationship": pd.Categorical.from_codes(result, categories=CLASSES),
-            "class_source": np.where(is_marked, "register", "rule"),
+            "relationship": pd.Categorical.from_codes(np.where(held, marked, by_rule), categories=CLASSES),
+            "class_source": np.where(held, "register", "rule"),
             "reason": reason,
         }
     )
@@ -79,6 +85,23 @@ def classify_customers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         [out, rfm_scores(facts), value_tiers(facts, settings), prospect_temperature(facts, settings)], axis=1
     )
     return out
+
+
+def _overruled(marked: np.ndarray, count: np.ndarray, since: np.ndarray, settings: Settings) -> np.ndarray:
+    """Where the purchases contradict the class written in the register (DOMAIN.md §2, the ladder moves).
+
+    A prospect who bought is a customer; a former customer who bought within the churn horizon came
+    back; a partner, loyal or occasional customer with no purchase for longer than it has left. A
+    register without dated purchases cannot contradict anything: the written class stands.
+    """
+    former, prospect = CLASSES.index("former"), CLASSES.index("prospect")
+    bought_lately = since <= settings.churn_horizon_days
+    lapsed = since > settings.churn_horizon_days
+    return np.select(
+        [marked == prospect, marked == former],
+        [count > 0, bought_lately],
+        default=(marked >= 0) & (marked != prospect) & (marked != former) & lapsed,
+    ).astype(bool)
 
 
 def category_codes(values: pd.Series, categories: tuple[str, ...]) -> np.ndarray:
@@ -144,7 +167,8 @@ def value_tiers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
         order = np.argsort(-np.where(active, value, -np.inf), kind="stable")[:top_n]
         top[order] = True
         top &= value > 0
-    threshold = active & ~top & (value >= settings.reward_threshold)
+    # Seed 003's motivational reward is for spending in a recent period, not for seniority.
+    threshold = active & ~top & (facts["recent_value"].to_numpy() >= settings.reward_threshold)
     tier = np.select(
         [~buying, dormant, top, threshold],
         [TIERS.index(name) for name in ("none", "dormant", "top", "threshold")],
@@ -154,21 +178,36 @@ def value_tiers(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
 
 def prospect_temperature(facts: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Cold, warm or hot for prospects: as the register says, else from how recent the last contact was."""
+    """Cold, warm or hot for prospects, cooling with time and with the answers they gave (DOMAIN.md §3).
+
+    A prospect is hot for `hot_contact_days` after their last sign of interest, warm until
+    `warm_contact_days`, then cold. A temperature written in the register is the value on the day
+    it speaks for and cools from there the same way (a "hot" from three years ago is cold). A
+    contact since then that was refused or met "not interested" makes the prospect cold; one that
+    went unanswered cools them a step.
+    """
     prospect = (facts["purchases"] == 0).to_numpy()
-    stated = facts["lead_temperature"]
-    contact_days = facts["contact_days"].to_numpy()
-    derived = np.select(
-        [contact_days <= settings.hot_contact_days, contact_days <= settings.warm_contact_days],
-        [TEMPERATURES.index("hot"), TEMPERATURES.index("warm")],
-        default=TEMPERATURES.index("cold"),
-    )
-    has_stated = stated.notna().to_numpy()
-    temperature = np.where(has_stated, category_codes(stated, TEMPERATURES), derived)
+    stated = category_codes(facts["lead_temperature"], TEMPERATURES)
+    has_stated = stated >= 0
+
+    def cooled(level: np.ndarray, days: np.ndarray, effect: np.ndarray) -> np.ndarray:
+        by_time = np.select(
+            [days <= settings.hot_contact_days, days <= settings.warm_contact_days],
+            [TEMPERATURES.index("hot"), TEMPERATURES.index("warm")],
+            default=TEMPERATURES.index("cold"),
+        )
+        level = np.minimum(level, by_time)
+        return np.where(effect <= -2, 0, np.maximum(level + np.minimum(effect, 0), 0))
+
+    hottest = np.full(len(facts), TEMPERATURES.index("hot"))
+    derived = cooled(hottest, facts["interest_days"].to_numpy(), facts["cooled_by"].to_numpy())
+    written = cooled(stated, facts["written_days"].to_numpy(), facts["written_cooled_by"].to_numpy())
+    temperature = np.where(has_stated, written, derived)
+    source = np.where(has_stated, np.where(written == stated, "register", "register_cooled"), "contact")
     return pd.DataFrame(
         {
             "temperature": pd.Categorical.from_codes(np.where(prospect, temperature, -1), categories=TEMPERATURES),
-            "temperature_source": np.where(prospect, np.where(has_stated, "register", "contact"), np.array(None)),
+            "temperature_source": np.where(prospect, source, np.array(None)),
         }
     )
 
@@ -216,6 +255,8 @@ def reason_texts(view: pd.DataFrame, settings: Settings, lang: str = i18n.DEFAUL
             "rhythm": _whole(row.rhythm_days),
             "idea_days": _whole(row.idea_days),
             "label": i18n.t(f"class.{row.relationship}", lang),
+            "marked": i18n.t(f"class.{row.marked_class}", lang) if isinstance(row.marked_class, str) else "",
+            "last": i18n.day(row.last_purchase, lang) if pd.notna(row.last_purchase) else "",
         }
         key = f"reason.{row.reason}"
         if params["n"] == 1 and i18n.t(f"{key}.one", lang) != f"⟦{key}.one⟧":

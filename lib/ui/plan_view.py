@@ -7,7 +7,8 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.contact_plan import RULES, action_effectiveness, filter_plan, plan_action, plan_counts, plan_reasons
+from lib.analysis.contact_plan import RULES, filter_plan, plan_action, plan_counts, plan_reasons
+from lib.analysis.effectiveness import action_effectiveness
 from lib.exports.contacts import call_list
 from lib.reading.register import Register
 from lib.schema import CHANNELS, CLASSES, MIME_TYPES

@@ -28,12 +28,15 @@ PEOPLE = {
     "FORMER": (None, None, "yes", "no", "no", None, None, [900, 600, 500]),
     "BIRTHDAY": (None, None, "no", "yes", "no", AS_OF.replace(year=1990) + timedelta(days=5), None, []),
     "NO-CONSENT": ("hot", None, "no", "no", "no", None, None, []),
-    "WEEKLY-WISH": ("hot", None, "yes", "no", "no", None, "quarterly", []),
+    "WEEKLY-WISH": (None, None, "yes", "no", "no", None, "quarterly", [100, 70, 40, 10]),
+    "SLOW-LOYAL": (None, None, "yes", "no", "no", None, None, [800, 600, 400, 200]),
+    "MARKED-LOYAL-LATE": (None, "loyal", "yes", "no", "no", None, None, [300, 250, 200]),
+    "PLANNED": (None, None, "yes", "no", "yes", None, None, []),
 }
 
 
 @pytest.fixture(scope="module")
-def view(tmp_path_factory):
+def register(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plan")
     customers = [
         [
@@ -75,15 +78,29 @@ def view(tmp_path_factory):
         ["LOYAL", ago(5), "complaint", "Too cold", "open"],
         ["OVERDUE", ago(20), "complaint", "Dirty", "resolved"],
     ]
-    actions = [["Customer id", "Done", "Type"], ["HOT", ago(9), "call"], ["WEEKLY-WISH", ago(30), "call"]]
+    actions = [
+        ["Customer id", "Planned", "Done", "Type", "Outcome", "Channel", "Campaign"],
+        ["HOT", None, ago(9), "call", None, None, None],
+        ["NO-CONSENT", None, ago(9), "call", "interested", None, None],
+        ["WEEKLY-WISH", None, ago(30), "call", "reached", None, None],
+        ["PLANNED", ago(-3), None, "call", None, "telefon", "Spring invitation"],
+        ["PLANNED", ago(400), None, "offer", None, "e-mail", "Summer 2025"],  # missed long ago
+    ]
     path = write_xlsx(
         folder / "plan.xlsx", {"Customers": customers, "Purchases": purchases, "Feedback": feedback, "Actions": actions}
     )
-    return analyse_customers(read(path), AS_OF, DEFAULTS)
+    return read(path)
+
+
+@pytest.fixture(scope="module")
+def view(register):
+    return analyse_customers(register, AS_OF, DEFAULTS)
 
 
 def rules_of(plan, customer):
-    return set(plan.loc[plan["customer_id"] == customer, "rule"])
+    """The rule of the customer's row and the other rules it lists."""
+    rows = plan.loc[plan["customer_id"] == customer]
+    return set(rows["rule"]) | {rule for also in rows["also"] for rule in str(also).split(",") if rule}
 
 
 def test_each_rule_finds_its_customer(view):
@@ -115,10 +132,12 @@ def test_the_plan_is_computed_as_of_a_date(view):
 
 
 def test_a_contact_frequency_wish_moves_the_due_date(view):
-    plan = contact_plan(view, AS_OF, DEFAULTS)
-    assert "WEEKLY-WISH" not in set(plan["customer_id"])  # a quarterly wish, called 30 days ago
+    # Loyal, called 30 days ago: the reminder between purchases is due in 30 days, the quarterly wish says 61.
+    plan = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=45))
+    assert "WEEKLY-WISH" not in set(plan["customer_id"])
+    assert "LOYAL" in set(plan["customer_id"])  # the same rule without a wish
     later = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=61))
-    assert rules_of(later, "WEEKLY-WISH") == {"hot_prospect"}
+    assert rules_of(later, "WEEKLY-WISH") == {"loyal_reminder"}
     assert wish_days("kord kuus") == 30 and wish_days("co tydzień") == 7 and wish_days(None) == 0
 
 
@@ -160,7 +179,7 @@ def test_done_and_snoozed_rows_leave_the_plan(view):
 
 
 def test_action_effectiveness_counts_responses_and_purchases_soon_after():
-    from lib.analysis.contact_plan import action_effectiveness
+    from lib.analysis.effectiveness import action_effectiveness
 
     actions = pd.DataFrame(
         {
@@ -190,3 +209,64 @@ def test_top_group_rewards_and_dormant_offers(view):
     assert view.set_index("customer_id").loc["FAR", "value_tier"] == "dormant"
     assert "dormant_offer" in rules_of(plan, "FAR")
     assert "dormant_offer" not in rules_of(plan, "FORMER")  # former customers get the win-back programme instead
+
+
+def test_one_row_per_customer_the_most_important_rule_first_the_others_listed(view):
+    plan = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=7))
+    assert plan["customer_id"].is_unique
+    loyal = plan.set_index("customer_id").loc["LOYAL"]
+    assert loyal["rule"] == "open_complaint"  # a complaint is answered before anything else
+    assert loyal["also"].split(",")[0] == "top_reward" or "loyal_reminder" in loyal["also"].split(",")
+    assert list(plan.columns[:6]) == ["customer_id", "name", "rule", "due", "fell_due", "also"]
+
+
+def test_nothing_is_due_before_the_period_an_overdue_contact_is_due_on_its_first_day_once(view):
+    plan = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=7)).set_index("customer_id")
+    assert (plan["due"] >= pd.Timestamp(AS_OF)).all()
+    far = plan.loc["FAR"]  # fell due months ago
+    assert far["due"] == pd.Timestamp(AS_OF) and far["fell_due"] < pd.Timestamp(AS_OF) - pd.Timedelta(days=30)
+    next_week = contact_plan(view, AS_OF + timedelta(days=7), DEFAULTS, until=AS_OF + timedelta(days=14))
+    assert (next_week["due"] >= pd.Timestamp(AS_OF + timedelta(days=7))).all()
+
+
+def test_rules_that_contradict_each_other_never_both_fire(view):
+    year = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=365))
+    facts = view.set_index("customer_id")
+    assert facts.loc["SLOW-LOYAL", "relationship"] == "loyal" and facts.loc["SLOW-LOYAL", "value_tier"] == "dormant"
+    assert "loyal_reminder" in rules_of(year, "SLOW-LOYAL") and "dormant_offer" not in rules_of(year, "SLOW-LOYAL")
+    assert facts.loc["MARKED-LOYAL-LATE", "overdue"]  # marked loyal, past their rhythm
+    late = rules_of(year, "MARKED-LOYAL-LATE")
+    assert "overdue_reminder" in late and "loyal_reminder" not in late
+    for customer in year["customer_id"]:  # win-back only for former customers, and never with a reminder
+        rules = rules_of(year, customer)
+        assert not ({"former_win_back"} & rules and {"overdue_reminder", "loyal_reminder", "aftercare"} & rules)
+
+
+def test_a_daily_capacity_fills_each_day_most_important_first_and_rolls_the_rest_forward(view):
+    week = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=7))
+    capped = contact_plan(view, AS_OF, Settings(plan_daily_capacity=2), until=AS_OF + timedelta(days=7))
+    assert capped["due"].value_counts().max() <= 2
+    first_day = capped[capped["due"] == pd.Timestamp(AS_OF)]
+    due_first_day = week[week["due"] == pd.Timestamp(AS_OF)]
+    order = {rule: i for i, rule in enumerate(RULES)}
+    best = sorted(due_first_day["rule"].map(order))[:2]
+    assert sorted(first_day["rule"].map(order)) == best  # the two most important of the day's contacts
+    rolled = set(due_first_day["customer_id"]) - set(first_day["customer_id"])
+    assert rolled and rolled <= set(capped["customer_id"])  # rolled to a later day of the week, not dropped
+    assert (capped.set_index("customer_id").loc[list(rolled), "due"] > pd.Timestamp(AS_OF)).all()
+    one_day = contact_plan(view, AS_OF, Settings(plan_daily_capacity=2))
+    assert len(one_day) == 2  # what no day of the period can hold leaves it
+
+
+def test_contacts_planned_in_the_register_are_in_the_plan_on_their_day(register, view):
+    from lib.analysis.contact_plan import plan_reasons
+
+    week = AS_OF + timedelta(days=7)
+    plan = contact_plan(view, AS_OF, DEFAULTS, until=week, actions=register.actions).set_index("customer_id")
+    row = plan.loc["PLANNED"]
+    assert row["rule"] == "planned_action" and row["due"] == pd.Timestamp(AS_OF + timedelta(days=3))
+    assert row["channel"] == "phone" and row["note"] == "Spring invitation" and row["action_key"]
+    assert plan_reasons(plan.loc[["PLANNED"]]).iloc[0] == "Planned in the register: Spring invitation"
+    today = contact_plan(view, AS_OF, DEFAULTS, actions=register.actions)
+    assert "PLANNED" not in set(today["customer_id"])  # not before its day; the 2025 one was missed
+    assert "PLANNED" not in set(contact_plan(view, AS_OF, DEFAULTS, until=week)["customer_id"])  # the actions say it

@@ -31,12 +31,12 @@ def test_every_class_rule_gives_its_class_and_reason(history):
     assert {cid: view.loc[cid, "reason"] for cid in EXPECTED_REASON} == EXPECTED_REASON
 
 
-def test_a_class_marked_in_the_register_wins_and_says_so(history):
+def test_a_class_marked_in_the_register_gives_way_to_later_purchases_and_says_both(history):
     view = classified(history)
-    assert view.loc["MARKED-LOST", "class_source"] == "register"
+    assert view.loc["MARKED-LOST", "class_source"] == "rule"
     assert view.loc["LOYAL", "class_source"] == "rule"
     text = reason_texts(view.loc[["MARKED-LOST"]], DEFAULTS).iloc[0]
-    assert text == "Marked as Former customer in the register"
+    assert text == "Marked as Former customer in the register; bought on 13/11/2026, now Loyal customer"
 
 
 def test_reasons_quote_the_figures_behind_the_class(history):
@@ -83,7 +83,8 @@ def test_ladder_counts_list_all_five_classes_with_zeros(history):
 
 def test_prospect_temperature_from_the_register_or_from_recent_contact(history):
     view = classified(history)
-    assert view.loc["P-HOT", ["temperature", "temperature_source"]].tolist() == ["hot", "register"]
+    assert view.loc["P-HOT-FRESH", ["temperature", "temperature_source"]].tolist() == ["hot", "register"]
+    assert view.loc["P-HOT", ["temperature", "temperature_source"]].tolist() == ["cold", "register_cooled"]
     assert view.loc["P-DERIVED-WARM", ["temperature", "temperature_source"]].tolist() == ["warm", "contact"]
     assert pd.isna(view.loc["LOYAL", "temperature"])
 

@@ -9,6 +9,7 @@ import sys
 from datetime import date, timedelta
 
 from lib.analysis.facts import default_as_of
+from lib.analysis.ladder import reason_texts
 from lib.service.outreach import analyse
 from lib.service.registers import current_register, import_workbook
 from lib.settings import Settings
@@ -63,3 +64,137 @@ def test_a_summary_register_s_regular_buyer_is_not_in_the_trial_stage(tmp_path):
     assert now is not None
     stages = analyse(now.register, LAST, Settings(), now.suppressed).set_index("customer_id")["stage"]
     assert stages["R"] == "development" and stages["N"] == "trial" and stages["S"] == "trial"
+
+
+def analysed(tmp_path, sheets, day, settings=None):
+    """The customers of a small register as the pages see them on ``day``, by id."""
+    tmp_path.mkdir(parents=True, exist_ok=True)
+    path = write_xlsx(tmp_path / "register.xlsx", sheets)
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, path.name, path.read_bytes())
+    now = current_register(workspace)
+    assert now is not None
+    return analyse(now.register, day, settings or Settings(), now.suppressed).set_index("customer_id")
+
+
+def test_a_prospect_s_temperature_cools_with_silence_and_follows_what_the_contact_brought(tmp_path):
+    day = LAST
+    customers = [
+        ["Customer ID", "Name", "Lead temperature", "Customer since"],
+        ["HOT-SILENT", "Written hot three years ago", "hot", day - timedelta(days=1064)],
+        ["HOT-FRESH", "Written hot, interested last week", "hot", day - timedelta(days=300)],
+        ["HOT-WARMING", "Written hot, interested 40 days ago", "hot", day - timedelta(days=300)],
+        ["COLD-REFUSED", "Called, not interested", None, day - timedelta(days=300)],
+        ["WARM-BOOKED", "Booked a visit", None, day - timedelta(days=300)],
+        ["HOT-NO-ANSWER", "Interested, then no answer", None, day - timedelta(days=300)],
+        ["NEW", "Never contacted, written hot", "hot", None],
+    ]
+    actions = [
+        ["Customer ID", "Done", "Type", "Outcome"],
+        ["HOT-FRESH", day - timedelta(days=6), "call", "kiinnostunut"],
+        ["HOT-WARMING", day - timedelta(days=40), "call", "interested"],
+        ["COLD-REFUSED", day - timedelta(days=2), "call", "not interested"],
+        ["WARM-BOOKED", day - timedelta(days=3), "call", "booked a visit"],
+        ["HOT-NO-ANSWER", day - timedelta(days=5), "call", "zainteresowana"],
+        ["HOT-NO-ANSWER", day - timedelta(days=1), "call", "nie odebrała"],
+    ]
+    purchases = [["Customer ID", "Date", "Amount"], ["SOMEONE", day, 10]]  # the file's last entry
+    view = analysed(tmp_path, {"Customers": customers, "Actions": actions, "Purchases": purchases}, day)
+    temperature = view["temperature"].astype(str).to_dict()
+    assert temperature["HOT-SILENT"] == "cold"  # a "hot" never renewed does not stay hot for ever
+    assert view.loc["HOT-SILENT", "temperature_source"] == "register_cooled"
+    assert temperature["HOT-FRESH"] == "hot" and view.loc["HOT-FRESH", "temperature_source"] == "register"
+    assert temperature["HOT-WARMING"] == "warm"  # 40 days after the last sign of interest
+    assert temperature["COLD-REFUSED"] == "cold"  # "not interested" does not warm anyone
+    assert temperature["WARM-BOOKED"] == "hot"  # a booking does
+    assert temperature["HOT-NO-ANSWER"] == "warm"  # unanswered: a step cooler than the interest 5 days ago
+    assert temperature["NEW"] == "hot"  # written as of the file's day, nothing since to cool it
+    later = analysed(
+        tmp_path / "later",
+        {"Customers": customers, "Actions": actions, "Purchases": purchases},
+        day + timedelta(days=30),
+    )
+    assert later.loc["NEW", "temperature"] == "warm" and later.loc["HOT-FRESH", "temperature"] == "warm"
+    shorter = analysed(
+        tmp_path / "short",
+        {"Customers": customers, "Actions": actions, "Purchases": purchases},
+        day,
+        Settings(hot_contact_days=3),
+    )
+    assert shorter.loc["HOT-FRESH", "temperature"] == "warm"  # the threshold is a setting
+
+
+def test_a_class_written_in_the_register_gives_way_to_what_the_customer_did_since(tmp_path):
+    day = LAST
+    customers = [
+        ["Customer ID", "Name", "Relationship"],
+        ["CAME-BACK", "Marked former, bought ten days ago", "former"],
+        ["STILL-GONE", "Marked former, nothing since", "former"],
+        ["PARTNER", "Marked partner, buying", "partner"],
+        ["LAPSED", "Marked loyal, gone two years", "stały klient"],
+        ["BOUGHT", "Marked prospect, bought", "prospect"],
+    ]
+    purchases = [["Customer ID", "Date", "Amount"]]
+    purchases += [["CAME-BACK", day - timedelta(days=d), 30] for d in (900, 10)]
+    purchases += [["STILL-GONE", day - timedelta(days=d), 30] for d in (900, 850)]
+    purchases += [["PARTNER", day - timedelta(days=d), 30] for d in (60, 40, 20, 3)]
+    purchases += [["LAPSED", day - timedelta(days=d), 30] for d in (800, 760, 730)]
+    purchases += [["BOUGHT", day - timedelta(days=2), 30]]
+    view = analysed(tmp_path, {"Customers": customers, "Purchases": purchases}, day)
+    classes = view["relationship"].astype(str).to_dict()
+    assert classes == {
+        "CAME-BACK": "occasional",
+        "STILL-GONE": "former",
+        "PARTNER": "partner",
+        "LAPSED": "former",
+        "BOUGHT": "occasional",
+    }
+    assert view.loc["STILL-GONE", "reason"] == "marked" and view.loc["PARTNER", "reason"] == "marked"
+    texts = reason_texts(
+        view.reset_index().set_index("customer_id", drop=False).loc[["CAME-BACK", "LAPSED"]], Settings()
+    )
+    assert texts.iloc[0] == "Marked as Former customer in the register; bought on 21/10/2026, now Occasional customer"
+    assert texts.iloc[1].startswith("Marked as Loyal customer in the register; no purchase since 31/10/2024")
+    plan = due_contacts_of(view, day)
+    assert "former_win_back" not in {plan.get("CAME-BACK"), plan.get("BOUGHT")}  # no win-back for a buyer
+
+
+def due_contacts_of(view, day):
+    from lib.analysis.contact_plan import contact_plan
+
+    plan = contact_plan(view.reset_index(), day, Settings(), until=day + timedelta(days=365))
+    return dict(zip(plan["customer_id"], plan["rule"], strict=True))
+
+
+def test_the_motivational_reward_is_for_recent_spending_and_offered_once_per_crossing(tmp_path):
+    day = LAST
+    customers = [["Customer ID", "Name"], *[[c, c.title()] for c in ("RECENT", "SENIOR", "REWARDED", "AGAIN")]]
+    purchases = [["Customer ID", "Date", "Amount"]]
+    purchases += [["RECENT", day - timedelta(days=d), 130] for d in (200, 100, 50, 10)]  # 520 this year
+    purchases += [["SENIOR", day - timedelta(days=d), 130] for d in (1500, 1200, 900, 600, 10)]  # 650 in a lifetime
+    purchases += [["REWARDED", day - timedelta(days=d), 130] for d in (200, 100, 50, 10)]
+    purchases += [["AGAIN", day - timedelta(days=d), 130] for d in (300, 250, 200, 150, 100, 60, 40, 20)]
+    actions = [
+        ["Customer ID", "Done", "Type", "Note"],
+        ["REWARDED", day - timedelta(days=5), "offer", "plan:threshold_reward"],  # rewarded after the last purchase
+        ["AGAIN", day - timedelta(days=120), "offer", "plan:threshold_reward"],  # 4 × 130 bought since
+        ["OTHERS", day, "call", None],
+    ]
+    # Forty bigger buyers make the top 10 %, so the four above are judged by the threshold alone.
+    padding = [[f"X{i}", day - timedelta(days=3), 5000] for i in range(40)]
+    customers += [[f"X{i}", f"Big Buyer {i}"] for i in range(40)]
+    view = analysed(tmp_path, {"Customers": customers, "Purchases": purchases + padding, "Actions": actions}, day)
+    tiers = view.loc[["RECENT", "SENIOR"], "value_tier"].astype(str).tolist()
+    assert tiers == ["threshold", "base"]  # lifetime value alone earns no motivational reward
+    plan = due_contacts_of(view, day)
+    assert plan.get("RECENT") == "threshold_reward" and plan.get("AGAIN") == "threshold_reward"
+    assert plan.get("SENIOR") != "threshold_reward" and plan.get("REWARDED") != "threshold_reward"
+    off = contact_plan_with(view, day, Settings(plan_threshold_reward=0))
+    assert "threshold_reward" not in set(off.values())
+
+
+def contact_plan_with(view, day, settings):
+    from lib.analysis.contact_plan import contact_plan
+
+    plan = contact_plan(view.reset_index(), day, settings, until=day + timedelta(days=365))
+    return dict(zip(plan["customer_id"], plan["rule"], strict=True))
