@@ -282,6 +282,8 @@ WARMING_OUTCOMES = frozenset({"interested", "booked", "bought"})
 """Outcomes that show interest: a prospect warms (DOMAIN.md §3)."""
 COOLING_OUTCOMES = frozenset({"not_interested", "no_answer", "refused"})
 """Outcomes that show none: a prospect cools; a refusal or "not interested" makes them cold."""
+RATING_SCALES = ("1-5", "0-10")
+"""The scales a rating question can have: a satisfaction score (CSAT) or a recommendation score (NPS)."""
 SENTIMENTS = ("positive", "neutral", "negative", "unknown")
 LANGUAGES = {"en": "English", "et": "Eesti", "fi": "Suomi", "lt": "Lietuvių", "pl": "Polski"}
 """The app's languages, code → name in that language: the UI speaks them (once their catalogue is

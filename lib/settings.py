@@ -17,6 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from lib.schema import RATING_SCALES
+
 
 @dataclass(frozen=True)
 class SettingSpec:
@@ -57,6 +59,8 @@ class Settings:
     acquisition_cost_ratio: float = 10.0
     currency: str = "EUR"
     """The register's currency (ISO code): how amounts are written on every page."""
+    rating_scales: str = ""
+    """Corrections to the rating scale of a question (a feedback sheet): ``Feedback: 0-10; Survey: 1-5``."""
     # The contact plan (DOMAIN.md §5); 0 switches a rule off
     plan_aftercare_days: int = 7
     plan_hot_days: int = 7
@@ -117,6 +121,9 @@ class Settings:
             if spec.unit == "countries":
                 changes[item.name] = ", ".join(country_list(str(values[item.name])))
                 continue
+            if spec.unit == "scales":
+                changes[item.name] = scales_text(scale_map(str(values[item.name])))
+                continue
             if spec.unit == "currency":
                 code = str(values[item.name]).strip().upper()
                 if code in CURRENCIES:
@@ -165,6 +172,21 @@ def loosened(before: Settings, after: Settings) -> list[str]:
     return names
 
 
+def scale_map(text: str) -> dict[str, str]:
+    """Question → rating scale from text like ``Feedback: 0-10; Survey: 1-5`` (unknown scales are dropped)."""
+    found = {}
+    for part in text.split(";"):
+        question, _, scale = part.rpartition(":")
+        scale = scale.strip().replace("–", "-").replace(" ", "")
+        if question.strip() and scale in RATING_SCALES:
+            found[question.strip()] = scale
+    return found
+
+
+def scales_text(scales: dict[str, str]) -> str:
+    return "; ".join(f"{question}: {scale}" for question, scale in sorted(scales.items()))
+
+
 def country_list(text: str) -> list[str]:
     """Two-letter country codes from text like ``EE, lv;LT`` (anything else is dropped)."""
     return [
@@ -195,6 +217,7 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("retention_cost", 0, 1_000_000, 1, "money", "value"),
         SettingSpec("acquisition_cost_ratio", 1, 100, 0.5, "times", "value"),
         SettingSpec("currency", 0, 0, 0, "currency", "value"),
+        SettingSpec("rating_scales", 0, 0, 0, "scales", "feedback"),
         SettingSpec("plan_aftercare_days", 0, 365, 1, "days", "plan"),
         SettingSpec("plan_hot_days", 0, 365, 1, "days", "plan"),
         SettingSpec("plan_loyal_days", 0, 730, 1, "days", "plan"),
@@ -213,8 +236,8 @@ SPECS: dict[str, SettingSpec] = {
         SettingSpec("viewer_customer_tables", 0, 1, 1, "switch", "privacy"),
     )
 }
-TEXT_UNITS = ("countries", "currency")
+TEXT_UNITS = ("countries", "currency", "scales")
 """Settings that hold text rather than a number."""
 CURRENCIES = ("EUR", "PLN", "SEK", "NOK", "DKK", "CZK", "HUF", "CHF", "GBP", "USD", "UAH")
 """The currencies a register may be kept in (the euro countries, Poland and their neighbours)."""
-SETTING_GROUPS = ("ladder", "lifecycle", "value", "plan", "privacy")
+SETTING_GROUPS = ("ladder", "lifecycle", "value", "feedback", "plan", "privacy")

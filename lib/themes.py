@@ -32,6 +32,26 @@ THEMES = (
     "atmosphere",
 )
 """The stable keys of the shipped themes (a user may add more)."""
+ELEMENT_OF = {
+    # Product: "the tangible core benefit", what the customer came for.
+    "product_quality": "product",
+    "equipment": "product",
+    # Peripheral: the service that adds value to the core benefit and meets the wish for personal
+    # attention: being able to book, to come when it suits, not to wait.
+    "booking": "peripheral",
+    "opening_hours": "peripheral",
+    "waiting_time": "peripheral",
+    # Environment: tangible factors (competitive prices, the aesthetics of the premises and what is
+    # offered there) and intangible ones (the relations and the courtesy the customer meets).
+    "price": "environment",
+    "cleanliness": "environment",
+    "parking": "environment",
+    "atmosphere": "environment",
+    "staff": "environment",
+}
+"""Each shipped theme's element of satisfaction, as seed 002 defines the four. The psychological element,
+the fit with the customer's own character and values (a reserved customer may dislike a long sales talk),
+has no shipped theme: no word says it for every business. The Settings page changes any of this."""
 
 
 def fold(text: str) -> str:
@@ -131,6 +151,15 @@ class ThemeDictionary:
             )
         )
 
+    def with_elements(self, elements: Mapping[str, str]) -> ThemeDictionary:
+        """A copy with themes moved to other elements of satisfaction (theme key → element)."""
+        return ThemeDictionary(
+            tuple(
+                Theme(t.key, elements[t.key], t.words, t.exclude) if elements.get(t.key) in ELEMENTS else t
+                for t in self.themes
+            )
+        )
+
     def with_theme(self, key: str, element: str, lang: str, words: Sequence[str]) -> ThemeDictionary:
         """A copy with a new theme (or more words for an existing one) in one language."""
         key = theme_key(key)
@@ -162,5 +191,5 @@ def _default_json() -> str:
 
 
 def default_dictionary() -> ThemeDictionary:
-    """The shipped themes for a service business, in the five languages."""
-    return ThemeDictionary.from_json(_default_json())
+    """The shipped themes for a service business, in the five languages, each under its element (`ELEMENT_OF`)."""
+    return ThemeDictionary.from_json(_default_json()).with_elements(ELEMENT_OF)

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.schema import KEY_COL
 from lib.ui import analysis_page, t
+from lib.ui.contact_records import contact_records
 from lib.ui.customer_editor import bulk_editor, customer_grid, show_refusals, viewer_table
 from lib.ui.customer_profile import consent_section, customer_story, forget_section, log_forms, profile_summary
 from lib.ui.customers import customer_filters
@@ -56,5 +57,7 @@ facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["custome
 profile_summary(customers.loc[chosen], facts, settings)
 consent_section(page, chosen)
 customer_story(register, chosen)
+if page.can("edit"):
+    contact_records(page, chosen)
 log_forms(page, chosen)
 forget_section(page, chosen)

@@ -1,9 +1,11 @@
 """Contact plan: who is due a message this week, why, and by which channel they allow.
 
-For the marketer, every morning: the contacts the rules find for the period (after-care,
-hot prospects, loyal customers, those past their rhythm, win-back, birthdays, complaints,
-rewards and offers), counted by rule and channel; tick the ones handled and mark them done
-or snooze them, which logs an action in the register.
+For the marketer, every morning: one contact per customer for the period, the most important
+reason first (complaints, contacts planned in the register, hot prospects, after-care,
+birthdays, rewards, those past their rhythm, loyal customers, offers and win-back), with the
+message to send, counted by rule and channel and spread over the days the team can handle;
+tick the ones made and mark them done with their outcome, or snooze them, which logs an
+action in the register.
 """
 
 from datetime import timedelta
@@ -14,6 +16,7 @@ from lib.service.outreach import due_contacts
 from lib.ui import analysis_page, date_format, t
 from lib.ui.plan_view import (
     call_list_download,
+    day_load,
     done_or_snoozed,
     due_table,
     plan_count_table,
@@ -30,6 +33,7 @@ period = st.date_input(
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, as_of + timedelta(days=7))
 plan = plan_filters(due_contacts(register, view, start, settings, until=end))
 plan_count_table(plan)
+day_load(plan, settings.plan_daily_capacity)
 
 with st.expander(t("plan.effect"), expanded=False):
     what_worked(register, view)

@@ -63,7 +63,7 @@ with right:
     st.caption(t("lifecycle.funnel_how", rates=" → ".join(percent(r) for r in steps["rate"].iloc[1:])))
 
 st.subheader(t("lifecycle.economics"))
-economics_panel(economics(start_view, end_view, settings), settings)
+economics_panel(economics(start_view, end_view, settings, register, start, end), settings)
 
 st.subheader(t("lifecycle.migrations"))
 left, right = st.columns(2)

@@ -1,4 +1,5 @@
-"""Settings: the thresholds behind the ladder, the lifecycle and the reward tiers.
+"""Settings: the thresholds behind the ladder, the lifecycle and the reward tiers, the plan's messages
+and the elements of satisfaction the feedback themes belong to.
 
 For whoever owns the analysis: every rule DOMAIN knowledge leaves open is a number here,
 with a line saying what it does. A saved change applies to every page and every user of
@@ -10,6 +11,7 @@ import streamlit as st
 from lib.service.registers import confirm_held_settings
 from lib.settings import CURRENCIES, DEFAULTS, SETTING_GROUPS, SPECS
 from lib.ui import flash, setup_page, t, t_text
+from lib.ui.settings_view import element_editor, message_editor, scale_inputs
 
 page = setup_page("settings.title")
 st.title(t("settings.title"))
@@ -28,6 +30,9 @@ with st.form("settings"):
                     t(f"setting.{spec.name}"), CURRENCIES, index=CURRENCIES.index(value), key=f"setting_{spec.name}"
                 )
                 st.caption(t(f"setting.{spec.name}.help", default=getattr(DEFAULTS, spec.name)))
+                continue
+            if spec.unit == "scales":
+                chosen[spec.name] = scale_inputs(page, value)
                 continue
             if spec.unit == "countries":
                 chosen[spec.name] = st.text_input(t(f"setting.{spec.name}"), value=value, key=f"setting_{spec.name}")
@@ -66,3 +71,8 @@ if current != DEFAULTS and st.button(t("settings.reset")):
         st.session_state.pop(f"setting_{name}", None)
     flash(t("settings.reset_done"))
     st.rerun()
+
+st.divider()
+message_editor(page)
+st.divider()
+element_editor(page)

@@ -107,17 +107,23 @@ def plan_action(
     day: date,
     snooze_days: int = 0,
     outcome: str | None = None,
+    also: str = "",
 ) -> dict[str, object]:
-    """The action a plan row becomes: done on the day (with what came of it), or (snoozed) planned later."""
+    """The action a plan row becomes: done on the day (with what came of it), or (snoozed) planned later.
+
+    Its note names the rule and the other rules listed with it (``plan:open_complaint,loyal_reminder``):
+    one contact settles all the reasons it was made for.
+    """
     kind = ACTION_KINDS_BY_CHANNEL.get(channel or "", "call")
     if rule == "birthday":
         kind = "greeting"
+    rules = [rule, *(r for r in also.split(",") if r and r != rule and r != "planned_action")]
     values: dict[str, object] = {
         "customer_id": customer_id,
         "kind": kind,
         "channel": channel,
         "campaign": RULE_THEMES[rule],
-        "note": PLAN_NOTE + rule,
+        "note": PLAN_NOTE + ",".join(rules),
     }
     if snooze_days:
         values["planned"] = day + timedelta(days=snooze_days)
@@ -136,14 +142,15 @@ def handled(actions: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """
     notes = actions["note"].astype("string")
     mine = actions[notes.str.startswith(PLAN_NOTE).fillna(False)]
-    return pd.DataFrame(
+    found = pd.DataFrame(
         {
             "customer_id": mine["customer_id"].astype("string"),
-            "rule": mine["note"].astype("string").str.removeprefix(PLAN_NOTE),
+            "rule": mine["note"].astype("string").str.removeprefix(PLAN_NOTE).str.split(","),
             "since": mine["done"],
             "until": mine["planned"].where(mine["done"].isna()),
         }
     )
+    return found.explode("rule").reset_index(drop=True)
 
 
 def contact_plan(

@@ -50,8 +50,8 @@ STALE_AFTER_DAYS = 7
 windows are about a month, so a file a few weeks old analysed as of today would make everyone look lapsed."""
 
 _DAY = np.timedelta64(1, "D")
-REWARD_NOTE = "plan:threshold_reward"
-"""The note of a motivational reward given from the plan (`lib.analysis.contact_plan.PLAN_NOTE` + rule)."""
+REWARD_NOTE = r"^plan:(?:.*,)?threshold_reward(?:,|$)"
+"""The note of a plan contact that gave the motivational reward (`lib.analysis.contact_plan.plan_action`)."""
 
 
 def last_activity(register: Register, today: date) -> date | None:
@@ -271,7 +271,10 @@ def _spending(register: Register, customers: pd.DataFrame, cutoff: pd.Timestamp,
     today = _day_number(cutoff)
     period_start = today - settings.reward_period_days
     codes, day = _rows(register, "actions", "done")
-    notes = register.memo("facts.reward_notes", lambda: register.actions["note"].astype("string").eq(REWARD_NOTE))
+    notes = register.memo(
+        "facts.reward_notes",
+        lambda: register.actions["note"].astype("string").str.contains(REWARD_NOTE, regex=True),
+    )
     rewarded = (codes >= 0) & (day <= today) & notes.fillna(False).to_numpy(dtype=bool)
     last_reward = _max_by(codes[rewarded], day[rewarded], n)
     since = np.fmax(np.nan_to_num(last_reward, nan=-np.inf), period_start)

@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import re
 import warnings
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -36,7 +36,7 @@ from lib.analysis.theme_matching import (
     tokens,
 )
 from lib.reading.register import Register
-from lib.schema import LANGUAGES, SENTIMENTS
+from lib.schema import LANGUAGES, RATING_SCALES, SENTIMENTS
 from lib.themes import DATA, ELEMENTS, ThemeDictionary
 
 # --- the feedback of a register ------------------------------------------------------------------
@@ -49,6 +49,7 @@ ITEM_COLUMNS = [
     "kind",
     "status",
     "rating",
+    "scale",
     "text",
     "language",
     "language_source",
@@ -59,11 +60,14 @@ ITEM_COLUMNS = [
 ]
 
 
-def theme_feedback(register: Register, dictionary: ThemeDictionary) -> pd.DataFrame:
-    """One row per feedback item with its language, themes, matched words and sentiment.
+def theme_feedback(
+    register: Register, dictionary: ThemeDictionary, scales: Mapping[str, str] | None = None
+) -> pd.DataFrame:
+    """One row per feedback item with its language, themes, matched words, rating scale and sentiment.
 
     ``themes`` and ``matched`` are lists (parallel: the word that matched each theme);
-    ``row`` is the row as Excel numbers it.
+    ``row`` is the row as Excel numbers it; ``scale`` the rating scale of the item's question
+    (`question_scales`, corrected by ``scales``).
     """
     feedback = register.feedback.reset_index(drop=True)
     customer_language = register.customers.set_index("customer_id")["language"].map(normalise_language)
@@ -93,13 +97,14 @@ def theme_feedback(register: Register, dictionary: ThemeDictionary) -> pd.DataFr
         positive.append(tone[0])
         negative.append(tone[1])
     ratings = feedback["rating"]
-    scale = rating_scale(ratings)
+    chosen = {**question_scales(feedback), **{k: v for k, v in (scales or {}).items() if v in RATING_SCALES}}
+    scale = feedback["_sheet"].astype("string").map(chosen).where(ratings.notna())
     kinds = feedback["kind"].astype("string")
     sentiment, sentiment_source = [], []
-    for rating, raw_kind, pos, neg in zip(ratings, kinds, positive, negative, strict=True):
+    for rating, raw_kind, pos, neg, own in zip(ratings, kinds, positive, negative, scale, strict=True):
         kind = None if pd.isna(raw_kind) else str(raw_kind)
         if not pd.isna(rating):
-            sentiment.append(sentiment_of_rating(float(rating), scale))
+            sentiment.append(sentiment_of_rating(float(rating), str(own)))
             sentiment_source.append("rating")
         else:
             guessed = sentiment_of_text(pos, neg, kind)
@@ -114,6 +119,7 @@ def theme_feedback(register: Register, dictionary: ThemeDictionary) -> pd.DataFr
             "kind": feedback["kind"],
             "status": feedback["status"],
             "rating": ratings,
+            "scale": scale,
             "text": feedback["text"],
             "language": languages,
             "language_source": sources,
@@ -151,30 +157,41 @@ def sentiment_coverage(items: pd.DataFrame) -> float:
     return float((items["sentiment"] != "unknown").mean()) if len(items) else 0.0
 
 
-def nps(ratings: pd.Series) -> float | None:
-    """Net Promoter Score in percent: promoters (9–10) minus detractors (0–6); passives (7–8) count
-    in the base only. None when no 0–10 ratings exist."""
-    scores = ratings.dropna()
-    if scores.empty or rating_scale(scores) != "0-10":
+def question_scales(feedback: pd.DataFrame) -> dict[str, str]:
+    """The scale of each question (a sheet's rating column), decided once for all its answers.
+
+    ``0-10`` when any answer is 0 or above 5, else ``1-5``: one "0" among a thousand 1–5 answers is
+    the question's scale showing, not a single answer's. Settings can correct it (`Settings.rating_scales`).
+    """
+    rated = feedback[feedback["rating"].notna()]
+    return {str(sheet): rating_scale(group["rating"]) for sheet, group in rated.groupby("_sheet", sort=True)}
+
+
+def nps(items: pd.DataFrame) -> float | None:
+    """Net Promoter Score in percent over the answers to 0–10 questions: promoters (9–10) minus detractors
+    (0–6); passives (7–8) count in the base only. None when there are no such answers."""
+    scores = items.loc[items["scale"] == "0-10", "rating"].dropna()
+    if scores.empty:
         return None
     promoters = (scores >= 9).mean()
     detractors = (scores <= 6).mean()
     return round(float(promoters - detractors) * 100, 1)
 
 
-def csat(ratings: pd.Series) -> float | None:
-    """Customer satisfaction in percent: the share of 4 and 5 among 1–5 ratings (None without any)."""
-    scores = ratings.dropna()
-    if scores.empty or rating_scale(scores) != "1-5":
+def csat(items: pd.DataFrame) -> float | None:
+    """Customer satisfaction in percent: the share of 4 and 5 among the answers to 1–5 questions."""
+    scores = items.loc[items["scale"] == "1-5", "rating"].dropna()
+    if scores.empty:
         return None
     return round(float((scores >= 4).mean()) * 100, 1)
 
 
 def scores_by(items: pd.DataFrame, column: str) -> pd.DataFrame:
-    """NPS, CSAT and item count per value of a column (a class, a branch, a month …)."""
+    """NPS, CSAT and item count per value of a column (a class, a branch, a month …), each answer on the
+    scale of its question, whatever the group's own answers happen to be."""
     rows = []
     for value, group in items.groupby(column, observed=True, sort=True):
-        rows.append({column: value, "items": len(group), "nps": nps(group["rating"]), "csat": csat(group["rating"])})
+        rows.append({column: value, "items": len(group), "nps": nps(group), "csat": csat(group)})
     return pd.DataFrame(rows, columns=[column, "items", "nps", "csat"])
 
 

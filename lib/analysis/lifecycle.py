@@ -196,49 +196,100 @@ def overdue_customers(view: pd.DataFrame) -> pd.DataFrame:
 
 @dataclass(frozen=True)
 class Economics:
-    """Retention economics of a period (seed 004): churn, retention, repeat buying, what losses cost."""
+    """Retention economics of a period (seed 004): what the customers lost were worth, what keeping them
+    would have cost, and what winning former customers back could bring."""
 
     active_at_start: int
     lost: int
     churn_rate: float
     retention_rate: float
     repeat_rate: float
+    """Of the customers who bought in the period, the share who bought on two days or more in it."""
     value_by_class: dict[str, float]
     retention_cost: float
     acquisition_cost: float
-    cost_to_replace_lost: float
+    revenue_at_stake: float
+    """What the customers lost in the period bought in the year before their last purchase."""
     cost_to_keep_lost: float
+    cost_to_replace_lost: float
+    former_last_year: int
+    """Customers who became former within the year before the period's end."""
+    win_back_rate: float | None
+    """Of the customers former at the period's start, the share buying again by its end (None: none were)."""
+    win_back_value: float
+    """What the former customers of the last year bought in their last year, times the win-back rate."""
 
 
-def economics(start: pd.DataFrame, end: pd.DataFrame, settings: Settings) -> Economics:
-    """Churn and retention over a period, repeat-purchase rate and average value per class at its end.
+def economics(
+    start: pd.DataFrame, end: pd.DataFrame, settings: Settings, register: Register, first: date, last: date
+) -> Economics:
+    """Churn and retention over the period ``first``–``last``, from the analysed customers as of both days.
 
-    Takes the analysed customers as of the period's first and last day. Churn: of the
-    customers buying (not former) at the start, the share that is former at the end. The
-    cost comparison prices replacing them at the acquisition cost (retention cost × the
-    acquisition ratio, the 10:1 rule by default) against keeping them.
+    Churn: of the customers buying (not former) at the start, the share former at the end. The money
+    at stake is their last year of purchases; keeping them is priced at the retention cost each, and
+    replacing them at the acquisition cost (retention cost × the acquisition ratio, 10:1 by default).
+    Win-back potential: the last year's former customers, at the win-back rate this period showed.
     """
     active = start.loc[start["relationship"].isin(BUYING_CLASSES), "customer_id"]
-    lost = int(end.loc[is_in(end["customer_id"], active), "relationship"].eq("former").sum())
+    lost_ids = end.loc[is_in(end["customer_id"], active) & end["relationship"].eq("former"), "customer_id"]
+    lost = len(lost_ids)
     churn = lost / len(active) if len(active) else 0.0
     buying = end[end["purchases"] > 0]
-    repeat = float((buying["purchases"] >= 2).mean()) if len(buying) else 0.0
     means = buying.groupby("relationship", observed=False)["value"].mean()
     acquisition = settings.retention_cost * settings.acquisition_cost_ratio
+    yearly = _last_year_spending(register, pd.Timestamp(last))
+    former_then = start.loc[start["relationship"].eq("former"), "customer_id"]
+    back = end.loc[is_in(end["customer_id"], former_then) & ~end["relationship"].eq("former"), "customer_id"]
+    win_back = len(back) / len(former_then) if len(former_then) else None
+    since = (end["days_since_last"] - settings.churn_horizon_days).to_numpy(dtype="float64", na_value=np.nan)
+    recent_former = end.loc[end["relationship"].eq("former").to_numpy() & (since <= 365), "customer_id"]
     return Economics(
         active_at_start=len(active),
         lost=lost,
         churn_rate=round(churn, 4),
         retention_rate=round(1 - churn, 4),
-        repeat_rate=round(repeat, 4),
+        repeat_rate=_repeat_rate(register, end, pd.Timestamp(first), pd.Timestamp(last)),
         value_by_class={
             name: round(float(means.get(name, 0.0)), 2) if pd.notna(means.get(name)) else 0.0 for name in CLASSES
         },
         retention_cost=settings.retention_cost,
         acquisition_cost=acquisition,
-        cost_to_replace_lost=round(lost * acquisition, 2),
+        revenue_at_stake=round(float(yearly.reindex(lost_ids).fillna(0).sum()), 2),
         cost_to_keep_lost=round(lost * settings.retention_cost, 2),
+        cost_to_replace_lost=round(lost * acquisition, 2),
+        former_last_year=len(recent_former),
+        win_back_rate=None if win_back is None else round(win_back, 4),
+        win_back_value=round(float(yearly.reindex(recent_former).fillna(0).sum()) * (win_back or 0.0), 2),
     )
+
+
+def _last_year_spending(register: Register, last: pd.Timestamp) -> pd.Series:
+    """Per customer (by id): what they bought in the 365 days up to their last purchase by the day."""
+    if register.shape == "summary":  # a lifetime total is all a summary says
+        customers = register.customers
+        return pd.Series(
+            customers["total_spent"].fillna(0.0).to_numpy(), index=customers["customer_id"].astype("string")
+        )
+    purchases = register.purchases[register.purchases["date"].notna() & (register.purchases["date"] <= last)]
+    ids = purchases["customer_id"].astype("string")
+    final = purchases.groupby(ids)["date"].transform("max")
+    recent = purchases[purchases["date"] > final - pd.Timedelta(days=365)]
+    return recent.groupby(ids[recent.index])["amount"].sum()
+
+
+def _repeat_rate(register: Register, end: pd.DataFrame, first: pd.Timestamp, last: pd.Timestamp) -> float:
+    """Of the customers who bought in the period, the share who bought on two different days in it.
+
+    A summary register knows only the last purchase and a count: there, of those whose last purchase
+    falls in the period, the share with two purchases or more.
+    """
+    if register.shape == "summary":
+        recent = end[(end["last_purchase"] >= first) & (end["last_purchase"] <= last)]
+        return round(float((recent["purchases"] >= 2).mean()), 4) if len(recent) else 0.0
+    purchases = register.purchases
+    within = purchases[(purchases["date"] >= first) & (purchases["date"] <= last) & purchases["customer_id"].notna()]
+    visits = within.groupby(within["customer_id"].astype("string"))["date"].nunique()
+    return round(float((visits >= 2).mean()), 4) if len(visits) else 0.0
 
 
 def revenue(register: Register, as_of: date | None = None) -> float:

@@ -61,7 +61,7 @@ from lib.service.outreach import (
     log_contact_export,
 )
 from lib.service.registers import current_register, file_register, import_workbook
-from lib.settings import DEFAULTS, Settings
+from lib.settings import DEFAULTS, Settings, scale_map
 from lib.themes import default_dictionary
 from lib.workspace.access import LOCAL_USER
 from lib.workspace.base import private_file
@@ -86,12 +86,12 @@ def report_of(
     view = analyse_customers(register, as_of, settings)
     groups = view["rfm_group"].value_counts()
     dictionary = default_dictionary()
-    items = theme_feedback(register, dictionary)
+    items = theme_feedback(register, dictionary, scale_map(settings.rating_scales))
     return {
         "themes": theme_counts(items, dictionary),
         "sentiment": sentiment_counts(items),
-        "nps": nps(items["rating"]),
-        "csat": csat(items["rating"]),
+        "nps": nps(items),
+        "csat": csat(items),
         "as_of": as_of.isoformat(),
         "ladder": ladder_counts(view),
         "stages": stage_counts(view),

@@ -210,7 +210,12 @@ _MAILCHIMP = {"email": "Email Address", "first_name": "First Name", "last_name":
 _HUBSPOT = {"email": "Email", "first_name": "First Name", "last_name": "Last Name", "language": "Preferred language"}
 
 
-_COLUMN_KEYS = {"birthday": "contacts.birthday_col", "due": "plan.col_due", "reason": "plan.col_reason"}
+_COLUMN_KEYS = {
+    "birthday": "contacts.birthday_col",
+    "due": "plan.col_due",
+    "reason": "plan.col_reason",
+    "message": "plan.col_message",
+}
 
 
 def column_names(columns: Iterable[str], lang: str = i18n.DEFAULT_LANGUAGE) -> dict[str, str]:
@@ -343,8 +348,10 @@ def call_list(
     *,
     suppressed: Iterable[str],
     channel: str = "phone",
+    messages: pd.Series | None = None,
 ) -> ContactList:
-    """The plan's rows for one channel as a contact list: consent-checked, with each row's rule and reason."""
+    """The plan's rows for one channel as a contact list: consent-checked, with each row's reason and,
+    given ``messages`` (by plan row), what to say."""
     rows = plan[plan["channel"] == channel]
     contacts = contact_list(customers, channel, as_of, suppressed=suppressed, selection=list(rows["customer_id"]))
     listed = customers.reset_index(drop=True)
@@ -357,5 +364,8 @@ def call_list(
     extra = pd.DataFrame(
         {"customer_id": kept, "due": [due[c].strftime("%d.%m.%Y") for c in kept], "reason": [why[c] for c in kept]}
     )
+    if messages is not None:
+        said = messages[rows.index].groupby(rows["customer_id"]).agg("\n".join) if len(rows) else pd.Series()
+        extra["message"] = [said[c] for c in kept]
     combined = pd.concat([extra, contacts.rows.reset_index(drop=True)], axis=1)
     return ContactList(channel, combined, contacts.left_out)

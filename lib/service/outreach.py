@@ -13,13 +13,16 @@ from datetime import date, timedelta
 import pandas as pd
 
 from lib import i18n
-from lib.analysis.contact_plan import contact_plan
+from lib.analysis.contact_plan import contact_plan, plan_action
 from lib.analysis.ladder import reason_texts
 from lib.analysis.lifecycle import analyse_customers
 from lib.exports.contacts import ContactList, contacts_for, export
+from lib.reading.outcomes import outcome_label
 from lib.reading.register import Register
+from lib.schema import KEY_COL
 from lib.settings import Settings
 from lib.workspace.access import LOCAL_USER, Actor
+from lib.workspace.edits import Change, new_row, text_of
 from lib.workspace.repository import Workspace
 from lib.workspace.suppression import consent_history_of
 
@@ -78,6 +81,45 @@ def customer_answers(
             "next_rule": ids.map(following["rule"]).astype("string"),
         }
     )[list(CUSTOMER_ANSWERS)]
+
+
+def contact_changes(
+    register: Register,
+    chosen: pd.DataFrame,
+    day: date,
+    outcome: str | None,
+    snooze_days: int = 0,
+    lang: str = i18n.DEFAULT_LANGUAGE,
+) -> list[Change]:
+    """The register changes that record plan contacts done (with their outcome) or snoozed.
+
+    A contact the plan found becomes a new action; one planned in the register's actions gets its
+    done day and outcome, or a later planned day, on its own row (so it is not planned twice).
+    The outcome is written in the user's language, as a person would write it in the register.
+    """
+    actions = register.actions.set_index(register.actions[KEY_COL].astype("string"))
+    written = outcome_label(outcome, lang) if outcome else None
+    changes: list[Change] = []
+    for row in chosen.itertuples(index=False):
+        channel = row.channel if isinstance(row.channel, str) else None
+        key = getattr(row, "action_key", None)
+        if row.rule == "planned_action" and isinstance(key, str) and key in actions.index:
+            if snooze_days:
+                values: dict[str, object] = {"planned": day + timedelta(days=snooze_days)}
+            else:
+                values = {"done": day, "outcome": written}
+            for name, new in values.items():
+                old = text_of(actions.at[key, name])
+                if text_of(new) != old:
+                    changes.append(
+                        {"op": "set", "sheet": "actions", "key": key, "field": name, "old": old, "new": text_of(new)}
+                    )
+            continue
+        also = str(getattr(row, "also", "") or "")
+        changes += new_row(
+            "actions", plan_action(str(row.customer_id), str(row.rule), channel, day, snooze_days, written, also)
+        )
+    return changes
 
 
 def contact_list(

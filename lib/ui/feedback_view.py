@@ -80,18 +80,24 @@ def score_tiles(selected: pd.DataFrame) -> None:
     """How many items, NPS, CSAT and how many have a sentiment at all."""
     columns = st.columns(4)
     columns[0].metric(t("feedback.items"), num(len(selected)))
-    score = nps(selected["rating"])
+    score = nps(selected)
     columns[1].metric(
         t("feedback.nps"),
         "–" if score is None else ("+" if score > 0 else "") + num(score),
         help=t("feedback.nps_help"),
     )
-    satisfied = csat(selected["rating"])
+    satisfied = csat(selected)
     columns[2].metric(
         t("feedback.csat"), "–" if satisfied is None else percent(satisfied / 100), help=t("feedback.csat_help")
     )
     columns[3].metric(t("feedback.coverage"), percent(sentiment_coverage(selected)), help=t("feedback.coverage_help"))
     st.caption(t("feedback.coverage_line", share=percent(sentiment_coverage(selected))))
+    scales = selected.dropna(subset=["scale"]).drop_duplicates("sheet")
+    if len(scales):
+        read = ", ".join(
+            f"{sheet}: {scale.replace('-', '–')}" for sheet, scale in zip(scales["sheet"], scales["scale"], strict=True)
+        )
+        st.caption(t("feedback.scales", scales=read))
 
 
 def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None:

@@ -16,7 +16,9 @@ from lib.ui.loaders import Page
 
 
 def economics_panel(money: Economics, settings: Settings) -> None:
-    """Retention, churn and repeat rates, what the lost customers cost to replace, average value per class."""
+    """Retention, churn and repeat buying in the period; what the lost customers were worth, what keeping
+    them would have cost, and what winning former customers back could bring; average value per class."""
+    money_of = lambda value: amount(value, settings.currency)  # noqa: E731
     columns = st.columns(4)
     columns[0].metric(
         t("lifecycle.retention_rate"),
@@ -26,25 +28,32 @@ def economics_panel(money: Economics, settings: Settings) -> None:
     columns[1].metric(t("lifecycle.churn_rate"), percent(money.churn_rate, 1))
     columns[2].metric(t("lifecycle.repeat_rate"), percent(money.repeat_rate, 1), help=t("lifecycle.repeat_help"))
     columns[3].metric(
+        t("lifecycle.at_stake"), money_of(money.revenue_at_stake), help=t("lifecycle.at_stake_help", lost=money.lost)
+    )
+    figures: dict[str, str | int] = {
+        "lost": money.lost,
+        "stake": money_of(money.revenue_at_stake),
+        "keep": money_of(money.cost_to_keep_lost),
+        "cost": money_of(money.retention_cost),
+        "acquisition": money_of(money.acquisition_cost),
+        "ratio": num(settings.acquisition_cost_ratio, 1),
+        "former": money.former_last_year,
+        "rate": "–" if money.win_back_rate is None else percent(money.win_back_rate, 1),
+        "back": money_of(money.win_back_value),
+    }
+    lower = st.columns(3)
+    lower[0].metric(
+        t("lifecycle.keep_cost"), money_of(money.cost_to_keep_lost), help=t("lifecycle.keep_help", **figures)
+    )
+    lower[1].metric(
         t("lifecycle.replace_cost"),
-        amount(money.cost_to_replace_lost, settings.currency),
-        help=t(
-            "lifecycle.replace_help",
-            lost=money.lost,
-            acquisition=amount(money.acquisition_cost, settings.currency),
-            keep=amount(money.cost_to_keep_lost, settings.currency),
-            ratio=num(settings.acquisition_cost_ratio, 1),
-        ),
+        money_of(money.cost_to_replace_lost),
+        help=t("lifecycle.replace_help", **figures),
     )
-    st.caption(
-        t(
-            "lifecycle.economics_how",
-            lost=money.lost,
-            replace=amount(money.cost_to_replace_lost, settings.currency),
-            keep=amount(money.cost_to_keep_lost, settings.currency),
-            ratio=num(settings.acquisition_cost_ratio, 1),
-        )
+    lower[2].metric(
+        t("lifecycle.win_back_value"), money_of(money.win_back_value), help=t("lifecycle.win_back_help", **figures)
     )
+    st.caption(t("lifecycle.economics_how", **figures))
     st.dataframe(
         {
             t("column.relationship"): [t(f"class.{c}") for c in CLASSES],

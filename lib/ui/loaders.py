@@ -15,7 +15,7 @@ from lib.analysis.feedback import Suggestion, suggest_themes, theme_feedback
 from lib.config import Config
 from lib.service.outreach import analyse
 from lib.service.registers import Current, current_register
-from lib.settings import Settings
+from lib.settings import Settings, scale_map
 from lib.themes import ThemeDictionary
 from lib.ui.format import t
 from lib.ui.signin import _secrets
@@ -73,16 +73,17 @@ def _analysis(_ws: Workspace, location: str, version: Version, as_of: date, sett
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _feedback(_ws: Workspace, location: str, version: Version, dictionary_json: str) -> pd.DataFrame:
+def _feedback(_ws: Workspace, location: str, version: Version, dictionary_json: str, scales: str = "") -> pd.DataFrame:
     now = _current(_ws, location, version)
     assert now is not None  # the key names a version that holds a register
-    return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json))
+    return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json), scale_map(scales))
 
 
 def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
-    """Every feedback item with language, themes, matched words and sentiment (cached; do not modify)."""
+    """Every feedback item with language, themes, matched words, rating scale and sentiment (cached; do not modify)."""
+    scales = page.workspace.settings().rating_scales
     with st.spinner(t("feedback.theming")):
-        return _feedback(page.workspace, page.workspace.location, _version(page), dictionary.to_json())
+        return _feedback(page.workspace, page.workspace.location, _version(page), dictionary.to_json(), scales)
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)

@@ -7,19 +7,21 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.contact_plan import RULES, filter_plan, plan_action, plan_counts, plan_reasons
+from lib.analysis.contact_plan import RULES, filter_plan, plan_counts, plan_reasons
 from lib.analysis.effectiveness import action_effectiveness
 from lib.exports.contacts import call_list
+from lib.messages import Message, plan_messages
 from lib.reading.register import Register
 from lib.schema import CHANNELS, CLASSES, MIME_TYPES
-from lib.service.outreach import log_contact_export
+from lib.service.outreach import contact_changes, log_contact_export
 from lib.ui.actions import people_table, personal_file, save_edits
-from lib.ui.format import date_format, language, localised, num, t
+from lib.ui.format import date_format, day, language, localised, num, t
 from lib.ui.loaders import Page
 from lib.ui.page import flash
-from lib.workspace.edits import new_row
 
 SNOOZE_DAYS = 7
+DONE_OUTCOMES = ("reached", "interested", "bought", "not_interested", "no_answer")
+"""What a contact marked done brought, one button each."""
 EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result
 
 
@@ -88,32 +90,57 @@ def what_worked(register: Register, view: pd.DataFrame) -> None:
     )
 
 
+def plan_texts(page: Page, plan: pd.DataFrame) -> tuple[pd.Series, list[Message]]:
+    """Each row's reason and the message to send, in the customer's language where the register gives it."""
+    assert page.current is not None
+    settings = page.workspace.settings()
+    reasons = plan_reasons(plan, language(), settings.currency)
+    messages = plan_messages(plan, page.current.register.customers, reasons, page.workspace.messages(), language())
+    return reasons, messages
+
+
+def _rules_text(also: object) -> str:
+    return ", ".join(t(f"plan.rule.{rule}") for rule in str(also or "").split(",") if rule)
+
+
 def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
-    """The first 500 due contacts with their reason; returns the rows ticked."""
+    """The first 500 due contacts with their reason and message; returns the rows ticked.
+
+    A tick belongs to a customer, not to a row position: the table's selection is cleared after
+    every action (`done_or_snoozed`), so a tick never moves on to the next customer.
+    """
     shown = plan.head(500).reset_index(drop=True)
+    reasons, messages = plan_texts(page, shown)
+    late = shown["fell_due"] < shown["due"]
     selection = people_table(
         pd.DataFrame(
             {
                 t("plan.col_due"): shown["due"],
+                t("plan.col_fell_due"): shown["fell_due"].where(late),
                 t("column.customer_id"): shown["customer_id"],
                 t("column.name"): shown["name"],
                 t("plan.col_rule"): [t(f"plan.rule.{r}") for r in shown["rule"]],
-                t("plan.col_reason"): plan_reasons(shown, language()),
+                t("plan.col_reason"): reasons,
+                t("plan.col_also"): [_rules_text(also) for also in shown["also"]],
                 t("plan.col_channel"): [
                     t(f"plan.channel.{c}") if isinstance(c, str) else t("plan.channel.none") for c in shown["channel"]
                 ],
-                t("plan.col_theme"): [t(f"plan.theme.{theme}") for theme in shown["theme"]],
+                t("plan.col_subject"): [message.subject for message in messages],
+                t("plan.col_message"): [message.text for message in messages],
             }
         ).to_dict("series"),
         page,
         ids=t("column.customer_id"),
-        personal=(t("column.name"),),
+        personal=(t("column.name"), t("plan.col_subject"), t("plan.col_message")),
         hide_index=True,
         width="stretch",
         on_select="rerun",
         selection_mode="multi-row",
         key="plan_table",
-        column_config={t("plan.col_due"): st.column_config.DateColumn(format=date_format())},
+        column_config={
+            t("plan.col_due"): st.column_config.DateColumn(format=date_format()),
+            t("plan.col_fell_due"): st.column_config.DateColumn(format=date_format()),
+        },
     )
     st.caption(t("plan.shown", shown=len(shown), total=len(plan)))
     if not page.can("edit"):  # a viewer's table offers no ticking
@@ -122,11 +149,26 @@ def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
     return shown.iloc[list(rows)] if rows else shown.iloc[0:0]
 
 
+def day_load(plan: pd.DataFrame, capacity: int) -> None:
+    """Contacts per day of the period, against the daily capacity when one is set."""
+    per_day = plan.groupby(plan["due"].dt.date).size()
+    if per_day.empty:
+        return
+    text = ", ".join(f"{day(pd.Timestamp(when))}: {num(count)}" for when, count in per_day.items())
+    if capacity:
+        st.caption(t("plan.capacity", capacity=capacity, days=text))
+    else:
+        st.caption(t("plan.per_day", days=text))
+
+
 def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
     """The plan's phone contacts as a call list (consent-checked, logged when taken)."""
     assert page.current is not None
+    phoned = plan[plan["channel"] == "phone"]
+    reasons, messages = plan_texts(page, phoned)
+    said = pd.Series([f"{m.subject}: {m.text}" for m in messages], index=phoned.index, dtype="string")
     calls = call_list(
-        page.current.register.customers, plan, plan_reasons(plan, language()), start, suppressed=page.current.suppressed
+        page.current.register.customers, phoned, reasons, start, suppressed=page.current.suppressed, messages=said
     )
     ids = list(calls.rows["customer_id"])
     st.download_button(
@@ -141,23 +183,33 @@ def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
 
 
 def done_or_snoozed(page: Page, chosen: pd.DataFrame, as_of: date) -> None:
-    """Mark the ticked contacts done, or snooze them: each logged as an action in the register."""
-    left, right = st.columns(2)
-    done = left.button(t("plan.mark_done", count=len(chosen)), disabled=chosen.empty, type="primary", key="plan_done")
-    snooze = right.button(
-        t("plan.snooze", count=len(chosen), days=SNOOZE_DAYS), disabled=chosen.empty, key="plan_snooze"
+    """Mark the ticked contacts done with what came of them (one click per outcome), or snooze them.
+
+    A plan contact becomes an action in the register; a contact planned in the register gets its
+    done day and outcome (or, snoozed, a later planned day) on its own row.
+    """
+    st.caption(t("plan.done_how", count=len(chosen)))
+    columns = st.columns(len(DONE_OUTCOMES) + 1)
+    clicked = None
+    for column, outcome in zip(columns, DONE_OUTCOMES, strict=False):
+        if column.button(
+            t(f"plan.done_{outcome}"),
+            disabled=chosen.empty,
+            type="primary",
+            key=f"plan_done_{outcome}",
+            width="stretch",
+        ):
+            clicked = outcome
+    snooze = columns[-1].button(
+        t("plan.snooze", count=len(chosen), days=SNOOZE_DAYS), disabled=chosen.empty, key="plan_snooze", width="stretch"
     )
-    if not (done or snooze):
+    if not (clicked or snooze):
         return
-    changes = []
-    for row in chosen.itertuples(index=False):
-        channel = row.channel if isinstance(row.channel, str) else None
-        changes += new_row(
-            "actions",
-            plan_action(str(row.customer_id), str(row.rule), channel, as_of, snooze_days=SNOOZE_DAYS if snooze else 0),
-        )
+    assert page.current is not None
+    changes = contact_changes(page.current.register, chosen, as_of, clicked, SNOOZE_DAYS if snooze else 0, language())
     review = save_edits(page, changes)
     if review is None:
         st.stop()
-    flash(t("plan.logged" if done else "plan.snoozed", count=review.summary()["added"]))
+    st.session_state.pop("plan_table", None)  # the ticks go with the contacts they were for
+    flash(t("plan.logged" if clicked else "plan.snoozed", count=len(chosen)))
     st.rerun()

@@ -21,6 +21,7 @@ import pandas as pd
 from sqlalchemy import Connection, delete, func, insert, select, update
 
 from lib.config import DEFAULT_FOLDER, Config
+from lib.messages import MessageTemplates
 from lib.reading.register import MappingOverrides
 from lib.settings import Settings
 from lib.themes import ThemeDictionary
@@ -37,6 +38,7 @@ Version = tuple[int, int, int, int]
 _OVERRIDES = "mapping_overrides"
 _SETTINGS = "analysis_settings"
 _THEMES = "theme_dictionary"
+_MESSAGES = "message_templates"
 _SUPPRESSED_IDS = "suppressed_ids"
 _CARRIED = "carried_settings"
 JOURNAL_COLUMNS = ["id", "created_at", "user", "op", "sheet", "key", "field", "old", "new"]
@@ -304,6 +306,14 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
     def save_themes(self, dictionary: ThemeDictionary, user: Actor = LOCAL_USER) -> None:
         require(user, "settings")
         self._save_setting(_THEMES, dictionary.to_json())
+
+    def messages(self) -> MessageTemplates:
+        """The message wording of this workspace's contact plan (the shipped wording until edited)."""
+        return MessageTemplates.from_json(self._setting(_MESSAGES))
+
+    def save_messages(self, templates: MessageTemplates, user: Actor = LOCAL_USER) -> None:
+        require(user, "settings")
+        self._save_setting(_MESSAGES, templates.to_json())
 
     # --- the edit journal --------------------------------------------------------------------
     def append_edits(

@@ -132,3 +132,38 @@ def test_forgetting_a_customer_from_the_profile(app, tmp_path):
     assert app.selectbox(key="customers_profile").value != "10001"
     workspace = Workspace(tmp_path / "workspace")
     assert "10001" not in set(current_register(workspace).register.customers["customer_id"])
+
+
+def test_a_contact_s_outcome_and_a_complaint_s_status_are_corrected_afterwards_with_who_and_when(app, tmp_path):
+    app.text_area(key="feedback_text").set_value("Kraan lekib")
+    app.selectbox(key="feedback_kind").set_value("complaint")
+    app.button(key="FormSubmitter:log_feedback-Save the feedback").click().run()
+    app.text_input(key="action_campaign").set_value("Follow-up call")
+    app.button(key="FormSubmitter:log_action-Save the action").click().run()
+    assert not app.exception
+    feedback = app.data_editor(key="records_feedback").value
+    complaint = int((feedback["text"] == "Kraan lekib").to_numpy().nonzero()[0][0])
+    actions = app.data_editor(key="records_actions").value
+    call = int((actions["campaign"] == "Follow-up call").to_numpy().nonzero()[0][0])
+    app.session_state["records_feedback"] = {
+        "edited_rows": {complaint: {"status": "Resolved"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.session_state["records_actions"] = {
+        "edited_rows": {call: {"outcome": "interested"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    button = app.button(key="records_save")
+    assert button.label == "Save 2 changes"
+    button.click().run()
+    assert not app.exception and "Saved: 2 changes" in app.success[0].value
+    workspace = Workspace(tmp_path / "workspace")
+    register = current_register(workspace).register
+    mine = register.feedback[register.feedback["text"] == "Kraan lekib"]
+    assert mine["status"].tolist() == ["resolved"]  # the register keeps the code, whatever the language shown
+    assert register.actions.loc[register.actions["campaign"] == "Follow-up call", "outcome"].tolist() == ["interested"]
+    shown = app.data_editor(key="records_feedback").value
+    assert shown.loc[shown["text"] == "Kraan lekib", "by"].iloc[0].startswith("local")  # who, then when

@@ -1,4 +1,5 @@
-"""The contact plan page through AppTest: due contacts for the sample; marking one done logs an action."""
+"""The contact plan page through AppTest: one contact per customer for the sample with its message; marking
+one done with its outcome logs an action, clears the ticks and settles that customer."""
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -18,8 +19,14 @@ def test_the_plan_shows_due_contacts_for_the_sample(app):
     assert due > 100
     table = app.dataframe[2].value
     assert len(table) == min(due, 500)
+    assert table["Customer id"].is_unique  # one row per customer
     assert table["Why"].str.len().gt(10).all()
     assert set(table["Channel"]) <= {"E-mail", "Text message", "Phone", "Post", "No consent"}
+    # Every row says what to send, the customer's first name filled in and no placeholder left.
+    assert table["Subject"].str.len().gt(3).all() and table["Message"].str.len().gt(10).all()
+    assert not table["Message"].str.contains("{", regex=False).any()
+    first = table.iloc[0]
+    assert first["Name"].split()[0] in first["Message"] or first["Name"].split()[0] in first["Subject"]
 
 
 def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
@@ -27,14 +34,45 @@ def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
     first = app.dataframe[2].value.iloc[0]
     app.session_state["plan_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
-    app.button(key="plan_done").click().run()
+    app.button(key="plan_done_interested").click().run()
     assert not app.exception
     assert "1 contacts logged as done" in app.success[0].value
     journal = Workspace(tmp_path / "workspace").journal(1)
     logged = dict(zip(journal["field"].dropna(), journal["new"].dropna(), strict=False))
     assert logged["customer_id"] == first["Customer id"] and logged["note"].startswith("plan:")
-    # The contact made settles that row, and may settle the customer's other due rows with it.
-    assert int(metrics(app)["Contacts due"].replace(",", "")) < due
+    assert logged["outcome"] == "interested"  # what came of it, so "what worked" counts it
+    # The tick went with the contact: nothing is ticked, no button offers to mark anyone else.
+    assert not app.session_state["plan_table"]["selection"]["rows"] if "plan_table" in app.session_state else True
+    assert app.button(key="plan_done_interested").disabled
+    # The contact settles that customer's row and the reasons listed with it, and no one else's.
+    assert int(metrics(app)["Contacts due"].replace(",", "")) == due - 1
+    assert first["Customer id"] not in set(app.dataframe[2].value["Customer id"])
+
+
+def test_a_message_rewritten_in_settings_is_what_the_plan_shows(app):
+    from lib import i18n
+    from lib.analysis.contact_plan import RULES
+    from lib.messages import MessageTemplates
+    from lib.schema import LANGUAGES
+
+    first = app.dataframe[2].value.iloc[0]
+    rule = next(r for r in RULES if i18n.t(f"plan.rule.{r}") == first["Rule"])
+    # The message is in the customer's own language: the one whose shipped subject the row shows.
+    given = first["Name"].split()[0]
+    lang = next(
+        code
+        for code in LANGUAGES
+        if MessageTemplates().render(rule, code, given, first["Name"], "").subject == first["Subject"]
+    )
+    on_page(app, "pages/7_Settings.py")
+    app.selectbox(key="message_rule").set_value(rule).run()
+    app.selectbox(key="message_language").set_value(lang).run()
+    next(box for box in app.text_input if box.label == "Subject").input("Just for you, {first_name}")
+    next(button for button in app.button if button.label == "Save this message").click().run()
+    assert not app.exception and "Message saved" in app.success[0].value
+    on_page(app, "pages/3_Plan.py")
+    row = app.dataframe[2].value.iloc[0]
+    assert row["Subject"] == f"Just for you, {row['Name'].split()[0]}"
 
 
 def test_what_worked_shows_response_and_purchase_rates_by_kind(app):

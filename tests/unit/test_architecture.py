@@ -19,6 +19,7 @@ LAYERS = {
     "lib.i18n": 0,
     "lib.settings": 0,
     "lib.themes": 0,
+    "lib.messages": 0,
     "lib.reading": 1,
     "lib.workspace": 2,
     "lib.analysis": 3,

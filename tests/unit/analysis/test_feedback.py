@@ -6,6 +6,8 @@ import pytest
 from lib.analysis.feedback import csat, marked_text, nps, theme_counts, theme_feedback, theme_rows
 from lib.analysis.theme_matching import ThemeMatcher, detect_language, sentiment_of_text
 from lib.themes import THEMES, default_dictionary
+from tests.conftest import AS_OF, write_xlsx
+from tests.unit.history import read
 
 # (text as a customer writes it, theme it must hit)
 INFLECTED = {
@@ -92,18 +94,48 @@ def test_inflected_forms_hit_their_theme(matcher, lang):
     assert not missed
 
 
+def answers(ratings, scale):
+    """Answers to one question on a given scale, as `theme_feedback` gives them."""
+    return pd.DataFrame({"rating": pd.Series(ratings, dtype="float64"), "scale": scale})
+
+
 def test_nps_counts_promoters_minus_detractors_and_a_seven_is_passive():
-    ratings = pd.Series([10, 9, 9, 8, 7, 7, 6, 3, 0, 10])
+    ratings = [10, 9, 9, 8, 7, 7, 6, 3, 0, 10]
     # promoters 4 (10, 9, 9, 10), passives 3 (8, 7, 7), detractors 3 (6, 3, 0): (4 - 3) / 10
-    assert nps(ratings) == 10.0
-    assert nps(pd.Series([7, 7, 9, 10])) == 50.0  # sevens are not detractors
-    assert nps(pd.Series([4, 5, 3])) is None  # a 1–5 survey has no NPS
-    assert nps(pd.Series([], dtype=float)) is None
+    assert nps(answers(ratings, "0-10")) == 10.0
+    assert nps(answers([7, 7, 9, 10], "0-10")) == 50.0  # sevens are not detractors
+    assert nps(answers([4, 5, 3], "1-5")) is None  # a 1–5 survey has no NPS
+    assert nps(answers([], "0-10")) is None
 
 
 def test_csat_is_the_share_of_fours_and_fives():
-    assert csat(pd.Series([5, 4, 3, 2, 1, None])) == 40.0
-    assert csat(pd.Series([9, 10])) is None
+    assert csat(answers([5, 4, 3, 2, 1, None], "1-5")) == 40.0
+    assert csat(answers([9, 10], "0-10")) is None
+
+
+def test_the_scale_belongs_to_the_question_not_to_a_group_of_its_answers(tmp_path):
+    """A class whose 0–10 answers happen to be low still gets an NPS, not a CSAT; one 0 among 1–5 answers
+    is the question's scale showing; Settings corrects a question whose answers cannot show it."""
+    from lib.analysis.feedback import question_scales, scores_by
+
+    customers = [["Customer id", "Name", "Relationship"], ["A", "Ann", "loyal"], ["B", "Ben", "former"]]
+    nps_sheet = [["Customer id", "Date", "Rating", "Text"]]
+    nps_sheet += [["A", AS_OF, r, None] for r in (9, 10, 0, 8)] + [["B", AS_OF, r, None] for r in (2, 3, 5, 4)]
+    survey = [["Customer id", "Date", "Rating"], ["A", AS_OF, 5], ["B", AS_OF, 4], ["B", AS_OF, 2]]
+    path = write_xlsx(tmp_path / "two.xlsx", {"Customers": customers, "Recommend": nps_sheet, "Survey": survey})
+    register = read(path)
+    assert question_scales(register.feedback) == {"Recommend": "0-10", "Survey": "1-5"}
+    items = theme_feedback(register, default_dictionary())
+    former = items[items["customer_id"] == "B"]
+    by_class = scores_by(items.assign(cls=items["customer_id"].map({"A": "loyal", "B": "former"})), "cls")
+    row = by_class.set_index("cls").loc["former"]
+    assert row["nps"] == -100.0  # 2, 3, 5, 4 on a 0–10 question are all detractors, not "CSAT 50 %"
+    assert row["csat"] == 50.0  # the survey's 4 and 2
+    assert set(former.loc[former["sheet"] == "Recommend", "sentiment"]) == {"negative"}
+    survey_five = items[(items["sheet"] == "Survey") & (items["rating"] == 5)]
+    assert survey_five["sentiment"].tolist() == ["positive"]  # the 0 on another question does not touch it
+    corrected = theme_feedback(register, default_dictionary(), {"Survey": "0-10"})
+    assert corrected.loc[corrected["sheet"] == "Survey", "scale"].unique().tolist() == ["0-10"]
 
 
 def test_two_word_texts_take_the_customers_language():
@@ -233,7 +265,9 @@ def test_a_partly_blank_language_column_is_filled_by_detection_or_the_customer(t
 def test_scores_per_group():
     from lib.analysis.feedback import scores_by
 
-    items = pd.DataFrame({"branch": ["A", "A", "A", "B", "B"], "rating": [5, 4, 1, 2, None]})
+    items = pd.DataFrame(
+        {"branch": ["A", "A", "A", "B", "B"], "rating": [5, 4, 1, 2, None], "scale": ["1-5"] * 4 + [None]}
+    )
     table = scores_by(items, "branch").set_index("branch")
     assert table.loc["A", "csat"] == pytest.approx(66.7) and table.loc["B", "csat"] == 0.0
     assert table.loc["B", "items"] == 2 and table["nps"].isna().all()

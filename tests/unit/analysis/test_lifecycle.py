@@ -92,13 +92,25 @@ def test_funnel_over_a_period(history):
 
 
 def test_economics_of_a_period(history):
-    money = economics(view_on(history, YEAR_AGO), view_on(history, AS_OF), DEFAULTS)
+    money = economics(view_on(history, YEAR_AGO), view_on(history, AS_OF), DEFAULTS, history, YEAR_AGO, AS_OF)
     assert (money.active_at_start, money.lost, money.churn_rate, money.retention_rate) == (1, 1, 1.0, 0.0)
-    assert money.repeat_rate == 0.8
-    assert money.acquisition_cost == DEFAULTS.retention_cost * 10  # the 10:1 rule by default
-    assert money.cost_to_replace_lost == 200.0 and money.cost_to_keep_lost == 20.0
+    # Bought in the period: nine customers, seven of them on two days or more (ONE-DAY and SINGLE-OLD once).
+    assert money.repeat_rate == round(7 / 9, 4)
+    assert money.revenue_at_stake == 30.0  # FORMER's three 10 € visits in the year before leaving
+    assert money.cost_to_keep_lost == DEFAULTS.retention_cost and money.cost_to_replace_lost == 200.0
+    # WON-BACK was former a year ago and buys again: the period's win-back rate is 1 of 1.
+    assert money.win_back_rate == 1.0 and money.former_last_year == 1 and money.win_back_value == 30.0
     # LOYAL (5 visits, one returned), WON-BACK (4 visits) and MARKED-LOST (3 visits)
     assert money.value_by_class["loyal"] == round(110 / 3, 2)
+    shorter = economics(
+        view_on(history, AS_OF - timedelta(days=30)),
+        view_on(history, AS_OF),
+        DEFAULTS,
+        history,
+        AS_OF - timedelta(days=30),
+        AS_OF,
+    )
+    assert shorter.repeat_rate != money.repeat_rate  # the repeat rate follows the period
 
 
 def test_cooling_prospects_and_overdue_customers(history):

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from datetime import date, timedelta
 
+import pandas as pd
+
 from lib.analysis.facts import default_as_of
 from lib.analysis.ladder import reason_texts
 from lib.service.outreach import analyse
@@ -198,3 +200,39 @@ def contact_plan_with(view, day, settings):
 
     plan = contact_plan(view.reset_index(), day, settings, until=day + timedelta(days=365))
     return dict(zip(plan["customer_id"], plan["rule"], strict=True))
+
+
+def test_a_contact_planned_in_the_register_is_done_on_its_own_row_with_its_outcome(tmp_path):
+    from lib.analysis.effectiveness import action_effectiveness
+    from lib.service.changes import save_changes
+    from lib.service.outreach import contact_changes, due_contacts
+
+    day = LAST
+    customers = [["Customer ID", "Name", "E-mail", "Email consent"], ["P", "Pia Planned", "pia@example.com", "yes"]]
+    actions = [
+        ["Customer ID", "Planned", "Done", "Type", "Channel", "Campaign"],
+        ["P", day + timedelta(days=2), None, "email", "e-mail", "Autumn news"],
+    ]
+    purchases = [["Customer ID", "Date", "Amount"], ["P", day - timedelta(days=400), 10]]
+    path = write_xlsx(tmp_path / "planned.xlsx", {"Customers": customers, "Actions": actions, "Purchases": purchases})
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, path.name, path.read_bytes())
+    now = current_register(workspace)
+    view = analyse(now.register, day, Settings(), now.suppressed)
+    plan = due_contacts(now.register, view, day, Settings(), until=day + timedelta(days=7))
+    row = plan.set_index("customer_id").loc["P"]
+    assert row["rule"] == "planned_action" and row["channel"] == "email"
+    assert row["due"] == pd.Timestamp(day + timedelta(days=2))
+    changes = contact_changes(now.register, plan, day + timedelta(days=2), "interested", lang="pl")
+    assert {(c["op"], c["field"]) for c in changes} == {("set", "done"), ("set", "outcome")}  # no new row
+    save_changes(workspace, changes)
+    after = current_register(workspace)
+    assert len(after.register.actions) == 1
+    assert after.register.actions["outcome"].tolist() == ["zainteresowanie"]  # in the user's words
+    view = analyse(after.register, day + timedelta(days=2), Settings(), after.suppressed)
+    again = due_contacts(after.register, view, day + timedelta(days=2), Settings(), until=day + timedelta(days=9))
+    assert "planned_action" not in set(again["rule"])
+    effect = action_effectiveness(
+        after.register.actions, after.register.purchases, view.set_index("customer_id")["relationship"], "kind"
+    )
+    assert effect["response_rate"].tolist() == [1.0]  # "zainteresowanie" is understood as a response
