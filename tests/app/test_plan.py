@@ -1,6 +1,7 @@
 """The contact plan page through AppTest: one contact per customer for the sample with its message; marking
 one done with its outcome logs an action, clears the ticks and settles that customer."""
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -20,6 +21,8 @@ def test_the_plan_shows_due_contacts_for_the_sample(app):
     table = app.dataframe[2].value
     assert len(table) == min(due, 500)
     assert table["Customer id"].is_unique  # one row per customer
+    start = app.date_input(key="plan_period").value[0]
+    assert (pd.to_datetime(table["Due"]) >= pd.Timestamp(start)).all()  # nothing due before the week
     assert table["Why"].str.len().gt(10).all()
     assert set(table["Channel"]) <= {"E-mail", "Text message", "Phone", "Post", "No consent"}
     # Every row says what to send, the customer's first name filled in and no placeholder left.
