@@ -20,6 +20,7 @@ from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
 from lib.schema import LANGUAGES
+from lib.themes import fold
 
 LOCALES = Path(__file__).parent / "locales"
 DEFAULT_LANGUAGE = "en"
@@ -129,3 +130,23 @@ class Explained(Exception):
 
     def message(self, lang: str = DEFAULT_LANGUAGE) -> str:
         return t(self.key, lang, **self.params)
+
+
+def language_code(value: object) -> str | None:
+    """A language column's value as a code: ``et``, ``EST``, ``eesti``, ``Finnish`` … → et, fi …"""
+    if value is None or (isinstance(value, float) and value != value) or not str(value).strip():
+        return None
+    text = fold(str(value).strip())
+    for code, names in _LANGUAGE_NAMES.items():
+        if text == code or text in names:
+            return code
+    return None
+
+
+_LANGUAGE_NAMES = {
+    "en": ("eng", "english", "inglise", "englanti", "anglu", "angielski"),
+    "et": ("est", "ee", "estonian", "eesti", "viro", "estu", "estonski"),
+    "fi": ("fin", "finnish", "soome", "suomi", "suomeksi", "finu", "finski"),
+    "lt": ("lit", "lithuanian", "leedu", "liettua", "lietuviu", "litewski"),
+    "pl": ("pol", "polish", "poola", "puola", "lenku", "polski"),
+}

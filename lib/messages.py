@@ -89,13 +89,14 @@ def first_names(customers: pd.DataFrame) -> pd.Series:
 def plan_messages(
     plan: pd.DataFrame, customers: pd.DataFrame, reasons: pd.Series, templates: MessageTemplates, lang: str
 ) -> list[Message]:
-    """The message for each plan row, in the customer's language where the register gives one of ours.
+    """The message for each plan row, in the customer's language where the register gives one of ours
+    (as a code or a name: ``fi``, ``FIN``, ``suomi``, ``Finnish``).
 
     ``{reason}`` is the plan's reason, and for a contact planned in the register, its note.
     """
     known = customers.drop_duplicates("customer_id").set_index(customers["customer_id"].astype("string"))
     firsts = first_names(customers.drop_duplicates("customer_id"))
-    spoken = known["language"].astype("string").str.strip().str.lower() if "language" in known else None
+    spoken = known["language"].map(i18n.language_code) if "language" in known else None
     found = []
     notes = plan["note"] if "note" in plan else pd.Series(pd.NA, index=plan.index)
     rows = zip(plan["customer_id"].astype("string"), plan["rule"], reasons, notes, strict=True)

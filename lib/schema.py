@@ -204,7 +204,12 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
     },
     "outcome": {
         # Most specific first: "not interested" is read before "interested".
-        "refused": ("refused", "declined", "unsubscribed", "keeldus", "kieltaytyi", "kieltäytyi", "atsisake",
+        "opted_out": ("unsubscribed", "opted out", "opt-out", "opt out", "do not contact", "asked not to be contacted",
+                      "loobus uudiskirjast", "ei soovi kontakti", "ei soovi pakkumisi", "peruutti tilauksen",
+                      "kielsi markkinoinnin", "ei halua yhteydenottoja", "atsisake naujienlaiskio",
+                      "atsisakė naujienlaiškio", "nenori kontaktu", "wypisal sie", "wypisał się", "wypisala sie",
+                      "wypisała się", "rezygnacja z newslettera", "nie kontaktowac", "nie kontaktować"),
+        "refused": ("refused", "declined", "keeldus", "kieltaytyi", "kieltäytyi", "atsisake",
                     "atsisakė", "odmowil", "odmówił", "odmowila", "odmówiła", "odmowa"),
         "not_interested": ("not interested", "no interest", "ei huvita", "ei ole huvitatud", "ei kiinnosta",
                            "nesidomi", "nesusidomejo", "nesusidomėjo", "niezainteresowan", "nie jest zainteresowan",
@@ -219,7 +224,7 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
                    "zarezerwowal", "zarezerwował", "rezerwacja"),
         "interested": ("interested", "interest", "huvitatud", "huvitub", "kiinnostunut", "kiinnostui",
                        "susidomejes", "susidomėjęs", "susidomejo", "susidomėjo", "zainteresowan"),
-        "reached": ("reached", "talked", "spoke", "answered", "replied", "raakisime", "rääkisime", "vastas",
+        "reached": ("reached", "talked", "spoke", "answered", "replied", "opened", "clicked", "raakisime", "rääkisime", "vastas",
                     "tavoitettu", "vastasi", "pasiekta", "atsake", "atsakė", "rozmawial", "rozmawiał",
                     "odebral", "odebrał", "odpowiedzial", "odpowiedział"),
     },
@@ -282,6 +287,8 @@ WARMING_OUTCOMES = frozenset({"interested", "booked", "bought"})
 """Outcomes that show interest: a prospect warms (DOMAIN.md §3)."""
 COOLING_OUTCOMES = frozenset({"not_interested", "no_answer", "refused"})
 """Outcomes that show none: a prospect cools; a refusal or "not interested" makes them cold."""
+OPT_OUT_OUTCOME = "opted_out"
+"""An outcome saying the person asked not to be contacted (unsubscribed): an opt-out for every channel."""
 RATING_SCALES = ("1-5", "0-10")
 """The scales a rating question can have: a satisfaction score (CSAT) or a recommendation score (NPS)."""
 SENTIMENTS = ("positive", "neutral", "negative", "unknown")

@@ -72,9 +72,9 @@ class Settings:
     plan_reward_days: int = 180
     plan_dormant_days: int = 60
     plan_threshold_reward: int = 1
+    """1: the plan offers the motivational reward to whoever spent past the threshold since their last one."""
     plan_missed_days: int = 30
     """A contact planned in the register and not done this many days after its day was missed: not planned."""
-    """1: the plan offers the motivational reward to whoever spent past the threshold since their last one."""
     plan_daily_capacity: int = 0
     """Contacts the team can make in a day; the rest roll to the next day (0: no limit)."""
     existing_customer_exception: int = 0

@@ -31,9 +31,10 @@ period = st.date_input(
     t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format=date_format(), key="plan_period"
 )
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, as_of + timedelta(days=7))
-plan = plan_filters(due_contacts(register, view, start, settings, until=end))
+due = due_contacts(register, view, start, settings, until=end)
+plan = plan_filters(due)
 plan_count_table(plan)
-day_load(plan, settings.plan_daily_capacity)
+day_load(plan, settings.plan_daily_capacity, due.attrs.get("beyond_capacity", 0))
 
 with st.expander(t("plan.effect"), expanded=False):
     what_worked(register, view)

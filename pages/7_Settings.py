@@ -67,8 +67,8 @@ if save:
     st.rerun()
 if current != DEFAULTS and st.button(t("settings.reset")):
     page.workspace.save_settings(DEFAULTS, page.user)
-    for name in SPECS:
-        st.session_state.pop(f"setting_{name}", None)
+    for key in [key for key in st.session_state if str(key).startswith("setting_")]:
+        st.session_state.pop(key, None)
     flash(t("settings.reset_done"))
     st.rerun()
 

@@ -95,6 +95,18 @@ def _after(base: pd.Series, days: float | np.ndarray) -> pd.Series:
     return base + pd.to_timedelta(days, unit="D")
 
 
+SETTLED_ALONG = frozenset(
+    {
+        "aftercare",
+        "hot_prospect",
+        "loyal_reminder",
+        "overdue_reminder",
+        "win_back_offer",
+        "former_win_back",
+        "dormant_offer",
+    }
+)
+"""Reasons a contact made for another reason covers too: each only asks that the customer hears from us."""
 PLAN_NOTE = "plan:"
 """Actions logged from the plan carry ``plan:<rule>`` as their note, so the plan knows them."""
 ACTION_KINDS_BY_CHANNEL = {"email": "email", "sms": "sms", "phone": "call", "post": "offer"}
@@ -111,13 +123,14 @@ def plan_action(
 ) -> dict[str, object]:
     """The action a plan row becomes: done on the day (with what came of it), or (snoozed) planned later.
 
-    Its note names the rule and the other rules listed with it (``plan:open_complaint,loyal_reminder``):
-    one contact settles all the reasons it was made for.
+    Its note names the rule and the reminders listed with it (``plan:open_complaint,loyal_reminder``):
+    one contact settles every reminder it was made for (`SETTLED_ALONG`); a greeting, a reward, a
+    complaint and a contact planned in the register each still need their own.
     """
     kind = ACTION_KINDS_BY_CHANNEL.get(channel or "", "call")
     if rule == "birthday":
         kind = "greeting"
-    rules = [rule, *(r for r in also.split(",") if r and r != rule and r != "planned_action")]
+    rules = [rule, *(r for r in also.split(",") if r in SETTLED_ALONG and r != rule)]
     values: dict[str, object] = {
         "customer_id": customer_id,
         "kind": kind,
@@ -183,7 +196,9 @@ def contact_plan(
     rows = view.loc[plan["_row"]]
     plan["channel"] = pd.Series(_channels(rows, plan["rule"], plan["channel"]), index=plan.index, dtype="string")
     plan["theme"] = plan["rule"].map(RULE_THEMES)
-    return plan.reset_index(drop=True)[PLAN_COLUMNS]
+    result = plan.reset_index(drop=True)[PLAN_COLUMNS]
+    result.attrs["beyond_capacity"] = plan.attrs.get("beyond_capacity", 0)  # rolled beyond the period
+    return result
 
 
 def _candidates(
@@ -359,7 +374,9 @@ def scheduled(plan: pd.DataFrame, capacity: int, end: pd.Timestamp) -> pd.DataFr
         day = day + one if waiting else max(day + one, due_days[position])
     kept = plan.loc[sorted(placed)].copy()
     kept["due"] = pd.Series([placed[i] for i in kept.index], index=kept.index).astype("datetime64[us]")
-    return kept.sort_values(["due", "_priority", "customer_id"], kind="stable").drop(columns="_priority")
+    kept = kept.sort_values(["due", "_priority", "customer_id"], kind="stable").drop(columns="_priority")
+    kept.attrs["beyond_capacity"] = len(plan) - len(kept)
+    return kept
 
 
 def _without_handled(plan: pd.DataFrame, done: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
@@ -367,8 +384,12 @@ def _without_handled(plan: pd.DataFrame, done: pd.DataFrame, day: pd.Timestamp) 
     if done.empty:
         return plan
     keyed = plan.reset_index().merge(done, on=["customer_id", "rule"], how="left")
-    # Done since it fell due, or done on or after the plan's first day: handled for this period.
-    finished = keyed["since"].notna() & (keyed["since"] >= keyed["due"].clip(upper=day) - pd.Timedelta(days=1))
+    # Done since it fell due, or done on or after the plan's first day, or done in the week before it
+    # falls due (settled along with another reason): handled.
+    finished = keyed["since"].notna() & (
+        (keyed["since"] >= keyed["due"].clip(upper=day) - pd.Timedelta(days=1))
+        | (keyed["due"] - keyed["since"] <= pd.Timedelta(days=7))
+    )
     snoozed = keyed["until"].notna() & (keyed["until"] > day)
     hidden = set(keyed.loc[finished | snoozed, "index"])
     return plan[~plan.index.isin(hidden)]
@@ -434,9 +455,13 @@ def week_after(day: date) -> date:
 
 
 def filter_plan(plan: pd.DataFrame, rules: Sequence[str], channels: Sequence[str]) -> pd.DataFrame:
-    """The plan's rows of the rules and channels chosen (``none``: no permitted channel); nothing chosen keeps all."""
+    """The plan's rows of the rules (as the contact's reason or one listed with it) and channels chosen
+    (``none``: no permitted channel); nothing chosen keeps all."""
     if rules:
-        plan = plan[plan["rule"].isin(rules)]
+        listed = (
+            plan["also"].fillna("").str.split(",") if "also" in plan else pd.Series([[]] * len(plan), index=plan.index)
+        )
+        plan = plan[plan["rule"].isin(rules) | listed.map(lambda also: bool(set(also) & set(rules)))]
     if channels:
         plan = plan[plan["channel"].fillna("none").isin(channels)]
     return plan

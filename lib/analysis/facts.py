@@ -22,7 +22,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
-from lib.reading.outcomes import outcomes
+from lib.reading.outcomes import opted_out_by_outcome, outcomes
 from lib.reading.register import Register
 from lib.reading.values import positions_in
 from lib.reading.wishes import wants_no_contact
@@ -113,7 +113,9 @@ def customer_facts(
     facts["idea_days"] = _age(facts["last_idea"], cutoff)
     # How long a customer has heard nothing from us: since the last contact, else since we met them.
     facts["silent_days"] = facts["contact_days"].fillna(pd.Series(_age(customers["first_contact"], cutoff)))
-    facts = pd.concat([facts, _consent(customers, cutoff, ids.isin(suppressed).to_numpy())], axis=1)
+    said_no = register.memo("facts.opted_out_by_outcome", lambda: opted_out_by_outcome(register.actions))
+    left = suppressed | (opted_out_by_outcome(register.actions, cutoff) if said_no else frozenset())
+    facts = pd.concat([facts, _consent(customers, cutoff, ids.isin(left).to_numpy())], axis=1)
     facts["marked_class"] = customers["relationship"]
     facts["has_email"] = customers["email"].notna().to_numpy()
     facts["has_phone"] = customers["phone"].notna().to_numpy()
@@ -265,7 +267,7 @@ def _spending(register: Register, customers: pd.DataFrame, cutoff: pd.Timestamp,
 
     ``recent_value``: spent within the reward period; ``reward_value``: spent within it since the
     customer's last motivational reward (a plan contact marked done). A summary register states only a
-    lifetime total: it counts when the last purchase falls within the period.
+    lifetime total: it counts when the last purchase falls within the period, and earns one reward.
     """
     n = len(customers)
     today = _day_number(cutoff)
@@ -282,7 +284,8 @@ def _spending(register: Register, customers: pd.DataFrame, cutoff: pd.Timestamp,
         last = _days(customers["last_purchase"])
         total = customers["total_spent"].fillna(0.0).to_numpy(dtype="float64")
         recent = np.where((last > period_start) & (last <= today), total, 0.0)
-        since_reward = np.where((last > since) & (last <= today), total, 0.0)
+        # Without dated purchases the spending since a reward is unknown: one reward, not one per purchase.
+        since_reward = np.where(np.isnan(last_reward), recent, 0.0)
     else:
         visits = _visits(register)
         row_code, row_day, amount = visits.row_code, visits.row_day, visits.row_amount
@@ -370,8 +373,8 @@ def _feedback(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
 def _interest(facts: pd.DataFrame, first_contact: pd.Series, register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
     """A prospect's signs of interest as of the day (DOMAIN.md §3), for the temperature.
 
-    ``interest_days``: days since the last sign of interest (feedback they gave, or a contact whose
-    outcome did not show a lack of it). ``cooled_by``: -2 when the latest contact since then was
+    ``interest_days``: days since the last sign of interest (feedback they gave, or a contact that
+    reached them or showed interest). ``cooled_by``: -2 when the latest contact since then was
     refused or "not interested", -1 when it went unanswered, 0 otherwise. ``written_days``: how old a
     temperature written in the register is: counted from the last sign of interest, else from when the
     prospect was first met, else from the register's last entry (the day the file speaks for);
@@ -430,7 +433,7 @@ def _actions(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
     effect = register.memo("facts.action_effect", lambda: _outcome_effects(actions["outcome"]))
     by_then = (codes >= 0) & (day <= _day_number(cutoff))
     cooling = by_then & (effect < 0)
-    out["last_warming_action"] = _to_dates(_max_by(codes[by_then & (effect >= 0)], day[by_then & (effect >= 0)], n))
+    out["last_warming_action"] = _to_dates(_max_by(codes[by_then & (effect > 0)], day[by_then & (effect > 0)], n))
     out["last_cooling"] = _to_dates(_max_by(codes[cooling], day[cooling], n))
     # Of the cooling outcomes up to the day, the strongest on the latest day: -2 refused, -1 no answer.
     strength = _max_by(codes[cooling], day[cooling] * 4 - effect[cooling], n)
@@ -441,12 +444,13 @@ def _actions(register: Register, cutoff: pd.Timestamp) -> pd.DataFrame:
 
 
 def _outcome_effects(outcome: pd.Series) -> np.ndarray:
-    """Per action: 1 interest shown, 0 a contact that says neither, -1 no answer, -2 not interested or refused."""
+    """Per action: 1 interest shown (or they were reached), 0 a contact that says neither (nothing written, or
+    words we do not know: a newsletter sent is not interest), -1 no answer, -2 not interested or refused."""
     named = outcomes(outcome)
     effect = np.zeros(len(named), dtype="float64")
-    effect[named.isin(list(WARMING_OUTCOMES)).fillna(False).to_numpy(dtype=bool)] = 1
+    effect[named.isin([*WARMING_OUTCOMES, "reached"]).fillna(False).to_numpy(dtype=bool)] = 1
     effect[named.eq("no_answer").fillna(False).to_numpy(dtype=bool)] = -1
-    effect[named.isin(["not_interested", "refused"]).fillna(False).to_numpy(dtype=bool)] = -2
+    effect[named.isin(["not_interested", "refused", "opted_out"]).fillna(False).to_numpy(dtype=bool)] = -2
     return effect
 
 

@@ -28,13 +28,13 @@ from lib.analysis.theme_matching import (
     ThemeMatcher,
     detect_language,
     lemma,
-    normalise_language,
     rating_scale,
     sentiment_of_rating,
     sentiment_of_text,
     text_polarity,
     tokens,
 )
+from lib.i18n import language_code
 from lib.reading.register import Register
 from lib.schema import LANGUAGES, RATING_SCALES, SENTIMENTS
 from lib.themes import DATA, ELEMENTS, ThemeDictionary
@@ -70,8 +70,8 @@ def theme_feedback(
     (`question_scales`, corrected by ``scales``).
     """
     feedback = register.feedback.reset_index(drop=True)
-    customer_language = register.customers.set_index("customer_id")["language"].map(normalise_language)
-    own = feedback["language"].map(normalise_language)
+    customer_language = register.customers.set_index("customer_id")["language"].map(language_code)
+    own = feedback["language"].map(language_code)
     fallback = feedback["customer_id"].map(customer_language)
     texts = feedback["text"].fillna("").astype(str).tolist()
     languages, sources = [], []

@@ -182,9 +182,9 @@ def prospect_temperature(facts: pd.DataFrame, settings: Settings) -> pd.DataFram
 
     A prospect is hot for `hot_contact_days` after their last sign of interest, warm until
     `warm_contact_days`, then cold. A temperature written in the register is the value on the day
-    it speaks for and cools from there the same way (a "hot" from three years ago is cold). A
-    contact since then that was refused or met "not interested" makes the prospect cold; one that
-    went unanswered cools them a step.
+    it speaks for and cools from there the same way (a "hot" from three years ago is cold), and
+    interest shown since warms it. A contact since then that was refused or met "not interested" makes
+    the prospect cold; one that went unanswered cools them a step.
     """
     prospect = (facts["purchases"] == 0).to_numpy()
     stated = category_codes(facts["lead_temperature"], TEMPERATURES)
@@ -202,8 +202,13 @@ def prospect_temperature(facts: pd.DataFrame, settings: Settings) -> pd.DataFram
     hottest = np.full(len(facts), TEMPERATURES.index("hot"))
     derived = cooled(hottest, facts["interest_days"].to_numpy(), facts["cooled_by"].to_numpy())
     written = cooled(stated, facts["written_days"].to_numpy(), facts["written_cooled_by"].to_numpy())
-    temperature = np.where(has_stated, written, derived)
-    source = np.where(has_stated, np.where(written == stated, "register", "register_cooled"), "contact")
+    # Interest shown since the register's word warms whatever it said: the warmer of the two.
+    temperature = np.where(has_stated, np.maximum(written, derived), derived)
+    source = np.where(
+        has_stated,
+        np.where(temperature == stated, "register", np.where(temperature > stated, "contact", "register_cooled")),
+        "contact",
+    )
     return pd.DataFrame(
         {
             "temperature": pd.Categorical.from_codes(np.where(prospect, temperature, -1), categories=TEMPERATURES),

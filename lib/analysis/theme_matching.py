@@ -179,26 +179,6 @@ def detect_language(text: str, fallback: str | None) -> tuple[str, str]:
     return "unknown", "unknown"
 
 
-def normalise_language(value: object) -> str | None:
-    """A language column's value as a code: ``et``, ``EST``, ``eesti``, ``Finnish`` … → et, fi …"""
-    if value is None or pd.isna(value):
-        return None
-    text = fold(str(value).strip())
-    for code, names in _LANGUAGE_NAMES.items():
-        if text == code or text in names:
-            return code
-    return None
-
-
-_LANGUAGE_NAMES = {
-    "en": ("eng", "english", "inglise", "englanti", "anglu", "angielski"),
-    "et": ("est", "ee", "estonian", "eesti", "viro", "estu", "estonski"),
-    "fi": ("fin", "finnish", "soome", "suomi", "suomeksi", "finu", "finski"),
-    "lt": ("lit", "lithuanian", "leedu", "liettua", "lietuviu", "litewski"),
-    "pl": ("pol", "polish", "poola", "puola", "lenku", "polski"),
-}
-
-
 # --- sentiment -----------------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from functools import cache
 import pandas as pd
 
 from lib import i18n
-from lib.schema import LANGUAGES, OUTCOMES, VOCABULARIES
+from lib.schema import LANGUAGES, OPT_OUT_OUTCOME, OUTCOMES, VOCABULARIES
 from lib.themes import fold
 
 
@@ -51,3 +51,16 @@ def outcome_label(outcome: str, lang: str) -> str:
     """The words the app writes in the outcome column for a contact marked done."""
     assert outcome in OUTCOMES
     return i18n.t(f"outcome.{outcome}", lang)
+
+
+def opted_out_by_outcome(actions: pd.DataFrame, until: pd.Timestamp | None = None) -> frozenset[str]:
+    """Customers a contact's outcome says asked not to be contacted ("unsubscribed", "wypisała się"), by the day.
+
+    That is an opt-out for every channel, wherever it was written: every door leaves them out.
+    """
+    if actions.empty:
+        return frozenset()
+    said = outcomes(actions["outcome"]).eq(OPT_OUT_OUTCOME).fillna(False).to_numpy(dtype=bool)
+    if until is not None:
+        said &= ~(actions["done"] > until).fillna(False).to_numpy(dtype=bool)
+    return frozenset(actions.loc[said, "customer_id"].dropna().astype(str))

@@ -64,7 +64,7 @@ def save_changes(workspace: Workspace, changes: list[dict], user: Actor = LOCAL_
 def _remember_wishes(workspace: Workspace, accepted: list[dict], user: str) -> None:
     """Opt-outs and consent changes in saved edits go on record beyond this workbook (see lib.workspace.suppression)."""
     fields = {str(change.get("field") or "") for change in accepted}
-    wishes = {"opted_out_at", "preferred_contact_frequency"}
+    wishes = {"opted_out_at", "preferred_contact_frequency", "outcome"}
     if not fields & wishes and not any(field.startswith("consent_") for field in fields):
         return
     saved = current_register(workspace)

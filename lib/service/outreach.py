@@ -17,7 +17,7 @@ from lib.analysis.contact_plan import contact_plan, plan_action
 from lib.analysis.ladder import reason_texts
 from lib.analysis.lifecycle import analyse_customers
 from lib.exports.contacts import ContactList, contacts_for, export
-from lib.reading.outcomes import outcome_label
+from lib.reading.outcomes import opted_out_by_outcome, outcome_label
 from lib.reading.register import Register
 from lib.schema import KEY_COL
 from lib.settings import Settings
@@ -134,13 +134,15 @@ def contact_list(
     with_birthday: bool = False,
 ) -> ContactList:
     """The consent-safe list of a selection for a channel, and who was left out and why."""
+    # A contact's outcome saying they unsubscribed is an opt-out, even in a file the workspace never kept.
+    said_no = opted_out_by_outcome(register.actions, pd.Timestamp(as_of))
     return contacts_for(
         register.customers,
         view,
         channel,
         as_of,
         selection=selection,
-        suppressed=suppressed,
+        suppressed=[*suppressed, *said_no],
         settings=settings,
         with_birthday=with_birthday,
     )

@@ -11,7 +11,7 @@ from lib.reading.outcomes import outcome_label
 from lib.schema import FEEDBACK_STATUSES, KEY_COL, OUTCOMES
 from lib.ui.actions import save_edits
 from lib.ui.customer_editor import remember_refusals
-from lib.ui.format import date_format, day, language, plain, t
+from lib.ui.format import date_format, day, language, plain, t, t_text
 from lib.ui.loaders import Page
 from lib.ui.page import flash
 from lib.workspace.edits import changes_from_editor
@@ -22,7 +22,7 @@ def _resolved_by(journal: pd.DataFrame, keys: pd.Series) -> list[str]:
     changed = journal[(journal["sheet"] == "feedback") & (journal["field"] == "status")]
     last = changed.drop_duplicates("key", keep="last").set_index("key")
     return [
-        t("customers.status_by", user=last.at[k, "user"], day=day(pd.Timestamp(last.at[k, "created_at"])))
+        t_text("customers.status_by", user=last.at[k, "user"], day=day(pd.Timestamp(last.at[k, "created_at"])))
         if k in last.index
         else ""
         for k in keys

@@ -13,16 +13,18 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from lib.schema import CLASSES, FIELDS, TEMPERATURES, VOCABULARIES
+from lib.schema import CLASSES, FIELDS, KEY_COL, TEMPERATURES, VOCABULARIES
 from lib.ui.actions import people_table, save_edits
 from lib.ui.customers import value_label
 from lib.ui.format import date_format, language, localised, plain, t
 from lib.ui.loaders import Page
 from lib.ui.page import flash
-from lib.workspace.edits import bulk_changes, changes_from_editor
+from lib.workspace.edits import Review, bulk_changes, changes_from_editor, text_of
 
 EDITOR = "customers_editor"
 REFUSED = "customers_refused"
+PENDING = "customers_pending"
+"""Values a save refused, kept with their reason until corrected and saved, or let go."""
 """Messages about refused changes, shown at the top of the page after the rerun."""
 
 
@@ -95,11 +97,75 @@ def customer_grid(page: Page, shown: pd.DataFrame, fields: list[str]) -> None:
     if st.button(t("customers.save", count=len(pending)), type="primary", disabled=not pending, key="customers_save"):
         review = save_edits(page, pending)
         if review is not None:
-            counts = review.summary()
-            flash(t("customers.saved", cells=counts["cells"], added=counts["added"], deleted=counts["deleted"]))
-            remember_refusals([refusal.message(language(), plain) for refusal in review.refused])
+            after_save(review, pending)
             st.session_state.pop(EDITOR, None)
             st.rerun()
+    refused_edits(page)
+
+
+def after_save(review: Review, sent: list[dict]) -> None:
+    """Say what was saved (nothing green when nothing was), and keep each refused value pending with its
+    reason, so it can be corrected and saved again while the grid shows what is stored."""
+    counts = review.summary()
+    if review.accepted:
+        flash(t("customers.saved", cells=counts["cells"], added=counts["added"], deleted=counts["deleted"]))
+    remember_refusals([refusal.message(language(), plain) for refusal in review.refused])
+    typed = {(str(c["key"]), c.get("field")): c.get("new") for c in sent if c["op"] == "set"}
+    st.session_state[PENDING] = [
+        {"key": r.key, "field": r.field, "value": typed.get((r.key, r.field)), "reason": r.message(language())}
+        for r in review.refused
+        if r.field and (r.key, r.field) in typed and r.code != "conflict"
+    ]
+
+
+def refused_edits(page: Page) -> None:
+    """The values a save refused, still pending: correct them here and save again, or let them go."""
+    pending = st.session_state.get(PENDING) or []
+    if not pending or page.current is None:
+        return
+    st.warning(t("customers.pending", count=len(pending)))
+    shown = pd.DataFrame(
+        {
+            "customer": [p["key"] for p in pending],
+            "field": [t(f"field.{p['field']}") for p in pending],
+            "value": [p["value"] for p in pending],
+            "reason": [p["reason"] for p in pending],
+        }
+    )
+    edited = st.data_editor(
+        shown,
+        key="customers_pending_editor",
+        hide_index=True,
+        disabled=["customer", "field", "reason"],
+        column_config={
+            "customer": st.column_config.TextColumn(t("column.customer_id")),
+            "field": st.column_config.TextColumn(t("history.column")),
+            "value": st.column_config.TextColumn(t("customers.pending_value")),
+            "reason": st.column_config.TextColumn(t("customers.pending_reason")),
+        },
+    )
+    left, right = st.columns(2)
+    if left.button(t("customers.pending_save", count=len(pending)), type="primary", key="customers_pending_save"):
+        stored = page.current.register.customers.set_index(KEY_COL)
+        changes = [
+            {
+                "op": "set",
+                "sheet": "customers",
+                "key": p["key"],
+                "field": p["field"],
+                "old": text_of(stored.at[p["key"], p["field"]]) if p["key"] in stored.index else None,
+                "new": text_of(value),
+            }
+            for p, value in zip(pending, edited["value"], strict=True)
+        ]
+        review = save_edits(page, changes)
+        if review is not None:
+            after_save(review, changes)
+            st.session_state.pop("customers_pending_editor", None)
+            st.rerun()
+    if right.button(t("customers.pending_drop"), key="customers_pending_drop"):
+        st.session_state.pop(PENDING, None)
+        st.rerun()
 
 
 def _bulk_value(target: str, right: Any) -> object:
@@ -147,6 +213,7 @@ def bulk_editor(page: Page, found: pd.DataFrame, fields: list[str]) -> None:
             review = save_edits(page, bulk)
             if review is None:
                 st.stop()
-            flash(t("customers.saved", **{k: v for k, v in review.summary().items() if k != "refused"}))
+            if review.accepted:
+                flash(t("customers.saved", **{k: v for k, v in review.summary().items() if k != "refused"}))
             remember_refusals([refusal.message(language(), plain) for refusal in review.refused[:20]])
             st.rerun()

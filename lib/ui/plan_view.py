@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import pandas as pd
@@ -103,11 +104,18 @@ def _rules_text(also: object) -> str:
     return ", ".join(t(f"plan.rule.{rule}") for rule in str(also or "").split(",") if rule)
 
 
+def table_key(customers: pd.Series) -> str:
+    """The due table's widget key: the customers it lists, in order (another list is another table)."""
+    listed = "\n".join(str(customer) for customer in customers)
+    return f"plan_table_{hashlib.sha256(listed.encode()).hexdigest()[:16]}"
+
+
 def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
     """The first 500 due contacts with their reason and message; returns the rows ticked.
 
-    A tick belongs to a customer, not to a row position: the table's selection is cleared after
-    every action (`done_or_snoozed`), so a tick never moves on to the next customer.
+    A tick belongs to a customer, not to a row position: the table's key names the contacts it
+    shows (`table_key`), so when they change (a contact done, a filter, another day) the ticks go
+    with them instead of moving on to whoever now sits in that row.
     """
     shown = plan.head(500).reset_index(drop=True)
     reasons, messages = plan_texts(page, shown)
@@ -136,7 +144,7 @@ def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
         width="stretch",
         on_select="rerun",
         selection_mode="multi-row",
-        key="plan_table",
+        key=table_key(shown["customer_id"]),
         column_config={
             t("plan.col_due"): st.column_config.DateColumn(format=date_format()),
             t("plan.col_fell_due"): st.column_config.DateColumn(format=date_format()),
@@ -149,14 +157,16 @@ def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
     return shown.iloc[list(rows)] if rows else shown.iloc[0:0]
 
 
-def day_load(plan: pd.DataFrame, capacity: int) -> None:
-    """Contacts per day of the period, against the daily capacity when one is set."""
+def day_load(plan: pd.DataFrame, capacity: int, beyond: int = 0) -> None:
+    """Contacts per day of the period, against the daily capacity when one is set, and how many no day could hold."""
     per_day = plan.groupby(plan["due"].dt.date).size()
     if per_day.empty:
         return
     text = ", ".join(f"{day(pd.Timestamp(when))}: {num(count)}" for when, count in per_day.items())
     if capacity:
         st.caption(t("plan.capacity", capacity=capacity, days=text))
+        if beyond:
+            st.caption(t("plan.beyond_capacity", count=beyond))
     else:
         st.caption(t("plan.per_day", days=text))
 
@@ -210,6 +220,5 @@ def done_or_snoozed(page: Page, chosen: pd.DataFrame, as_of: date) -> None:
     review = save_edits(page, changes)
     if review is None:
         st.stop()
-    st.session_state.pop("plan_table", None)  # the ticks go with the contacts they were for
     flash(t("plan.logged" if clicked else "plan.snoozed", count=len(chosen)))
     st.rerun()

@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from lib.reading.outcomes import opted_out_by_outcome
 from lib.reading.register import Register
 from lib.reading.values import is_in, parse_bools
 from lib.reading.wishes import wants_no_contact
@@ -212,10 +213,12 @@ def _said_yes(value: object) -> bool | None:
 
 
 def remember_opt_outs(workspace: Workspace, register: Register) -> None:
-    """Put everyone who opted out or asked not to be contacted at all on the suppression list, so an older
-    workbook cannot bring them back."""
+    """Put everyone who opted out or asked not to be contacted at all (in a column, a wish or a contact's
+    outcome) on the suppression list, so an older workbook cannot bring them back."""
     customers = register.customers
-    out = customers[customers["opted_out_at"].notna() | wants_no_contact(customers["preferred_contact_frequency"])]
+    by_outcome = customers["customer_id"].astype("string").isin(opted_out_by_outcome(register.actions))
+    said_no = customers["opted_out_at"].notna() | wants_no_contact(customers["preferred_contact_frequency"])
+    out = customers[said_no | by_outcome]
     if len(out):
         workspace.suppress(
             identity_hashes(out["email"], out["phone"], workspace.identity_secret(), out["customer_id"]), "opted_out"

@@ -167,3 +167,26 @@ def test_a_contact_s_outcome_and_a_complaint_s_status_are_corrected_afterwards_w
     assert register.actions.loc[register.actions["campaign"] == "Follow-up call", "outcome"].tolist() == ["interested"]
     shown = app.data_editor(key="records_feedback").value
     assert shown.loc[shown["text"] == "Kraan lekib", "by"].iloc[0].startswith("local")  # who, then when
+
+
+def test_a_refused_edit_is_not_shown_as_saved_and_stays_pending_until_corrected(app, tmp_path):
+    edit(app, {0: {"email": "triin(at)studio"}})
+    save(app)
+    assert not app.exception
+    assert not app.success  # nothing was saved: nothing green
+    assert "is not a valid e-mail address" in app.error[0].value
+    assert cell(app, 0, "email") == "triin.magi10@studio.ee"  # the grid shows what is stored
+    assert any("Not saved: 1." in w.value for w in app.warning)
+    pending = app.data_editor(key="customers_pending_editor").value
+    assert pending["value"].tolist() == ["triin(at)studio"]
+    assert "not a valid e-mail address" in pending["reason"].iloc[0]
+    app.session_state["customers_pending_editor"] = {
+        "edited_rows": {0: {"value": "triin@studio.ee"}},
+        "added_rows": [],
+        "deleted_rows": [],
+    }
+    app.run()
+    app.button(key="customers_pending_save").click().run()
+    assert not app.exception and "1 cells changed" in app.success[0].value
+    assert not any("not saved" in w.value for w in app.warning) and cell(app, 0, "email") == "triin@studio.ee"
+    assert Workspace(tmp_path / "workspace").journal(1)["new"].tolist() == ["triin@studio.ee"]

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.ui.plan_view import table_key
 from lib.workspace.repository import Workspace
 from tests.app.conftest import on_page
 from tests.app.test_analysis import metrics
@@ -35,7 +36,8 @@ def test_the_plan_shows_due_contacts_for_the_sample(app):
 def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
     due = int(metrics(app)["Contacts due"].replace(",", ""))
     first = app.dataframe[2].value.iloc[0]
-    app.session_state["plan_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    key = table_key(app.dataframe[2].value["Customer id"])
+    app.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
     app.run()
     app.button(key="plan_done_interested").click().run()
     assert not app.exception
@@ -45,7 +47,7 @@ def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
     assert logged["customer_id"] == first["Customer id"] and logged["note"].startswith("plan:")
     assert logged["outcome"] == "interested"  # what came of it, so "what worked" counts it
     # The tick went with the contact: nothing is ticked, no button offers to mark anyone else.
-    assert not app.session_state["plan_table"]["selection"]["rows"] if "plan_table" in app.session_state else True
+    assert table_key(app.dataframe[2].value["Customer id"]) != key  # another list of contacts, nobody ticked
     assert app.button(key="plan_done_interested").disabled
     # The contact settles that customer's row and the reasons listed with it, and no one else's.
     assert int(metrics(app)["Contacts due"].replace(",", "")) == due - 1

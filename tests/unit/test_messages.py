@@ -50,13 +50,13 @@ def test_first_names_and_the_customer_s_language():
             "customer_id": ["1", "2", "3"],
             "name": ["Anna Kowalska", "Jüri Tamm", None],
             "first_name": [None, "Jüri-Mart", None],
-            "language": ["PL", "et", "xx"],
+            "language": ["Polski", "et", "xx"],
         }
     )
     assert first_names(customers).tolist() == ["Anna", "Jüri-Mart", ""]
     plan = pd.DataFrame({"customer_id": ["1", "2", "3"], "rule": ["birthday"] * 3})
     messages = plan_messages(plan, customers, pd.Series(["", "", ""]), MessageTemplates(), "en")
     shipped = MessageTemplates()
-    assert messages[0] == shipped.render("birthday", "pl", "Anna", "Anna Kowalska", "")
+    assert messages[0] == shipped.render("birthday", "pl", "Anna", "Anna Kowalska", "")  # a name is a language too
     assert messages[1] == shipped.render("birthday", "et", "Jüri-Mart", "Jüri Tamm", "")
     assert messages[2] == shipped.render("birthday", "en", "", "", "")  # an unknown language: the user's

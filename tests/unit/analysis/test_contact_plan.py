@@ -80,7 +80,7 @@ def register(tmp_path_factory):
     ]
     actions = [
         ["Customer id", "Planned", "Done", "Type", "Outcome", "Channel", "Campaign"],
-        ["HOT", None, ago(9), "call", None, None, None],
+        ["HOT", None, ago(9), "call", "interested", None, None],
         ["NO-CONSENT", None, ago(9), "call", "interested", None, None],
         ["WEEKLY-WISH", None, ago(30), "call", "reached", None, None],
         ["PLANNED", ago(-3), None, "call", None, "telefon", "Spring invitation"],
@@ -270,3 +270,15 @@ def test_contacts_planned_in_the_register_are_in_the_plan_on_their_day(register,
     today = contact_plan(view, AS_OF, DEFAULTS, actions=register.actions)
     assert "PLANNED" not in set(today["customer_id"])  # not before its day; the 2025 one was missed
     assert "PLANNED" not in set(contact_plan(view, AS_OF, DEFAULTS, until=week)["customer_id"])  # the actions say it
+
+
+def test_a_contact_settles_the_reminders_listed_with_it_but_not_a_greeting_or_a_reward(view):
+    from lib.analysis.contact_plan import filter_plan, plan_action
+
+    done = plan_action(
+        "LOYAL", "open_complaint", "phone", AS_OF, outcome="reached", also="birthday,loyal_reminder,threshold_reward"
+    )
+    assert done["note"] == "plan:open_complaint,loyal_reminder" and done["outcome"] == "reached"
+    week = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=7))
+    listed = week[week["also"].str.contains("loyal_reminder")]
+    assert len(listed) and set(listed["customer_id"]) <= set(filter_plan(week, ["loyal_reminder"], [])["customer_id"])

@@ -90,6 +90,8 @@ def test_a_prospect_s_temperature_cools_with_silence_and_follows_what_the_contac
         ["WARM-BOOKED", "Booked a visit", None, day - timedelta(days=300)],
         ["HOT-NO-ANSWER", "Interested, then no answer", None, day - timedelta(days=300)],
         ["NEW", "Never contacted, written hot", "hot", None],
+        ["COLD-THEN-KEEN", "Written cold, interested two days ago", "cold", day - timedelta(days=300)],
+        ["NEWSLETTER", "Sent a newsletter, nothing back", None, day - timedelta(days=300)],
     ]
     actions = [
         ["Customer ID", "Done", "Type", "Outcome"],
@@ -99,6 +101,8 @@ def test_a_prospect_s_temperature_cools_with_silence_and_follows_what_the_contac
         ["WARM-BOOKED", day - timedelta(days=3), "call", "booked a visit"],
         ["HOT-NO-ANSWER", day - timedelta(days=5), "call", "zainteresowana"],
         ["HOT-NO-ANSWER", day - timedelta(days=1), "call", "nie odebrała"],
+        ["COLD-THEN-KEEN", day - timedelta(days=2), "call", "booked a visit"],
+        ["NEWSLETTER", day - timedelta(days=2), "email", None],
     ]
     purchases = [["Customer ID", "Date", "Amount"], ["SOMEONE", day, 10]]  # the file's last entry
     view = analysed(tmp_path, {"Customers": customers, "Actions": actions, "Purchases": purchases}, day)
@@ -111,6 +115,8 @@ def test_a_prospect_s_temperature_cools_with_silence_and_follows_what_the_contac
     assert temperature["WARM-BOOKED"] == "hot"  # a booking does
     assert temperature["HOT-NO-ANSWER"] == "warm"  # unanswered: a step cooler than the interest 5 days ago
     assert temperature["NEW"] == "hot"  # written as of the file's day, nothing since to cool it
+    assert temperature["COLD-THEN-KEEN"] == "hot"  # interest since the register's word warms it
+    assert temperature["NEWSLETTER"] == "cold"  # a message sent is not a sign of interest
     later = analysed(
         tmp_path / "later",
         {"Customers": customers, "Actions": actions, "Purchases": purchases},

@@ -4,7 +4,7 @@ Any register of a few people, then any sequence of opt-outs, consent withdrawals
 again, wishes not to be contacted, erasures, other edits and re-uploads of the first (older) copy:
 no contact list of any channel, no call list, no plan row and no exported file holds a person who
 opted out, withdrew that channel's consent (and was not given it again by an editor), asked not to
-be contacted, or was erased.
+be contacted (in a wish, or as a contact's outcome: "unsubscribed"), or was erased.
 """
 
 import re
@@ -19,7 +19,7 @@ from lib.service.changes import forget_customer, save_changes
 from lib.service.outreach import analyse, contact_file, contact_list, due_contacts
 from lib.service.registers import current_register, import_workbook
 from lib.settings import Settings
-from lib.workspace.edits import text_of
+from lib.workspace.edits import new_row, text_of
 from lib.workspace.repository import Workspace
 from tests.conftest import write_xlsx
 
@@ -36,6 +36,7 @@ step = st.one_of(
     st.tuples(st.just("withdraw"), st.integers(0, 3), st.sampled_from(CHANNELS)),
     st.tuples(st.just("give"), st.integers(0, 3), st.sampled_from(CHANNELS)),
     st.tuples(st.just("never"), st.integers(0, 3)),
+    st.tuples(st.just("unsubscribed"), st.integers(0, 3)),
     st.tuples(st.just("erase"), st.integers(0, 3)),
     st.tuples(st.just("city"), st.integers(0, 3)),
     st.tuples(
@@ -92,6 +93,7 @@ YES = {"email": "yes", "sms": "yes", "phone": "yes", "post": "yes", "shared_emai
 @example(people=[YES, YES], steps=[("withdraw", 0, "email"), ("old_copy",)])  # the paths seen to fail once
 @example(people=[YES, YES], steps=[("withdraw", 1, "sms"), ("give", 1, "sms"), ("withdraw", 1, "sms"), ("old_copy",)])
 @example(people=[YES, YES], steps=[("opt_out", 0), ("never", 1), ("old_copy",)])
+@example(people=[YES, YES], steps=[("unsubscribed", 0), ("old_copy",)])
 @example(
     people=[YES, {**YES, "shared_email": True}, {**YES, "shared_email": True}], steps=[("erase", 1), ("old_copy",)]
 )
@@ -118,6 +120,10 @@ def test_nobody_who_said_no_reaches_any_list_by_any_path(tmp_path_factory, peopl
             refused_all.add(number)
         elif action == "never":
             save_changes(workspace, [change(key, "preferred_contact_frequency", "ei soovi", now.register)])
+            refused_all.add(number)
+        elif action == "unsubscribed":  # a contact logged with what the person said
+            values = {"customer_id": key, "kind": "call", "done": "2026-11-02", "outcome": "wypisała się z newslettera"}
+            save_changes(workspace, new_row("actions", values))
             refused_all.add(number)
         elif action == "erase":
             forget_customer(workspace, key)
