@@ -10,7 +10,14 @@ import streamlit as st
 from lib.reading.template import template_file_name, template_workbook
 from lib.reading.workbook import SUPPORTED_SUFFIXES
 from lib.ui import SAMPLE_PATH, language, setup_page, t
-from lib.ui.widgets import carried_settings_note, import_file, key_figure_metrics, mapping_editor, quality_report
+from lib.ui.widgets import (
+    carried_settings_note,
+    import_file,
+    key_figure_metrics,
+    mapping_editor,
+    quality_report,
+    unused_columns_note,
+)
 
 page = setup_page("home.title")
 st.title(t("home.title"))
@@ -56,6 +63,7 @@ key_figure_metrics(register, page.workspace.settings().currency)
 
 st.subheader(t("home.quality"))
 quality_report(problems, rows=page.can("see_personal"))
+unused_columns_note(register)
 
 if page.can("upload"):
     st.subheader(t("home.mapping"))

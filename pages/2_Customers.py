@@ -13,7 +13,7 @@ from lib.ui import analysis_page, t
 from lib.ui.contact_records import contact_records
 from lib.ui.customer_editor import bulk_editor, customer_grid, show_refusals, viewer_table
 from lib.ui.customer_profile import consent_section, customer_story, forget_section, log_forms, profile_summary
-from lib.ui.customers import customer_filters
+from lib.ui.customers import customer_filters, profile_picker
 from lib.workspace.edits import editable_fields, find_customers
 
 EDIT_ROWS = 200  # at most this many customers go to the browser for editing; the filter reaches others
@@ -43,16 +43,9 @@ bulk_editor(page, found, fields)
 
 st.divider()
 st.subheader(t("customers.profile"))
-if shown.empty:
-    st.info(t("customers.nobody"))
+chosen = profile_picker(customers, found, viewer_salt)
+if chosen is None:
     st.stop()
-names = dict(zip(found.index, found["name"].fillna(""), strict=True))
-chosen = st.selectbox(
-    t("customers.pick"),
-    list(shown.index),
-    format_func=lambda key: f"{key} · {names.get(key, '')}",
-    key="customers_profile",
-)
 facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["customer_id"]) else None
 profile_summary(customers.loc[chosen], facts, settings)
 consent_section(page, chosen)

@@ -74,7 +74,33 @@ def recognise_field(kind: SheetKind, header: object) -> str | None:
     if found is None:
         stripped = _UNIT_SUFFIX.sub("", key)
         found = _FIELD_LOOKUP[kind].get(stripped) if stripped else None
+    if found is None and kind == CUSTOMERS:
+        found = consent_field(key)
     return found
+
+
+# Consent headers come in endless phrasings ("Nõusolek e-kirjadeks", "Sähköpostimarkkinointilupa",
+# "Sutikimas gauti naujienlaiškius", "Accepts Email Marketing"): a word for consent and a word for the
+# channel, in compact form, anywhere in the header. The channels are tried in this order, so "e-post"
+# is e-mail before it is post.
+_CONSENT_WORDS = (
+    "consent", "optin", "accepts", "permission", "agree", "subscri", "nousolek", "lupa", "luvan", "suostum",
+    "sutikim", "sutinka", "zgod", "piekrisan", "samtycke", "einwillig",
+)  # fmt: skip
+_CHANNEL_WORDS = (
+    ("consent_email", ("email", "mail", "ekiri", "ekirj", "epost", "meil", "sahkopost", "elpast",
+                       "newsletter", "uudiskir", "uutiskir", "naujienlaisk", "biuletyn", "elektron")),
+    ("consent_sms", ("sms", "tekstivies", "tekstisonum", "sonum", "zinut", "textmessage")),
+    ("consent_phone", ("phone", "telefon", "puhel", "soitto", "skamb", "call", "zvan", "tel")),
+    ("consent_post", ("post", "poczt", "pasta", "pastu", "kirje", "letter")),
+)  # fmt: skip
+
+
+def consent_field(key: str) -> str | None:
+    """The consent field a compact header names by a consent word and a channel word (None when it does not)."""
+    if not any(word in key for word in _CONSENT_WORDS):
+        return None
+    return next((field for field, words in _CHANNEL_WORDS if any(word in key for word in words)), None)
 
 
 def recognise_sheet_name(name: str) -> SheetKind | None:

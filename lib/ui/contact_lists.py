@@ -54,6 +54,19 @@ def _selection(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) 
     return selected
 
 
+def unrecognised_consent(page: Page, channel: str, listed: int, no_consent: int) -> None:
+    """When a list leaves everyone out for consent and no column was read as that channel's consent, say so:
+    the register may well hold consent under a header the app did not recognise."""
+    assert page.current is not None
+    register = page.current.register
+    field = f"consent_{channel}"
+    read = any(source.header_of(field) for source in register.sources if source.kind == "customers")
+    if listed or not no_consent or read:
+        return
+    st.warning(t("contacts.consent_not_recognised", channel=t(f"plan.channel.{channel}")))
+    st.page_link("app.py", label=t("contacts.to_mapping"), icon=":material/table_view:")
+
+
 def contact_list_download(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) -> None:
     """Choose a selection, channel and format; see who is left out and why; download the list (logged)."""
     assert page.current is not None
@@ -85,6 +98,7 @@ def contact_list_download(page: Page, view: pd.DataFrame, as_of: date, settings:
         with_birthday=with_birthday,
     )
     counts = contacts.left_out_counts()
+    unrecognised_consent(page, channel, len(contacts.rows), counts.get("no_consent", 0))
     st.metric(t("contacts.on_list"), num(len(contacts.rows)), help=t("contacts.on_list_help", selected=len(selected)))
     if counts:
         st.caption(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import pandas as pd
 import streamlit as st
 
@@ -11,6 +13,7 @@ from lib.settings import Settings
 from lib.ui.actions import people_table
 from lib.ui.format import date_format, language, localised, t
 from lib.ui.loaders import Page
+from lib.workspace.edits import find_customers
 
 COMPUTED = {
     "relationship": "class",
@@ -116,4 +119,35 @@ def customer_table(page: Page, view: pd.DataFrame, settings: Settings, extra: tu
             t("column.last_purchase"): st.column_config.DateColumn(format=date_format()),
             t("column.value"): st.column_config.NumberColumn(format="%.2f"),
         },
+    )
+
+
+def profile_link(customer_id: object) -> str:
+    """The address of a customer's story on the Customers page, for a link in any table that names them."""
+    return f"Customers?customer={quote(str(customer_id))}"
+
+
+PICK_LIMIT = 500
+"""At most this many customers are offered in the profile's picker at once; its own search reaches the rest."""
+
+
+def profile_picker(customers: pd.DataFrame, found: pd.DataFrame, salt: str | None) -> str | None:
+    """Which customer's story to show: one named in the address (``?customer=K0265``, as the plan's and the
+    lists' rows link to it), one searched for in the whole register, or one of those found above."""
+    wanted = st.query_params.get("customer")
+    ask = st.text_input(t("customers.open"), placeholder=t("customers.open_hint"), key="customers_open")
+    pool = customers[find_customers(customers, ask, salt)] if ask else found
+    if wanted and (customers["customer_id"].astype(str) == wanted).any():
+        pool = pd.concat([customers[customers["customer_id"].astype(str) == wanted], pool])
+    pool = pool[~pool.index.duplicated()]
+    if pool.empty:
+        st.info(t("customers.nobody"))
+        return None
+    names = dict(zip(pool.index, pool["name"].fillna(""), strict=True))
+    ids = dict(zip(pool.index, pool["customer_id"].astype(str), strict=True))
+    return st.selectbox(
+        t("customers.pick"),
+        list(pool.index[:PICK_LIMIT]),
+        format_func=lambda key: f"{ids.get(key, key)} · {names.get(key, '')}",
+        key=f"customers_profile_{wanted}" if wanted else "customers_profile",
     )

@@ -16,6 +16,7 @@ from lib.reading.register import Register
 from lib.schema import CHANNELS, CLASSES, MIME_TYPES
 from lib.service.outreach import contact_changes, log_contact_export
 from lib.ui.actions import people_table, personal_file, save_edits
+from lib.ui.customers import profile_link
 from lib.ui.format import date_format, day, language, localised, num, t
 from lib.ui.loaders import Page
 from lib.ui.page import flash
@@ -133,13 +134,14 @@ def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
                 t("plan.col_channel"): [
                     t(f"plan.channel.{c}") if isinstance(c, str) else t("plan.channel.none") for c in shown["channel"]
                 ],
+                t("plan.col_open"): [profile_link(c) for c in shown["customer_id"]],
                 t("plan.col_subject"): [message.subject for message in messages],
                 t("plan.col_message"): [message.text for message in messages],
             }
         ).to_dict("series"),
         page,
         ids=t("column.customer_id"),
-        personal=(t("column.name"), t("plan.col_subject"), t("plan.col_message")),
+        personal=(t("column.name"), t("plan.col_open"), t("plan.col_subject"), t("plan.col_message")),
         hide_index=True,
         width="stretch",
         on_select="rerun",
@@ -148,6 +150,7 @@ def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
         column_config={
             t("plan.col_due"): st.column_config.DateColumn(format=date_format()),
             t("plan.col_fell_due"): st.column_config.DateColumn(format=date_format()),
+            t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open")),
         },
     )
     st.caption(t("plan.shown", shown=len(shown), total=len(plan)))

@@ -82,6 +82,23 @@ def key_figure_metrics(register: Register, currency: str = "EUR") -> None:
             cell.metric(t(label), value, help=exact if label == "figures.date_range" else None)
 
 
+def unused_columns_note(register: Register) -> None:
+    """The user's columns the app did not recognise, sheet by sheet: kept in the workbook, but not analysed.
+
+    A consent or an id column under an unusual header is the usual reason a list comes out empty, so
+    they are named where the person looks first, with the way to give them a meaning.
+    """
+    unused = {
+        source.sheet: [h for h in source.headers if h and h not in source.fields]
+        for source in register.sources
+        if source.kind in SHEET_KINDS
+    }
+    unused = {sheet: headers for sheet, headers in unused.items() if headers}
+    if unused:
+        listed = "; ".join(f"{sheet}: {', '.join(headers)}" for sheet, headers in unused.items())
+        st.caption(t("home.unused_columns", columns=listed))
+
+
 def quality_report(problems: list[Problem], rows: bool = True) -> None:
     """Problems grouped by severity and kind, each with sheet, row and column; downloadable.
 

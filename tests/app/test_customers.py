@@ -190,3 +190,17 @@ def test_a_refused_edit_is_not_shown_as_saved_and_stays_pending_until_corrected(
     assert not app.exception and "1 cells changed" in app.success[0].value
     assert not any("not saved" in w.value for w in app.warning) and cell(app, 0, "email") == "triin@studio.ee"
     assert Workspace(tmp_path / "workspace").journal(1)["new"].tolist() == ["triin@studio.ee"]
+
+
+def test_any_customer_opens_by_search_or_by_the_address_not_only_the_first_200(app):
+    last = app.selectbox(key="customers_profile").options[-1]  # the picker offers what the filters found …
+    app.text_input(key="customers_open").set_value("11999").run()  # … and its own search the whole register
+    assert not app.exception
+    assert app.selectbox(key="customers_profile").value == "11999"  # beyond the 200 rows of the table
+    assert last != app.selectbox(key="customers_profile").options[0]
+    fresh = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    fresh.query_params["customer"] = "11500"  # a plan row's "Open" link
+    fresh.run()
+    fresh.switch_page("pages/2_Customers.py").run()
+    assert not fresh.exception
+    assert fresh.selectbox(key="customers_profile_11500").value == "11500"

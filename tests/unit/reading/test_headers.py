@@ -75,3 +75,30 @@ def test_sheet_kind_from_columns_when_the_name_says_nothing():
 
 def test_a_price_list_is_not_mistaken_for_purchases():
     assert guess_sheet_kind("Price list", ["Product", "Category", "Price (EUR)"]) == "other"
+
+
+@pytest.mark.parametrize(
+    ("header", "field"),
+    [
+        ("Nõusolek e-kirjadeks", "consent_email"),
+        ("Nõusolek SMS-ideks", "consent_sms"),
+        ("Sähköpostimarkkinointilupa", "consent_email"),
+        ("Tekstiviestimarkkinointilupa", "consent_sms"),
+        ("Puhelinmarkkinointilupa", "consent_phone"),
+        ("Sutikimas gauti naujienlaiškius", "consent_email"),
+        ("Sutikimas gauti SMS", "consent_sms"),
+        ("Zgoda na e-mail", "consent_email"),
+        ("Zgoda na kontakt telefoniczny", "consent_phone"),
+        ("Zgoda na korespondencję pocztową", "consent_post"),
+        ("Accepts Email Marketing", "consent_email"),  # Shopify's customers export
+        ("Accepts SMS Marketing", "consent_sms"),
+        ("Email Marketing Consent", "consent_email"),
+    ],
+)
+def test_consent_headers_in_their_common_phrasings(header, field):
+    assert recognise_field("customers", header) == field
+
+
+@pytest.mark.parametrize("header", ["E-mail", "Telefon", "Consent date", "Data zgody", "Nõusoleku kuupäev"])
+def test_a_contact_detail_or_a_consent_date_is_not_a_consent(header):
+    assert not str(recognise_field("customers", header)).startswith("consent_")

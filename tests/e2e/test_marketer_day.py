@@ -1,0 +1,91 @@
+"""End to end in Chromium, in Polish and Estonian: a marketer's day where every action does what it says,
+to the person it says: a tick stays with its customer, a refused edit is not shown as saved, and a
+register's own consent header is understood (or, when it is not, the empty list says why)."""
+
+from datetime import date
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from lib import i18n
+from lib.workspace.repository import Workspace
+from tests.conftest import write_xlsx
+from tests.e2e.steps import open_page, wait_idle
+
+
+@pytest.fixture
+def browser_locale() -> str:
+    return "pl-PL"
+
+
+def start_with_sample(page: Page, lang: str) -> None:
+    page.get_by_role("button", name=i18n.t("home.use_sample", lang)).click()
+    expect(page.get_by_text(i18n.t("home.figures", lang))).to_be_visible()
+    wait_idle(page)
+
+
+def test_a_contact_marked_done_takes_its_tick_with_it(page: Page, tmp_path):
+    from datetime import timedelta
+
+    from lib.analysis.facts import default_as_of
+    from lib.service.outreach import analyse, due_contacts
+    from lib.service.registers import current_register
+
+    start_with_sample(page, "pl")
+    open_page(page, i18n.t("plan.title", "pl"))
+    workspace = Workspace(tmp_path / "workspace")
+    now = current_register(workspace)
+    day = default_as_of(now.register)
+    view = analyse(now.register, day, workspace.settings(), now.suppressed)
+    first = due_contacts(now.register, view, day, workspace.settings(), until=day + timedelta(days=7))
+    first_id = str(first.iloc[0]["customer_id"])  # the table's first row
+    done = page.get_by_role("button", name=i18n.t("plan.done_interested", "pl"))
+    expect(done).to_be_disabled()
+    grid = page.get_by_test_id("stDataFrame").last
+    for _ in range(3):  # the grid is a canvas: tick the first row's box, left of its first cell
+        grid.scroll_into_view_if_needed()
+        wait_idle(page)
+        box = grid.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
+        wait_idle(page)  # the tick reruns the page; the button is enabled once that run is over
+        try:
+            expect(done).to_be_enabled(timeout=10_000)
+            break
+        except AssertionError:
+            continue
+    done.click()
+    expect(page.get_by_text(i18n.t("plan.logged", "pl", count=1))).to_be_visible()
+    wait_idle(page)
+    expect(done).to_be_disabled()  # nothing is ticked now: a second click cannot reach the next customer
+    journal = Workspace(tmp_path / "workspace").journal(1)
+    assert journal.loc[journal["field"] == "customer_id", "new"].tolist() == [first_id]
+    assert journal.loc[journal["field"] == "outcome", "new"].tolist() == [i18n.t("outcome.interested", "pl")]
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_an_estonian_consent_header_gives_a_list_and_an_unknown_one_says_why(page: Page, tmp_path):
+    people = [["Kliendi nr", "Nimi", "E-post", "Nõusolek e-kirjadeks"]]
+    people += [[f"K{n:03}", f"Klient {n}", f"k{n}@example.ee", "jah" if n % 2 else "ei"] for n in range(1, 11)]
+    purchases = [["Kliendi nr", "Kuupäev", "Summa"]] + [[f"K{n:03}", date(2026, 11, 1), 20] for n in range(1, 11)]
+    known = write_xlsx(tmp_path / "kliendid.xlsx", {"Kliendid": people, "Ostud": purchases})
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name="Eesti").click()
+    wait_idle(page)
+    page.locator("input[type=file]").set_input_files(str(known))
+    expect(page.get_by_text(i18n.t("home.figures", "et"))).to_be_visible()
+    wait_idle(page)
+    open_page(page, i18n.t("export.title", "et"))
+    expect(page.get_by_role("button", name=i18n.t("contacts.download", "et", count=5))).to_be_visible()
+
+    people[0][3] = "Kirjade luba kanalis X"  # a header nobody could guess
+    unknown = write_xlsx(tmp_path / "kliendid2.xlsx", {"Kliendid": people, "Ostud": purchases})
+    page.get_by_role("link", name=i18n.t("home.title", "et")).click()
+    wait_idle(page)
+    page.locator("input[type=file]").set_input_files(str(unknown))
+    wait_idle(page)
+    expect(page.get_by_text("Kirjade luba kanalis X", exact=False).first).to_be_visible()  # listed as not used
+    open_page(page, i18n.t("export.title", "et"))
+    expect(page.get_by_text(i18n.t("contacts.consent_not_recognised", "et", channel="E-post")[:40])).to_be_visible()
+    expect(page.get_by_role("link", name=i18n.t("contacts.to_mapping", "et"))).to_be_visible()
+    expect(page.get_by_test_id("stException")).to_have_count(0)
