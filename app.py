@@ -10,9 +10,9 @@ import streamlit as st
 from lib.reading.template import template_file_name, template_workbook
 from lib.reading.workbook import SUPPORTED_SUFFIXES
 from lib.ui import SAMPLE_PATH, language, setup_page, t
+from lib.ui.upload_flow import bring_in, confirm_replacement, earlier_registers
 from lib.ui.widgets import (
     carried_settings_note,
-    import_file,
     key_figure_metrics,
     mapping_editor,
     quality_report,
@@ -42,13 +42,14 @@ if page.can("upload"):
 else:
     st.info(t("access.viewer_note"))
 
-# A file is imported once per upload, not again on every rerun of the page.
+# A file is taken once per upload, not again on every rerun of the page; one that would replace the
+# register in place waits for a confirmation.
 if uploaded is not None and st.session_state.get("imported_upload") != uploaded.file_id:
     st.session_state["imported_upload"] = uploaded.file_id
-    if import_file(page.workspace, uploaded.name, uploaded.getvalue(), page.user):
-        st.rerun()
-if use_sample and import_file(page.workspace, SAMPLE_PATH.name, SAMPLE_PATH.read_bytes(), page.user):
-    st.rerun()
+    bring_in(page, uploaded.name, uploaded.getvalue())
+if use_sample:
+    bring_in(page, SAMPLE_PATH.name, SAMPLE_PATH.read_bytes())
+confirm_replacement(page)
 
 if page.current is None:
     st.info(t("home.empty"))
@@ -69,3 +70,4 @@ if page.can("upload"):
     st.subheader(t("home.mapping"))
     st.caption(t("home.mapping_help", shape=t(f"shape.{register.shape}")))
     mapping_editor(page.workspace, register, page.user)
+    earlier_registers(page)

@@ -50,17 +50,20 @@ with left:
     )
     st.caption(t("lifecycle.stages_how"))
 with right:
-    steps = funnel(start_view, end_view)
-    step_labels = labels("funnel", FUNNEL_STEPS)
-    chart(
-        charts.funnel_chart(
-            [step_labels[s] for s in steps["step"]],
-            steps["customers"].tolist(),
-            t_text("lifecycle.funnel", start=day(start), end=day(end)),
-        ),
-        key="funnel",
-    )
-    st.caption(t("lifecycle.funnel_how", rates=" → ".join(percent(r) for r in steps["rate"].iloc[1:])))
+    if register.shape == "summary":  # who bought first in the period cannot be told from a last purchase
+        st.info(t("lifecycle.funnel_needs_purchases"))
+    else:
+        steps = funnel(start_view, end_view)
+        step_labels = labels("funnel", FUNNEL_STEPS)
+        chart(
+            charts.funnel_chart(
+                [step_labels[s] for s in steps["step"]],
+                steps["customers"].tolist(),
+                t_text("lifecycle.funnel", start=day(start), end=day(end)),
+            ),
+            key="funnel",
+        )
+        st.caption(t("lifecycle.funnel_how", rates=" → ".join(percent(r) for r in steps["rate"].iloc[1:])))
 
 st.subheader(t("lifecycle.economics"))
 economics_panel(economics(start_view, end_view, settings, register, start, end), settings)
@@ -69,7 +72,9 @@ st.subheader(t("lifecycle.migrations"))
 left, right = st.columns(2)
 first = left.date_input(t("lifecycle.from"), value=as_of - timedelta(days=365), max_value=as_of, format=date_format())
 second = right.date_input(t("lifecycle.to"), value=as_of, max_value=as_of, format=date_format())
-if first >= second:
+if register.shape == "summary":
+    st.info(t("lifecycle.migrations_need_purchases"))
+elif first >= second:
     st.warning(t("lifecycle.dates_order"))
 else:
     flows = migrations(analysis(page, first, settings), analysis(page, second, settings))

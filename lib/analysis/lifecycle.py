@@ -218,6 +218,9 @@ class Economics:
     """Of the customers former at the period's start, the share buying again by its end (None: none were)."""
     win_back_value: float
     """What the former customers of the last year bought in their last year, times the win-back rate."""
+    dated: bool = True
+    """False for a register of summary columns: who was buying on the period's first day, and so churn,
+    retention and what the lost took with them, cannot be told from a last purchase and a count."""
 
 
 def economics(
@@ -260,6 +263,7 @@ def economics(
         former_last_year=len(recent_former),
         win_back_rate=None if win_back is None else round(win_back, 4),
         win_back_value=round(float(yearly.reindex(recent_former).fillna(0).sum()) * (win_back or 0.0), 2),
+        dated=register.shape != "summary",
     )
 
 

@@ -55,6 +55,32 @@ class Current:
         return self.stored if self.stored is not None else self.register
 
 
+def check_workbook(
+    workspace: Workspace, file_name: str, data: bytes, user: Actor = LOCAL_USER, progress: Progress = no_progress
+) -> list[RawSheet]:
+    """Read a workbook and check that it holds a register, storing nothing: before a person is asked whether
+    it should replace the register in place. Raises as `import_workbook` does."""
+    require(user, "upload")
+    progress(0.1, "progress.reading")
+    sheets = read_workbook(data, file_name)
+    progress(0.7, "progress.recognising")
+    build_register(sheets, workspace.overrides(), check=False)
+    progress(1.0, "progress.done")
+    return sheets
+
+
+def restore_register(workspace: Workspace, upload_id: int, user: Actor = LOCAL_USER) -> Current:
+    """Go back to an earlier register: it becomes the current one again, with the edits that were made on it.
+
+    The register it replaces stays in the history. Who opted out, withdrew a consent or was erased since
+    stays so: the suppression list and the consent record belong to the workspace, not to a version.
+    """
+    workspace.restore_upload(upload_id, require(user, "upload").name)
+    now = current_register(workspace)
+    assert now is not None  # the restored upload is the newest
+    return now
+
+
 def import_workbook(
     workspace: Workspace,
     file_name: str,
@@ -62,15 +88,17 @@ def import_workbook(
     user: Actor = LOCAL_USER,
     progress: Progress = no_progress,
     as_of: date | None = None,
+    sheets: list[RawSheet] | None = None,
 ) -> Current:
     """Read, recognise and check a workbook, then keep it as the newest version.
 
     Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
-    be read leaves the current register exactly as it was; NotAllowed for a viewer.
+    be read leaves the current register exactly as it was; NotAllowed for a viewer. ``sheets``:
+    the file as `check_workbook` read it already.
     """
     name = require(user, "upload").name
     progress(0.05, "progress.reading")
-    sheets = read_workbook(data, file_name)
+    sheets = sheets if sheets is not None else read_workbook(data, file_name)
     progress(0.55, "progress.recognising")
     register, problems = build_register(sheets, workspace.overrides(), as_of)
     progress(0.85, "progress.saving")

@@ -19,6 +19,10 @@ def economics_panel(money: Economics, settings: Settings) -> None:
     """Retention, churn and repeat buying in the period; what the lost customers were worth, what keeping
     them would have cost, and what winning former customers back could bring; average value per class."""
     money_of = lambda value: amount(value, settings.currency)  # noqa: E731
+    if not money.dated:  # a figure the register cannot give is not shown as a number
+        st.metric(t("lifecycle.repeat_rate"), percent(money.repeat_rate, 1), help=t("lifecycle.repeat_help"))
+        st.info(t("lifecycle.economics_needs_purchases"))
+        return
     columns = st.columns(4)
     columns[0].metric(
         t("lifecycle.retention_rate"),

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from functools import partial
+from typing import TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -15,10 +17,17 @@ from lib.exports.writeback import WriteError
 from lib.reading.problems import SEVERITIES, Problem, problems_frame
 from lib.reading.register import NOT_MAPPED, MappingOverrides, Register, RegisterError
 from lib.reading.views import customer_summary, key_figures
-from lib.reading.workbook import WorkbookError
+from lib.reading.workbook import RawSheet, WorkbookError
 from lib.schema import FIELDS, MIME_TYPES, OTHER, SHEET_KINDS
 from lib.service.outreach import analyse
-from lib.service.registers import Current, correct_mapping, import_workbook, log_workbook_export, updated_workbook
+from lib.service.registers import (
+    Current,
+    check_workbook,
+    correct_mapping,
+    import_workbook,
+    log_workbook_export,
+    updated_workbook,
+)
 from lib.ui.actions import refused
 from lib.ui.format import amount, day, language, localised, num, plain, t, t_text
 from lib.ui.loaders import Page
@@ -26,12 +35,11 @@ from lib.ui.page import flash, log
 from lib.workspace.access import NotAllowed, User
 from lib.workspace.repository import Workspace
 
+_T = TypeVar("_T")
 
-def import_file(ws: Workspace, file_name: str, data: bytes, user: User) -> bool:
-    """Read a workbook into the workspace with progress; on failure say why and keep the old one.
 
-    Returns True when the new register is in place.
-    """
+def _reading(file_name: str, work: Callable[[Callable[[float, str], None]], _T]) -> _T | None:
+    """Run ``work`` on a file with a progress bar; on failure say why (never a traceback) and give None."""
     with st.status(t("import.reading", file=file_name), expanded=False) as status:
         bar = st.progress(0.0)
 
@@ -39,23 +47,39 @@ def import_file(ws: Workspace, file_name: str, data: bytes, user: User) -> bool:
             bar.progress(fraction, text=t(step))
 
         try:
-            now = import_workbook(ws, file_name, data, user, progress)
+            done = work(progress)
         except NotAllowed as error:
             status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
             refused(error)
-            return False
+            return None
         except (WorkbookError, RegisterError) as error:
             status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
             st.error(t("import.failed", file=file_name, reason=error.message(language())))
-            return False
+            return None
         except Exception as error:  # never a traceback in the browser; no customer data in the log
             log.error("import failed: %s", type(error).__name__)
             status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
             st.error(t("import.failed_unexpected", file=file_name))
-            return False
+            return None
         status.update(label=t("import.done_label", file=file_name), state="complete")
+    return done
+
+
+def import_file(ws: Workspace, file_name: str, data: bytes, user: User, sheets: list[RawSheet] | None = None) -> bool:
+    """Read a workbook into the workspace with progress; on failure say why and keep the old one.
+
+    Returns True when the new register is in place.
+    """
+    now = _reading(file_name, lambda progress: import_workbook(ws, file_name, data, user, progress, sheets=sheets))
+    if now is None:
+        return False
     flash(t("import.done", file=file_name, customers=len(now.register.customers), problems=len(now.problems)))
     return True
+
+
+def check_file(ws: Workspace, file_name: str, data: bytes, user: User) -> list[RawSheet] | None:
+    """Read a workbook and check it holds a register, storing nothing (None, with the reason shown, when not)."""
+    return _reading(file_name, lambda progress: check_workbook(ws, file_name, data, user, progress))
 
 
 TABLE_ROWS = 25

@@ -122,6 +122,46 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
         assert upload is not None
         return upload
 
+    def restore_upload(self, upload_id: int, user: str) -> Upload:
+        """Make an earlier upload the current register again, with the edits that were in force on it.
+
+        Nothing is overwritten: the earlier upload's file, snapshot and journal are copied onto a new
+        newest upload, so the register replaced by it is kept in the history too, and can be gone back to.
+        """
+        u, j = store.uploads, store.journal
+        with self._engine.begin() as db:
+            old = db.execute(select(u).where(u.c.id == upload_id)).mappings().one()
+            new_id = db.execute(
+                insert(u)
+                .values(
+                    created_at=timestamp(),
+                    user=user,
+                    file_name=old["file_name"],
+                    size=old["size"],
+                    sha256=old["sha256"],
+                    data=old["data"],
+                    mapping_json=old["mapping_json"],
+                )
+                .returning(u.c.id)
+            ).scalar_one()
+            parts = db.execute(
+                select(store.snapshots.c.name, store.snapshots.c.data).where(store.snapshots.c.upload_id == upload_id)
+            ).all()
+            db.execute(
+                insert(store.snapshots), [{"upload_id": new_id, "name": name, "data": data} for name, data in parts]
+            )
+            kept = db.execute(
+                select(j.c.created_at, j.c.user, j.c.op, j.c.sheet, j.c.key, j.c.field, j.c.old, j.c.new)
+                .where((j.c.upload_id == upload_id) & j.c.undone_at.is_(None))
+                .order_by(j.c.id)
+            ).mappings()
+            rows = [{**row, "upload_id": new_id} for row in kept]
+            if rows:
+                db.execute(insert(j), rows)
+        upload = self.upload(new_id)
+        assert upload is not None
+        return upload
+
     def replace_snapshot(self, upload_id: int, parts: dict[str, bytes], mapping_json: str) -> None:
         """Store a new parse of an upload (after a mapping correction); bumps its revision."""
         with self._engine.begin() as db:

@@ -136,3 +136,38 @@ def test_the_updated_workbook_is_written_on_request_and_offered(app):
     next(b for b in app.button if b.label == "Prepare the updated workbook").click().run()
     assert not app.exception
     assert as_read(next(b.label for b in app.get("download_button"))) == "Download studio_register (updated).xlsx"
+
+
+def test_a_new_file_replaces_the_register_only_when_confirmed_and_the_earlier_one_can_come_back(app, tmp_path):
+    from lib.service.changes import save_changes
+    from lib.service.registers import current_register
+    from lib.workspace.edits import text_of
+    from lib.workspace.repository import Workspace
+    from tests.conftest import write_xlsx
+
+    app.button[0].click().run()  # the sample
+    workspace = Workspace(tmp_path / "workspace")
+    sample = current_register(workspace)
+    old = text_of(sample.register.customers.set_index("customer_id").at["10001", "city"])
+    change = {"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": old, "new": "Tartu"}
+    assert save_changes(workspace, [change]).accepted
+    small = write_xlsx(tmp_path / "two.xlsx", {"Customers": [["Customer id", "Name"], ["A1", "Ann"], ["B2", "Ben"]]})
+    upload(app, small)
+    assert not app.exception
+    warning = as_read(app.warning[0].value)
+    assert "Replace the register in place (studio_register.xlsx" in warning and "1 changes made in the app" in warning
+    assert current_register(workspace).upload.file_name == "studio_register.xlsx"  # nothing replaced yet
+    app.button(key="replace_no").click().run()
+    assert current_register(workspace).upload.file_name == "studio_register.xlsx"
+    upload(app, small, name="two (again).xlsx")
+    app.button(key="replace_yes").click().run()
+    assert not app.exception
+    assert len(current_register(workspace).register.customers) == 2
+    first = workspace.uploads()[0]
+    app.run()
+    app.button(key=f"go_back_{first.id}").click().run()
+    assert not app.exception and "studio_register.xlsx is the current register again" in as_read(app.success[0].value)
+    back = current_register(workspace)
+    assert len(back.register.customers) == 2000 and back.upload.id > first.id
+    assert back.register.customers.set_index("customer_id").at["10001", "city"] == "Tartu"  # its edits came too
+    assert len(workspace.uploads()) == 3  # the two-customer register is kept as well
