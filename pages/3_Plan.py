@@ -19,6 +19,7 @@ from lib.ui.plan_view import (
     day_load,
     done_or_snoozed,
     due_table,
+    no_consent_list,
     plan_count_table,
     plan_filters,
     what_worked,
@@ -42,7 +43,9 @@ with st.expander(t("plan.effect"), expanded=False):
 if plan.empty:
     st.info(t("plan.nothing"))
     st.stop()
-chosen = due_table(page, plan)
+unreachable = plan[plan["channel"].isna()]  # kept apart: they are not to-dos, they cannot be contacted
+chosen = due_table(page, plan[plan["channel"].notna()])
+no_consent_list(page, unreachable)
 if not page.can("edit"):
     st.info(t("access.viewer_note"))
     st.stop()

@@ -5,10 +5,12 @@ what): the journal of edits on top of the current upload, filterable, newest fir
 last change, or a chosen one that nothing later depends on, can be undone.
 """
 
+import pandas as pd
 import streamlit as st
 
-from lib.service.changes import undo as undo_edit
+from lib.service.history import Action, person_actions, undo_action
 from lib.ui import flash, localised, people_table, refused, setup_page, t, t_text
+from lib.ui.history_view import action_details, action_text
 from lib.workspace.access import NotAllowed, pseudonyms
 
 page = setup_page("history.title")
@@ -19,7 +21,7 @@ if page.current is None:
 
 upload = page.current.upload
 history = page.workspace.history(upload.id)
-st.caption(t("history.intro", file=upload.file_name, count=len(history)))
+st.caption(t("history.intro", file=upload.file_name, count=page.current.edits))
 if history.empty:
     st.info(t("history.empty"))
     st.stop()
@@ -34,54 +36,46 @@ kinds = middle.multiselect(
     key="history_sheet",
 )
 key = right.text_input(t("history.key"), key="history_key")
-shown = history
-if who:
-    shown = shown[shown["user"].isin(who)]
-if kinds:
-    shown = shown[shown["sheet"].isin(kinds)]
-if key.strip():  # a viewer sees keys as pseudonyms, and finds by what they see, never by the real key
-    keys = shown["key"] if page.can("see_personal") else pseudonyms(page.workspace.salt(), shown["key"])
-    shown = shown[keys.str.contains(key.strip(), case=False, regex=False).fillna(False)]
-
-
-def change_text(row) -> str:
-    if row.op == "add":
-        return t("history.added")
-    if row.op == "delete":
-        return t("history.deleted")
-    return f"{row.old if row.old is not None else '–'} → {row.new if row.new is not None else '–'}"
-
-
+actions = [
+    a
+    for a in person_actions(history, page.current.register)
+    if (not who or a.user in who) and (not kinds or a.sheet in kinds)
+]
+if key.strip():  # a viewer sees customers as pseudonyms, and finds by what they see, never by the real id
+    customers = pd.Series([a.customer for a in actions], dtype="string")
+    seen = customers if page.can("see_personal") else pseudonyms(page.workspace.salt(), customers)
+    matches = seen.str.contains(key.strip(), case=False, regex=False).fillna(False).tolist()
+    actions = [a for a, hit in zip(actions, matches, strict=True) if hit]
 people_table(
     {
-        t("history.number"): shown["id"],
-        t("history.when"): shown["created_at"].str.replace("T", " ").str[:16],
-        t("history.user"): shown["user"],
-        t("history.sheet"): [t(f"kind.{k}") for k in shown["sheet"]],
-        t("history.key"): shown["key"],
-        t("history.column"): [t(f"field.{f}") if f else "" for f in shown["field"]],
-        t("history.change"): [change_text(row) for row in shown.itertuples()],
+        t("history.when"): [a.created_at.replace("T", " ")[:16] for a in actions],
+        t("history.user"): [a.user for a in actions],
+        t("history.key"): [a.customer for a in actions],
+        t("history.change"): [action_text(a) for a in actions],
+        t("history.details"): [action_details(a) for a in actions],
         t("history.undone"): [
-            t_text("history.undone_by", user=u, when=w[:16].replace("T", " ")) if w else ""
-            for u, w in zip(shown["undone_by"], shown["undone_at"].fillna(""), strict=True)
+            t_text("history.undone_by", user=a.undone_by, when=(a.undone_at or "")[:16].replace("T", " "))
+            if a.undone
+            else ""
+            for a in actions
         ],
     },
     page,
     ids=t("history.key"),
-    personal=(t("history.change"),),
+    personal=(t("history.change"), t("history.details")),
     hide_index=True,
 )
 if not page.can("undo"):
     st.stop()
 
-active = history[history["undone_at"].isna()]
+in_force = [a for a in person_actions(history, page.current.register) if not a.undone]
 left, right = st.columns([1, 2])
 
 
-def undo(entry: int | None) -> None:
-    """Undo one change (the last when None) and rerun, remembering why it could not be done."""
+def undo(action: Action | None) -> None:
+    """Undo everything one action did (the last when None) and rerun, remembering why it could not be done."""
     try:
-        problem = undo_edit(page.workspace, upload.id, entry, page.user)
+        problem = undo_action(page.workspace, upload.id, action) if action else "undo_nothing"
     except NotAllowed as error:
         refused(error)
         return
@@ -92,17 +86,18 @@ def undo(entry: int | None) -> None:
     st.rerun()
 
 
-if left.button(t("history.undo_last"), disabled=active.empty, key="history_undo_last"):
-    undo(None)
+if left.button(t("history.undo_last"), disabled=not in_force, key="history_undo_last"):
+    undo(in_force[0] if in_force else None)
 with right:
+    by_entry = {a.entries[0]: a for a in in_force}
     chosen = st.selectbox(
         t("history.pick"),
-        list(active["id"]),
+        list(by_entry),
         index=None,
         key="history_pick",
-        format_func=localised(lambda number: t("history.entry", number=number)),
+        format_func=lambda first: action_text(by_entry[first]) if first in by_entry else str(first),
     )
     if st.button(t("history.undo_chosen"), disabled=chosen is None, key="history_undo_chosen"):
-        undo(int(chosen))
+        undo(by_entry.get(int(chosen)) if chosen is not None else None)
 if problem := st.session_state.pop("history_problem", None):
     st.error(t(f"history.{problem}"))

@@ -15,7 +15,6 @@ languages present in the data (a language costs a few seconds and ~50 MB the fir
 from __future__ import annotations
 
 import json
-import re
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -200,16 +199,6 @@ def open_complaints(items: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     complaints = items[(items["kind"] == "complaint") & (items["status"].astype("string").fillna("open") != "resolved")]
     complaints = complaints.assign(age_days=((as_of - complaints["date"]) / pd.Timedelta(days=1)).round())
     return complaints.sort_values("date", na_position="last").reset_index(drop=True)
-
-
-def marked_text(text: object, words: Sequence[str]) -> str:
-    """The text with each matched word between 【 】: highlighting that stays plain text."""
-    if text is None or (not isinstance(text, str) and pd.isna(text)):
-        return ""
-    out = str(text)
-    for word in sorted(set(words), key=len, reverse=True):
-        out = re.sub(rf"(?<!【)\b({re.escape(word)})\b", "【\\1】", out, flags=re.IGNORECASE)
-    return out
 
 
 # --- discovery ----------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from lib.schema import SETTINGS_SHEET, THEMES_SHEET
 from lib.settings import SPECS, Settings, loosened, values_from_frame
 from lib.themes import ThemeDictionary
 from lib.workspace.access import LOCAL_USER, Actor, require
+from lib.workspace.edits import action_count
 from lib.workspace.repository import Upload, Version, Workspace
 from lib.workspace.suppression import (
     remember_opt_outs,
@@ -40,6 +41,7 @@ class Current:
     problems: list[Problem]
     upload: Upload
     edits: int
+    """How many things people changed since the upload (a logged call is one, however many cells it fills)."""
     version: Version
     original: Register
     """The upload as it was read, before the journal: what the write-back patches."""
@@ -206,7 +208,7 @@ def current_register(workspace: Workspace) -> Current | None:
         with_withdrawals(now, withdrawn_customers(workspace, now, version)),
         problems,
         upload,
-        len(edits),
+        action_count(edits),
         version,
         register,
         edits,

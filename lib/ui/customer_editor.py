@@ -139,7 +139,7 @@ def refused_edits(page: Page) -> None:
         disabled=["customer", "field", "reason"],
         column_config={
             "customer": st.column_config.TextColumn(t("column.customer_id")),
-            "field": st.column_config.TextColumn(t("history.column")),
+            "field": st.column_config.TextColumn(t("customers.bulk_field")),
             "value": st.column_config.TextColumn(t("customers.pending_value")),
             "reason": st.column_config.TextColumn(t("customers.pending_reason")),
         },

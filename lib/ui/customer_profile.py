@@ -56,11 +56,16 @@ def profile_summary(person: pd.Series, facts: pd.Series | None, settings: Settin
                     purchases=int(facts["purchases"]),
                 )
             )
-            st.text(
-                t_text("customers.expected", day=day(facts["expected_next"]), rhythm=round(float(facts["rhythm_days"])))
-            )
-            if facts["overdue"]:
-                st.text(t("customers.overdue", days=round(float(facts["overdue_days"]))))
+            if facts["relationship"] == "former":  # gone past the churn horizon: win-back, not a reminder
+                st.text(t_text("customers.former_note", days=round(float(facts["days_since_last"]))))
+            else:
+                st.text(
+                    t_text(
+                        "customers.expected", day=day(facts["expected_next"]), rhythm=round(float(facts["rhythm_days"]))
+                    )
+                )
+                if facts["overdue"]:
+                    st.text(t_text("customers.overdue", days=round(float(facts["overdue_days"]))))
         if facts["open_complaints"]:
             st.text(t("customers.open_complaints", count=int(facts["open_complaints"])))
 

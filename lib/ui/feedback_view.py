@@ -12,7 +12,6 @@ import streamlit as st
 from lib.analysis.feedback import (
     csat,
     element_sentiment,
-    marked_text,
     nps,
     open_complaints,
     scores_by,
@@ -27,7 +26,7 @@ from lib.themes import ELEMENTS, THEMES, ThemeDictionary, default_dictionary, th
 from lib.ui import charts
 from lib.ui.actions import people_table
 from lib.ui.customers import labels
-from lib.ui.format import chart, date_format, localised, num, percent, t
+from lib.ui.format import bold_words, chart, date_format, day, localised, num, percent, t
 from lib.ui.loaders import Page, theme_suggestions
 from lib.ui.page import flash
 
@@ -216,6 +215,10 @@ def complaints_table(page: Page, items: pd.DataFrame, as_of: date) -> None:
     )
 
 
+READ_ITEMS = 50
+"""Items shown to read with their matched words in bold, below the table."""
+
+
 def items_table(page: Page, selected: pd.DataFrame) -> None:
     """The newest 500 items with their language, sentiment, themes and the words that placed them there."""
     shown = selected.sort_values("date", ascending=False, na_position="last").head(500)
@@ -230,15 +233,22 @@ def items_table(page: Page, selected: pd.DataFrame) -> None:
             t("feedback.col_sentiment"): [t(f"sentiment.{s}") for s in shown["sentiment"]],
             t("feedback.col_themes"): [_themes_text(found) for found in shown["themes"]],
             t("feedback.col_matched"): [", ".join(words) for words in shown["matched"]],
-            t("feedback.col_text"): [
-                marked_text(text, words) for text, words in zip(shown["text"], shown["matched"], strict=True)
-            ],
+            t("feedback.col_text"): shown["text"].fillna(""),
         },
         page,
         personal=(t("column.name"), t("feedback.col_text")),
         hide_index=True,
         column_config={t("feedback.col_date"): st.column_config.DateColumn(format=date_format())},
     )
+    if page.can("see_personal") and len(shown):
+        read = shown[shown["matched"].map(len) > 0].head(READ_ITEMS)
+        with st.expander(t("feedback.read_marked", count=len(read))):
+            st.markdown(
+                "\n".join(
+                    f"- {day(when) if pd.notna(when) else '–'} · {bold_words(text, words)}"
+                    for when, text, words in zip(read["date"], read["text"], read["matched"], strict=True)
+                )
+            )
 
 
 def _rerun_with(message: str, change: Callable[[], None]) -> None:

@@ -5,7 +5,7 @@ first the browser's).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from datetime import date
 from typing import Any
@@ -81,6 +81,19 @@ def plain(text: object) -> str:
     messages, expanders, tables): every sign Markdown would act on is escaped and addresses are kept from
     becoming links, so ``![x](http://host/p.png)`` shows as those characters and never fetches or links."""
     return _MARKDOWN.sub(r"\\\1", _AUTOLINK.sub(rf"\1{_JOINER}", str(text)))
+
+
+def bold_words(text: object, words: Sequence[str]) -> str:
+    """Text from a person, `plain`, with each of ``words`` in bold: a highlight every font shows.
+
+    One pass over the text, longest words first, so a phrase and a word inside it are bolded once.
+    """
+    out = plain("" if text is None or (not isinstance(text, str) and pd.isna(text)) else text)
+    found = sorted({plain(w) for w in words if w}, key=len, reverse=True)
+    if not found:
+        return out
+    pattern = re.compile(r"(?<!\w)(" + "|".join(map(re.escape, found)) + r")(?!\w)", flags=re.IGNORECASE)
+    return pattern.sub(r"**\1**", out)
 
 
 def t(key: str, /, **params: Any) -> str:

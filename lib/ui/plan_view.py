@@ -45,7 +45,8 @@ def plan_filters(plan: pd.DataFrame) -> pd.DataFrame:
         key="plan_channels",
     )
     plan = filter_plan(plan, rules, channels)
-    right.metric(t("plan.due"), num(len(plan)), help=t("plan.due_help", people=plan["customer_id"].nunique()))
+    reachable = int(plan["channel"].notna().sum())  # who cannot be contacted is listed apart, not counted here
+    right.metric(t("plan.due"), num(reachable), help=t("plan.due_help", people=reachable))
     return plan
 
 
@@ -158,6 +159,27 @@ def due_table(page: Page, plan: pd.DataFrame) -> pd.DataFrame:
         return shown.iloc[0:0]
     rows = selection.selection.rows if selection else []
     return shown.iloc[list(rows)] if rows else shown.iloc[0:0]
+
+
+def no_consent_list(page: Page, unreachable: pd.DataFrame) -> None:
+    """The customers a rule finds but who allow none of its channels: not to-dos, but worth knowing."""
+    if unreachable.empty:
+        return
+    with st.expander(t("plan.no_consent", count=len(unreachable))):
+        st.caption(t("plan.no_consent_help"))
+        people_table(
+            {
+                t("column.customer_id"): unreachable["customer_id"],
+                t("column.name"): unreachable["name"],
+                t("plan.col_rule"): [t(f"plan.rule.{r}") for r in unreachable["rule"]],
+                t("plan.col_open"): [profile_link(c) for c in unreachable["customer_id"]],
+            },
+            page,
+            ids=t("column.customer_id"),
+            personal=(t("column.name"), t("plan.col_open")),
+            hide_index=True,
+            column_config={t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open"))},
+        )
 
 
 def day_load(plan: pd.DataFrame, capacity: int, beyond: int = 0) -> None:

@@ -238,3 +238,13 @@ def bulk_changes(customers: pd.DataFrame, field_name: str, value: Any) -> list[C
                 {"op": "set", "sheet": CUSTOMERS, "key": str(key), "field": field_name, "old": old, "new": new}
             )
     return changes
+
+
+def action_count(journal: pd.DataFrame) -> int:
+    """How many things people did in the edits in force (the sidebar's count of changes)."""
+    if journal.empty:
+        return 0
+    adds = journal[journal["op"] == "add"]
+    batch = ["created_at", "user", "sheet", "key"]
+    folded = journal.merge(adds[batch].drop_duplicates(), on=batch, how="inner")
+    return len(journal) - int((folded["op"] == "set").sum())

@@ -99,7 +99,8 @@ def test_undo_on_the_history_page_restores_the_old_value(app):
     app.switch_page("pages/8_History.py").run()
     assert not app.exception
     history = app.dataframe[0].value
-    assert history["Change"].tolist() == ["Tallinn → Tartu"] and history["Who"].tolist() == ["local"]
+    assert history["Change"].tolist() == ["City of 10001 changed from Tallinn to Tartu"]
+    assert history["Who"].tolist() == ["local"]
     app.button(key="history_undo_last").click().run()
     assert not app.exception and "Change undone" in app.success[0].value
     assert app.dataframe[0].value["Undone"].iloc[0].startswith("by local")
@@ -204,3 +205,21 @@ def test_any_customer_opens_by_search_or_by_the_address_not_only_the_first_200(a
     fresh.switch_page("pages/2_Customers.py").run()
     assert not fresh.exception
     assert fresh.selectbox(key="customers_profile_11500").value == "11500"
+
+
+def test_a_logged_call_is_one_readable_line_in_the_history_one_change_in_the_sidebar_and_undone_whole(app, tmp_path):
+    app.text_input(key="action_campaign").set_value("Winter visit")
+    app.text_input(key="action_outcome").set_value("reached")
+    app.text_input(key="action_note").set_value("asked about prices")
+    app.button(key="FormSubmitter:log_action-Save the action").click().run()
+    assert not app.exception
+    sidebar = " ".join(str(c.value) for c in app.sidebar.caption)
+    assert "Edits since upload: 1" in sidebar  # one thing done, not one per cell it filled
+    app.switch_page("pages/8_History.py").run()
+    history = app.dataframe[0].value
+    assert history["Change"].tolist() == ["Call to 10001 logged: reached, Winter visit, asked about prices"]
+    assert "nan" not in history["Details"].iloc[0] and "new-" not in " ".join(history.astype(str).to_numpy().ravel())
+    app.button(key="history_undo_last").click().run()
+    assert not app.exception and "Change undone" in app.success[0].value
+    journal = Workspace(tmp_path / "workspace").history(1)
+    assert journal["undone_at"].notna().all()  # every cell the call filled, not just the last one

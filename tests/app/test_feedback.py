@@ -51,7 +51,9 @@ def test_a_theme_filter_narrows_the_table(app):
     assert 0 < parking < everything
     table = app.dataframe[2].value
     assert len(table) == parking and table["Themes"].str.contains("Parking").all()
-    assert table["Text (matched words in 【 】)"].str.contains("【").all()
+    assert not table["Text"].str.contains("【").any()  # the table shows the text as written
+    read = next(m.value for m in app.markdown if "**" in m.value)  # and, below, the words found in bold
+    assert read.startswith("- ") and "**" in read and "【" not in read
     app.multiselect(key="fb_themes").set_value([]).run()
 
 

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from lib.analysis.feedback import csat, marked_text, nps, theme_counts, theme_feedback, theme_rows
+from lib.analysis.feedback import csat, nps, theme_counts, theme_feedback, theme_rows
 from lib.analysis.theme_matching import ThemeMatcher, detect_language, sentiment_of_text
 from lib.themes import THEMES, default_dictionary
 from tests.conftest import AS_OF, write_xlsx
@@ -175,11 +175,6 @@ def test_a_complaint_is_never_positive_and_a_wish_is_neutral_by_default():
     assert sentiment_of_text(0, 1, "wish") == "negative"
     assert sentiment_of_text(0, 0, "opinion") == "unknown"
     assert sentiment_of_text(1, 1, None) == "neutral"
-
-
-def test_matched_words_are_marked_in_plain_text():
-    assert marked_text("Hinnad on liiga kõrged", ["Hinnad"]) == "【Hinnad】 on liiga kõrged"
-    assert marked_text("<b>kallis</b> *hind*", ["kallis", "hind"]) == "<b>【kallis】</b> *【hind】*"
 
 
 @pytest.fixture(scope="module")
