@@ -167,7 +167,7 @@ def test_a_viewer_searches_by_pseudonym_only_and_learns_nothing_from_an_address_
     assert len(history.dataframe[0].value) == 1
     history.text_input(key="history_key").input("10001").run()  # the real key finds nothing for a viewer
     assert history.dataframe[0].value.empty
-    shown = signed_in(VIEWER_EMAIL, "pages/8_History.py").dataframe[0].value["Customer or row"].iloc[0]
+    shown = signed_in(VIEWER_EMAIL, "pages/8_History.py").dataframe[0].value["Customer"].iloc[0]
     history.text_input(key="history_key").input(shown).run()
     assert len(history.dataframe[0].value) == 1
 
