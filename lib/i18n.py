@@ -67,6 +67,11 @@ def day(value: date | datetime, lang: str = DEFAULT_LANGUAGE) -> str:
     return format_date(value, format=_DAY_PATTERNS.get(lang, _DAY_PATTERNS[DEFAULT_LANGUAGE]), locale=_locale(lang))
 
 
+def month(value: date | datetime, lang: str = DEFAULT_LANGUAGE) -> str:
+    """A month as the language names it: ``Sep 2023`` (en), ``wrz 2023`` (pl), ``rugs. 2023`` (lt)."""
+    return format_date(value, format="LLL yyyy", locale=_locale(lang))
+
+
 DATE_INPUT_FORMATS = {
     "en": "DD/MM/YYYY",
     "et": "DD.MM.YYYY",

@@ -12,7 +12,7 @@ from lib.analysis.facts import FLAGS
 from lib.analysis.ladder import ladder_counts, rfm_grid
 from lib.schema import CLASSES, RFM_GROUPS, TIERS
 from lib.ui import amount, analysis_page, chart, charts, day, localised, num, t, t_text
-from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels
+from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels, value_label
 
 page, settings, as_of, view = analysis_page("segments.title")
 st.caption(t("segments.intro", day=day(as_of)))
@@ -45,7 +45,7 @@ with right:
         format_func=localised(column_label),
         index=dimensions.index("country") if "country" in dimensions else 0,
     )
-    values = selected[dimension].astype("string").fillna("–")
+    values = selected[dimension].map(lambda value: value_label(dimension, value))  # codes in words
     table = pd.crosstab(values, selected["relationship"]).reindex(columns=list(CLASSES), fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]
     chart(

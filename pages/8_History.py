@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.service.history import Action, person_actions, undo_action
 from lib.ui import flash, localised, people_table, refused, setup_page, t, t_text
+from lib.ui.customers import profile_link
 from lib.ui.history_view import action_details, action_text
 from lib.workspace.access import NotAllowed, pseudonyms
 
@@ -53,6 +54,7 @@ people_table(
         t("history.key"): [a.customer for a in actions],
         t("history.change"): [action_text(a) for a in actions],
         t("history.details"): [action_details(a) for a in actions],
+        t("plan.col_open"): [profile_link(a.customer) for a in actions],
         t("history.undone"): [
             t_text("history.undone_by", user=a.undone_by, when=(a.undone_at or "")[:16].replace("T", " "))
             if a.undone
@@ -62,8 +64,9 @@ people_table(
     },
     page,
     ids=t("history.key"),
-    personal=(t("history.change"), t("history.details")),
+    personal=(t("history.change"), t("history.details"), t("plan.col_open")),
     hide_index=True,
+    column_config={t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open"))},
 )
 if not page.can("undo"):
     st.stop()
@@ -94,6 +97,7 @@ with right:
         t("history.pick"),
         list(by_entry),
         index=None,
+        placeholder=t("filter.choose"),
         key="history_pick",
         format_func=lambda first: action_text(by_entry[first]) if first in by_entry else str(first),
     )

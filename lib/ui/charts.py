@@ -7,10 +7,13 @@ and this module stays free of Streamlit.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
+
+from lib import i18n
 
 CLASS_COLOURS = {
     "partner": "#1b5e20",
@@ -205,12 +208,17 @@ def horizontal_stacked_bars(
     return figure
 
 
-def lines(table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str) -> go.Figure:
-    """One line per column over the index (e.g. themes by month)."""
+def lines(table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str, lang: str | None = None) -> go.Figure:
+    """One line per column over the index (e.g. themes by month); months named in ``lang`` when given,
+    so the axis does not say "Sep 2023" in a Polish page."""
     figure = _figure(title)
+    x = [str(i) for i in table.index]
+    if lang is not None and len(table.index):
+        with contextlib.suppress(ValueError, TypeError):  # not months: shown as they are
+            x = [i18n.month(pd.Period(str(i), freq="M").to_timestamp(), lang) for i in table.index]
     for column in table.columns:
         figure.add_scatter(
-            x=[str(i) for i in table.index],
+            x=x,
             y=table[column].tolist(),
             mode="lines+markers",
             name=labels.get(str(column), str(column)),

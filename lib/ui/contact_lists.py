@@ -13,7 +13,7 @@ from lib.schema import CHANNELS, MIME_TYPES
 from lib.service.outreach import contact_list, due_contacts, log_contact_export
 from lib.settings import Settings
 from lib.ui.actions import personal_file
-from lib.ui.customers import customer_filters
+from lib.ui.customers import customer_filters, profile_link
 from lib.ui.format import localised, num, t
 from lib.ui.loaders import Page
 
@@ -111,8 +111,10 @@ def contact_list_download(page: Page, view: pd.DataFrame, as_of: date, settings:
                 {
                     t("column.customer_id"): contacts.left_out["customer_id"],
                     t("contacts.why"): [t(f"contacts.reason.{r}") for r in contacts.left_out["reason"]],
+                    t("plan.col_open"): [profile_link(c) for c in contacts.left_out["customer_id"]],
                 },
                 hide_index=True,
+                column_config={t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open"))},
             )
     data = (personal_file(page, contacts, fmt, delimiter) or b"") if len(contacts.rows) else b""
     suffix = FILE_SUFFIX[fmt]

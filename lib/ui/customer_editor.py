@@ -63,9 +63,13 @@ def _column_config(name: str) -> Any:
     label = t(f"field.{name}")
     spec = FIELDS["customers"][name]
     if name == "relationship":
-        return st.column_config.SelectboxColumn(label, options=list(CLASSES))
+        return st.column_config.SelectboxColumn(
+            label, options=list(CLASSES), format_func=localised(lambda code: value_label("relationship", code))
+        )
     if name == "lead_temperature":
-        return st.column_config.SelectboxColumn(label, options=list(TEMPERATURES))
+        return st.column_config.SelectboxColumn(
+            label, options=list(TEMPERATURES), format_func=localised(lambda code: t(f"temperature.{code}"))
+        )
     if spec.type == "bool":
         return st.column_config.CheckboxColumn(label)
     if spec.type == "date":

@@ -100,13 +100,37 @@ def consent_section(page: Page, chosen: str) -> None:
         )
 
 
+def _kind_label(what: str, kind: object) -> str:
+    """A timeline row's kind in words: a contact's or a feedback item's kind from the catalogue, a purchase's
+    category as the register writes it, nothing where there is none."""
+    if not isinstance(kind, str) or not kind:
+        return ""
+    prefix = {"action": "action_kind", "feedback": "feedback_kind"}.get(what)
+    label = t_text(f"{prefix}.{kind}") if prefix else kind
+    return kind if label.startswith("⟦") else label
+
+
+def _status_label(what: str, value: object) -> str:
+    """A feedback item's status in words (the register keeps its code); a contact's outcome as written."""
+    if not isinstance(value, str) or not value:
+        return ""
+    if what == "feedback":
+        label = t_text(f"status.{value}")
+        return value if label.startswith("⟦") else label
+    return value
+
+
 def customer_story(register: Register, chosen: str) -> None:
     """Buying by month as a chart, and every purchase, feedback item and action in one timeline."""
     months = monthly_value(register, chosen)
     if len(months):
         chart(
             charts.lines(
-                months.to_frame("value"), {"value": t("customers.by_month")}, t("customers.by_month"), t("chart.value")
+                months.to_frame("value"),
+                {"value": t("customers.by_month")},
+                t("customers.by_month"),
+                t("chart.value"),
+                language(),
             ),
             key="customer_months",
         )
@@ -115,10 +139,14 @@ def customer_story(register: Register, chosen: str) -> None:
         {
             t("customers.col_date"): story["date"],
             t("customers.col_what"): [t(f"customers.what_{w}") for w in story["what"]],
-            t("customers.col_kind"): story["kind"],
+            t("customers.col_kind"): [
+                _kind_label(what, kind) for what, kind in zip(story["what"], story["kind"], strict=True)
+            ],
             t("customers.col_detail"): story["detail"],
             t("customers.col_amount"): story["amount"],
-            t("customers.col_outcome"): story["outcome"],
+            t("customers.col_outcome"): [
+                _status_label(what, outcome) for what, outcome in zip(story["what"], story["outcome"], strict=True)
+            ],
         },
         hide_index=True,
         column_config={t("customers.col_date"): st.column_config.DateColumn(format=date_format())},

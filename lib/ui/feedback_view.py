@@ -25,8 +25,8 @@ from lib.schema import CLASSES, FEEDBACK_KINDS, LANGUAGES, SENTIMENTS
 from lib.themes import ELEMENTS, THEMES, ThemeDictionary, default_dictionary, theme_key
 from lib.ui import charts
 from lib.ui.actions import people_table
-from lib.ui.customers import labels
-from lib.ui.format import bold_words, chart, date_format, day, localised, num, percent, t
+from lib.ui.customers import labels, profile_link
+from lib.ui.format import bold_words, chart, date_format, day, language, localised, num, percent, t
 from lib.ui.loaders import Page, theme_suggestions
 from lib.ui.page import flash
 
@@ -135,7 +135,11 @@ def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None
     with left:
         chart(
             charts.lines(
-                theme_trend(selected, keys), theme_labels, t("feedback.trend_chart"), t("feedback.items_axis")
+                theme_trend(selected, keys),
+                theme_labels,
+                t("feedback.trend_chart"),
+                t("feedback.items_axis"),
+                language(),
             ),
             key="trend",
         )
@@ -172,6 +176,9 @@ def scores_table(selected: pd.DataFrame) -> None:
     scores = scores_by(selected, dimension)
     if dimension == "relationship":
         scores[dimension] = [t(f"class.{c}") for c in scores[dimension]]
+    # A group without answers on a scale has no score: a dash, not "None".
+    scores["nps"] = ["–" if pd.isna(v) else ("+" if v > 0 else "") + num(v) for v in scores["nps"]]
+    scores["csat"] = ["–" if pd.isna(v) else percent(v / 100) for v in scores["csat"]]
     st.caption(t("feedback.scores_how"))
     st.dataframe(
         scores.rename(
@@ -183,10 +190,6 @@ def scores_table(selected: pd.DataFrame) -> None:
             }
         ),
         hide_index=True,
-        column_config={
-            t("feedback.csat"): st.column_config.NumberColumn(format="%.0f %%"),
-            t("feedback.nps"): st.column_config.NumberColumn(format="%+.0f"),
-        },
     )
 
 
@@ -234,11 +237,15 @@ def items_table(page: Page, selected: pd.DataFrame) -> None:
             t("feedback.col_themes"): [_themes_text(found) for found in shown["themes"]],
             t("feedback.col_matched"): [", ".join(words) for words in shown["matched"]],
             t("feedback.col_text"): shown["text"].fillna(""),
+            t("plan.col_open"): [profile_link(c) if isinstance(c, str) else None for c in shown["customer_id"]],
         },
         page,
-        personal=(t("column.name"), t("feedback.col_text")),
+        personal=(t("column.name"), t("feedback.col_text"), t("plan.col_open")),
         hide_index=True,
-        column_config={t("feedback.col_date"): st.column_config.DateColumn(format=date_format())},
+        column_config={
+            t("feedback.col_date"): st.column_config.DateColumn(format=date_format()),
+            t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open")),
+        },
     )
     if page.can("see_personal") and len(shown):
         read = shown[shown["matched"].map(len) > 0].head(READ_ITEMS)
@@ -257,6 +264,10 @@ def _rerun_with(message: str, change: Callable[[], None]) -> None:
     st.rerun()
 
 
+def _language_name(code: object) -> str:
+    return LANGUAGES.get(str(code), str(code))
+
+
 def dictionary_editor(page: Page, dictionary: ThemeDictionary) -> None:
     """The theme dictionary as a table to edit, save or reset to the shipped one."""
     st.caption(t("feedback.dictionary_help"))
@@ -268,10 +279,16 @@ def dictionary_editor(page: Page, dictionary: ThemeDictionary) -> None:
         column_config={
             "theme": st.column_config.TextColumn(t("feedback.dict_theme"), required=True),
             "element": st.column_config.SelectboxColumn(
-                t("feedback.dict_element"), options=list(ELEMENTS), required=True
+                t("feedback.dict_element"),
+                options=list(ELEMENTS),
+                required=True,
+                format_func=localised(lambda e: t(f"element.{e}")),
             ),
             "language": st.column_config.SelectboxColumn(
-                t("feedback.dict_language"), options=list(LANGUAGES), required=True
+                t("feedback.dict_language"),
+                options=list(LANGUAGES),
+                required=True,
+                format_func=_language_name,
             ),
             "words": st.column_config.TextColumn(t("feedback.dict_words"), width="large"),
             "exclude": st.column_config.TextColumn(t("feedback.dict_exclude")),

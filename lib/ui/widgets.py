@@ -185,7 +185,7 @@ def carried_settings_note(page: Page) -> None:
 
 
 def _field_label(kind: str, name: str) -> str:
-    return t("mapping.not_used") if name == NOT_MAPPED else f"{t(f'field.{name}')} ({name})"
+    return t("mapping.not_used") if name == NOT_MAPPED else t(f"field.{name}")
 
 
 def mapping_editor(ws: Workspace, register: Register, user: User) -> None:

@@ -129,6 +129,12 @@ def test_a_small_single_sheet_register_gets_the_same_pages(tmp_path, monkeypatch
     at.switch_page("pages/5_Lifecycle.py").run()
     assert not at.exception
     assert any("Cohorts need a purchases sheet" in i.value for i in at.info)
+    # Figures the register's shape cannot give say what they need, instead of "retention 0 %, churn 100 %".
+    said = " ".join(i.value for i in at.info)
+    assert "Retention, churn and what lost customers took with them need dated purchases" in said
+    assert "The funnel needs dated purchases" in said and "Moves between classes need dated purchases" in said
+    assert "Retention rate" not in metrics(at) and "Churn rate" not in metrics(at)
+    assert "Repeat-purchase rate" in metrics(at)
 
 
 def test_customers_without_any_buying_data_are_all_prospects(tmp_path, monkeypatch):

@@ -125,3 +125,25 @@ def test_amounts_follow_the_language_and_the_register_currency(tmp_path, monkeyp
     assert at.success[0].value == i18n.t("settings.saved", "pl")
     at.switch_page("app.py").run()
     assert {m.label: m.value for m in at.metric}[revenue].replace("\u00a0", " ") == "907 432,00 zł"
+
+
+def test_codes_are_words_in_polish_on_the_timeline_the_breakdown_the_scores_and_the_mapping(
+    workspace_with_sample, monkeypatch
+):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(workspace_with_sample))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
+    at.session_state["language"] = "pl"
+    at.run()
+    mapping = page_text(at)
+    assert "(customer_id)" not in mapping and "(consent_email)" not in mapping  # field names, not codes
+    at.switch_page("pages/2_Customers.py").run()
+    story = next(frame.value for frame in at.dataframe if i18n.t("customers.col_kind", "pl") in frame.value.columns)
+    kinds = set(story[i18n.t("customers.col_kind", "pl")])
+    assert not kinds & {"call", "opinion", "offer", "survey", "complaint", "None", "nan"}, kinds
+    at.switch_page("pages/4_Segments.py").run()
+    next(box for box in at.selectbox if box.label == i18n.t("segments.breakdown_by", "pl")).set_value("stage").run()
+    breakdown = page_text(at)
+    assert "prospect_cold" not in breakdown and "defected" not in breakdown
+    at.switch_page("pages/6_Feedback.py").run()
+    scores = next(frame.value for frame in at.dataframe if "NPS" in frame.value.columns)
+    assert "None" not in set(scores["NPS"].astype(str)) and "nan" not in set(scores["NPS"].astype(str))
