@@ -49,7 +49,7 @@ if chosen is None:
 facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["customer_id"]) else None
 profile_summary(customers.loc[chosen], facts, settings)
 consent_section(page, chosen)
-customer_story(register, chosen)
+customer_story(register, chosen, settings.currency)
 if page.can("edit"):
     contact_records(page, chosen)
 log_forms(page, chosen)

@@ -208,6 +208,23 @@ def horizontal_stacked_bars(
     return figure
 
 
+def monthly_bars(values: pd.Series, title: str, axis: str, lang: str, currency: str) -> go.Figure:
+    """A value per month as bars (months without buying simply have none: no line falls to zero between
+    sparse purchases), the months named and the amounts written in ``lang``, with the currency."""
+    figure = _figure(title)
+    months = [i18n.month(pd.Period(str(i), freq="M").to_timestamp(), lang) for i in values.index]
+    figure.add_bar(
+        x=months,
+        y=values.tolist(),
+        text=[i18n.money(float(v), lang, currency) for v in values],
+        hovertemplate="%{x}: %{text}<extra></extra>",
+        textposition="none",
+    )
+    figure.update_yaxes(title=f"{axis} ({currency})", separatethousands=True)
+    figure.update_layout(separators=i18n.chart_separators(lang))
+    return figure
+
+
 def lines(table: pd.DataFrame, labels: Mapping[str, str], title: str, axis: str, lang: str | None = None) -> go.Figure:
     """One line per column over the index (e.g. themes by month); months named in ``lang`` when given,
     so the axis does not say "Sep 2023" in a Polish page."""

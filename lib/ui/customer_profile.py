@@ -120,18 +120,12 @@ def _status_label(what: str, value: object) -> str:
     return value
 
 
-def customer_story(register: Register, chosen: str) -> None:
+def customer_story(register: Register, chosen: str, currency: str = "EUR") -> None:
     """Buying by month as a chart, and every purchase, feedback item and action in one timeline."""
     months = monthly_value(register, chosen)
     if len(months):
         chart(
-            charts.lines(
-                months.to_frame("value"),
-                {"value": t("customers.by_month")},
-                t("customers.by_month"),
-                t("chart.value"),
-                language(),
-            ),
+            charts.monthly_bars(months, t("customers.by_month"), t("chart.value"), language(), currency),
             key="customer_months",
         )
     story = timeline(register, chosen)

@@ -135,7 +135,7 @@ def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None
     with left:
         chart(
             charts.lines(
-                theme_trend(selected, keys),
+                top_themes(theme_trend(selected, keys), TREND_THEMES),
                 theme_labels,
                 t("feedback.trend_chart"),
                 t("feedback.items_axis"),
@@ -220,6 +220,13 @@ def complaints_table(page: Page, items: pd.DataFrame, as_of: date) -> None:
 
 READ_ITEMS = 50
 """Items shown to read with their matched words in bold, below the table."""
+TREND_THEMES = 4
+"""Themes followed month by month: the most mentioned in the selection (ten lines tangle)."""
+
+
+def top_themes(trend: pd.DataFrame, count: int) -> pd.DataFrame:
+    """The trend's columns of the ``count`` themes mentioned most in it."""
+    return trend[trend.sum().sort_values(ascending=False).index[:count]] if len(trend.columns) else trend
 
 
 def items_table(page: Page, selected: pd.DataFrame) -> None:

@@ -40,3 +40,17 @@ def test_funnel_and_stacked_bars():
     stacked = charts.stacked_bars(table, {"loyal": "Loyal", "former": "Former"}, "By country", "Customers")
     assert [trace.name for trace in stacked.data] == ["Loyal", "Former"]
     assert stacked.layout.barmode == "stack"
+
+
+def test_a_customer_s_months_are_bars_named_in_the_language_with_the_currency():
+    import pandas as pd
+
+    from lib.ui.charts import lines, monthly_bars
+
+    values = pd.Series([120.5, 0.0, 40.0], index=["2023-09", "2023-10", "2024-01"])
+    figure = monthly_bars(values, "Zakupy według miesięcy", "Wartość", "pl", "PLN")
+    bar = figure.data[0]
+    assert bar.type == "bar" and list(bar.x) == ["wrz 2023", "paź 2023", "sty 2024"]  # sparse months: no line to zero
+    assert bar.text[0].replace("\u00a0", " ") == "120,50 zł" and figure.layout.yaxis.title.text == "Wartość (PLN)"
+    trend = lines(pd.DataFrame({"price": [3, 4]}, index=["2023-09", "2023-10"]), {"price": "Cena"}, "T", "A", "et")
+    assert list(trend.data[0].x) == ["sept 2023", "okt 2023"]
