@@ -39,7 +39,7 @@ kinds = middle.multiselect(
 key = right.text_input(t("history.key"), key="history_key")
 actions = [
     a
-    for a in person_actions(history, page.current.register)
+    for a in person_actions(history, page.current.register, page.current.original)
     if (not who or a.user in who) and (not kinds or a.sheet in kinds)
 ]
 if key.strip():  # a viewer sees customers as pseudonyms, and finds by what they see, never by the real id
@@ -71,14 +71,14 @@ people_table(
 if not page.can("undo"):
     st.stop()
 
-in_force = [a for a in person_actions(history, page.current.register) if not a.undone]
+in_force = [a for a in person_actions(history, page.current.register, page.current.original) if not a.undone]
 left, right = st.columns([1, 2])
 
 
 def undo(action: Action | None) -> None:
     """Undo everything one action did (the last when None) and rerun, remembering why it could not be done."""
     try:
-        problem = undo_action(page.workspace, upload.id, action) if action else "undo_nothing"
+        problem = undo_action(page.workspace, upload.id, action, page.user) if action else "undo_nothing"
     except NotAllowed as error:
         refused(error)
         return

@@ -314,7 +314,8 @@ def theme_trend(items: pd.DataFrame, keys: Sequence[str], months: int = 24) -> p
         return pd.DataFrame(columns=list(keys))
     month = rows["date"].dt.strftime("%Y-%m")
     table = pd.crosstab(month, rows["theme"]).reindex(columns=list(keys), fill_value=0)
-    return table.sort_index().iloc[-months:]
+    every = pd.period_range(rows["date"].min(), rows["date"].max(), freq="M").strftime("%Y-%m")
+    return table.reindex(every, fill_value=0).iloc[-months:]  # a month without items is a zero, not a gap
 
 
 def themes_by(items: pd.DataFrame, column: str, keys: Sequence[str], order: Sequence[str]) -> pd.DataFrame:

@@ -82,23 +82,41 @@ def recognise_field(kind: SheetKind, header: object) -> str | None:
 # Consent headers come in endless phrasings ("Nõusolek e-kirjadeks", "Sähköpostimarkkinointilupa",
 # "Sutikimas gauti naujienlaiškius", "Accepts Email Marketing"): a word for consent and a word for the
 # channel, in compact form, anywhere in the header. The channels are tried in this order, so "e-post"
-# is e-mail before it is post.
+# is e-mail before it is post. A header that says the opposite ("Unsubscribed from all email", "Brak zgody
+# na SMS", "Wycofanie zgody") or describes the consent rather than holding it (its date, source, level)
+# is never a consent column: reading "yes" there as consent would write to people who said no.
 _CONSENT_WORDS = (
-    "consent", "optin", "accepts", "permission", "agree", "subscri", "nousolek", "lupa", "luvan", "suostum",
+    "consent", "optin", "permission", "subscribed", "nousolek", "lupa", "luvan", "suostum",
     "sutikim", "sutinka", "zgod", "piekrisan", "samtycke", "einwillig",
+)  # fmt: skip
+_MARKETING_CONSENT_WORDS = ("accepts", "agree", "allow")
+"""Consent words that count only beside a word for marketing or a newsletter ("Accepts Email Marketing",
+not "Accepts returns by post")."""
+_MARKETING = ("marketing", "markkinoin", "rinkodar", "turundus", "reklam", "newsletter", "uudiskir", "uutiskir")
+_NOT_CONSENT = (
+    "unsub", "withdraw", "revok", "optout", "refus", "wycofan", "odwol", "brak", "atsauk", "nesutik",
+    "kielto", "kielt", "peruttu", "peruu", "loobu", "keeld", "eiole", "noconsent",
+    "date", "data", "time", "kuupaev", "paivamaara", "paiva", "updated", "source", "allikas", "lahde",
+    "zrodl", "saltin", "level", "ipaddress", "version",
 )  # fmt: skip
 _CHANNEL_WORDS = (
     ("consent_email", ("email", "mail", "ekiri", "ekirj", "epost", "meil", "sahkopost", "elpast",
                        "newsletter", "uudiskir", "uutiskir", "naujienlaisk", "biuletyn", "elektron")),
     ("consent_sms", ("sms", "tekstivies", "tekstisonum", "sonum", "zinut", "textmessage")),
-    ("consent_phone", ("phone", "telefon", "puhel", "soitto", "skamb", "call", "zvan", "tel")),
+    ("consent_phone", ("phone", "telefon", "puhel", "soitto", "skamb", "call", "zvan")),
     ("consent_post", ("post", "poczt", "pasta", "pastu", "kirje", "letter")),
 )  # fmt: skip
 
 
 def consent_field(key: str) -> str | None:
-    """The consent field a compact header names by a consent word and a channel word (None when it does not)."""
-    if not any(word in key for word in _CONSENT_WORDS):
+    """The consent field a compact header names by a consent word and a channel word (None when it does not,
+    or when it says the opposite or describes the consent instead of holding it)."""
+    if any(word in key for word in _NOT_CONSENT):
+        return None
+    marketing = any(word in key for word in _MARKETING)
+    if not any(word in key for word in _CONSENT_WORDS) and not (
+        marketing and any(word in key for word in _MARKETING_CONSENT_WORDS)
+    ):
         return None
     return next((field for field, words in _CHANNEL_WORDS if any(word in key for word in words)), None)
 

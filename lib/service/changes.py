@@ -56,12 +56,12 @@ def save_changes(workspace: Workspace, changes: list[dict], user: Actor = LOCAL_
         if not review.accepted:
             return review
         if workspace.append_edits(now.upload.id, name, review.accepted, expected=now.version):
-            _remember_wishes(workspace, review.accepted, name)
+            remember_wishes(workspace, review.accepted, name)
             return review
     raise BusyError("save_busy")
 
 
-def _remember_wishes(workspace: Workspace, accepted: list[dict], user: str) -> None:
+def remember_wishes(workspace: Workspace, accepted: list[dict], user: str) -> None:
     """Opt-outs and consent changes in saved edits go on record beyond this workbook (see lib.workspace.suppression)."""
     fields = {str(change.get("field") or "") for change in accepted}
     wishes = {"opted_out_at", "preferred_contact_frequency", "outcome"}
@@ -182,5 +182,5 @@ def undo(workspace: Workspace, upload_id: int, entry_id: int | None, user: Actor
     if why is None and len(chosen):
         entry = chosen.iloc[0]
         restored = {"sheet": entry["sheet"], "key": entry["key"], "field": entry["field"], "new": entry["old"]}
-        _remember_wishes(workspace, [restored], require(user, "undo").name)
+        remember_wishes(workspace, [restored], require(user, "undo").name)
     return why

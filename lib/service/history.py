@@ -14,8 +14,8 @@ import pandas as pd
 
 from lib.reading.register import Register
 from lib.schema import KEY_COL
-from lib.service.changes import undo
-from lib.workspace.access import LOCAL_USER, Actor
+from lib.service.changes import remember_wishes
+from lib.workspace.access import LOCAL_USER, Actor, as_user
 from lib.workspace.repository import Workspace
 
 
@@ -40,8 +40,11 @@ class Action:
     undone_at: str | None
 
 
-def person_actions(history: pd.DataFrame, register: Register) -> list[Action]:
-    """The journal entries of an upload (any order) as the actions people took, newest first."""
+def person_actions(history: pd.DataFrame, register: Register, original: Register | None = None) -> list[Action]:
+    """The journal entries of an upload (any order) as the actions people took, newest first.
+
+    ``original`` (the upload as read) names the customer of a row deleted since.
+    """
     if history.empty:
         return []
     entries = history.sort_values("id")
@@ -52,13 +55,14 @@ def person_actions(history: pd.DataFrame, register: Register) -> list[Action]:
         if row.op == "set" and batch in added:
             action = actions[added[batch]]
             action["entries"].append(int(row.id))
+            action["undone"].append(_is_undone(row.undone_at))
             if row.field is not None and row.new is not None:
                 action["values"][str(row.field)] = str(row.new)
             continue
         if row.op == "add":
             added[batch] = len(actions)
-        actions.append({"row": row, "entries": [int(row.id)], "values": {}})
-    owners = _owners(register)
+        actions.append({"row": row, "entries": [int(row.id)], "values": {}, "undone": [_is_undone(row.undone_at)]})
+    owners = {**(_owners(original) if original is not None else {}), **_owners(register)}
     found = []
     for action in reversed(actions):
         row = action["row"]
@@ -76,12 +80,16 @@ def person_actions(history: pd.DataFrame, register: Register) -> list[Action]:
                 old=None if row.old is None or pd.isna(row.old) else str(row.old),
                 new=None if row.new is None or pd.isna(row.new) else str(row.new),
                 values=action["values"],
-                undone=row.undone_at is not None and not pd.isna(row.undone_at),
+                undone=all(action["undone"]),
                 undone_by=None if row.undone_by is None or pd.isna(row.undone_by) else str(row.undone_by),
                 undone_at=None if row.undone_at is None or pd.isna(row.undone_at) else str(row.undone_at),
             )
         )
     return found
+
+
+def _is_undone(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value))
 
 
 def _owners(register: Register) -> dict[tuple[str, str], str]:
@@ -101,9 +109,16 @@ def _owners(register: Register) -> dict[tuple[str, str], str]:
 
 
 def undo_action(workspace: Workspace, upload_id: int, action: Action, user: Actor = LOCAL_USER) -> str | None:
-    """Undo everything one action did, its entries newest first; None when done, else why not (a catalogue key)."""
-    for entry in sorted(action.entries, reverse=True):
-        why = undo(workspace, upload_id, entry, user)
-        if why is not None:
-            return why
-    return None
+    """Undo everything one action did, all of it or nothing; None when done, else why not (a catalogue key).
+
+    Undoing a consent edit is itself a consent change on record, as for a single edit.
+    """
+    why = workspace.undo_many(upload_id, action.entries, user)
+    if why is None:
+        restored = (
+            [{"sheet": action.sheet, "key": action.key, "field": action.field, "new": action.old}]
+            if action.op == "set"
+            else []
+        )
+        remember_wishes(workspace, restored, as_user(user).name)
+    return why

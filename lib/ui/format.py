@@ -86,9 +86,11 @@ def plain(text: object) -> str:
 def bold_words(text: object, words: Sequence[str]) -> str:
     """Text from a person, `plain`, with each of ``words`` in bold: a highlight every font shows.
 
-    One pass over the text, longest words first, so a phrase and a word inside it are bolded once.
+    One pass over the text, longest words first, so a phrase and a word inside it are bolded once; the
+    text's line breaks become spaces, so it stays one line of a list.
     """
-    out = plain("" if text is None or (not isinstance(text, str) and pd.isna(text)) else text)
+    raw = "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+    out = plain(" ".join(raw.split()))  # one line: a line break in the text cannot start a list or a heading
     found = sorted({plain(w) for w in words if w}, key=len, reverse=True)
     if not found:
         return out

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+from datetime import date
+
+from lib.schema import FIELDS
 from lib.service.history import Action
-from lib.ui.format import t_text
+from lib.ui.format import day, t_text
 
 _SUMMARY_FIELDS = {
     "actions": ("outcome", "campaign", "note"),
@@ -20,13 +24,44 @@ def _label(prefix: str, code: str | None) -> str:
     return code if label.startswith("⟦") else label
 
 
+_VOCABULARY_LABELS = {
+    "relationship": "class",
+    "temperature": "temperature",
+    "feedback_kind": "feedback_kind",
+    "action_kind": "action_kind",
+    "status": "status",
+}
+"""The catalogue prefix of each vocabulary's words."""
+
+
+def value_text(sheet: str, field: str | None, text: str | None) -> str:
+    """A value as the journal keeps it, in words: a class, a kind or a status by its label, yes/no, a day."""
+    if text is None or text == "":
+        return "–"
+    spec = FIELDS.get(sheet, {}).get(field or "")
+    if spec is None:
+        return text
+    if spec.type == "bool" and text.lower() in ("yes", "no", "true", "false"):
+        return t_text("value.yes" if text.lower() in ("yes", "true") else "value.no")
+    if spec.vocabulary in _VOCABULARY_LABELS:
+        return _label(_VOCABULARY_LABELS[spec.vocabulary], text)
+    if spec.type == "date":
+        with contextlib.suppress(ValueError):
+            return day(date.fromisoformat(text[:10]))
+    return text
+
+
 def action_text(action: Action) -> str:
     """ "Call to 10265 logged: reached", "E-mail of 10154 changed from … to …" (plain text, for a table cell)."""
     if action.op == "add" and action.sheet == "customers":
         return t_text("history.added_customer", customer=action.customer)
     if action.op == "add":
         kind = _label("action_kind" if action.sheet == "actions" else "feedback_kind", action.values.get("kind"))
-        said = ", ".join(action.values[f] for f in _SUMMARY_FIELDS.get(action.sheet, ()) if action.values.get(f))
+        said = ", ".join(
+            value_text(action.sheet, f, action.values[f])
+            for f in _SUMMARY_FIELDS.get(action.sheet, ())
+            if action.values.get(f)
+        )
         return t_text(
             f"history.logged_{action.sheet}",
             kind=kind or _label("kind", action.sheet),
@@ -39,8 +74,8 @@ def action_text(action: Action) -> str:
         "history.changed",
         field=_label("field", action.field),
         customer=action.customer,
-        old=action.old if action.old is not None else "–",
-        new=action.new if action.new is not None else "–",
+        old=value_text(action.sheet, action.field, action.old),
+        new=value_text(action.sheet, action.field, action.new),
     )
 
 

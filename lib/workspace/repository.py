@@ -446,6 +446,37 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
             db.execute(update(j).where(j.c.id == entry[0]).values(undone_at=timestamp(), undone_by=name))
         return None
 
+    def undo_many(self, upload_id: int, entry_ids: Sequence[int], user: Actor) -> str | None:
+        """Undo several edits together (one thing a person did), or none of them; None when done, else why not.
+
+        They can be undone while no later edit in force, outside them, touches the same cells or rows.
+        """
+        name = require(user, "undo").name
+        j = store.journal
+        chosen = set(entry_ids)
+        with self._engine.begin() as db:
+            self._lock(db, upload_id)
+            active = db.execute(
+                select(j.c.id, j.c.sheet, j.c.key, j.c.field, j.c.op)
+                .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None))
+                .order_by(j.c.id)
+            ).all()
+            mine = [row for row in active if row[0] in chosen]
+            if not mine:
+                return "undo_gone"
+            for entry in mine:
+                later = [
+                    row
+                    for row in active
+                    if row[0] > entry[0] and row[0] not in chosen and row[1] == entry[1] and row[2] == entry[2]
+                ]
+                if any(entry[4] != "set" or row[4] != "set" or row[3] == entry[3] for row in later):
+                    return "undo_depends"
+            db.execute(
+                update(j).where(j.c.id.in_([row[0] for row in mine])).values(undone_at=timestamp(), undone_by=name)
+            )
+        return None
+
     def version(self) -> Version:
         """(latest upload, snapshot revision, last journal id, undone edits): changes whenever the register does."""
         with self._engine.connect() as db:

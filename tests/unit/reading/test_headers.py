@@ -99,6 +99,30 @@ def test_consent_headers_in_their_common_phrasings(header, field):
     assert recognise_field("customers", header) == field
 
 
-@pytest.mark.parametrize("header", ["E-mail", "Telefon", "Consent date", "Data zgody", "Nõusoleku kuupäev"])
-def test_a_contact_detail_or_a_consent_date_is_not_a_consent(header):
+@pytest.mark.parametrize(
+    "header",
+    [
+        "E-mail",
+        "Telefon",
+        "Subscriber Email",
+        # The opposite of consent: reading its "yes" as consent would write to people who said no.
+        "Unsubscribed from all email",  # HubSpot
+        "Unsubscribe Email Campaign",
+        "Consent Withdrawn Email",
+        "Brak zgody na SMS",
+        "Wycofanie zgody e-mail",
+        "Atšauktas sutikimas el. paštu",
+        # About the consent, not the consent itself.
+        "Email consent date",
+        "SMS consent timestamp",
+        "Nõusoleku kuupäev e-post",
+        "Consent Source Email",
+        "Data zgody",
+        # Other things people accept or agree to.
+        "Nõusolek tellimuse kinnitamiseks",
+        "Accepts returns by post",
+        "Terms agreed by phone",
+    ],
+)
+def test_a_header_that_negates_describes_or_is_not_about_marketing_consent_is_not_a_consent(header):
     assert not str(recognise_field("customers", header)).startswith("consent_")
