@@ -426,25 +426,16 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
         An edit can be undone while nothing later depends on it: no later edit in force
         touches the same cell (or, for an added or deleted row, the same row).
         """
-        name = require(user, "undo").name
-        j = store.journal
-        with self._engine.begin() as db:
-            self._lock(db, upload_id)
-            active = db.execute(
-                select(j.c.id, j.c.sheet, j.c.key, j.c.field, j.c.op)
-                .where(j.c.upload_id == upload_id, j.c.undone_at.is_(None))
-                .order_by(j.c.id)
-            ).all()
-            if not active:
+        require(user, "undo")
+        if entry_id is None:
+            j = store.journal
+            with self._engine.connect() as db:
+                entry_id = db.execute(
+                    select(func.max(j.c.id)).where(j.c.upload_id == upload_id, j.c.undone_at.is_(None))
+                ).scalar()
+            if entry_id is None:
                 return "undo_nothing"
-            entry = active[-1] if entry_id is None else next((row for row in active if row[0] == entry_id), None)
-            if entry is None:
-                return "undo_gone"
-            later = [row for row in active if row[0] > entry[0] and row[1] == entry[1] and row[2] == entry[2]]
-            if any(entry[4] != "set" or row[4] != "set" or row[3] == entry[3] for row in later):
-                return "undo_depends"
-            db.execute(update(j).where(j.c.id == entry[0]).values(undone_at=timestamp(), undone_by=name))
-        return None
+        return self.undo_many(upload_id, [entry_id], user)
 
     def undo_many(self, upload_id: int, entry_ids: Sequence[int], user: Actor) -> str | None:
         """Undo several edits together (one thing a person did), or none of them; None when done, else why not.
