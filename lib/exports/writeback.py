@@ -186,8 +186,10 @@ def updated_workbook(
     computed: pd.DataFrame | None = None,
     progress: Progress = no_progress,
     app_sheets: Mapping[str, pd.DataFrame] | None = None,
+    updated_word: str = "updated",
 ) -> WriteResult:
-    """The user's workbook with the journal applied, checked by reading it back.
+    """The user's workbook with the journal applied, checked by reading it back, named
+    ``<stem> (<updated_word>).xlsx`` (the word in the user's language).
 
     ``computed`` adds the sheet of computed columns; ``app_sheets`` adds more of the app's
     own sheets (name → frame: the theme dictionary, the settings). Each replaces the sheet of
@@ -202,7 +204,7 @@ def updated_workbook(
     stem = PurePath(file_name).stem
     is_ooxml = _is_ooxml(data)
     suffix = PurePath(file_name).suffix.lower() if is_ooxml else ".xlsx"
-    out_name = f"{stem} (updated){suffix if suffix in ('.xlsx', '.xlsm') else '.xlsx'}"
+    out_name = f"{stem} ({updated_word}){suffix if suffix in ('.xlsx', '.xlsm') else '.xlsx'}"
     progress(0.1, "write.planning")
     if not is_ooxml:
         progress(0.3, "write.writing")

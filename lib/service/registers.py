@@ -224,8 +224,10 @@ def updated_workbook(
     progress: Progress = no_progress,
     carry_settings: bool = False,
     user: Actor = LOCAL_USER,
+    updated_word: str = "updated",
 ) -> WriteResult:
-    """The current register written back into the user's own workbook (see lib.writeback).
+    """The current register written back into the user's own workbook (see lib.writeback), named with
+    ``updated_word`` in the user's language.
 
     ``carry_settings`` adds the theme dictionary and the settings as sheets of their own, so
     they travel with the workbook and come back when it is uploaded again. The workbook holds
@@ -248,6 +250,7 @@ def updated_workbook(
         computed,
         progress,
         app_sheets=carried,
+        updated_word=updated_word,
     )
 
 

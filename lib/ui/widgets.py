@@ -272,7 +272,13 @@ def prepare_updated_workbook(
                     summary = _computed_columns(ws, current)
                     computed = summary.rename(columns={c: t(f"computed.{c}") for c in summary.columns})
                 result = updated_workbook(
-                    ws, current, computed, progress=progress, carry_settings=carry_settings, user=user
+                    ws,
+                    current,
+                    computed,
+                    progress=progress,
+                    carry_settings=carry_settings,
+                    user=user,
+                    updated_word=t_text("export.updated_word"),
                 )
             except NotAllowed as error:
                 status.update(label=t("export.failed_label"), state="error", expanded=True)

@@ -171,3 +171,16 @@ def test_a_new_file_replaces_the_register_only_when_confirmed_and_the_earlier_on
     assert len(back.register.customers) == 2000 and back.upload.id > first.id
     assert back.register.customers.set_index("customer_id").at["10001", "city"] == "Tartu"  # its edits came too
     assert len(workspace.uploads()) == 3  # the two-customer register is kept as well
+
+
+def test_the_updated_workbook_is_named_in_the_user_s_language(app):
+    from lib import i18n
+
+    app.session_state["language"] = "pl"
+    app.run()
+    app.button[0].click().run()
+    app.switch_page("pages/9_Export.py").run()
+    next(b for b in app.button if b.label == i18n.t("export.prepare", "pl")).click().run()
+    assert not app.exception
+    names = [as_read(b.label) for b in app.get("download_button") if "studio_register" in as_read(b.label)]
+    assert names and names[0].endswith("studio_register (zaktualizowany).xlsx")
