@@ -97,3 +97,49 @@ def test_an_estonian_consent_header_gives_a_list_and_an_unknown_one_says_why(pag
     expect(page.get_by_text(i18n.t("contacts.consent_not_recognised", "et", channel="E-post")[:40])).to_be_visible()
     expect(page.get_by_role("link", name=i18n.t("contacts.to_mapping", "et"))).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_new_file_asks_before_it_replaces_the_register_and_the_old_one_comes_back(page: Page, tmp_path):
+    start_with_sample(page, "pl")
+    small = write_xlsx(
+        tmp_path / "dwa.xlsx", {"Klienci": [["Nr klienta", "Imię i nazwisko"], ["A1", "Ala"], ["B2", "Bartek"]]}
+    )
+    page.locator("input[type=file]").set_input_files(str(small))
+    wait_idle(page)
+    keep = page.get_by_role("button", name=i18n.t("home.replace_no", "pl"))
+    expect(keep).to_be_visible()  # asked first, with what is in place and how many changes it carries
+    expect(page.get_by_text("studio_register.xlsx", exact=False).first).to_be_visible()
+    keep.click()
+    wait_idle(page)
+    assert Workspace(tmp_path / "workspace").latest_upload().file_name == "studio_register.xlsx"
+    page.get_by_role("button", name=i18n.t("home.use_sample", "pl")).click()  # the sample again: asked again
+    wait_idle(page)
+    page.get_by_role("button", name=i18n.t("home.replace_yes", "pl", new="studio_register.xlsx")).click()
+    wait_idle(page)
+    workspace = Workspace(tmp_path / "workspace")
+    assert len(workspace.uploads()) == 2
+    first = workspace.uploads()[0]
+    page.get_by_text(i18n.t("home.earlier", "pl", count=1)).click()
+    wait_idle(page)
+    page.get_by_role("button", name=i18n.t("home.go_back", "pl")).click()
+    expect(page.get_by_text(i18n.t("home.gone_back", "pl", file="studio_register.xlsx"), exact=False)).to_be_visible()
+    latest = Workspace(tmp_path / "workspace").latest_upload()
+    assert latest.id > first.id and len(Workspace(tmp_path / "workspace").uploads()) == 3
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+def test_a_logged_call_reads_as_one_line_in_the_history(page: Page):
+    start_with_sample(page, "pl")
+    open_page(page, i18n.t("customers.title", "pl"))
+    page.get_by_label(i18n.t("field.campaign", "pl")).fill("Zimowa wizyta")
+    page.get_by_label(i18n.t("field.outcome", "pl")).fill("rozmowa odbyta")
+    page.get_by_role("button", name=i18n.t("customers.log_action_save", "pl")).click()
+    expect(page.get_by_text(i18n.t("customers.logged_action", "pl"))).to_be_visible()
+    wait_idle(page)
+    open_page(page, i18n.t("history.title", "pl"))
+    expect(page.get_by_test_id("stSidebar").get_by_text("Zmiany od wgrania: 1")).to_be_visible()  # one thing done
+    line = i18n.t("history.logged_actions", "pl", kind=i18n.t("action_kind.call", "pl"), customer="10001", said="")
+    cells = page.locator("td[role=gridcell]").filter(has_text=line[:30])  # the grid's own cells behind its canvas
+    expect(cells).to_have_count(1)  # one line in words, not seven rows of codes
+    expect(page.get_by_text("new-", exact=False)).to_have_count(0)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
