@@ -37,11 +37,8 @@ kinds = middle.multiselect(
     key="history_sheet",
 )
 key = right.text_input(t("history.key"), key="history_key")
-actions = [
-    a
-    for a in person_actions(history, page.current.register, page.current.original)
-    if (not who or a.user in who) and (not kinds or a.sheet in kinds)
-]
+everything = person_actions(history, page.current.register, page.current.original)  # newest first
+actions = [a for a in everything if (not who or a.user in who) and (not kinds or a.sheet in kinds)]
 if key.strip():  # a viewer sees customers as pseudonyms, and finds by what they see, never by the real id
     customers = pd.Series([a.customer for a in actions], dtype="string")
     seen = customers if page.can("see_personal") else pseudonyms(page.workspace.salt(), customers)
@@ -71,7 +68,7 @@ people_table(
 if not page.can("undo"):
     st.stop()
 
-in_force = [a for a in person_actions(history, page.current.register, page.current.original) if not a.undone]
+in_force = [a for a in everything if not a.undone]
 left, right = st.columns([1, 2])
 
 

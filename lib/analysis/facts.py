@@ -70,6 +70,12 @@ def last_activity(register: Register, today: date) -> date | None:
     return max(found).date() if found else None
 
 
+def _last_activity(register: Register, day: date) -> date | None:
+    """`last_activity`, worked out once per register and day: the page's note, the day picker and every
+    analysis (a written temperature's day) ask for it."""
+    return register.memo(f"last_activity:{day.isoformat()}", lambda: last_activity(register, day))
+
+
 def default_as_of(register: Register, today: date | None = None) -> date:
     """Today, or the register's last activity when the data is older than a few days (`STALE_AFTER_DAYS`).
 
@@ -78,8 +84,7 @@ def default_as_of(register: Register, today: date | None = None) -> date:
     was when the file was saved.
     """
     today = today or date.today()
-    # Asked by the page's note and by the day picker on every run: worked out once per register and day.
-    last = register.memo(f"last_activity:{today.isoformat()}", lambda: last_activity(register, today))
+    last = _last_activity(register, today)
     if last is not None and (today - last).days > STALE_AFTER_DAYS:
         return last
     return today
@@ -383,7 +388,7 @@ def _interest(facts: pd.DataFrame, first_contact: pd.Series, register: Register,
     interest = facts[["last_warming_action", "last_feedback"]].max(axis=1)
     cooling = facts["last_cooling"]
     cooled = cooling.notna() & (interest.isna() | (cooling >= interest))
-    file_day = last_activity(register, cutoff.date())
+    file_day = _last_activity(register, cutoff.date())
     written_since = interest.fillna(first_contact.where(first_contact <= cutoff).astype("datetime64[us]"))
     if file_day is not None:
         written_since = written_since.fillna(pd.Timestamp(file_day))

@@ -9,15 +9,10 @@ from lib.analysis.feedback import question_scales
 from lib.schema import LANGUAGES, RATING_SCALES
 from lib.settings import scale_map, scales_text
 from lib.themes import ELEMENTS
+from lib.ui.feedback_view import theme_label
 from lib.ui.format import language, localised, t
 from lib.ui.loaders import Page
 from lib.ui.page import flash
-
-
-def theme_label(key: str) -> str:
-    """A theme's name in the session's language (a theme the business added is shown by its own name)."""
-    label = t(f"theme.{key}")
-    return key.replace("_", " ") if label.startswith("⟦") else label
 
 
 def scale_inputs(page: Page, value: str) -> str:
