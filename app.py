@@ -10,7 +10,7 @@ import streamlit as st
 from lib.reading.template import template_file_name, template_workbook
 from lib.reading.workbook import SUPPORTED_SUFFIXES
 from lib.ui import SAMPLE_PATH, language, setup_page, t
-from lib.ui.upload_flow import bring_in, confirm_replacement, earlier_registers
+from lib.ui.upload_flow import bring_in, confirm_replacement, earlier_registers, uploader_in_language
 from lib.ui.widgets import (
     carried_settings_note,
     key_figure_metrics,
@@ -30,6 +30,7 @@ if page.can("upload"):
         uploaded = left.file_uploader(
             t("home.upload"), type=list(SUPPORTED_SUFFIXES), key="upload", help=t("home.upload_help")
         )
+        uploader_in_language()
         right.write("")
         use_sample = right.button(t("home.use_sample"), width="stretch")
         right.download_button(

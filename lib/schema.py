@@ -274,6 +274,17 @@ NOT_SCORED = "not_scored"
 """The RFM group of someone who has not bought."""
 STAGES = ("prospect_cold", "prospect_warm", "prospect_hot", "trial", "development", "defected", "won_back")
 """Lifecycle stages in funnel order, from a cold prospect to a customer won back."""
+VOCABULARY_LABELS = {
+    "temperature": "temperature",
+    "relationship": "class",
+    "feedback_kind": "feedback_kind",
+    "action_kind": "action_kind",
+    "channel": "plan.channel",
+    "outcome": "outcome",
+    "status": "status",
+}
+"""Each vocabulary's catalogue prefix: ``class.loyal`` is how the app writes "loyal" in a language, and a
+register holding that word in any of the app's languages reads back as the code."""
 CHANNELS = tuple(VOCABULARIES["channel"])
 """The channels a customer can consent to, and a list or a plan row can use."""
 CONSENT_SOURCES = ("upload", "edit", "form")

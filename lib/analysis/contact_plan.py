@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
+from lib.analysis.plan_notes import is_plan_note, note_rules, plan_note
 from lib.reading.values import parse_choices
 from lib.reading.wishes import contact_wish_days
 from lib.schema import CHANNELS, KEY_COL
@@ -107,8 +108,6 @@ SETTLED_ALONG = frozenset(
     }
 )
 """Reasons a contact made for another reason covers too: each only asks that the customer hears from us."""
-PLAN_NOTE = "plan:"
-"""Actions logged from the plan carry ``plan:<rule>`` as their note, so the plan knows them."""
 ACTION_KINDS_BY_CHANNEL = {"email": "email", "sms": "sms", "phone": "call", "post": "offer"}
 
 
@@ -120,10 +119,13 @@ def plan_action(
     snooze_days: int = 0,
     outcome: str | None = None,
     also: str = "",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> dict[str, object]:
-    """The action a plan row becomes: done on the day (with what came of it), or (snoozed) planned later.
+    """The action a plan row becomes: done on the day (with what came of it), or (snoozed) planned later,
+    written in ``lang`` as a person would write it in the register (kind, channel, campaign, note).
 
-    Its note names the rule and the reminders listed with it (``plan:open_complaint,loyal_reminder``):
+    Its note names the rule and the reminders listed with it ("From the contact plan: Open complaints;
+    Loyal customers", `lib.analysis.plan_notes`):
     one contact settles every reminder it was made for (`SETTLED_ALONG`); a greeting, a reward, a
     complaint and a contact planned in the register each still need their own.
     """
@@ -133,10 +135,10 @@ def plan_action(
     rules = [rule, *(r for r in also.split(",") if r in SETTLED_ALONG and r != rule)]
     values: dict[str, object] = {
         "customer_id": customer_id,
-        "kind": kind,
-        "channel": channel,
-        "campaign": RULE_THEMES[rule],
-        "note": PLAN_NOTE + ",".join(rules),
+        "kind": i18n.t(f"action_kind.{kind}", lang),
+        "channel": i18n.t(f"plan.channel.{channel}", lang) if channel in CHANNELS else channel,
+        "campaign": i18n.t(f"plan.rule.{rule}", lang),
+        "note": plan_note(rules, lang),
     }
     if snooze_days:
         values["planned"] = day + timedelta(days=snooze_days)
@@ -153,12 +155,12 @@ def handled(actions: pd.DataFrame, as_of: date) -> pd.DataFrame:
     Columns customer_id, rule, since (the day it was done; due rows before it are handled),
     until (a snooze: hidden until then).
     """
-    notes = actions["note"].astype("string")
-    mine = actions[notes.str.startswith(PLAN_NOTE).fillna(False)]
+    rules = note_rules(actions["note"])
+    mine = actions[rules.notna().to_numpy()]
     found = pd.DataFrame(
         {
             "customer_id": mine["customer_id"].astype("string"),
-            "rule": mine["note"].astype("string").str.removeprefix(PLAN_NOTE).str.split(","),
+            "rule": rules[rules.notna()].map(list),
             "since": mine["done"],
             "until": mine["planned"].where(mine["done"].isna()),
         }
@@ -303,8 +305,7 @@ def planned_contacts(
     columns = ["customer_id", "name", "relationship", "rule", "due", "days", "_row", "note", "action_key", "channel"]
     if actions is None or actions.empty:
         return pd.DataFrame(columns=columns)
-    notes = actions["note"].astype("string")
-    open_ = actions["planned"].notna() & actions["done"].isna() & ~notes.str.startswith(PLAN_NOTE).fillna(False)
+    open_ = actions["planned"].notna() & actions["done"].isna() & ~is_plan_note(actions["note"])
     # Planned long ago and never done: missed (a "summer 2024" campaign is not due in December 2026).
     open_ &= actions["planned"] >= pd.Timestamp(day) - pd.Timedelta(days=missed_days)
     mine = actions[open_]

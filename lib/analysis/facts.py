@@ -22,6 +22,7 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from lib.analysis.plan_notes import names_rule
 from lib.reading.outcomes import opted_out_by_outcome, outcomes
 from lib.reading.register import Register
 from lib.reading.values import positions_in
@@ -50,8 +51,6 @@ STALE_AFTER_DAYS = 7
 windows are about a month, so a file a few weeks old analysed as of today would make everyone look lapsed."""
 
 _DAY = np.timedelta64(1, "D")
-REWARD_NOTE = r"^plan:(?:.*,)?threshold_reward(?:,|$)"
-"""The note of a plan contact that gave the motivational reward (`lib.analysis.contact_plan.plan_action`)."""
 
 
 def last_activity(register: Register, today: date) -> date | None:
@@ -280,9 +279,9 @@ def _spending(register: Register, customers: pd.DataFrame, cutoff: pd.Timestamp,
     codes, day = _rows(register, "actions", "done")
     notes = register.memo(
         "facts.reward_notes",
-        lambda: register.actions["note"].astype("string").str.contains(REWARD_NOTE, regex=True),
+        lambda: names_rule(register.actions["note"], "threshold_reward"),  # a plan contact that gave the reward
     )
-    rewarded = (codes >= 0) & (day <= today) & notes.fillna(False).to_numpy(dtype=bool)
+    rewarded = (codes >= 0) & (day <= today) & notes.to_numpy(dtype=bool)
     last_reward = _max_by(codes[rewarded], day[rewarded], n)
     since = np.fmax(np.nan_to_num(last_reward, nan=-np.inf), period_start)
     if register.shape == "summary":

@@ -19,7 +19,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from email_validator import EmailNotValidError, validate_email
 
-from lib.schema import NO_WORDS, VOCABULARIES, YES_WORDS
+from lib import i18n
+from lib.schema import LANGUAGES, NO_WORDS, VOCABULARIES, VOCABULARY_LABELS, YES_WORDS
 
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",  # how the reader renders a real Excel date cell
@@ -131,7 +132,19 @@ def _word_table(groups: Mapping[str, Iterable[str]]) -> dict[str, str]:
 
 
 _BOOL_WORDS = _word_table({"yes": YES_WORDS, "no": NO_WORDS})
-_VOCABULARY_WORDS = {name: _word_table(groups) for name, groups in VOCABULARIES.items()}
+
+
+def _vocabulary_words(name: str) -> dict[str, str]:
+    """People's words for a vocabulary's values, then the app's own labels for them in every language
+    (what it writes into a register: "Telefon", "Puhelu"), so what the app writes reads back."""
+    table = _word_table(VOCABULARIES[name])
+    for lang in LANGUAGES:
+        for code in VOCABULARIES[name]:
+            table.setdefault(normalise_word(i18n.t(f"{VOCABULARY_LABELS[name]}.{code}", lang)), code)
+    return table
+
+
+_VOCABULARY_WORDS = {name: _vocabulary_words(name) for name in VOCABULARIES}
 
 
 def _lookup(text: pd.Series, table: dict[str, str]) -> pd.Series:

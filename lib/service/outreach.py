@@ -117,7 +117,8 @@ def contact_changes(
             continue
         also = str(getattr(row, "also", "") or "")
         changes += new_row(
-            "actions", plan_action(str(row.customer_id), str(row.rule), channel, day, snooze_days, written, also)
+            "actions",
+            plan_action(str(row.customer_id), str(row.rule), channel, day, snooze_days, written, also, lang),
         )
     return changes
 

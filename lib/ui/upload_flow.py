@@ -77,3 +77,25 @@ def earlier_registers(page: Page) -> None:
                     return
                 flash(t("home.gone_back", file=upload.file_name))
                 st.rerun()
+
+
+def _css_text(text: str) -> str:
+    """A text as a CSS string literal (the catalogue's own words; quotes and backslashes escaped)."""
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+def uploader_in_language() -> None:
+    """Streamlit's file drop zone in the page's language: its button and its size note are drawn by Streamlit
+    in English, so their text is hidden and the catalogue's words are shown in their place."""
+    size = int(st.get_option("server.maxUploadSize"))
+    button, note = _css_text(t_text("upload.button")), _css_text(t_text("upload.limit", size=size))
+    zone = '[data-testid="stFileUploaderDropzone"]'
+    st.html(
+        "<style>"
+        f'{zone} button [data-testid="stMarkdownContainer"] p {{font-size: 0 !important}}'
+        f'{zone} button [data-testid="stMarkdownContainer"] p::after {{content: {button}; font-size: 0.875rem}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{font-size: 0 !important}}'
+        f'{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after '
+        f"{{content: {note}; font-size: 0.8rem}}"
+        "</style>"
+    )

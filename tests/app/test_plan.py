@@ -44,7 +44,7 @@ def test_marking_a_contact_done_logs_an_action_and_removes_it(app, tmp_path):
     assert "1 contacts logged as done" in app.success[0].value
     journal = Workspace(tmp_path / "workspace").journal(1)
     logged = dict(zip(journal["field"].dropna(), journal["new"].dropna(), strict=False))
-    assert logged["customer_id"] == first["Customer id"] and logged["note"].startswith("plan:")
+    assert logged["customer_id"] == first["Customer id"] and logged["note"].startswith("From the contact plan:")
     assert logged["outcome"] == "interested"  # what came of it, so "what worked" counts it
     # The tick went with the contact: nothing is ticked, no button offers to mark anyone else.
     assert table_key(app.dataframe[2].value["Customer id"]) != key  # another list of contacts, nobody ticked

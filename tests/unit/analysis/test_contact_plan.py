@@ -159,16 +159,19 @@ def test_done_and_snoozed_rows_leave_the_plan(view):
     from lib.analysis.contact_plan import plan_action
 
     plan = contact_plan(view, AS_OF, DEFAULTS)
-    done = plan_action("BIRTHDAY", "birthday", "sms", AS_OF)
-    snoozed = plan_action("FORMER", "former_win_back", "email", AS_OF, snooze_days=7)
-    assert done["kind"] == "greeting" and done["note"] == "plan:birthday" and "planned" not in done
+    done = plan_action("BIRTHDAY", "birthday", "sms", AS_OF, lang="pl")
+    snoozed = plan_action("FORMER", "former_win_back", "email", AS_OF, snooze_days=7, lang="et")
+    # Written as a person writes the register, in their language, and read back as the plan's own.
+    assert (done["kind"], done["channel"], done["note"]) == ("Życzenia", "SMS", "Z planu kontaktów: Urodziny")
+    assert "planned" not in done
     assert snoozed["planned"] == AS_OF + timedelta(days=7) and "done" not in snoozed
+    assert snoozed["note"] == "Kontaktplaanist: Tagasivõitmine" and snoozed["channel"] == "E-kiri"
     actions = pd.DataFrame(
         {
             "customer_id": ["BIRTHDAY", "FORMER"],
             "done": [pd.Timestamp(AS_OF), pd.NaT],
             "planned": [pd.NaT, pd.Timestamp(AS_OF + timedelta(days=7))],
-            "note": ["plan:birthday", "plan:former_win_back"],
+            "note": [done["note"], snoozed["note"]],
         }
     )
     after = contact_plan(view, AS_OF, DEFAULTS, actions=actions)
@@ -274,11 +277,15 @@ def test_contacts_planned_in_the_register_are_in_the_plan_on_their_day(register,
 
 def test_a_contact_settles_the_reminders_listed_with_it_but_not_a_greeting_or_a_reward(view):
     from lib.analysis.contact_plan import filter_plan, plan_action
+    from lib.analysis.plan_notes import rules_of as note_rules
 
     done = plan_action(
         "LOYAL", "open_complaint", "phone", AS_OF, outcome="reached", also="birthday,loyal_reminder,threshold_reward"
     )
-    assert done["note"] == "plan:open_complaint,loyal_reminder" and done["outcome"] == "reached"
+    assert note_rules(done["note"]) == ("open_complaint", "loyal_reminder") and done["outcome"] == "reached"
+    assert done["note"] == "From the contact plan: Open complaints; Loyal customers"
+    assert note_rules("plan:open_complaint,loyal_reminder") == ("open_complaint", "loyal_reminder")  # older files
+    assert note_rules("Z planu kontaktów: Reklamacja klienta") is None  # a person's own note that looks alike
     week = contact_plan(view, AS_OF, DEFAULTS, until=AS_OF + timedelta(days=7))
     listed = week[week["also"].str.contains("loyal_reminder")]
     assert len(listed) and set(listed["customer_id"]) <= set(filter_plan(week, ["loyal_reminder"], [])["customer_id"])
