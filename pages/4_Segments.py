@@ -11,7 +11,7 @@ import streamlit as st
 from lib.analysis.facts import FLAGS
 from lib.analysis.ladder import ladder_counts, rfm_grid
 from lib.schema import CLASSES, RFM_GROUPS, TIERS
-from lib.ui import amount, analysis_page, chart, charts, day, localised, num, t, t_text
+from lib.ui import amount, analysis_page, chart, charts, day, language, localised, num, t, t_text
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels, value_label
 
 page, settings, as_of, view = analysis_page("segments.title")
@@ -100,6 +100,7 @@ with right:
             t("segments.tier_value"),
             t("chart.value"),
             charts.TIER_COLOURS,
+            money=(language(), settings.currency),
         ),
         key="tier_value",
     )

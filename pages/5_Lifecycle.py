@@ -18,7 +18,7 @@ from lib.analysis.lifecycle import (
     stage_counts,
 )
 from lib.schema import CLASSES, STAGES
-from lib.ui import analysis, analysis_page, chart, charts, date_format, day, percent, t, t_text
+from lib.ui import analysis, analysis_page, chart, charts, date_format, day, language, percent, t, t_text
 from lib.ui.customers import labels
 from lib.ui.lifecycle_view import cohort_chart, cooling_table, economics_panel, overdue_table
 
@@ -79,7 +79,7 @@ elif first >= second:
 else:
     flows = migrations(analysis(page, first, settings), analysis(page, second, settings))
     class_labels = {**labels("class", CLASSES), "new": t("class.new")}
-    chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), day(first), day(second)), key="sankey")
+    chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), day(first), day(second), language()), key="sankey")
     moved = flows[flows["from"] != flows["to"]]
     st.caption(t("lifecycle.sankey_how", moved=int(moved["customers"].sum())))
 

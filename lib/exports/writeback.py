@@ -24,13 +24,26 @@ from typing import Literal
 import pandas as pd
 import xlsxwriter
 
+from lib import i18n
 from lib.exports.sheet_xml import CellValue, SheetChanges
 from lib.exports.xlsx_patch import patch_xlsx
+from lib.reading.headers import workbook_language
 from lib.reading.ooxml import PatchUnsupported, column_index
 from lib.reading.register import BOOKKEEPING, MappingOverrides, Register, build_register, sheet_frames
 from lib.reading.values import parse_dates, parse_numbers
 from lib.reading.workbook import RawSheet, read_workbook
-from lib.schema import APP_SHEETS, COMPUTED_SHEET, CUSTOMERS, FIELDS, KEY_COL, ROW_COL, SHEET_COL, SHEET_KINDS
+from lib.schema import (
+    APP_SHEETS,
+    COMPUTED_SHEET,
+    CUSTOMERS,
+    FIELDS,
+    KEY_COL,
+    ROW_COL,
+    SHEET_COL,
+    SHEET_KINDS,
+    VOCABULARIES,
+    VOCABULARY_LABELS,
+)
 
 Path_ = Literal["patched", "safe", "clean"]
 log = logging.getLogger("loyalty_ladder")
@@ -60,9 +73,10 @@ class Plan:
     new_sheets: list[tuple[str, list[str], list[list[CellValue]]]] = field(default_factory=list)
 
 
-def field_header(name: str) -> str:
-    """The header written for a field the workbook had no column for (recognised on re-upload)."""
-    return name.replace("_", " ").capitalize()
+def field_header(name: str, lang: str) -> str:
+    """The header written for a field the workbook had no column for, in the workbook's language (every
+    language's labels are recognised on re-upload)."""
+    return i18n.t(f"field.{name}", lang)
 
 
 def _value_for(kind: str, name: str, text: object) -> CellValue:
@@ -80,8 +94,9 @@ def _value_for(kind: str, name: str, text: object) -> CellValue:
     return str(text)
 
 
-def plan_changes(original: Register, current: Register, edits: pd.DataFrame) -> Plan:
-    """Turn the journal into cell changes on the user's sheets, keyed by row key, never position."""
+def plan_changes(original: Register, current: Register, edits: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE) -> Plan:
+    """Turn the journal into cell changes on the user's sheets, keyed by row key, never position; columns and
+    sheets the workbook lacks are added with names in ``lang``."""
     plan = Plan()
     if edits.empty:
         return plan
@@ -104,7 +119,7 @@ def plan_changes(original: Register, current: Register, edits: pd.DataFrame) -> 
         if (sheet, name) not in new_columns:
             new_columns[(sheet, name)] = next_column[sheet]
             next_column[sheet] += 1
-            changes_for(sheet).new_headers[new_columns[(sheet, name)]] = field_header(name)
+            changes_for(sheet).new_headers[new_columns[(sheet, name)]] = field_header(name, lang)
         return new_columns[(sheet, name)]
 
     def changes_for(sheet: str) -> SheetChanges:
@@ -139,16 +154,25 @@ def plan_changes(original: Register, current: Register, edits: pd.DataFrame) -> 
         sheet = sheets[-1]  # the register lists added rows after the last sheet of their kind
         changes_for(sheet).appends.append({column_of(sheet, name): v for name, v in values.items()})
     for missing in sorted(unsheeted):
-        plan.new_sheets.append(_sheet_of_kind(current, missing))
+        plan.new_sheets.append(_sheet_of_kind(current, missing, lang))
     return plan
 
 
-def _sheet_of_kind(register: Register, kind: str) -> tuple[str, list[str], list[list[CellValue]]]:
-    """A new sheet holding every row of a kind the workbook had no sheet for."""
+def _sheet_of_kind(register: Register, kind: str, lang: str) -> tuple[str, list[str], list[list[CellValue]]]:
+    """A new sheet holding every row of a kind the workbook had no sheet for, its names and its words for
+    choices ("Telefon", not "call") in ``lang``."""
     frame = register.frame(kind)
     names = [n for n in FIELDS[kind] if frame[n].notna().any()]
-    rows = [[_plain(v) for v in row] for row in frame[names].itertuples(index=False)]
-    return kind.capitalize(), [field_header(n) for n in names], rows
+    columns = []
+    for name in names:
+        vocabulary = FIELDS[kind][name].vocabulary
+        if vocabulary:
+            words = {code: i18n.t(f"{VOCABULARY_LABELS[vocabulary]}.{code}", lang) for code in VOCABULARIES[vocabulary]}
+            columns.append(frame[name].astype(object).map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v))
+        else:
+            columns.append(frame[name])
+    rows = [[_plain(v) for v in row] for row in zip(*columns, strict=True)]
+    return i18n.t(f"kind.{kind}", lang)[:31], [field_header(n, lang) for n in names], rows
 
 
 def _plain(value: object) -> CellValue:
@@ -187,16 +211,21 @@ def updated_workbook(
     progress: Progress = no_progress,
     app_sheets: Mapping[str, pd.DataFrame] | None = None,
     updated_word: str = "updated",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> WriteResult:
     """The user's workbook with the journal applied, checked by reading it back, named
     ``<stem> (<updated_word>).xlsx`` (the word in the user's language).
+
+    Columns and sheets the workbook lacks (an e-mail column, an actions sheet) are named in the
+    workbook's own language, read from its sheet names and headers, else in ``lang``.
 
     ``computed`` adds the sheet of computed columns; ``app_sheets`` adds more of the app's
     own sheets (name → frame: the theme dictionary, the settings). Each replaces the sheet of
     the same name an earlier export left in the workbook.
     """
     overrides = overrides or MappingOverrides()
-    plan = plan_changes(original, current, edits)
+    names = [name for source in original.sources for name in (source.sheet, *source.headers)]
+    plan = plan_changes(original, current, edits, workbook_language(names) or lang)
     if computed is not None:
         plan.new_sheets.append(computed_sheet(computed))
     for name, frame in (app_sheets or {}).items():

@@ -170,6 +170,31 @@ def _identifies(kind: SheetKind, fields: set[str]) -> bool:
     return "customer_id" in fields
 
 
+def _language_words() -> dict[str, set[str]]:
+    """Each language's own words for sheets and columns (its catalogue labels), without the words two
+    languages share ("E-mail", "SMS"), which say nothing about the language."""
+    words = {
+        lang: {compact(i18n.t(f"kind.{kind}", lang)) for kind in SHEET_SYNONYMS}
+        | {compact(i18n.t(f"field.{field}", lang)) for fields in FIELD_SYNONYMS.values() for field in fields}
+        for lang in LANGUAGES
+    }
+    shared = {word for lang in words for word in words[lang] if any(word in words[o] for o in words if o != lang)}
+    return {lang: found - shared - {""} for lang, found in words.items()}
+
+
+_LANGUAGE_WORDS = _language_words()
+
+
+def workbook_language(names: Sequence[str]) -> str | None:
+    """The app language a workbook's sheet names and headers are written in, or None when they do not say
+    (the sheets and columns the app adds to the workbook are named in it: "Działania", "Nr klienta")."""
+    found = {compact(name) for name in names}
+    scores = {lang: len(found & words) for lang, words in _LANGUAGE_WORDS.items()}
+    best = max(scores.values(), default=0)
+    leaders = [lang for lang, score in scores.items() if score == best]
+    return leaders[0] if best > 0 and len(leaders) == 1 else None
+
+
 def find_header_row(rows: Sequence[Sequence[object]], scan: int = 30) -> int:
     """Index of the header row among the first ``scan`` rows (title and blank rows come first).
 

@@ -10,6 +10,7 @@ from datetime import date
 
 import pandas as pd
 
+from lib import i18n
 from lib.exports.writeback import Progress, WriteResult, no_progress
 from lib.exports.writeback import updated_workbook as write_back
 from lib.reading.problems import Problem
@@ -225,6 +226,7 @@ def updated_workbook(
     carry_settings: bool = False,
     user: Actor = LOCAL_USER,
     updated_word: str = "updated",
+    lang: str = i18n.DEFAULT_LANGUAGE,
 ) -> WriteResult:
     """The current register written back into the user's own workbook (see lib.writeback), named with
     ``updated_word`` in the user's language.
@@ -251,6 +253,7 @@ def updated_workbook(
         progress,
         app_sheets=carried,
         updated_word=updated_word,
+        lang=lang,
     )
 
 

@@ -87,17 +87,27 @@ def ladder_bars(
     title: str,
     axis: str,
     colours: Mapping[str, str] = CLASS_COLOURS,
+    money: tuple[str, str] | None = None,
 ) -> go.Figure:
-    """Horizontal bars in the given order, the first at the top: the ladder, stages, groups, tiers."""
+    """Horizontal bars in the given order, the first at the top: the ladder, stages, groups, tiers.
+
+    ``money`` (language, currency) writes each bar's amount with its currency, on the bar and on hover,
+    and names the currency on the axis."""
     names = list(counts)
     figure = _figure(title)
+    if money is None:
+        text, template = [counts[n] for n in names], "%{text:,}"
+    else:
+        text, template = [i18n.money(float(counts[n]), *money) for n in names], "%{text}"
+        axis = f"{axis} ({money[1]})"
     figure.add_bar(
         y=[labels[n] for n in names],
         x=[counts[n] for n in names],
         orientation="h",
         marker_color=[colours.get(n, NEUTRAL) for n in names],
-        text=[counts[n] for n in names],
-        texttemplate="%{text:,}",
+        text=text,
+        texttemplate=template,
+        hovertemplate="%{y}: " + template + "<extra></extra>",
         textposition="auto",
     )
     figure.update_yaxes(autorange="reversed")
@@ -157,24 +167,36 @@ def funnel_chart(
     return figure
 
 
-def sankey(flows: pd.DataFrame, labels: Mapping[str, str], title: str, left: str, right: str) -> go.Figure:
-    """Moves between classes on two dates: ``flows`` has from, to, customers."""
+def sankey(
+    flows: pd.DataFrame, labels: Mapping[str, str], title: str, left: str, right: str, lang: str = i18n.DEFAULT_LANGUAGE
+) -> go.Figure:
+    """Moves between classes on two dates: ``flows`` has from, to, customers.
+
+    Each node says its class and head count; the two dates stand above their columns instead of in every
+    label, and the chart grows with the number of classes so labels do not overlap."""
     sources = list(dict.fromkeys(flows["from"]))
     targets = list(dict.fromkeys(flows["to"]))
-    nodes = [f"{labels.get(s, s)} · {left}" for s in sources] + [f"{labels.get(t, t)} · {right}" for t in targets]
+    out = flows.groupby("from")["customers"].sum()
+    into = flows.groupby("to")["customers"].sum()
+    nodes = [f"{labels.get(s, s)} ({i18n.number(int(out[s]), lang)})" for s in sources]
+    nodes += [f"{labels.get(t, t)} ({i18n.number(int(into[t]), lang)})" for t in targets]
     colours = [CLASS_COLOURS.get(s, NEUTRAL) for s in sources] + [CLASS_COLOURS.get(t, NEUTRAL) for t in targets]
     figure = _figure(title)
     figure.add_trace(
         go.Sankey(
-            node={"label": nodes, "color": colours, "pad": 12},
+            arrangement="snap",
+            node={"label": nodes, "color": colours, "pad": 28, "thickness": 18},
             link={
                 "source": [sources.index(s) for s in flows["from"]],
                 "target": [len(sources) + targets.index(t) for t in flows["to"]],
                 "value": flows["customers"].tolist(),
             },
+            textfont={"size": 13},
         )
     )
-    figure.update_layout(height=460)
+    for x, text, anchor in ((0, left, "left"), (1, right, "right")):
+        figure.add_annotation(x=x, y=1.06, xref="paper", yref="paper", text=text, showarrow=False, xanchor=anchor)
+    figure.update_layout(height=max(460, 70 * max(len(sources), len(targets)) + 120), margin={"t": 80})
     return figure
 
 

@@ -22,6 +22,9 @@ from lib.ui.page import flash
 from lib.workspace.edits import Review, bulk_changes, changes_from_editor, text_of
 
 EDITOR = "customers_editor"
+GENERATION = "customers_editor_generation"
+"""The grid's key changes after every save and every new set of rows: the browser keeps a grid's edits for as
+long as its key lives, so a refused value would otherwise stay on screen as if it were stored."""
 REFUSED = "customers_refused"
 PENDING = "customers_pending"
 """Values a save refused, kept with their reason until corrected and saved, or let go."""
@@ -79,30 +82,44 @@ def _column_config(name: str) -> Any:
     return st.column_config.TextColumn(label, required=name == "customer_id")
 
 
+def editor_key(generation: int) -> str:
+    """The grid's widget key in its ``generation`` (the first keeps the plain name)."""
+    return EDITOR if generation == 0 else f"{EDITOR}_{generation}"
+
+
+def _fresh_grid() -> None:
+    """Start the grid again from what is stored: its edits are saved, refused or no longer apply."""
+    generation = st.session_state.get(GENERATION, 0)
+    st.session_state.pop(editor_key(generation), None)
+    st.session_state[GENERATION] = generation + 1
+
+
 def customer_grid(page: Page, shown: pd.DataFrame, fields: list[str]) -> None:
     """The editable grid of the customers shown, and the button that saves what was changed in it."""
     signature = tuple(shown.index)
     if st.session_state.get("customers_signature") != signature:  # other rows in the table: earlier edits do not apply
-        st.session_state.pop(EDITOR, None)
+        if "customers_signature" in st.session_state:
+            _fresh_grid()
         st.session_state["customers_signature"] = signature
-    if not any((st.session_state.get(EDITOR) or {}).values()):
+    key = editor_key(st.session_state.get(GENERATION, 0))
+    if not any((st.session_state.get(key) or {}).values()):
         st.session_state["customers_seen"] = shown
     seen = st.session_state["customers_seen"]
     # A range index for the browser (rows added there need no key typed in); positions map back to keys.
     st.data_editor(
         seen.reset_index(drop=True),
-        key=EDITOR,
+        key=key,
         num_rows="dynamic",
         hide_index=True,
         width="stretch",
         column_config={name: _column_config(name) for name in fields},
     )
-    pending = changes_from_editor(seen, st.session_state.get(EDITOR) or {})
+    pending = changes_from_editor(seen, st.session_state.get(key) or {})
     if st.button(t("customers.save", count=len(pending)), type="primary", disabled=not pending, key="customers_save"):
         review = save_edits(page, pending)
         if review is not None:
             after_save(review, pending)
-            st.session_state.pop(EDITOR, None)
+            _fresh_grid()
             st.rerun()
     refused_edits(page)
 

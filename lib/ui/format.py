@@ -112,6 +112,9 @@ def t_text(key: str, /, **params: Any) -> str:
 def chart(figure: Any, key: str) -> None:
     """Show a plotly chart with the numbers written the session's language's way."""
     figure.update_layout(separators=i18n.chart_separators(language()))
+    # Whole numbers on the axes, grouped the language's way: "63 609", never "63.609k" or "50k".
+    figure.update_xaxes(exponentformat="none", separatethousands=True)
+    figure.update_yaxes(exponentformat="none", separatethousands=True)
     plain_figure(figure)
     st.plotly_chart(figure, key=key)
 

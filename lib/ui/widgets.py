@@ -279,6 +279,7 @@ def prepare_updated_workbook(
                     carry_settings=carry_settings,
                     user=user,
                     updated_word=t_text("export.updated_word"),
+                    lang=language(),
                 )
             except NotAllowed as error:
                 status.update(label=t("export.failed_label"), state="error", expanded=True)

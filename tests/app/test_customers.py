@@ -8,11 +8,10 @@ from streamlit.testing.v1 import AppTest
 
 from lib.service.changes import save_changes
 from lib.service.registers import current_register, updated_workbook
+from lib.ui.customer_editor import GENERATION, editor_key
 from lib.workspace.repository import Workspace
 from tests.app.conftest import on_page
 from tests.conftest import ROOT
-
-EDITOR = "customers_editor"
 
 
 @pytest.fixture
@@ -21,7 +20,9 @@ def app(sample_app) -> AppTest:
 
 
 def edit(at: AppTest, edited_rows: dict) -> AppTest:
-    at.session_state[EDITOR] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    """Edit the grid as it is now (its key changes after each save)."""
+    generation = at.session_state[GENERATION] if GENERATION in at.session_state else 0
+    at.session_state[editor_key(generation)] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
     return at.run()
 
 

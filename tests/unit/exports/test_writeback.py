@@ -146,7 +146,7 @@ def test_added_deleted_and_new_column_edits():
         ["003", "Liis Saar", "liis@example.ee", datetime(1978, 1, 30), 3, "=E5*10", "+372 5123 4567"],
         ["004", "Uus Klient", None, datetime(2001, 3, 2), None, None, None],
     ]
-    assert sheet["G3"].value == "Phone"
+    assert sheet["G3"].value == "Telefon"  # the new column is named in the workbook's language (Estonian)
     assert sheet["D6"].number_format == "DD.MM.YYYY"
     assert sheet["A2"].value == "Seisuga 31.10.2026"
 
@@ -282,3 +282,29 @@ def test_the_safe_path_also_replaces_the_apps_own_sheet():
     book = openpyxl.load_workbook(io.BytesIO(safe_xlsx(first.data, plan)))
     assert [n for n in book.sheetnames if n.startswith("Loyalty Ladder")] == ["Loyalty Ladder"]
     assert book["Loyalty Ladder"]["A2"].value == 5
+
+
+def test_a_contact_logged_from_the_plan_comes_back_in_the_workbooks_language_and_the_plan_knows_it(tmp_path):
+    """A Polish register with no actions sheet: the sheet the app adds, its headers and the logged contact are
+    in Polish ("Działania", "Nr klienta", "Z planu kontaktów: Otwarte reklamacje"), and read back as the plan's."""
+    from datetime import date
+
+    from lib.analysis.contact_plan import handled, plan_action
+    from lib.workspace.edits import new_row
+    from tests.conftest import write_xlsx
+
+    people = [["Nr klienta", "Imię i nazwisko", "E-mail"], ["K1", "Anna Nowak", "anna@example.pl"]]
+    data = write_xlsx(tmp_path / "klienci.xlsx", {"Klienci": people}).read_bytes()
+    contact = plan_action("K1", "open_complaint", "phone", date(2026, 11, 30), outcome="Osiągnięty", lang="pl")
+    result, _ = write(data, "klienci.xlsx", new_row("actions", contact))
+    book = openpyxl.load_workbook(io.BytesIO(result.data))
+    assert book.sheetnames == ["Klienci", "Działania"]
+    rows = [[c.value for c in row] for row in book["Działania"].iter_rows()]
+    written = dict(zip(rows[0], rows[1], strict=True))
+    assert {"Nr klienta", "Wykonano", "Rodzaj", "Kanał", "Uwagi"} <= set(written)
+    assert written["Rodzaj"] == "Telefon" and written["Uwagi"] == "Z planu kontaktów: Otwarte reklamacje"
+    again, _ = build_register(read_workbook(result.data, "klienci (zaktualizowany).xlsx"), as_of=AS_OF)
+    assert again.actions["kind"].tolist() == ["call"]
+    assert handled(again.actions, date(2026, 12, 1))[["customer_id", "rule"]].values.tolist() == [
+        ["K1", "open_complaint"]
+    ]
