@@ -95,6 +95,7 @@ def ladder_bars(
     and names the currency on the axis."""
     names = list(counts)
     figure = _figure(title)
+    text: list[float] | list[str]
     if money is None:
         text, template = [counts[n] for n in names], "%{text:,}"
     else:

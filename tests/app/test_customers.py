@@ -21,7 +21,7 @@ def app(sample_app) -> AppTest:
 
 def edit(at: AppTest, edited_rows: dict) -> AppTest:
     """Edit the grid as it is now (its key changes after each save)."""
-    generation = at.session_state[GENERATION] if GENERATION in at.session_state else 0
+    generation = at.session_state.get(GENERATION, 0)
     at.session_state[editor_key(generation)] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
     return at.run()
 

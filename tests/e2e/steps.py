@@ -1,6 +1,11 @@
 """Browser steps the end-to-end tests share: each ends by waiting for the app's run to finish."""
 
+from pathlib import Path
+
 from playwright.sync_api import Page, expect
+
+from lib import i18n
+from lib.i18n import LANGUAGES
 
 
 def wait_idle(page: Page) -> None:
@@ -25,4 +30,14 @@ def metric(page: Page, label: str) -> str:
 def open_page(page: Page, name: str) -> None:
     page.get_by_role("link", name=name).click()
     expect(page.get_by_role("heading", name=name).first).to_be_visible()
+    wait_idle(page)
+
+
+def upload_in(page: Page, language: str, path: Path) -> None:
+    """Switch the page to ``language`` (its name in the sidebar's picker, e.g. "Eesti") and upload a register."""
+    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
+    page.get_by_role("option", name=LANGUAGES[language]).click()
+    wait_idle(page)
+    page.locator("input[type=file]").set_input_files(str(path))
+    expect(page.get_by_text(i18n.t("home.figures", language))).to_be_visible()
     wait_idle(page)

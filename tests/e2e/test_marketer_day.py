@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from lib import i18n
 from lib.workspace.repository import Workspace
 from tests.conftest import write_xlsx
-from tests.e2e.steps import open_page, wait_idle
+from tests.e2e.steps import open_page, upload_in, wait_idle
 
 
 @pytest.fixture
@@ -75,12 +75,7 @@ def test_an_estonian_consent_header_gives_a_list_and_an_unknown_one_says_why(pag
     people += [[f"K{n:03}", f"Klient {n}", f"k{n}@example.ee", "jah" if n % 2 else "ei"] for n in range(1, 11)]
     purchases = [["Kliendi nr", "Kuupäev", "Summa"]] + [[f"K{n:03}", date(2026, 11, 1), 20] for n in range(1, 11)]
     known = write_xlsx(tmp_path / "kliendid.xlsx", {"Kliendid": people, "Ostud": purchases})
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name="Eesti").click()
-    wait_idle(page)
-    page.locator("input[type=file]").set_input_files(str(known))
-    expect(page.get_by_text(i18n.t("home.figures", "et"))).to_be_visible()
-    wait_idle(page)
+    upload_in(page, "et", known)
     open_page(page, i18n.t("export.title", "et"))
     expect(page.get_by_role("button", name=i18n.t("contacts.download", "et", count=5))).to_be_visible()
 

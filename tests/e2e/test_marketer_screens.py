@@ -13,7 +13,7 @@ from lib.reading.register import build_register
 from lib.reading.workbook import read_workbook
 from lib.workspace.edits import editable_fields
 from tests.conftest import ROOT, write_xlsx
-from tests.e2e.steps import open_page, wait_idle
+from tests.e2e.steps import open_page, upload_in, wait_idle
 from tests.e2e.test_marketer_day import start_with_sample
 
 PL = "pl"
@@ -114,12 +114,7 @@ def test_a_one_sheet_register_says_what_its_figures_need_instead_of_churn_100(pa
     people = [["Kliendi nr", "Nimi", "Oste kokku", "Ostude arv", "Viimane ost"]]
     people += [[f"K{n:03}", f"Klient {n}", 40.0 * n, n % 5 + 1, date(2026, 10, n % 28 + 1)] for n in range(1, 31)]
     register = write_xlsx(tmp_path / "kliendid.xlsx", {"Kliendid": people})
-    page.get_by_test_id("stSidebar").get_by_test_id("stSelectbox").click()
-    page.get_by_role("option", name="Eesti").click()
-    wait_idle(page)
-    page.locator("input[type=file]").set_input_files(str(register))
-    expect(page.get_by_text(i18n.t("home.figures", "et"))).to_be_visible()
-    wait_idle(page)
+    upload_in(page, "et", register)
     open_page(page, i18n.t("lifecycle.title", "et"))
     expect(page.get_by_text(i18n.t("lifecycle.economics_needs_purchases", "et")[:40])).to_be_visible()
     expect(page.get_by_text(i18n.t("lifecycle.migrations_need_purchases", "et")[:40])).to_be_visible()
