@@ -33,4 +33,4 @@ for tab, kind in zip(tabs, SHEET_KINDS, strict=True):
             continue
         st.caption(t("register.shown", shown=min(len(found), MAX_ROWS_SHOWN), total=len(found)))
         dates = {c: st.column_config.DateColumn(format=date_format()) for c in found.select_dtypes("datetime").columns}
-        st.dataframe(found.head(MAX_ROWS_SHOWN), hide_index=True, width="stretch", column_config=dates)
+        st.dataframe(found.head(MAX_ROWS_SHOWN), hide_index=True, width="stretch", column_config=dates, placeholder="")

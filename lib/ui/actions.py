@@ -50,6 +50,7 @@ def people_table(
 ) -> Any:
     """A table of individual customers: in full for editors; for viewers with pseudonymous ids and
     without the personal columns, or not at all, as the workspace settings say."""
+    options.setdefault("placeholder", "")  # an empty cell stays empty, not Streamlit's English "None"
     if page.can("see_personal"):
         return st.dataframe(columns, **options)
     if not page.workspace.settings().viewer_customer_tables:

@@ -34,6 +34,7 @@ def export_log(page: Page) -> None:
             t("contacts.people"): log["people"],
         },
         hide_index=True,
+        placeholder="",
     )
 
 
@@ -115,6 +116,7 @@ def contact_list_download(page: Page, view: pd.DataFrame, as_of: date, settings:
                 },
                 hide_index=True,
                 column_config={t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open"))},
+                placeholder="",
             )
     data = (personal_file(page, contacts, fmt, delimiter) or b"") if len(contacts.rows) else b""
     suffix = FILE_SUFFIX[fmt]

@@ -54,6 +54,7 @@ def contact_records(page: Page, chosen: str) -> None:
             options = list(dict.fromkeys([*outcomes, *shown["outcome"].dropna()]))
             st.data_editor(
                 shown,
+                placeholder="",  # an empty cell stays empty, not Streamlit's English "None"
                 key="records_actions",
                 hide_index=True,
                 disabled=["day", "kind", "campaign"],
@@ -79,6 +80,7 @@ def contact_records(page: Page, chosen: str) -> None:
             ).set_axis(keys)
             st.data_editor(
                 shown,
+                placeholder="",  # an empty cell stays empty, not Streamlit's English "None"
                 key="records_feedback",
                 hide_index=True,
                 disabled=["day", "kind", "text", "by"],

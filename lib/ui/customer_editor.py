@@ -108,6 +108,7 @@ def customer_grid(page: Page, shown: pd.DataFrame, fields: list[str]) -> None:
     # A range index for the browser (rows added there need no key typed in); positions map back to keys.
     st.data_editor(
         seen.reset_index(drop=True),
+        placeholder="",  # an empty cell stays empty, not Streamlit's English "None"
         key=key,
         num_rows="dynamic",
         hide_index=True,
@@ -155,6 +156,7 @@ def refused_edits(page: Page) -> None:
     )
     edited = st.data_editor(
         shown,
+        placeholder="",  # an empty cell stays empty, not Streamlit's English "None"
         key="customers_pending_editor",
         hide_index=True,
         disabled=["customer", "field", "reason"],

@@ -97,6 +97,7 @@ def consent_section(page: Page, chosen: str) -> None:
             column_config={
                 t("customers.consent_col_when"): st.column_config.DatetimeColumn(format=f"{date_format()} HH:mm")
             },
+            placeholder="",
         )
 
 
@@ -144,6 +145,7 @@ def customer_story(register: Register, chosen: str, currency: str = "EUR") -> No
         },
         hide_index=True,
         column_config={t("customers.col_date"): st.column_config.DateColumn(format=date_format())},
+        placeholder="",
     )
 
 

@@ -187,9 +187,10 @@ def scores_table(selected: pd.DataFrame) -> None:
                 "items": t("feedback.items_axis"),
                 "nps": t("feedback.nps"),
                 "csat": t("feedback.csat"),
-            }
+            },
         ),
         hide_index=True,
+        placeholder="",
     )
 
 
@@ -280,6 +281,7 @@ def dictionary_editor(page: Page, dictionary: ThemeDictionary) -> None:
     st.caption(t("feedback.dictionary_help"))
     edited = st.data_editor(
         dictionary.to_frame(),
+        placeholder="",  # an empty cell stays empty, not Streamlit's English "None"
         num_rows="dynamic",
         hide_index=True,
         key="fb_dictionary",

@@ -64,6 +64,7 @@ def economics_panel(money: Economics, settings: Settings) -> None:
             t("lifecycle.average_value"): [amount(money.value_by_class[c], settings.currency) for c in CLASSES],
         },
         hide_index=True,
+        placeholder="",
     )
 
 

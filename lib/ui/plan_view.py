@@ -55,7 +55,7 @@ def plan_count_table(plan: pd.DataFrame) -> None:
     counts = plan_counts(plan)
     counts.index = [t(f"plan.rule.{r}") for r in counts.index]
     counts.columns = [t(f"plan.channel.{c}") for c in counts.columns]
-    st.dataframe(counts.loc[counts.sum(axis=1) > 0], width="stretch")
+    st.dataframe(counts.loc[counts.sum(axis=1) > 0], width="stretch", placeholder="")
     st.caption(t("plan.counts_how"))
 
 
@@ -83,13 +83,14 @@ def what_worked(register: Register, view: pd.DataFrame) -> None:
                 "actions": t("plan.effect_actions"),
                 "response_rate": t("plan.effect_response"),
                 "purchase_rate": t("plan.effect_purchase", days=EFFECT_DAYS),
-            }
+            },
         ),
         hide_index=True,
         column_config={
             t("plan.effect_response"): st.column_config.NumberColumn(format="percent"),
             t("plan.effect_purchase", days=EFFECT_DAYS): st.column_config.NumberColumn(format="percent"),
         },
+        placeholder="",
     )
 
 

@@ -158,6 +158,7 @@ def quality_report(problems: list[Problem], rows: bool = True) -> None:
                 else:
                     st.dataframe(
                         shown,
+                        placeholder="",
                         hide_index=True,
                         width="stretch",
                         column_config={t("quality.col.message"): st.column_config.TextColumn(width="large")},

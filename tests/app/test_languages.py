@@ -91,6 +91,8 @@ def test_every_page_speaks_the_language_with_no_untranslated_key(lang, workspace
         shown = page_text(at)
         assert MISSING not in shown, (lang, script, shown[shown.index(MISSING) - 80 : shown.index(MISSING) + 80])
         assert not at.error, (lang, script, [e.value for e in at.error])
+        # An empty cell in a table or grid is shown empty, not as Streamlit's English "None".
+        assert all(table.proto.HasField("placeholder") and not table.proto.placeholder for table in at.dataframe)
         if lang != "en":  # no English sentence left on the page, and the sidebar's page links translated
             left = [text for text in english_sentences(lang) if text in shown and text not in SAMPLE_HEADERS]
             assert left == [], (lang, script, left)
