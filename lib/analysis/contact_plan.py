@@ -20,29 +20,12 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
-from lib.analysis.plan_notes import is_plan_note, note_rules, plan_note
+from lib.analysis.plan_notes import RULES, is_plan_note, note_rules, plan_note
 from lib.reading.values import parse_choices
 from lib.reading.wishes import contact_wish_days
 from lib.schema import CHANNELS, KEY_COL
 from lib.settings import Settings
 
-RULES = (
-    "open_complaint",
-    "planned_action",
-    "hot_prospect",
-    "aftercare",
-    "birthday",
-    "threshold_reward",
-    "top_reward",
-    "win_back_offer",
-    "overdue_reminder",
-    "loyal_reminder",
-    "dormant_offer",
-    "former_win_back",
-)
-"""The plan's rules, most important first: when one customer is due for several, the first one is the
-contact and the others are listed with it. A complaint is answered before anything is sold; what the
-marketer planned comes next; a hot prospect cools if left; the rest follow the ladder."""
 RULE_CHANNELS: dict[str, tuple[str, ...]] = {
     "open_complaint": ("phone", "email"),
     "planned_action": ("phone", "email", "sms", "post"),

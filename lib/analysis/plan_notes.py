@@ -1,4 +1,5 @@
-"""The note a contact logged from the plan carries, in words a person reads in their own workbook.
+"""The contact plan's rules, and the note a contact logged from the plan carries in the register, in words
+a person reads in their own workbook.
 
 A contact done or snoozed from the plan is written into the register's actions with a note such as
 "Z planu kontaktów: Otwarte reklamacje; Stali klienci". The plan reads that note back, in any of the
@@ -15,6 +16,24 @@ import pandas as pd
 
 from lib import i18n
 from lib.schema import LANGUAGES
+
+RULES = (
+    "open_complaint",
+    "planned_action",
+    "hot_prospect",
+    "aftercare",
+    "birthday",
+    "threshold_reward",
+    "top_reward",
+    "win_back_offer",
+    "overdue_reminder",
+    "loyal_reminder",
+    "dormant_offer",
+    "former_win_back",
+)
+"""The plan's rules, most important first: when one customer is due for several, the first one is the
+contact and the others are listed with it. A complaint is answered before anything is sold; what the
+marketer planned comes next; a hot prospect cools if left; the rest follow the ladder."""
 
 CODE_PREFIX = "plan:"
 """The note's prefix in registers written before notes were in words."""
@@ -37,8 +56,6 @@ def _prefixes() -> tuple[str, ...]:
 @cache
 def _rule_of_label() -> dict[str, str]:
     """A rule's label in any language (without case) → the rule."""
-    from lib.analysis.contact_plan import RULES  # the plan's rules; imported late: the plan imports this module
-
     return {i18n.t(f"plan.rule.{rule}", lang).casefold(): rule for lang in LANGUAGES for rule in RULES}
 
 

@@ -21,7 +21,9 @@ def test_sankey_links_carry_every_customer_once():
     figure = charts.sankey(flows, {"new": "New", "loyal": "Loyal", "former": "Former"}, "Moves", "2025", "2026")
     link = figure.data[0].link
     assert sum(link.value) == 8
-    assert list(figure.data[0].node.label) == ["New · 2025", "Loyal · 2025", "Loyal · 2026", "Former · 2026"]
+    # Each node: its class and head count; the two dates stand once above their columns.
+    assert list(figure.data[0].node.label) == ["New (3)", "Loyal (5)", "Loyal (7)", "Former (1)"]
+    assert [a.text for a in figure.layout.annotations] == ["2025", "2026"]
     assert list(link.source) == [0, 1, 1] and list(link.target) == [2, 2, 3]
 
 
