@@ -9,6 +9,8 @@ hands it on; nothing reads the environment at import time.
                            (the secrets' [ladder] workspace_url wins)
     LADDER_READ_SECONDS    longest a file may take to parse (default 300)
     LADDER_READ_MEMORY_MB  memory the parsing process may use (default 8192)
+    LADDER_READ_IN_PROCESS 1: parse files in the process that asks, without the budget (a test run or a
+                           benchmark on files of its own; never a server that takes uploads)
 """
 
 from __future__ import annotations
@@ -33,6 +35,8 @@ class Config:
     """Longest a file may take to parse before it is given up (a 100,000-customer register takes seconds)."""
     read_memory_mb: int = 8192
     """Address space the parsing process may use; past it the file is refused, the server lives on."""
+    read_in_process: bool = False
+    """Parse in the asking process, without the budget: only for files the caller made itself."""
 
     @classmethod
     def from_environment(
@@ -46,4 +50,5 @@ class Config:
             workspace_url=ladder.get("workspace_url") or env.get("LADDER_WORKSPACE_URL") or None,
             read_seconds=float(env.get("LADDER_READ_SECONDS") or cls.read_seconds),
             read_memory_mb=int(env.get("LADDER_READ_MEMORY_MB") or cls.read_memory_mb),
+            read_in_process=env.get("LADDER_READ_IN_PROCESS", "").strip() == "1",
         )

@@ -103,6 +103,22 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
     }
 
 
+@pytest.fixture(scope="session", autouse=True)
+def parse_in_process() -> Iterator[None]:
+    """Tests read files they wrote themselves: parse them in the test's own process (a fresh reader process
+    per file would only add its start-up). The reader process's own tests ask for it back, and the
+    browser tests' servers run with it."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("LADDER_READ_IN_PROCESS", "1")
+        yield
+
+
+@pytest.fixture
+def in_reader_process(monkeypatch) -> None:
+    """Parse in the reader process under its budget, as the app does."""
+    monkeypatch.delenv("LADDER_READ_IN_PROCESS", raising=False)
+
+
 @pytest.fixture
 def xlsx(tmp_path: Path) -> Callable[..., Path]:
     """``xlsx({"Sheet": rows}, name="file.xlsx")`` writes a workbook into tmp_path."""

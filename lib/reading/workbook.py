@@ -91,7 +91,10 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
         raise WorkbookError("error.ancient_excel")
     if suffix in ("xlsx", "xlsm", "xls", "ods") and not data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
         raise WorkbookError("error.not_a_workbook", file=file_name, suffix=suffix)
-    return _in_worker(data, file_name, frozenset(only) if only is not None else None)
+    chosen = frozenset(only) if only is not None else None
+    if Config.from_environment().read_in_process:
+        return parse_workbook(data, file_name, chosen)
+    return _in_worker(data, file_name, chosen)
 
 
 _BIFF8_GLOBALS = b"\x09\x08\x10\x00\x00\x06\x05\x00"
@@ -120,10 +123,10 @@ def _xls_password(data: bytes) -> bool:
     return False
 
 
-def parse_workbook(data: bytes, file_name: str) -> list[RawSheet]:
-    """Parse in this process, without the budget (for benchmarks and tests of the parser)."""
+def parse_workbook(data: bytes, file_name: str, only: frozenset[str] | None = None) -> list[RawSheet]:
+    """Parse in this process, without the budget (benchmarks, and test runs on their own files)."""
     try:
-        return [_raw_sheet(sheet) for sheet in read_worker.parse(data, file_name)]
+        return [_raw_sheet(sheet) for sheet in read_worker.parse(data, file_name, only)]
     except read_worker.ReadFailure as error:
         raise WorkbookError(error.key, **error.params) from error
 
@@ -159,12 +162,23 @@ def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list
     except subprocess.TimeoutExpired as error:
         raise WorkbookError("error.too_slow", seconds=round(config.read_seconds)) from error
     if finished.returncode != 0 or not finished.stdout:
-        raise WorkbookError(read_worker.TOO_MUCH_MEMORY)  # the reader aborts its process when memory runs out
+        if _out_of_memory(finished.stderr):  # the reader aborts its process when memory runs out
+            raise WorkbookError(read_worker.TOO_MUCH_MEMORY)
+        raise WorkbookError("error.reader_stopped")
     status, payload = pickle.loads(finished.stdout)  # our own worker's answer, never user input
     if status == "error":
         key, params = payload
         raise WorkbookError(key, **params)
     return [_raw_sheet(sheet) for sheet in payload]
+
+
+_MEMORY_SIGNS = (b"MemoryError", b"memory allocation of", b"Cannot allocate memory", b"bad_alloc", b"out of memory")
+"""What a reader process that ran out of its address space leaves on its error stream (Python's MemoryError,
+the Rust allocator's abort, a library that could not map its code)."""
+
+
+def _out_of_memory(stderr: bytes) -> bool:
+    return any(sign in stderr for sign in _MEMORY_SIGNS)
 
 
 def _open_zip(data: bytes) -> zipfile.ZipFile:

@@ -61,6 +61,7 @@ def server(tmp_path, secrets_toml) -> Iterator[str]:
     """The app on a free localhost port with an empty workspace of its own."""
     port = _free_port()
     env = {**os.environ, "LADDER_WORKSPACE": str(tmp_path / "workspace")}
+    env.pop("LADDER_READ_IN_PROCESS", None)  # the server reads uploads in its reader process, under the budget
     if secrets_toml is not None:  # Streamlit also reads ~/.streamlit/secrets.toml: a home of the test's own
         home = tmp_path / "home"
         (home / ".streamlit").mkdir(parents=True)

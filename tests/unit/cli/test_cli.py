@@ -1,19 +1,66 @@
 """``python -m lib report`` prints the register's figures; unreadable files exit non-zero in one line."""
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
+from unittest import mock
 
+import pytest
+
+from lib.cli.main import main
 from tests.conftest import ROOT
 
 
-def run(*args):
-    """The command line as a person runs it; without LADDER_WORKSPACE set, never on a developer's ./workspace."""
+def _environment() -> dict[str, str]:
+    """Without LADDER_WORKSPACE set, never on a developer's ./workspace."""
     env = {**os.environ}
     env.setdefault("LADDER_WORKSPACE", str(ROOT / "tests" / "no-workspace-here"))
     env.pop("LADDER_WORKSPACE_URL", None)
+    return env
+
+
+def run(*args) -> subprocess.CompletedProcess:
+    """The command line's own entry point, called in this process (its exit code, what it printed)."""
+    out, err = io.StringIO(), io.StringIO()
+    with (
+        mock.patch.dict(os.environ, _environment(), clear=True),
+        contextlib.chdir(ROOT),
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+    ):
+        try:
+            code = main(list(args))
+        except SystemExit as exit_:  # argparse on a wrong argument
+            code = exit_.code if isinstance(exit_.code, int) else 1
+    return subprocess.CompletedProcess(["python", "-m", "lib", *args], code, out.getvalue(), err.getvalue())
+
+
+def run_process(*args) -> subprocess.CompletedProcess:
+    """The command line exactly as a person runs it: ``python -m lib …`` in a process of its own."""
+    env = _environment()
+    env.pop("LADDER_READ_IN_PROCESS", None)  # and reads the file in its reader process, as it does for a person
     return subprocess.run([sys.executable, "-m", "lib", *args], cwd=ROOT, capture_output=True, text=True, env=env)
+
+
+@pytest.mark.parametrize(
+    ("command", "says"),
+    [
+        (["report", "tests/fixtures/finnish_summary.xls"], "customers"),
+        (["feedback", "tests/fixtures/finnish_summary.xls", "--json"], "["),
+        (["export", "tests/fixtures/finnish_summary.xls", "--channel", "email", "-o", "{tmp}/list.csv"], "exported"),
+        (["plan", "tests/fixtures/finnish_summary.xls", "--json"], "["),
+        (["customers", "tests/fixtures/finnish_summary.xls", "--csv"], "customer_id"),
+        (["import", "tests/fixtures/finnish_summary.xls"], "finnish_summary.xls"),
+    ],
+)
+def test_each_command_runs_as_python_dash_m_lib(command, says, tmp_path, monkeypatch):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+    result = run_process(*(part.replace("{tmp}", str(tmp_path)) for part in command))
+    assert result.returncode == 0, result.stderr
+    assert says in result.stdout
 
 
 def test_report_json_of_the_sample():
@@ -42,7 +89,7 @@ def test_report_json_of_the_sample():
 def test_unreadable_file_exits_non_zero_with_one_line(tmp_path):
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not a workbook")
-    result = run("report", str(broken), "--json")
+    result = run_process("report", str(broken), "--json")
     assert result.returncode != 0
     assert result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "damaged" in result.stderr

@@ -75,18 +75,38 @@ def test_a_reader_crash_becomes_a_message(monkeypatch):
         workbook.parse_workbook(SAMPLE.read_bytes(), "sample.xlsx")
 
 
-def test_reading_has_a_time_budget(monkeypatch):
-    monkeypatch.setenv("LADDER_READ_SECONDS", "0.0001")
+TINY_CSV = b"id;name\n1;Ann\n"
+
+
+def long_csv(rows: int) -> bytes:
+    """A plain CSV that takes the reader a few seconds and a few hundred megabytes per million rows."""
+    return b"id;a;b;c\n" + b"1234;ab;cd;ef\n" * rows
+
+
+@pytest.mark.usefixtures("in_reader_process")
+def test_reading_has_a_time_budget_for_the_parse_itself(monkeypatch):
+    monkeypatch.setenv("LADDER_READ_SECONDS", "3")
+    assert len(read_workbook(TINY_CSV, "tiny.csv")) == 1  # the reader starts and reads well within the budget
     with pytest.raises(WorkbookError, match="took longer than"):
-        read_workbook(SAMPLE.read_bytes(), "sample.xlsx")
+        read_workbook(long_csv(3_000_000), "long.csv")  # about 7 s of parsing
 
 
+@pytest.mark.usefixtures("in_reader_process")
 def test_reading_has_a_memory_budget_and_the_server_lives_on(monkeypatch):
-    monkeypatch.setenv("LADDER_READ_MEMORY_MB", "200")
+    monkeypatch.setenv("LADDER_READ_MEMORY_MB", "600")
+    assert len(read_workbook(TINY_CSV, "tiny.csv")) == 1  # a small file fits the budget
     with pytest.raises(WorkbookError, match="more memory than allowed"):
-        read_workbook(SAMPLE.read_bytes(), "sample.xlsx")
-    monkeypatch.undo()
-    assert len(read_workbook(SAMPLE.read_bytes(), "sample.xlsx")) == 5
+        read_workbook(long_csv(1_500_000), "long.csv")  # six million cells do not
+    monkeypatch.setenv("LADDER_READ_MEMORY_MB", "8192")
+    assert len(read_workbook(SAMPLE.read_bytes(), "sample.xlsx")) == 5  # and this process reads on
+
+
+@pytest.mark.usefixtures("in_reader_process")
+def test_a_reader_that_stops_for_another_reason_is_not_called_a_memory_problem(monkeypatch):
+    monkeypatch.setattr(workbook.sys, "executable", "/bin/false")  # a reader process that exits at once, silent
+    with pytest.raises(WorkbookError) as raised:
+        read_workbook(TINY_CSV, "tiny.csv")
+    assert raised.value.key == "error.reader_stopped"
 
 
 @pytest.mark.parametrize(
