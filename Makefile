@@ -6,7 +6,7 @@ APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 SAMPLE := sample_data/studio_register.xlsx
 
-.PHONY: run serve backup test lint bench chromium sample clean
+.PHONY: run serve backup test lint bench system-packages sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,9 +36,11 @@ serve: $(APP_STAMP)
 backup: $(APP_STAMP)
 	$(BIN)/python -m lib backup --to backups
 
-## test: install what tests need (Chromium too, through apt-get when root) and run them all
-test: $(DEV_STAMP) chromium
-	$(BIN)/python -m pytest
+## test: install what tests need (Chromium and PostgreSQL through apt-get when root) and run them all,
+## on every core (TEST_WORKERS=1 for one at a time)
+TEST_WORKERS ?= auto
+test: $(DEV_STAMP) system-packages
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 ## lint: ruff's rules and format over the whole project, the type checker over lib/
 lint: $(DEV_STAMP)
@@ -51,10 +53,13 @@ lint: $(DEV_STAMP)
 bench: $(APP_STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
-chromium:
-	@if [ ! -x /usr/bin/chromium ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && apt-get install -y -q chromium; \
-	  else echo "Chromium is missing: sudo apt-get install -y chromium (the browser test needs it)"; fi; \
+system-packages:
+	@missing=""; \
+	[ -x /usr/bin/chromium ] || missing="chromium"; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$$missing postgresql"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q $$missing; \
+	  else echo "Missing for the tests: sudo apt-get install -y $$missing"; exit 1; fi; \
 	fi
 
 ## sample: regenerate the sample register and the template

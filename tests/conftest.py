@@ -144,12 +144,14 @@ def sample_register(sample_bytes: bytes):
 
 @pytest.fixture(scope="session")
 def postgres_url() -> Iterator[str]:
-    """A real PostgreSQL server for the session, installed through apt-get when missing and we may (as Chromium is)."""
-    from tests.postgres import ensure_postgres, postgres_server
+    """A real PostgreSQL server for the session (one per test worker), on a free port of its own."""
+    from tests.postgres import find_postgres, postgres_server
 
-    binaries = ensure_postgres()
+    binaries = find_postgres()
     if binaries is None:
-        pytest.fail("PostgreSQL is not installed: run 'sudo apt-get install -y postgresql' (or make test as root).")
+        pytest.fail(
+            "PostgreSQL is not installed: run 'make test' (as root it installs it) or 'sudo apt-get install -y postgresql'."
+        )
     with postgres_server(binaries) as url:
         yield url
 

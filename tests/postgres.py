@@ -28,12 +28,8 @@ def _is_root() -> bool:
     return hasattr(os, "geteuid") and os.geteuid() == 0
 
 
-def ensure_postgres() -> Path | None:
-    """Where PostgreSQL's programs are, installing the Debian package when we may; None when unavailable."""
-    if _binaries() is None and _is_root() and shutil.which("apt-get"):
-        quiet = {"check": False, "capture_output": True, "env": {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}}
-        subprocess.run(["apt-get", "update", "-q"], **quiet)
-        subprocess.run(["apt-get", "install", "-y", "-q", "postgresql"], **quiet)
+def find_postgres() -> Path | None:
+    """Where PostgreSQL's programs are (``make test`` installs the Debian package first); None when missing."""
     return _binaries()
 
 

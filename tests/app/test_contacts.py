@@ -49,3 +49,44 @@ def test_the_export_log_keeps_pseudonyms_never_ids_or_emails(tmp_path):
     with sqlite3.connect(workspace.path) as db:
         stored = db.execute("SELECT pseudonyms FROM exports").fetchone()[0]
     assert "10001" not in stored and len(stored) > 20
+
+
+def test_a_person_erased_stays_off_the_export_page_list_and_the_call_list_after_an_old_copy_comes_back(
+    tmp_path, monkeypatch
+):
+    """Someone the register does not mark as opted out, only the workspace's suppression list knows: an old copy of
+    the workbook brings them back, and neither the Export page's list nor the plan's call list names them."""
+    from datetime import date
+
+    from lib import i18n
+    from lib.service.changes import forget_customer
+    from lib.service.registers import import_workbook
+    from tests.conftest import ROOT, write_xlsx
+
+    fields = ("customer_id", "name", "email", "phone", "consent_email", "consent_phone")
+    people = [[i18n.t(f"field.{f}", "en") for f in fields]]
+    people += [[f"K{n}", f"Person {n}", f"p{n}@example.ee", f"+372 5000 000{n}", "yes", "yes"] for n in range(1, 4)]
+    complaints = [[i18n.t(f"field.{f}", "en") for f in ("customer_id", "date", "kind", "text", "status")]]
+    complaints += [[f"K{n}", date(2026, 11, 20), "complaint", "The shower was cold", "open"] for n in range(1, 4)]
+    old_copy = write_xlsx(tmp_path / "register.xlsx", {"Customers": people, "Feedback": complaints}).read_bytes()
+    workspace = Workspace(tmp_path / "workspace")
+    import_workbook(workspace, "register.xlsx", old_copy)
+    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+
+    def lists() -> tuple[int, list[tuple[str, str]], str]:
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+        on_page(at, "pages/9_Export.py")
+        on_list = int(metrics(at)["People on the list"])
+        table = at.dataframe[0].value if at.dataframe else None
+        left = (
+            [] if table is None else list(zip(table["Customer id"], table[i18n.t("contacts.why", "en")], strict=True))
+        )
+        on_page(at, "pages/3_Plan.py")
+        return on_list, left, at.get("download_button")[-1].label
+
+    calls_of = lambda count: i18n.t("plan.call_list", "en", count=count)  # noqa: E731
+    assert lists() == (3, [], calls_of(3))  # everyone, before anything happens
+    forget_customer(workspace, "K2")
+    import_workbook(workspace, "register (old copy).xlsx", old_copy)  # K2 is back in the register
+    on_list, left, calls = lists()
+    assert (on_list, left, calls) == (2, [("K2", i18n.t("contacts.reason.suppressed", "en"))], calls_of(2))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -34,13 +33,12 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _ensure_chromium() -> Path:
-    """Debian's Chromium; installed through apt-get when missing and we may (CI runs as root)."""
-    if not CHROMIUM.exists() and hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        subprocess.run(["apt-get", "update"], check=True, capture_output=True)
-        subprocess.run(["apt-get", "install", "-y", "chromium"], check=True, capture_output=True)
+def _chromium() -> Path:
+    """Debian's Chromium (``make test`` installs it first)."""
     if not CHROMIUM.exists():
-        pytest.fail("Chromium is not installed: run 'sudo apt-get install -y chromium' (or make test as root).")
+        pytest.fail(
+            "Chromium is not installed: run 'make test' (as root it installs it) or 'sudo apt-get install -y chromium'."
+        )
     return CHROMIUM
 
 
@@ -111,7 +109,7 @@ def server(tmp_path, secrets_toml) -> Iterator[str]:
 def browser():
     from playwright.sync_api import sync_playwright
 
-    executable = _ensure_chromium()
+    executable = _chromium()
     with sync_playwright() as playwright:
         instance = playwright.chromium.launch(executable_path=str(executable), args=CHROMIUM_FLAGS)
         yield instance
