@@ -271,3 +271,28 @@ def test_a_customer_with_neither_e_mail_nor_phone_is_remembered_by_their_id(tmp_
     view = analyse(now.register, DAY, Settings(), now.suppressed)
     post = contact_list(now.register, view, "post", DAY, Settings(), selection=None, suppressed=now.suppressed)
     assert set(post.rows["address"]) == {"Oja 1"}
+
+
+def test_opt_outs_made_by_an_edit_and_by_the_bulk_change_hold_when_the_workbook_is_uploaded_again(tmp_path):
+    """Not only opt-outs the workbook itself says: one typed on a customer and one set for a group with the
+    bulk change are remembered when the unchanged workbook comes back, on the list and in the plan."""
+    from lib.workspace.edits import bulk_changes
+
+    workspace = Workspace(tmp_path / "ws")
+    data = register(tmp_path / "a.xlsx", PEOPLE)
+    now = import_workbook(workspace, "register.xlsx", data)
+    everyone = {"anna@example.ee", "bert@example.ee", "cili@example.ee"}
+    assert emails(workspace) == everyone
+    typed = {"op": "set", "sheet": "customers", "key": "A1", "field": "opted_out_at", "old": None, "new": "2026-11-10"}
+    assert save_changes(workspace, [typed]).accepted
+    group = now.register.customers[now.register.customers["customer_id"] == "B2"]
+    assert save_changes(workspace, bulk_changes(group, "opted_out_at", date(2026, 11, 11))).accepted
+    assert emails(workspace) == {"cili@example.ee"}
+
+    import_workbook(workspace, "register.xlsx", data)  # the same file again: it says nobody opted out
+    again = current_register(workspace)
+    assert again is not None and again.edits == 0  # a new upload: the edits are not what keeps them off
+    assert emails(workspace) == {"cili@example.ee"}
+    view = analyse(again.register, DAY, Settings(), again.suppressed)
+    plan = due_contacts(again.register, view, DAY, Settings(), until=date(2027, 12, 31))
+    assert not {"A1", "B2"} & set(plan["customer_id"])  # A1, the top customer, is otherwise due a reward
