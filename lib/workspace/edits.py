@@ -10,6 +10,7 @@ in another browser) is refused as a conflict instead of overwriting their work.
 from __future__ import annotations
 
 import dataclasses
+import json
 import math
 import uuid
 from collections.abc import Callable, Iterable, Mapping
@@ -110,10 +111,28 @@ def changes_from_editor(shown: pd.DataFrame, state: Mapping[str, Any], kind: str
                     {"op": "set", "sheet": kind, "key": key, "field": column, "old": None, "new": text_of(new)}
                 )
     for position in state.get("deleted_rows") or []:
+        seen = row_as_seen(shown.iloc[int(position)], kind)
         changes.append(
-            {"op": "delete", "sheet": kind, "key": keys[int(position)], "field": None, "old": None, "new": None}
+            {"op": "delete", "sheet": kind, "key": keys[int(position)], "field": None, "old": seen, "new": None}
         )
     return changes
+
+
+def row_as_seen(row: pd.Series, kind: str = CUSTOMERS) -> str:
+    """A row's field values as the person saw them when they deleted it (JSON), so the delete is refused when
+    someone changed the row meanwhile, as a cell edit is."""
+    return json.dumps({name: text_of(row[name]) for name in FIELDS[kind] if name in row.index}, ensure_ascii=False)
+
+
+def _changed_since_seen(seen: str | None, row: pd.Series) -> str | None:
+    """The first field whose value differs from what the deleting person saw (None: unchanged or not known)."""
+    if not seen:
+        return None
+    try:
+        values = json.loads(seen)
+    except ValueError:
+        return None
+    return next((name for name, old in values.items() if name in row.index and text_of(row[name]) != old), None)
 
 
 def review_changes(register: Register, changes: Iterable[Change]) -> Review:
@@ -150,6 +169,12 @@ def review_changes(register: Register, changes: Iterable[Change]) -> Review:
             refused.append(Refusal(key, name, "unknown_row"))
             continue
         if change["op"] == "delete":
+            frame = frames[kind]
+            changed = _changed_since_seen(change.get("old"), frame.loc[key]) if key in frame.index else None
+            if changed is not None:
+                current = text_of(frame.at[key, changed])
+                refused.append(Refusal(key, changed, "conflict", {"value": current or "–"}))
+                continue
             known[kind].discard(key)
             accepted.append(change)
             continue

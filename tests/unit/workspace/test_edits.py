@@ -81,6 +81,36 @@ def test_a_changed_value_since_it_was_shown_is_a_conflict(register):
     assert "it is now 'Anna'" in review.refused[0].message()
 
 
+def test_a_delete_in_a_sorted_filtered_table_removes_that_customer_and_undo_brings_them_back(tmp_path):
+    """The table shows C3 then C1 (a search and a sort); deleting its second row removes C1, not the file's
+    second customer; undoing the delete and an added customer returns the register exactly as it was."""
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "small.xlsx", write_xlsx(tmp_path / "small.xlsx", {"Customers": CUSTOMERS}).read_bytes())
+    before = current_register(workspace).register.customers.drop(columns=["_key"]).reset_index(drop=True)
+    view = shown_view(current_register(workspace).register, ["C3", "C1"])
+    state = {"deleted_rows": [1], "added_rows": [{"customer_id": "C4", "name": "Dora"}]}
+    review = save_changes(workspace, changes_from_editor(view, state))
+    assert review.summary()["deleted"] == 1 and not review.refused
+    ids = list(current_register(workspace).register.customers["customer_id"])
+    assert ids == ["C2", "C3", "C4"]  # C1 is gone, the one shown on that row; C2, second in the file, stays
+    assert workspace.undo_many(1, [int(e) for e in workspace.journal(1)["id"]], "local") is None
+    after = current_register(workspace).register.customers.drop(columns=["_key"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(after, before)
+
+
+def test_a_delete_of_a_row_someone_changed_meanwhile_is_refused_as_a_conflict(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    import_workbook(workspace, "small.xlsx", write_xlsx(tmp_path / "small.xlsx", {"Customers": CUSTOMERS}).read_bytes())
+    seen = shown_view(current_register(workspace).register, ["C1", "C2"])  # one browser shows the table
+    other = changes_from_editor(seen, {"edited_rows": {1: {"email": "bert@new.example.com"}}})
+    assert save_changes(workspace, other).accepted  # another browser changes Bert's e-mail
+    review = save_changes(workspace, changes_from_editor(seen, {"deleted_rows": [1]}))  # the first deletes Bert
+    assert review.accepted == [] and review.refused[0].code == "conflict"
+    assert "C2" in set(current_register(workspace).register.customers["customer_id"])  # Bert and his new e-mail stay
+    fresh = shown_view(current_register(workspace).register, ["C1", "C2"])
+    assert save_changes(workspace, changes_from_editor(fresh, {"deleted_rows": [1]})).summary()["deleted"] == 1
+
+
 def test_values_are_kept_as_text_the_register_reads_back():
     assert text_of(pd.Timestamp("2026-11-23")) == "2026-11-23"
     assert text_of(True) == "yes" and text_of(False) == "no"
