@@ -28,7 +28,8 @@ def metric(page: Page, label: str) -> str:
 
 
 def open_page(page: Page, name: str) -> None:
-    page.get_by_role("link", name=name).click()
+    """Open a page by its link in the sidebar (a page may also link to another in its text)."""
+    page.get_by_test_id("stSidebar").get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", name=name).first).to_be_visible()
     wait_idle(page)
 

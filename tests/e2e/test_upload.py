@@ -1,13 +1,17 @@
 """End to end in Chromium: upload the sample through the real widget and see the key figures."""
 
+import re
+
 import openpyxl
 from playwright.sync_api import Page, expect
 
+from lib.reading.register import build_register
+from lib.reading.workbook import read_workbook
 from tests.conftest import SAMPLE
-from tests.e2e.steps import metric, wait_idle
+from tests.e2e.steps import metric, open_page, wait_idle
 
 
-def test_uploading_the_sample_shows_its_key_figures(page: Page):
+def test_uploading_the_sample_shows_its_key_figures_and_the_server_log_names_nobody(page: Page, tmp_path):
     expect(page.get_by_text("No register in this workspace yet")).to_be_visible()
     page.locator("input[type=file]").set_input_files(str(SAMPLE))
     expect(page.get_by_text("Key figures")).to_be_visible()
@@ -16,6 +20,15 @@ def test_uploading_the_sample_shows_its_key_figures(page: Page):
     assert metric(page, "Purchases") == "23,032"
     expect(page.get_by_text("studio_register.xlsx is loaded")).to_be_visible()
     expect(page.get_by_test_id("stException")).to_have_count(0)
+    for name in ("Customers", "Contact plan", "Export"):  # pages that read, list and write people
+        open_page(page, name)
+    log = (tmp_path / "server.log").read_text(encoding="utf-8", errors="replace")
+    customers = build_register(read_workbook(SAMPLE.read_bytes(), SAMPLE.name))[0].customers
+    emails = set(customers["email"].dropna())
+    phones = {re.sub(r"\D", "", p) for p in customers["phone"].dropna()} - {""}
+    assert len(emails) > 1000 and len(phones) > 1000
+    digits = re.sub(r"\D", "", log)  # a phone number written any way
+    assert not [e for e in emails if e in log] and not [p for p in phones if len(p) >= 7 and p in digits]
 
 
 def test_the_quality_report_downloads_as_a_workbook(page: Page, tmp_path):
