@@ -4,22 +4,14 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib.themes import default_dictionary
+from tests.app.conftest import on_page
 from tests.app.test_analysis import charts, metrics
-from tests.conftest import ROOT
 
 
-@pytest.fixture(scope="module")
-def app(tmp_path_factory) -> AppTest:
-    """The Feedback page on the sample register (themed once for the module: languages take seconds)."""
-    import os
-
-    os.environ["LADDER_WORKSPACE"] = str(tmp_path_factory.mktemp("feedback") / "workspace")
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
-    at.button[0].click().run()
-    at.switch_page("pages/6_Feedback.py").run()
-    assert not at.exception
-    yield at
-    del os.environ["LADDER_WORKSPACE"]
+@pytest.fixture
+def app(sample_app) -> AppTest:
+    """The Feedback page on the sample register, in a workspace of the test's own."""
+    return on_page(sample_app, "pages/6_Feedback.py")
 
 
 def theme_total(at: AppTest, label: str) -> int:
