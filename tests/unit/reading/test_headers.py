@@ -2,8 +2,9 @@
 
 import pytest
 
+from lib import i18n
 from lib.reading.headers import FIELD_SYNONYMS, find_header_row, guess_sheet_kind, recognise_field, recognise_sheet_name
-from lib.schema import FIELDS
+from lib.schema import ACTIONS, FEEDBACK, FIELDS, PURCHASES
 
 
 @pytest.mark.parametrize(
@@ -126,3 +127,97 @@ def test_consent_headers_in_their_common_phrasings(header, field):
 )
 def test_a_header_that_negates_describes_or_is_not_about_marketing_consent_is_not_a_consent(header):
     assert not str(recognise_field("customers", header)).startswith("consent_")
+
+
+REAL_HEADERS = {
+    # Headers as people and tools write them (none of them the app's own catalogue labels), per sheet and field,
+    # in the five languages and in Latvian, Swedish and German, which neighbours' registers use.
+    (PURCHASES, "date"): [
+        "Ostukuupäev",
+        "Ostopäivä",
+        "Pirkimo data",
+        "Data zakupu",
+        "Data sprzedaży",
+        "Pirkuma datums",
+        "Köpdatum",
+        "Kaufdatum",
+        "Order date",
+        "Created at",
+        "Paid at",
+        "Timestamp",
+    ],
+    (PURCHASES, "amount"): [
+        "Summa (€)",
+        "Yhteensä",
+        "Wartość",
+        "Kwota brutto",
+        "Summa EUR",
+        "Belopp",
+        "Betrag",
+        "Total",
+        "Order total",
+        "Amount paid",
+    ],
+    (PURCHASES, "product"): [
+        "Prekė",
+        "Nazwa produktu",
+        "Towar",
+        "Prece",
+        "Artikel",
+        "Lineitem name",
+        "Product name",
+    ],
+    (PURCHASES, "quantity"): [
+        "Daudzums",
+        "Antal",
+        "Menge",
+        "Qty",
+        "Lineitem quantity",
+    ],
+    (PURCHASES, "customer_id"): [
+        "Asiakas-ID",
+        "Kliento ID",
+        "ID klienta",
+        "Klienta nr",
+        "Kundnummer",
+        "Kundennummer",
+        "Client ID",
+    ],
+    (FEEDBACK, "text"): [
+        "Kommentaar",
+        "Kommentti",
+        "Komentaras",
+        "Komentarz",
+        "Treść",
+        "Atsauksme",
+        "Kommentar",
+        "Review text",
+    ],
+    (FEEDBACK, "rating"): ["Vērtējums", "Betyg", "Bewertung", "Stars"],
+    (FEEDBACK, "date"): ["Datums", "Datum", "Timestamp"],
+    (ACTIONS, "done"): ["Data kontaktu", "Completed"],
+    (ACTIONS, "planned"): ["Suplanuota", "Due date"],
+    (ACTIONS, "outcome"): ["Rezultāts", "Resultat", "Ergebnis", "Result"],
+    (ACTIONS, "campaign"): ["Kampaņa", "Kampanj", "Kampagne"],
+}
+NOT_THESE = [
+    # Columns of real exports that must not be read as the field next to them (a discount is not the amount).
+    (PURCHASES, "Discount Amount"), (PURCHASES, "Refunded Amount"), (PURCHASES, "Shipping"), (PURCHASES, "Taxes"),
+    (PURCHASES, "Subtotal"), (PURCHASES, "Payment Method"), (PURCHASES, "Vendor"), (PURCHASES, "Tracking number"),
+    (PURCHASES, "Billing Name"), (PURCHASES, "Uwagi"), (PURCHASES, "Lisainfo"), (FEEDBACK, "Survey Name"),
+    (FEEDBACK, "Record ID"), (ACTIONS, "Owner"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("kind", "field", "header"), [(kind, field, h) for (kind, field), headers in REAL_HEADERS.items() for h in headers]
+)
+def test_real_headers_of_every_sheet_in_nine_languages_are_recognised(kind, field, header):
+    labels = {i18n.t(f"field.{field}", lang) for lang in i18n.LANGUAGES}
+    assert header not in labels  # a header of the world, not one the app wrote itself
+    assert recognise_field(kind, header) == field
+
+
+@pytest.mark.parametrize(("kind", "header"), NOT_THESE)
+def test_columns_beside_a_field_are_not_read_as_it(kind, header):
+    assert recognise_field(kind, header) is None
