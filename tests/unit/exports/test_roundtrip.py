@@ -2,7 +2,7 @@
 and patching a workbook leaves every cell it was not asked to change exactly as it was."""
 
 import io
-from datetime import date
+from datetime import date, datetime
 
 import openpyxl
 import pandas as pd
@@ -70,6 +70,17 @@ BASE = {
 }
 
 
+HEADER_OF = {
+    "name": "Nimi",
+    "email": "E-post",
+    "phone": "Telefon",
+    "city": "Linn",
+    "birth_date": "Sünnipäev",
+    "consent_email": "Uudiskiri",
+    "notes": "Märkused",
+}
+
+
 def comparable(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
     shown = frame[columns].copy()
     for column in columns:
@@ -107,6 +118,21 @@ def test_read_write_read_gives_the_same_register(tmp_path, edits, added):
         original.purchases, ["customer_id", "date", "amount"]
     )
     assert again.extra_columns("customers") == ["Kapp"]
+    # And as written in the file, judged without the app's reader: each edited cell holds what was typed
+    # (text as text, a day as that day), the last edit of a cell winning.
+    sheet = openpyxl.load_workbook(io.BytesIO(result.data))["Kliendid"]
+    column = {
+        header: index for index, header in enumerate(next(sheet.iter_rows(min_row=3, max_row=3, values_only=True)))
+    }
+    typed = {(i, f): v for i, f, v in edits}
+    for (i, field), value in typed.items():
+        cell = sheet.cell(row=4 + i, column=column[HEADER_OF[field]] + 1).value
+        if value == "":
+            assert cell is None
+        elif field == "birth_date":
+            assert cell == datetime.strptime(value, "%d.%m.%Y")
+        else:
+            assert cell == value, (field, value, cell)
 
 
 cell_value = st.one_of(
