@@ -174,7 +174,8 @@ def parse_choices(values: pd.Series, vocabulary: str) -> tuple[pd.Series, pd.Ser
     Unknown words are kept as typed (lower case) and flagged, so nothing the user wrote is lost.
     """
     text = _text(values)
-    codes = _lookup(text, _VOCABULARY_WORDS[vocabulary])
+    # As objects: a column holding only unknown words maps to nothing at all, which Arrow would type as null.
+    codes = _lookup(text, _VOCABULARY_WORDS[vocabulary]).astype(object)
     unknown = codes.isna() & text.notna()
     return codes.fillna(text.str.lower()).astype("string"), unknown
 

@@ -4,6 +4,8 @@ from datetime import timedelta
 
 import pandas as pd
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from lib.analysis.facts import customer_facts
 from lib.analysis.ladder import classify_customers, ladder_counts, reason_texts, rfm_grid
@@ -154,3 +156,31 @@ def test_a_purchase_count_without_dates_makes_an_occasional_customer(tmp_path):
     view = classified(register)
     assert view["relationship"].astype(str).tolist() == ["occasional", "prospect"]
     assert reason_texts(view, DEFAULTS).iloc[0] == "12 purchases, but the register gives no date of the last one"
+
+
+written_class = st.sampled_from([None, "partner", "loyal", "occasional", "prospect", "former", "püsiklient", "???"])
+timeline = st.lists(st.tuples(st.integers(0, 1400), st.floats(-50, 500, allow_nan=False)), max_size=6)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    people=st.lists(st.tuples(written_class, st.sampled_from([None, "hot", "cold"]), timeline), min_size=1, max_size=8)
+)
+def test_every_customer_is_in_exactly_one_class_and_one_stage_whatever_their_timeline(tmp_path, people):
+    """Any mix of written classes (even words the app does not know), temperatures and purchases years apart,
+    refunds included: each customer gets one class of the ladder and one stage of the funnel, never none."""
+    from lib.schema import STAGES
+    from lib.service.outreach import analyse
+
+    header = ["Customer ID", "Name", "Relationship", "Lead temperature"]
+    rows = [header] + [[f"C{i}", f"Person {i}", written, warmth] for i, (written, warmth, _) in enumerate(people)]
+    bought = [["Customer ID", "Date", "Amount"]] + [
+        [f"C{i}", AS_OF - timedelta(days=days), round(amount, 2)]
+        for i, (_, _, purchases) in enumerate(people)
+        for days, amount in purchases
+    ]
+    register = read(write_xlsx(tmp_path / "r.xlsx", {"Customers": rows, "Purchases": bought}))
+    view = analyse(register, AS_OF, DEFAULTS, frozenset())
+    assert sorted(view["customer_id"]) == sorted(f"C{i}" for i in range(len(people)))
+    assert view["relationship"].isin(CLASSES).all(), view["relationship"].tolist()
+    assert view["stage"].isin(STAGES).all(), view["stage"].tolist()

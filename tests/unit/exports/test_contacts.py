@@ -84,7 +84,7 @@ person = st.fixed_dictionaries(
 )
 
 
-EMAIL_SHAPE = re.compile(r"^[^@\s=]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
+EMAIL_SHAPE = re.compile(r"^[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}$")
 """What a usable address looks like, written here apart from the app's own check."""
 COUNTRIES = {"EE": "EE", "Estonia": "EE", "FI": "FI", "LT": "LT", "PL": "PL"}
 """The sample's country values as the two-letter codes they mean, written here apart from the app's reading."""

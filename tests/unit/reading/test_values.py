@@ -156,3 +156,13 @@ def test_phone_numbers_that_can_be_read(phone, readable):
 def test_email_with_letters_beyond_ascii_is_checked_by_the_full_rules():
     bad = invalid_emails(pd.Series(["jüri@näide.ee", "jüri@@näide.ee", "a.b@c.d.ee", "a..b@c.ee"]))
     assert bad.tolist() == [False, True, False, True]
+
+
+def test_a_choice_column_holding_only_words_the_app_does_not_know_is_kept_and_flagged():
+    """A class column that says "VIP" and "Gold" everywhere: nothing maps, every word is kept as written
+    (lower case) and flagged for the quality report, and the register still opens."""
+    from lib.reading.values import parse_choices
+
+    codes, unknown = parse_choices(pd.Series(["VIP", None, "Gold"], dtype="string[pyarrow]"), "relationship")
+    assert codes.tolist()[0::2] == ["vip", "gold"] and pd.isna(codes.iloc[1])
+    assert unknown.tolist() == [True, False, True]
