@@ -19,7 +19,7 @@ from babel import Locale
 from babel.dates import format_date
 from babel.numbers import format_currency, format_decimal, format_percent
 
-from lib.schema import LANGUAGES
+from lib.schema import LANGUAGES, VOCABULARY_LABELS
 from lib.themes import fold
 
 LOCALES = Path(__file__).parent / "locales"
@@ -109,6 +109,12 @@ def t(key: str, lang: str = DEFAULT_LANGUAGE, /, **params: Any) -> str:
         return text.format(**shown)
     except (KeyError, IndexError, ValueError):
         return text
+
+
+def vocabulary_label(vocabulary: str, code: str, lang: str = DEFAULT_LANGUAGE) -> str:
+    """How the app writes a vocabulary's value in a language: "Telefon" for the action kind ``call`` in Polish
+    (`lib.schema.VOCABULARY_LABELS`; read back from any language by `lib.reading.values.parse_choices`)."""
+    return t(f"{VOCABULARY_LABELS[vocabulary]}.{code}", lang)
 
 
 def _show(value: Any, lang: str) -> Any:

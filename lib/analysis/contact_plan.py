@@ -118,8 +118,8 @@ def plan_action(
     rules = [rule, *(r for r in also.split(",") if r in SETTLED_ALONG and r != rule)]
     values: dict[str, object] = {
         "customer_id": customer_id,
-        "kind": i18n.t(f"action_kind.{kind}", lang),
-        "channel": i18n.t(f"plan.channel.{channel}", lang) if channel in CHANNELS else channel,
+        "kind": i18n.vocabulary_label("action_kind", kind, lang),
+        "channel": i18n.vocabulary_label("channel", channel, lang) if channel in CHANNELS else channel,
         "campaign": i18n.t(f"plan.rule.{rule}", lang),
         "note": plan_note(rules, lang),
     }

@@ -42,7 +42,6 @@ from lib.schema import (
     SHEET_COL,
     SHEET_KINDS,
     VOCABULARIES,
-    VOCABULARY_LABELS,
 )
 
 Path_ = Literal["patched", "safe", "clean"]
@@ -167,7 +166,7 @@ def _sheet_of_kind(register: Register, kind: str, lang: str) -> tuple[str, list[
     for name in names:
         vocabulary = FIELDS[kind][name].vocabulary
         if vocabulary:
-            words = {code: i18n.t(f"{VOCABULARY_LABELS[vocabulary]}.{code}", lang) for code in VOCABULARIES[vocabulary]}
+            words = {code: i18n.vocabulary_label(vocabulary, code, lang) for code in VOCABULARIES[vocabulary]}
             columns.append(frame[name].astype(object).map(lambda v, w=words: w.get(v, v) if isinstance(v, str) else v))
         else:
             columns.append(frame[name])

@@ -24,7 +24,7 @@ def _patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
     ("kupiła" matches "kupił", "niezainteresowana" does not match "zainteresowan")."""
     found = []
     for outcome, words in VOCABULARIES["outcome"].items():
-        labels = {i18n.t(f"outcome.{outcome}", lang) for lang in LANGUAGES}
+        labels = {i18n.vocabulary_label("outcome", outcome, lang) for lang in LANGUAGES}
         mine = sorted({fold(word) for word in (*words, *labels) if not word.startswith("⟦")}, key=len, reverse=True)
         found.append((re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, mine)) + ")"), outcome))
     return tuple(found)
@@ -50,7 +50,7 @@ def outcomes(values: pd.Series) -> pd.Series:
 def outcome_label(outcome: str, lang: str) -> str:
     """The words the app writes in the outcome column for a contact marked done."""
     assert outcome in OUTCOMES
-    return i18n.t(f"outcome.{outcome}", lang)
+    return i18n.vocabulary_label("outcome", outcome, lang)
 
 
 def opted_out_by_outcome(actions: pd.DataFrame, until: pd.Timestamp | None = None) -> frozenset[str]:

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 from email_validator import EmailNotValidError, validate_email
 
 from lib import i18n
-from lib.schema import LANGUAGES, NO_WORDS, VOCABULARIES, VOCABULARY_LABELS, YES_WORDS
+from lib.schema import LANGUAGES, NO_WORDS, VOCABULARIES, YES_WORDS
 
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",  # how the reader renders a real Excel date cell
@@ -140,7 +140,7 @@ def _vocabulary_words(name: str) -> dict[str, str]:
     table = _word_table(VOCABULARIES[name])
     for lang in LANGUAGES:
         for code in VOCABULARIES[name]:
-            table.setdefault(normalise_word(i18n.t(f"{VOCABULARY_LABELS[name]}.{code}", lang)), code)
+            table.setdefault(normalise_word(i18n.vocabulary_label(name, code, lang)), code)
     return table
 
 

@@ -92,9 +92,10 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     if suffix in ("xlsx", "xlsm", "xls", "ods") and not data.startswith((_ZIP_MAGIC, _CFB_MAGIC)):
         raise WorkbookError("error.not_a_workbook", file=file_name, suffix=suffix)
     chosen = frozenset(only) if only is not None else None
-    if Config.from_environment().read_in_process:
+    config = Config.from_environment()
+    if config.read_in_process:
         return parse_workbook(data, file_name, chosen)
-    return _in_worker(data, file_name, chosen)
+    return _in_worker(data, file_name, chosen, config)
 
 
 _BIFF8_GLOBALS = b"\x09\x08\x10\x00\x00\x06\x05\x00"
@@ -141,14 +142,13 @@ def _raw_sheet(sheet: read_worker.Sheet) -> RawSheet:
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None) -> list[RawSheet]:
+def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None, config: Config) -> list[RawSheet]:
     """Parse in a fresh interpreter (``python -m lib.reading.read_worker``) under the time and memory budget.
 
     A fresh process rather than a fork: Streamlit runs pages as ``__main__``, which
     multiprocessing would re-run in its children, and forking a threaded server is unsafe.
     The budget is the installation's (lib.config).
     """
-    config = Config.from_environment()
     try:
         finished = subprocess.run(
             [sys.executable, "-m", "lib.reading.read_worker", str(config.read_memory_mb)],

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 from datetime import date
 
-from lib.schema import FIELDS
+from lib.schema import FIELDS, VOCABULARY_LABELS
 from lib.service.history import Action
 from lib.ui.format import day, t_text
 
@@ -24,16 +24,6 @@ def _label(prefix: str, code: str | None) -> str:
     return code if label.startswith("⟦") else label
 
 
-_VOCABULARY_LABELS = {
-    "relationship": "class",
-    "temperature": "temperature",
-    "feedback_kind": "feedback_kind",
-    "action_kind": "action_kind",
-    "status": "status",
-}
-"""The catalogue prefix of each vocabulary's words."""
-
-
 def value_text(sheet: str, field: str | None, text: str | None) -> str:
     """A value as the journal keeps it, in words: a class, a kind or a status by its label, yes/no, a day."""
     if text is None or text == "":
@@ -43,8 +33,8 @@ def value_text(sheet: str, field: str | None, text: str | None) -> str:
         return text
     if spec.type == "bool" and text.lower() in ("yes", "no", "true", "false"):
         return t_text("value.yes" if text.lower() in ("yes", "true") else "value.no")
-    if spec.vocabulary in _VOCABULARY_LABELS:
-        return _label(_VOCABULARY_LABELS[spec.vocabulary], text)
+    if spec.vocabulary in VOCABULARY_LABELS:
+        return _label(VOCABULARY_LABELS[spec.vocabulary], text)
     if spec.type == "date":
         with contextlib.suppress(ValueError):
             return day(date.fromisoformat(text[:10]))

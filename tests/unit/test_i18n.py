@@ -98,12 +98,14 @@ def test_no_catalogue_key_is_unused():
 
 
 def code_families() -> set[str]:
-    """Labels of the computed codes, looked up with a prefix held in a variable (lib.ui.customers)."""
+    """Labels of the computed codes, looked up with a prefix held in a variable (lib.ui.customers), and every
+    vocabulary's words (`lib.i18n.vocabulary_label`)."""
     from lib.analysis.lifecycle import FUNNEL_STEPS
-    from lib.schema import NOT_SCORED, RFM_GROUPS, STAGES, TIERS
+    from lib.schema import NOT_SCORED, RFM_GROUPS, STAGES, TIERS, VOCABULARIES, VOCABULARY_LABELS
 
     return (
-        {f"stage.{s}" for s in STAGES}
+        {f"{prefix}.{code}" for name, prefix in VOCABULARY_LABELS.items() for code in VOCABULARIES[name]}
+        | {f"stage.{s}" for s in STAGES}
         | {f"funnel.{s}" for s in FUNNEL_STEPS}
         | {f"tier.{s}" for s in TIERS}
         | {f"rfm.{s}" for s in (*RFM_GROUPS, NOT_SCORED)}
