@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+import shutil
 import zipfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import date, datetime
@@ -156,19 +157,64 @@ def postgres_url() -> Iterator[str]:
         yield url
 
 
+def _import_sample(workspace) -> None:
+    from lib.service.registers import import_workbook
+
+    import_workbook(workspace, SAMPLE.name, SAMPLE.read_bytes(), as_of=AS_OF)
+    workspace.close()  # no connection left: the copies start from a quiet store
+
+
+@pytest.fixture(scope="session")
+def sample_folder(tmp_path_factory) -> Path:
+    """A workspace folder holding the sample register imported as of AS_OF, built once per test process."""
+    import sqlite3
+
+    from lib.workspace.repository import Workspace
+
+    folder = tmp_path_factory.mktemp("sample") / "workspace"
+    workspace = Workspace(folder)
+    _import_sample(workspace)
+    with sqlite3.connect(folder / "ladder.sqlite") as db:  # everything in the file itself, the log empty
+        db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return folder
+
+
+@pytest.fixture
+def sample_workspace(sample_folder: Path, tmp_path: Path) -> Path:
+    """A workspace folder of the test's own (``tmp_path/workspace``) holding the imported sample register:
+    a copy, so the import is paid once per test process and no test sees another's changes."""
+    target = tmp_path / "workspace"
+    shutil.copytree(sample_folder, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def _sample_database(postgres_url: str) -> str:
+    """A database on the session's PostgreSQL holding the imported sample: the template of the copies."""
+    from lib.workspace.repository import Workspace
+    from tests.postgres import new_database
+
+    _import_sample(Workspace(url=new_database(postgres_url, "sample_template")))
+    return "sample_template"
+
+
 @pytest.fixture(params=["sqlite", "postgresql"])
-def store_url(request, tmp_path) -> Callable[[str], str]:
-    """Make the URL of a new, empty workspace store: a SQLite file, or a database on a real PostgreSQL."""
+def store_url(request, tmp_path) -> Callable[..., str]:
+    """Make the URL of a new workspace store of the test's own: a SQLite file, or a database on a real
+    PostgreSQL; empty, or with ``sample=True`` a copy of one holding the imported sample register."""
     from tests.postgres import new_database
 
     made = iter(range(1_000))
 
-    def new(name: str = "ws") -> str:
+    def new(name: str = "ws", sample: bool = False) -> str:
         if request.param == "sqlite":
             folder = tmp_path / name
+            if sample:
+                shutil.copytree(request.getfixturevalue("sample_folder"), folder)
             folder.mkdir(parents=True, exist_ok=True)
             return f"sqlite:///{folder / 'ladder.sqlite'}"
         server = request.getfixturevalue("postgres_url")
-        return new_database(server, f"ladder_{abs(hash(request.node.nodeid)) % 10**9}_{next(made)}")
+        template = request.getfixturevalue("_sample_database") if sample else None
+        return new_database(server, f"ladder_{abs(hash(request.node.nodeid)) % 10**9}_{next(made)}", template)
 
     return new

@@ -100,12 +100,12 @@ def postgres_server(binaries: Path) -> Iterator[str]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def new_database(server_url: str, name: str) -> str:
-    """Create an empty database on the server; its SQLAlchemy URL."""
+def new_database(server_url: str, name: str, template: str | None = None) -> str:
+    """Create a database on the server, empty or as a copy of ``template``; its SQLAlchemy URL."""
     from sqlalchemy import create_engine
 
     engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
     with engine.connect() as db:
-        db.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        db.exec_driver_sql(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     engine.dispose()
     return server_url.rsplit("/", 1)[0] + f"/{name}"

@@ -114,7 +114,10 @@ class Erasures(StoreBase):
             [{"upload_id": rewrite.upload_id, "name": name, "data": blob} for name, blob in rewrite.parts.items()],
         )
 
-    def compact(self, attempts: int = 20) -> bool:
+    compact_attempts = 20
+    """How often a busy log is tried again, a quarter second apart: a page run is over well within that."""
+
+    def compact(self) -> bool:
         """Rebuild the store so deleted data lingers nowhere (SQLite: VACUUM and an emptied write-ahead log).
 
         A reader that is still open (another browser mid-page) can keep the log from being emptied:
@@ -126,7 +129,7 @@ class Erasures(StoreBase):
                     db.exec_driver_sql(f"VACUUM FULL {table}")
             return True
         assert self.path is not None
-        for _ in range(attempts):
+        for _ in range(self.compact_attempts):
             # A connection of its own with a short wait per try (the loop is the wait), never the pool's.
             connection = sqlite3.connect(self.path, timeout=0.25, isolation_level=None)
             try:

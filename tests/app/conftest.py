@@ -9,11 +9,10 @@ from tests.conftest import ROOT
 
 
 @pytest.fixture
-def sample_app(tmp_path, monkeypatch) -> AppTest:
-    """The home page after "Start with the sample register", in a workspace under tmp_path."""
-    monkeypatch.setenv("LADDER_WORKSPACE", str(tmp_path / "workspace"))
+def sample_app(sample_workspace, monkeypatch) -> AppTest:
+    """The home page of a workspace of the test's own that holds the sample register."""
+    monkeypatch.setenv("LADDER_WORKSPACE", str(sample_workspace))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
-    at.button[0].click().run()
     assert not at.exception
     return at
 

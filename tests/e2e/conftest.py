@@ -55,8 +55,11 @@ def secrets_toml() -> str | None:
 
 
 @pytest.fixture
-def server(tmp_path, secrets_toml) -> Iterator[str]:
-    """The app on a free localhost port with an empty workspace of its own."""
+def server(request, tmp_path, secrets_toml) -> Iterator[str]:
+    """The app on a free localhost port with a workspace of its own (``tmp_path/workspace``): empty, or
+    with the ``with_sample`` mark holding the sample register already (a copy of one imported once)."""
+    if request.node.get_closest_marker("with_sample"):
+        request.getfixturevalue("sample_workspace")
     port = _free_port()
     env = {**os.environ, "LADDER_WORKSPACE": str(tmp_path / "workspace")}
     env.pop("LADDER_READ_IN_PROCESS", None)  # the server reads uploads in its reader process, under the budget
@@ -122,9 +125,16 @@ def browser_locale() -> str:
     return "en-GB"
 
 
+def new_context(browser, locale: str = "en-GB"):
+    """A browser window of its own (cookies, language) that can tell when the app's run is over."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale=locale)
+    context.add_init_script(path=str(Path(__file__).with_name("run_watch.js")))
+    return context
+
+
 @pytest.fixture
 def page(browser, server, browser_locale):
-    context = browser.new_context(viewport={"width": 1400, "height": 1100}, locale=browser_locale)
+    context = new_context(browser, browser_locale)
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(server)

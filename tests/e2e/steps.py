@@ -2,20 +2,17 @@
 
 from pathlib import Path
 
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from lib import i18n
 from lib.i18n import LANGUAGES
 
 
 def wait_idle(page: Page) -> None:
-    """Wait until the app has finished its run.
-
-    Streamlit marks its root with the script's state; its running indicator only appears after half a
-    second of running, so the indicator's absence does not prove the run is over.
-    """
-    page.wait_for_timeout(300)
-    expect(page.get_by_test_id("stApp")).to_have_attribute("data-test-script-state", "notRunning", timeout=60_000)
+    """Wait until the app has finished the run the last action asked for (``run_watch.js`` sees both
+    the request and the end of the run; the script state alone is "not running" before a click's
+    request has even reached the server)."""
+    page.wait_for_function("() => window.__ladderIdle()", timeout=60_000)
 
 
 def metric(page: Page, label: str) -> str:
@@ -41,4 +38,50 @@ def upload_in(page: Page, language: str, path: Path) -> None:
     wait_idle(page)
     page.locator("input[type=file]").set_input_files(str(path))
     expect(page.get_by_text(i18n.t("home.figures", language))).to_be_visible()
+    wait_idle(page)
+
+
+def cell(grid: Locator, header: str, row: int) -> Locator:
+    """A table's cell by its column header and row, in the accessible table behind the grid's canvas."""
+    column = grid.get_by_role("columnheader", name=header, exact=True, include_hidden=True).get_attribute(
+        "aria-colindex"
+    )
+    return grid.locator(f"#glide-cell-{column}-{row}")
+
+
+def _select_cell(page: Page, grid: Locator, column: int, row: int) -> None:
+    """Put the grid's cursor on a cell with the arrow keys, watching the accessible table behind the canvas
+    (focusing one of its cells puts the cursor in that row; each key press is seen to land)."""
+    grid.locator(f"#glide-cell-{column}-{row}").focus()
+    selected = grid.locator("td[aria-selected=true]")
+    for _ in range(column + 1):
+        expect(selected).to_have_count(1)
+        at = int((selected.get_attribute("id") or "").split("-")[2])
+        if at == column:
+            break
+        page.keyboard.press("ArrowRight" if at < column else "ArrowLeft")
+        expect(selected).not_to_have_id(f"glide-cell-{at}-{row}")
+    expect(selected).to_have_id(f"glide-cell-{column}-{row}")
+
+
+def edit_cell(page: Page, grid: Locator, header: str, row: int, text: str) -> None:
+    """Type ``text`` into a table's cell, named by its column header and row, as a person does with the
+    keyboard: move to the cell, Enter opens its editor, replace what it holds, Enter keeps it."""
+    column = int((cell(grid, header, row).get_attribute("id") or "").split("-")[2])
+    _select_cell(page, grid, column, row)
+    page.keyboard.press("Enter")
+    editor = page.locator("textarea.gdg-input")
+    expect(editor).to_be_visible()
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type(text)
+    expect(editor).to_have_value(text)
+    page.keyboard.press("Enter")
+    expect(editor).to_have_count(0)
+
+
+def tick_row(page: Page, grid: Locator, row: int) -> None:
+    """Tick a row of a table that offers selection (Shift+Space on one of its cells), and wait for the run."""
+    _select_cell(page, grid, 2, row)
+    page.keyboard.press("Shift+Space")
+    expect(grid.locator("tr[aria-selected=true]")).to_have_attribute("aria-rowindex", str(row + 2))  # below the header
     wait_idle(page)

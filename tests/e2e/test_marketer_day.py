@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from lib import i18n
 from lib.workspace.repository import Workspace
 from tests.conftest import write_xlsx
-from tests.e2e.steps import open_page, upload_in, wait_idle
+from tests.e2e.steps import cell, open_page, tick_row, upload_in, wait_idle
 
 
 @pytest.fixture
@@ -24,6 +24,7 @@ def start_with_sample(page: Page, lang: str) -> None:
     wait_idle(page)
 
 
+@pytest.mark.with_sample
 def test_a_contact_marked_done_takes_its_tick_with_it(page: Page, tmp_path):
     from datetime import timedelta
 
@@ -31,7 +32,8 @@ def test_a_contact_marked_done_takes_its_tick_with_it(page: Page, tmp_path):
     from lib.service.outreach import analyse, due_contacts
     from lib.service.registers import current_register
 
-    start_with_sample(page, "pl")
+    expect(page.get_by_text(i18n.t("home.figures", "pl"))).to_be_visible()  # the sample register is in place
+    wait_idle(page)
     open_page(page, i18n.t("plan.title", "pl"))
     workspace = Workspace(tmp_path / "workspace")
     now = current_register(workspace)
@@ -43,23 +45,9 @@ def test_a_contact_marked_done_takes_its_tick_with_it(page: Page, tmp_path):
     expect(done).to_be_disabled()
     # The due table is the one with the reasons ("Dlaczego"), not the counts or the list of those without consent.
     grid = page.get_by_test_id("stDataFrame").filter(has_text=i18n.t("plan.col_reason", "pl"))
-    for _ in range(4):  # the grid is a canvas: tick the first row's box, left of its first cell
-        wait_idle(page)
-        if done.is_enabled():  # a tick whose rerun came late: clicking again would untick it
-            break
-        grid.scroll_into_view_if_needed()
-        wait_idle(page)
-        box = grid.bounding_box()
-        assert box is not None
-        page.mouse.click(box["x"] + 16, box["y"] + 35 + 17)
-        wait_idle(page)  # the tick reruns the page; the button is enabled once that run is over
-        try:
-            expect(done).to_be_enabled(timeout=15_000)
-            break
-        except AssertionError:
-            continue
-    wait_idle(page)
-    expect(done).to_be_enabled()
+    expect(cell(grid, i18n.t("field.customer_id", "pl"), 0)).to_have_text(first_id)
+    tick_row(page, grid, 0)
+    expect(done).to_be_enabled()  # ticked once, and the app has it
     done.click()
     expect(page.get_by_text(i18n.t("plan.logged", "pl", count=1))).to_be_visible()
     wait_idle(page)
@@ -123,8 +111,10 @@ def test_a_new_file_asks_before_it_replaces_the_register_and_the_old_one_comes_b
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
+@pytest.mark.with_sample
 def test_a_logged_call_reads_as_one_line_in_the_history(page: Page):
-    start_with_sample(page, "pl")
+    expect(page.get_by_text(i18n.t("home.figures", "pl"))).to_be_visible()  # the sample register is in place
+    wait_idle(page)
     open_page(page, i18n.t("customers.title", "pl"))
     page.get_by_label(i18n.t("field.campaign", "pl")).fill("Zimowa wizyta")
     page.get_by_label(i18n.t("field.outcome", "pl")).fill("rozmowa odbyta")

@@ -11,9 +11,8 @@ from playwright.sync_api import Page, expect
 from lib import i18n
 from lib.reading.register import build_register
 from lib.reading.workbook import read_workbook
-from lib.workspace.edits import editable_fields
 from tests.conftest import ROOT, write_xlsx
-from tests.e2e.steps import open_page, upload_in, wait_idle
+from tests.e2e.steps import edit_cell, open_page, upload_in, wait_idle
 from tests.e2e.test_marketer_day import start_with_sample
 
 PL = "pl"
@@ -69,23 +68,14 @@ def test_a_polish_page_shows_words_bold_and_amounts_not_codes_marks_or_50k(page:
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
+@pytest.mark.with_sample
 def test_a_refused_edit_stays_pending_and_a_customer_beyond_the_table_opens(page: Page, server):
-    start_with_sample(page, PL)
+    expect(page.get_by_text(i18n.t("home.figures", PL))).to_be_visible()  # the sample register is in place
+    wait_idle(page)
     open_page(page, i18n.t("customers.title", PL))
     sample = build_register(read_workbook((ROOT / "sample_data" / "studio_register.xlsx").read_bytes(), "x.xlsx"))[0]
-    column = editable_fields(sample).index("email")
     grid = page.get_by_test_id("stDataFrame").first
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    assert box is not None
-    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # the first row's first cell, right of the row marker
-    for _ in range(column):
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")  # open the cell's editor, replace what it holds, keep it
-    page.wait_for_timeout(500)
-    page.keyboard.press("Control+a")
-    page.keyboard.type("anna(at)studio", delay=30)
-    page.keyboard.press("Enter")
+    edit_cell(page, grid, i18n.t("field.email", PL), 0, "anna(at)studio")
     save = page.get_by_role("button", name=i18n.t("customers.save", PL, count=1))
     expect(save).to_be_enabled()
     save.click()

@@ -4,6 +4,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.workspace.access import hash_password
+from tests.e2e.conftest import new_context
 from tests.e2e.steps import wait_idle
 
 
@@ -32,7 +33,7 @@ def test_the_editor_signs_in_and_uploads_the_viewer_only_browses(page: Page, bro
     page.get_by_role("button", name="Start with the sample register").click()
     expect(page.get_by_text("Key figures")).to_be_visible()
 
-    viewer = browser.new_context(viewport={"width": 1400, "height": 1100}).new_page()
+    viewer = new_context(browser).new_page()
     viewer.set_default_timeout(60_000)
     viewer.goto(server)
     sign_in(viewer, "juhataja", "sügis-2026-vihm")

@@ -18,8 +18,9 @@ from tests.conftest import AS_OF, ROOT, SAMPLE
 
 
 @pytest.fixture
-def workspace(store_url):
-    return Workspace(url=store_url("ws"))
+def workspace(store_url, request):
+    """An empty workspace; with the ``with_sample`` mark, one holding the imported sample register."""
+    return Workspace(url=store_url("ws", sample=request.node.get_closest_marker("with_sample") is not None))
 
 
 def test_empty_workspace_has_no_register(workspace):
@@ -54,8 +55,8 @@ def test_a_new_process_sees_the_workspace_a_previous_process_wrote(store_url, tm
     assert out.stdout.split() == ["2000", "studio_register.xlsx"]
 
 
-def test_an_unreadable_upload_leaves_the_current_register_in_place(workspace, sample_bytes, xlsx):
-    import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+@pytest.mark.with_sample
+def test_an_unreadable_upload_leaves_the_current_register_in_place(workspace, xlsx):
     before = workspace.version()
     with pytest.raises(WorkbookError):
         import_workbook(workspace, "broken.xlsx", b"PK\x03\x04 broken", as_of=AS_OF)
@@ -86,8 +87,9 @@ def test_a_correction_that_leaves_nothing_usable_is_not_saved(workspace, xlsx):
     assert current_register(workspace).register.customers["name"].tolist() == ["Anna"]
 
 
-def test_edit_journal_is_replayed_on_the_current_register(workspace, sample_bytes):
-    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+@pytest.mark.with_sample
+def test_edit_journal_is_replayed_on_the_current_register(workspace):
+    now = current_register(workspace)
     workspace.append_edits(
         now.upload.id,
         "marketer",
@@ -121,11 +123,12 @@ def test_a_new_upload_starts_with_a_clean_journal(workspace, sample_bytes):
     assert (now.edits, len(now.register.customers), len(workspace.uploads())) == (0, 2000, 2)
 
 
-def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(workspace, sample_bytes, store_url):
+@pytest.mark.with_sample
+def test_the_theme_dictionary_and_settings_travel_in_the_exported_workbook(workspace, store_url):
     from lib.analysis.theme_matching import ThemeMatcher
     from lib.service.registers import updated_workbook
 
-    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    now = current_register(workspace)
     workspace.save_themes(workspace.themes().with_theme("sauna", "environment", "en", ["sauna", "steam room"]))
     workspace.save_settings(workspace.settings().updated({"churn_horizon_days": 200, "reward_threshold": 750}))
     exported = updated_workbook(workspace, now, carry_settings=True)
@@ -157,10 +160,11 @@ def test_a_plain_workbook_leaves_the_workspace_settings_alone(workspace, sample_
     assert workspace.settings().cooling_days == 9
 
 
-def test_undo_restores_the_old_value_unless_a_later_change_builds_on_it(workspace, sample_bytes):
+@pytest.mark.with_sample
+def test_undo_restores_the_old_value_unless_a_later_change_builds_on_it(workspace):
     from lib.service.changes import save_changes
 
-    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    now = current_register(workspace)
     city = now.register.customers.set_index("customer_id").at["10001", "city"]
     change = {"op": "set", "sheet": "customers", "key": "10001", "field": "city"}
     save_changes(workspace, [{**change, "old": city, "new": "Tartu"}])
@@ -195,13 +199,14 @@ def test_an_old_workspace_file_gains_the_undo_columns(tmp_path):
     assert {"undone_at", "undone_by"} <= columns
 
 
-def test_the_conflict_rule_holds_across_app_instances_saving_at_once(workspace, sample_bytes):
+@pytest.mark.with_sample
+def test_the_conflict_rule_holds_across_app_instances_saving_at_once(workspace):
     """Six app instances (each its own engine and connections) change the same cell at the same moment."""
     from concurrent.futures import ThreadPoolExecutor
 
     from lib.service.changes import save_changes
 
-    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    now = current_register(workspace)
     city = now.register.customers.set_index("customer_id").at["10001", "city"]
     instances = [Workspace(url=workspace.url) for _ in range(6)]
 
@@ -221,18 +226,20 @@ def test_the_conflict_rule_holds_across_app_instances_saving_at_once(workspace, 
     assert journal[["user", "new"]].values.tolist() == [[f"user {accepted[0]}", f"Town {accepted[0]}"]]
 
 
-def test_edits_checked_against_an_older_version_are_not_appended(workspace, sample_bytes):
-    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+@pytest.mark.with_sample
+def test_edits_checked_against_an_older_version_are_not_appended(workspace):
+    now = current_register(workspace)
     edit = {"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": None, "new": "Tartu"}
     assert workspace.append_edits(now.upload.id, "a", [edit], expected=now.version)
     assert not workspace.append_edits(now.upload.id, "b", [edit], expected=now.version)  # someone wrote since
     assert workspace.journal(now.upload.id)["user"].tolist() == ["a"]
 
 
-def test_forgetting_a_customer_leaves_no_trace_in_the_register_or_journal(workspace, sample_bytes):
+@pytest.mark.with_sample
+def test_forgetting_a_customer_leaves_no_trace_in_the_register_or_journal(workspace):
     from lib.service.changes import forget_customer, save_changes
 
-    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    now = current_register(workspace)
     city = now.register.customers.set_index("customer_id").at["10001", "city"]
     save_changes(
         workspace, [{"op": "set", "sheet": "customers", "key": "10001", "field": "city", "old": city, "new": "Tartu"}]
@@ -265,11 +272,12 @@ def test_a_backup_is_a_working_copy_of_the_workspace(tmp_path, sample_bytes):
     assert restored.version() == workspace.version()
 
 
-def test_the_kept_suppression_answer_follows_the_register_and_the_list(workspace, sample_bytes):
+@pytest.mark.with_sample
+def test_the_kept_suppression_answer_follows_the_register_and_the_list(workspace):
     from lib.service.changes import save_changes
     from lib.workspace.suppression import identity_hashes
 
-    now = import_workbook(workspace, "studio_register.xlsx", sample_bytes, as_of=AS_OF)
+    now = current_register(workspace)
     person = now.register.customers.set_index("customer_id").loc["10001"]
     assert "10001" not in current_register(workspace).suppressed
     workspace.suppress(identity_hashes([person["email"]], [], workspace.identity_secret()), "opted_out")
