@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 import shutil
@@ -136,11 +137,17 @@ def sample_bytes() -> bytes:
 
 
 @pytest.fixture(scope="session")
-def sample_register(sample_bytes: bytes):
+def _sample_register_once(sample_bytes: bytes):
     from lib.reading.register import build_register
     from lib.reading.workbook import read_workbook
 
     return build_register(read_workbook(sample_bytes, SAMPLE.name), as_of=AS_OF)
+
+
+@pytest.fixture
+def sample_register(_sample_register_once):
+    """The sample register and its problems as read, a copy of the test's own (read once per test process)."""
+    return copy.deepcopy(_sample_register_once)
 
 
 @pytest.fixture(scope="session")

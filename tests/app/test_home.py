@@ -80,25 +80,15 @@ def test_no_traceback_for_any_readable_test_file(app, path):
 HOSTILE = hostile_files()
 
 
-@pytest.fixture(scope="module")
-def app_with_sample(tmp_path_factory):
-    """One app with the sample loaded, shared by the hostile-file tests (each leaves it intact)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("LADDER_WORKSPACE", str(tmp_path_factory.mktemp("hostile") / "workspace"))
-        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=90).run()
-        at.button[0].click().run()
-        yield at
-
-
 @pytest.mark.parametrize("name", HOSTILE)
-def test_every_hostile_file_gets_its_message_and_the_previous_register_stays(app_with_sample, name):
+def test_every_hostile_file_gets_its_message_and_the_previous_register_stays(sample_app, name):
     data, says = HOSTILE[name]
-    upload(app_with_sample, SAMPLE, name=name, data=data)
-    assert not app_with_sample.exception
-    message = app_with_sample.error[0].value
+    upload(sample_app, SAMPLE, name=name, data=data)
+    assert not sample_app.exception
+    message = sample_app.error[0].value
     assert f"{name} was not loaded" in message and says in message
     assert "Traceback" not in message
-    assert metrics(app_with_sample)["Customers"] == "2,000"
+    assert metrics(sample_app)["Customers"] == "2,000"
 
 
 def test_a_column_correction_is_applied_and_remembered(app, tmp_path):

@@ -1,7 +1,5 @@
 """Every page in each of the five languages: no untranslated key, no exception, the language's own words."""
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block
@@ -14,14 +12,6 @@ from lib.workspace.repository import Workspace
 from tests.conftest import ROOT, SAMPLE
 
 MISSING = "⟦"
-
-
-@pytest.fixture(scope="module")
-def workspace_with_sample(tmp_path_factory) -> Path:
-    """One workspace holding the sample register, shared by the walks (each only reads it)."""
-    folder = tmp_path_factory.mktemp("languages") / "workspace"
-    import_workbook(Workspace(folder), SAMPLE.name, SAMPLE.read_bytes())
-    return folder
 
 
 def texts(node) -> list[str]:
@@ -77,8 +67,8 @@ def english_sentences(lang: str) -> list[str]:
 
 
 @pytest.mark.parametrize("lang", list(i18n.LANGUAGES))
-def test_every_page_speaks_the_language_with_no_untranslated_key(lang, workspace_with_sample, monkeypatch):
-    monkeypatch.setenv("LADDER_WORKSPACE", str(workspace_with_sample))
+def test_every_page_speaks_the_language_with_no_untranslated_key(lang, sample_workspace, monkeypatch):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(sample_workspace))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["language"] = lang
     at.run()
@@ -100,8 +90,8 @@ def test_every_page_speaks_the_language_with_no_untranslated_key(lang, workspace
             assert i18n.t("segments.title", lang) in links and i18n.t("segments.title", "en") not in links
 
 
-def test_the_sidebar_picker_switches_the_language_for_the_session(workspace_with_sample, monkeypatch):
-    monkeypatch.setenv("LADDER_WORKSPACE", str(workspace_with_sample))
+def test_the_sidebar_picker_switches_the_language_for_the_session(sample_workspace, monkeypatch):
+    monkeypatch.setenv("LADDER_WORKSPACE", str(sample_workspace))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180).run()
     assert at.title[0].value == i18n.t("home.title", "en")
     at.selectbox(key="_language_widget").set_value("fi").run()
@@ -130,9 +120,9 @@ def test_amounts_follow_the_language_and_the_register_currency(tmp_path, monkeyp
 
 
 def test_codes_are_words_in_polish_on_the_timeline_the_breakdown_the_scores_and_the_mapping(
-    workspace_with_sample, monkeypatch
+    sample_workspace, monkeypatch
 ):
-    monkeypatch.setenv("LADDER_WORKSPACE", str(workspace_with_sample))
+    monkeypatch.setenv("LADDER_WORKSPACE", str(sample_workspace))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=180)
     at.session_state["language"] = "pl"
     at.run()

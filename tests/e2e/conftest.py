@@ -133,6 +133,16 @@ def new_context(browser, locale: str = "en-GB"):
 
 
 @pytest.fixture
+def second_page(browser):
+    """Another person's browser window (its own cookies), closed after the test however it ends."""
+    context = new_context(browser)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
 def page(browser, server, browser_locale):
     context = new_context(browser, browser_locale)
     page = context.new_page()

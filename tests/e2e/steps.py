@@ -15,13 +15,14 @@ def wait_idle(page: Page) -> None:
     page.wait_for_function("() => window.__ladderIdle()", timeout=60_000)
 
 
-def metric(page: Page, label: str) -> str:
-    """The value of the key figure labelled exactly ``label`` ("Customers" is not "Buying customers")."""
+def metric(page: Page, label: str) -> Locator:
+    """The value of the key figure labelled exactly ``label`` ("Customers" is not "Buying customers"), for
+    ``expect(...).to_have_text``, which waits for the figure rather than reading it once."""
     box = page.get_by_test_id("stMetric").filter(
         has=page.get_by_test_id("stMetricLabel").get_by_text(label, exact=True)
     )
     expect(box).to_have_count(1)
-    return box.get_by_test_id("stMetricValue").inner_text()
+    return box.get_by_test_id("stMetricValue")
 
 
 def open_page(page: Page, name: str) -> None:

@@ -52,7 +52,7 @@ def test_cells_holding_links_and_images_stay_text_on_every_page(page: Page, tmp_
     wait_idle(page)
     _no_outside_link(page)
 
-    page.wait_for_timeout(500)
+    page.wait_for_load_state("networkidle")  # every image the page asked for has been asked for
     assert not [url for url in requested if OUTSIDE in url]
     expect(page.get_by_test_id("stException")).to_have_count(0)
 

@@ -4,7 +4,6 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from lib.workspace.access import hash_password
-from tests.e2e.conftest import new_context
 from tests.e2e.steps import wait_idle
 
 
@@ -23,7 +22,7 @@ def sign_in(page: Page, name: str, password: str) -> None:
     wait_idle(page)
 
 
-def test_the_editor_signs_in_and_uploads_the_viewer_only_browses(page: Page, browser, server):
+def test_the_editor_signs_in_and_uploads_the_viewer_only_browses(page: Page, second_page: Page, server):
     expect(page.get_by_role("button", name="Sign in")).to_be_visible()
     expect(page.get_by_text("Start with the sample register")).to_have_count(0)
     sign_in(page, "anna", "talv")
@@ -33,8 +32,7 @@ def test_the_editor_signs_in_and_uploads_the_viewer_only_browses(page: Page, bro
     page.get_by_role("button", name="Start with the sample register").click()
     expect(page.get_by_text("Key figures")).to_be_visible()
 
-    viewer = new_context(browser).new_page()
-    viewer.set_default_timeout(60_000)
+    viewer = second_page
     viewer.goto(server)
     sign_in(viewer, "juhataja", "sügis-2026-vihm")
     expect(viewer.get_by_text("Signed in as juhataja (viewer)")).to_be_visible()
@@ -43,4 +41,3 @@ def test_the_editor_signs_in_and_uploads_the_viewer_only_browses(page: Page, bro
     expect(viewer.get_by_text("Start with the sample register")).to_have_count(0)
     expect(viewer.get_by_test_id("stFileUploader")).to_have_count(0)
     expect(viewer.get_by_test_id("stException")).to_have_count(0)
-    viewer.context.close()

@@ -1,5 +1,6 @@
 """Every rule of the contact plan on a hand-built history, as of a date; consent decides the channel."""
 
+import copy
 from datetime import date, timedelta
 
 import pandas as pd
@@ -36,7 +37,7 @@ PEOPLE = {
 
 
 @pytest.fixture(scope="module")
-def register(tmp_path_factory):
+def _register_once(tmp_path_factory):
     folder = tmp_path_factory.mktemp("plan")
     customers = [
         [
@@ -92,9 +93,21 @@ def register(tmp_path_factory):
     return read(path)
 
 
+@pytest.fixture
+def register(_register_once):
+    """The plan's register, a copy of the test's own (read once per module)."""
+    return copy.deepcopy(_register_once)
+
+
 @pytest.fixture(scope="module")
-def view(register):
-    return analyse_customers(register, AS_OF, DEFAULTS)
+def _view_once(_register_once):
+    return analyse_customers(_register_once, AS_OF, DEFAULTS)
+
+
+@pytest.fixture
+def view(_view_once):
+    """The analysed register, a copy of the test's own."""
+    return copy.deepcopy(_view_once)
 
 
 def rules_of(plan, customer):

@@ -1,5 +1,7 @@
 """Themes in the customers' own words: inflected forms, compounds, missing diacritics; NPS, CSAT, language."""
 
+import copy
+
 import pandas as pd
 import pytest
 
@@ -178,9 +180,15 @@ def test_a_complaint_is_never_positive_and_a_wish_is_neutral_by_default():
 
 
 @pytest.fixture(scope="module")
-def sample_items(sample_register):
-    register, _ = sample_register
+def _sample_items_once(_sample_register_once):
+    register, _ = _sample_register_once
     return theme_feedback(register, default_dictionary())
+
+
+@pytest.fixture
+def sample_items(_sample_items_once):
+    """The sample's themed feedback, a copy of the test's own (themed once per module)."""
+    return copy.deepcopy(_sample_items_once)
 
 
 def test_every_default_theme_is_found_in_every_language_of_the_sample(sample_items):

@@ -1,5 +1,6 @@
 """Each rule of the ladder pinned on a hand-built history; RFM on five customers and on the sample."""
 
+import copy
 from datetime import timedelta
 
 import pandas as pd
@@ -16,8 +17,14 @@ from tests.unit.history import EXPECTED_CLASS, EXPECTED_REASON, full_register, r
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
+def _history_once(tmp_path_factory):
     return full_register(tmp_path_factory.mktemp("history"))
+
+
+@pytest.fixture
+def history(_history_once):
+    """The register with its history, a copy of the test's own (read once per module)."""
+    return copy.deepcopy(_history_once)
 
 
 def classified(register, settings=DEFAULTS):

@@ -1,5 +1,6 @@
 """Stages, the funnel, migrations, cohorts and economics pinned on hand-built histories."""
 
+import copy
 from datetime import date, timedelta
 
 import numpy as np
@@ -26,8 +27,14 @@ YEAR_AGO = AS_OF - timedelta(days=365)
 
 
 @pytest.fixture(scope="module")
-def history(tmp_path_factory):
+def _history_once(tmp_path_factory):
     return full_register(tmp_path_factory.mktemp("history"))
+
+
+@pytest.fixture
+def history(_history_once):
+    """The register with its history, a copy of the test's own (read once per module)."""
+    return copy.deepcopy(_history_once)
 
 
 def view_on(register, day):
