@@ -36,8 +36,15 @@ _DATE_FORMATS = (
     "%Y/%m/%d",
     "%d/%m/%y",
     "%Y-%m-%d %H:%M",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y %H:%M:%S",
     "%m/%d/%Y",  # last: only reached when the day-first reading was impossible (13/… → …/13)
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y %H:%M:%S",
 )
+_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
+"""How US tools write a day (a Google Forms timestamp ``11/23/2026 14:05:00``), read first in a column
+whose slashed dates are month first."""
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_RANGE = (1, 2_958_465)  # Excel's 1900-01-01 … 9999-12-31
 _CURRENCY = r"(?i)(€|\$|£|zł|zl|pln|eur|usd|gbp|sek|nok|dkk|kr\.?|euro)"
@@ -53,11 +60,15 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Read dates written as Excel dates, ISO text, ``31.10.2026``, ``31/10/2026`` or serials.
 
     Returns (datetime64 column, mask of unreadable non-blank cells). Day-first readings win,
-    as everywhere in Europe; a serial number (``45231``) is read as Excel counts days.
+    as everywhere in Europe, unless the column itself shows it is written month first (a US
+    tool's export); a serial number (``45231``) is read as Excel counts days.
     """
     text = _text(values).str.rstrip(".")
     result = _arrow_dates(text)  # Excel date cells and ISO text, the bulk of any register, at C speed
-    for fmt in _DATE_FORMATS[2:]:
+    formats = _DATE_FORMATS[2:]
+    if result.isna().any() and _month_first(text[result.isna()]):
+        formats = _MONTH_FIRST + formats
+    for fmt in formats:
         todo = result.isna() & text.notna()
         if not todo.any():
             break
@@ -69,6 +80,15 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         days = pd.to_timedelta(serial[in_range].round(), unit="D")
         result.loc[days.index] = _EXCEL_EPOCH + days
     return result.dt.normalize(), result.isna() & text.notna()
+
+
+def _month_first(text: pd.Series) -> bool:
+    """Whether a column's slashed dates are written month first: some cell can only be read that way
+    (``11/23/2026``) and none only day first (``23/11/2026``). A column whose every cell reads both ways
+    (``03/04/2026``) is read day first, as everywhere in Europe."""
+    parts = text.str.extract(r"^\s*(\d{1,2})/(\d{1,2})/\d{2,4}\b")
+    first, second = (pd.to_numeric(parts[n], errors="coerce") for n in (0, 1))
+    return bool((second > 12).any() and not (first > 12).any())
 
 
 def _arrow_dates(text: pd.Series) -> pd.Series:

@@ -1,5 +1,7 @@
 """Values as people type them are read correctly, and what cannot be read is flagged, not guessed."""
 
+from datetime import date
+
 import pandas as pd
 import pytest
 from hypothesis import given
@@ -40,6 +42,45 @@ def test_dates_written_every_usual_way_read_as_the_same_day(typed):
 def test_day_first_wins_and_month_first_only_when_day_first_is_impossible():
     dates, _ = parse_dates(pd.Series(["03.04.2026", "04/13/2026"]))
     assert dates.tolist() == [pd.Timestamp("2026-04-03"), pd.Timestamp("2026-04-13")]
+
+
+SLASHED = {"day_first": "{d}/{m}/{y}", "month_first": "{m}/{d}/{y}", "dotted": "{d}.{m}.{y}", "iso": "{y}-{m}-{d}"}
+
+
+@given(
+    days=st.lists(st.dates(min_value=date(1950, 1, 1), max_value=date(2035, 12, 31)), min_size=1, max_size=25),
+    style=st.sampled_from(sorted(SLASHED)),
+    padded=st.booleans(),
+    clock=st.sampled_from(["", " 14:05", " 09:30:59"]),
+)
+def test_a_column_of_dates_reads_as_the_days_written_whichever_way_the_column_writes_them(days, style, padded, clock):
+    """A column is written one way (a European register day first, a US tool's export month first, with or
+    without leading zeros and a time of day); where every cell reads both ways, day first wins."""
+
+    def written(day: date) -> str:
+        d, m = (f"{day.day:02}", f"{day.month:02}") if padded or style == "iso" else (str(day.day), str(day.month))
+        return SLASHED[style].format(d=d, m=m, y=day.year) + (clock if "/" in SLASHED[style] else "")
+
+    dates, bad = parse_dates(pd.Series([written(day) for day in days]))
+    if style == "month_first" and all(day.day <= 12 for day in days):  # nothing in the column says month first
+        expected = [date(day.year, day.day, day.month) for day in days]
+    else:
+        expected = days
+    assert dates.dt.date.tolist() == expected
+    assert not bad.any()
+
+
+def test_a_google_forms_timestamp_column_is_read_month_first_in_a_real_workbook(tmp_path):
+    """Google Forms in a US locale writes ``11/23/2026 14:05:00`` as text; the early-month answers
+    (``11/5/2026``) follow the column, not the European default."""
+    from lib.reading.register import build_register
+    from lib.reading.workbook import read_workbook
+    from tests.conftest import write_xlsx
+
+    sheet = [["Customer id", "Date", "Amount"], ["A", "11/5/2026 09:12:44", 10], ["B", "11/23/2026 14:05:00", 20]]
+    path = write_xlsx(tmp_path / "orders.xlsx", {"Purchases": sheet})
+    register, _ = build_register(read_workbook(path.read_bytes(), path.name))
+    assert register.purchases["date"].dt.date.tolist() == [date(2026, 11, 5), date(2026, 11, 23)]
 
 
 def test_unreadable_dates_are_flagged_and_blanks_are_not():
