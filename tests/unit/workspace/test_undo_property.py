@@ -39,7 +39,7 @@ a_step = st.one_of(
     st.tuples(st.just("email"), st.sampled_from(IDS), st.sampled_from(["new@example.ee", "bad address", None])),
     st.tuples(st.just("birth"), st.sampled_from(IDS), st.sampled_from(["2001-02-03", "1970-12-31", None])),
     st.tuples(st.just("add"), st.sampled_from(["N1", "N2"]), a_value),
-    st.tuples(st.just("delete"), st.sampled_from(IDS + ["N1"])),
+    st.tuples(st.just("delete"), st.sampled_from([*IDS, "N1"])),
     st.tuples(st.just("action"), st.sampled_from(IDS), st.sampled_from(["call", "email"])),
 )
 
