@@ -65,7 +65,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     """
     text = _text(values).str.rstrip(".")
     result = _arrow_dates(text)  # Excel date cells and ISO text, the bulk of any register, at C speed
-    formats = _DATE_FORMATS[2:]
+    formats: tuple[str, ...] = _DATE_FORMATS[2:]
     if result.isna().any() and _month_first(text[result.isna()]):
         formats = _MONTH_FIRST + formats
     for fmt in formats:
