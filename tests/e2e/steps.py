@@ -86,3 +86,16 @@ def tick_row(page: Page, grid: Locator, row: int) -> None:
     page.keyboard.press("Shift+Space")
     expect(grid.locator("tr[aria-selected=true]")).to_have_attribute("aria-rowindex", str(row + 2))  # below the header
     wait_idle(page)
+
+
+def download_updated_workbook(page: Page, file_name: str, folder: Path) -> Path:
+    """On the Export page: prepare the updated workbook, download it as ``file_name`` into ``folder``."""
+    page.get_by_role("button", name="Prepare the updated workbook").click()
+    button = page.get_by_role("button", name=f"Download {file_name}")
+    expect(button).to_be_visible()
+    wait_idle(page)
+    with page.expect_download() as download:
+        button.click()
+    saved = folder / download.value.suggested_filename
+    download.value.save_as(saved)
+    return saved

@@ -3,6 +3,7 @@
 import csv
 import re
 
+import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
@@ -32,6 +33,46 @@ def test_an_email_list_downloads_with_only_consenting_people(page: Page, tmp_pat
     assert not set(customers.loc[said_no, "email"].dropna().str.lower()) & set(emails)
     consenting = customers[customers["consent_email"].eq(True).fillna(False) & customers["opted_out_at"].isna()]
     assert set(emails) <= set(consenting["email"].dropna().str.lower())
+    wait_idle(page)
+    page.reload()  # the log on the page, as the next person to open it sees it
+    log = page.get_by_test_id("stDataFrame").filter(has_text="People").last
+    expect(log.locator("td[role=gridcell]").filter(has_text=re.compile(r"^email/"))).to_have_count(1)
+    expect(log.locator("td[role=gridcell]").filter(has_text=re.compile(f"^{people}$"))).to_have_count(1)
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+
+
+@pytest.mark.with_sample
+def test_the_call_list_holds_only_people_who_allow_calls_and_its_download_is_logged(
+    page: Page, tmp_path, sample_register
+):
+    from lib.workspace.repository import Workspace
+
+    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
+    wait_idle(page)
+    open_page(page, "Contact plan")
+    button = page.get_by_role("button", name=re.compile(r"^Download the call list \(\d+ people"))
+    expect(button).to_be_enabled()
+    people = int(re.search(r"\((\d+) people", button.text_content() or "")[1])
+    with page.expect_download() as download:
+        button.click()
+    saved = tmp_path / download.value.suggested_filename
+    download.value.save_as(saved)
+    rows = list(csv.reader(saved.read_text(encoding="utf-8-sig").splitlines(), delimiter=";"))
+    header, body = rows[0], [dict(zip(rows[0], row, strict=False)) for row in rows[1:] if row]
+    assert people > 0 and len({row["Customer id"] for row in body}) == people
+    customers = sample_register[0].customers.set_index("customer_id")
+    for row in body:
+        person = customers.loc[row["Customer id"]]
+        assert person["consent_phone"] is True or person["consent_phone"] == True  # noqa: E712
+        assert pd.isna(person["opted_out_at"]) and row["Phone"].startswith("+")
+    assert {"Why", "Message"} <= set(header), header
+    wait_idle(page)
+    log = Workspace(tmp_path / "workspace").exports()
+    assert list(log["kind"]) == ["phone/call-list"] and list(log["people"]) == [people]
+    assert not log["selection"].str.contains(r"\b1\d{4}\b", regex=True).any()  # pseudonyms, not the ids
+    open_page(page, "Export")
+    shown = page.get_by_test_id("stDataFrame").filter(has_text="People").last.locator("td[role=gridcell]")
+    expect(shown.filter(has_text=re.compile(r"^phone/call-list$"))).to_have_count(1)
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 

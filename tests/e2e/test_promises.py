@@ -17,7 +17,7 @@ from lib.service.outreach import analyse, due_contacts
 from lib.service.registers import current_register
 from lib.workspace.repository import Workspace
 from tests.conftest import FIXTURES
-from tests.e2e.steps import cell, edit_cell, open_page, tick_row, upload_in, wait_idle
+from tests.e2e.steps import cell, download_updated_workbook, edit_cell, open_page, tick_row, upload_in, wait_idle
 
 
 def home_with_sample(page: Page) -> None:
@@ -133,14 +133,7 @@ def test_the_updated_xlsm_keeps_its_macros_chart_formula_and_formats(page: Page,
     expect(page.get_by_text("Saved: 1 cells changed")).to_be_visible()
     wait_idle(page)
     open_page(page, "Export")
-    page.get_by_role("button", name="Prepare the updated workbook").click()
-    button = page.get_by_role("button", name="Download kliendid (updated).xlsm")
-    expect(button).to_be_visible()
-    wait_idle(page)
-    with page.expect_download() as download:
-        button.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download_updated_workbook(page, "kliendid (updated).xlsm", tmp_path)
     before, after = zipfile.ZipFile(original), zipfile.ZipFile(saved)
     assert after.read("xl/vbaProject.bin") == MACROS  # the macros, byte for byte
     assert "macroEnabled" in after.read("[Content_Types].xml").decode()

@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from lib.reading.register import build_register
 from lib.reading.workbook import read_workbook
 from tests.conftest import SAMPLE
-from tests.e2e.steps import metric, open_page, wait_idle
+from tests.e2e.steps import download_updated_workbook, metric, open_page, wait_idle
 
 
 def test_uploading_the_sample_shows_its_key_figures_and_the_server_log_names_nobody(page: Page, tmp_path):
@@ -67,14 +67,7 @@ def test_the_updated_workbook_downloads_with_every_sheet(page: Page, tmp_path):
     expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
     wait_idle(page)
     page.get_by_role("link", name="Export").click()
-    page.get_by_role("button", name="Prepare the updated workbook").click()
-    button = page.get_by_role("button", name="Download studio_register (updated).xlsx")
-    expect(button).to_be_visible()
-    wait_idle(page)
-    with page.expect_download() as download:
-        button.click()
-    saved = tmp_path / download.value.suggested_filename
-    download.value.save_as(saved)
+    saved = download_updated_workbook(page, "studio_register (updated).xlsx", tmp_path)
     book = openpyxl.load_workbook(saved, read_only=True)
     assert book.sheetnames == [
         "Customers",
