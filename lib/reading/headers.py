@@ -27,23 +27,18 @@ def compact(text: object) -> str:
 
 
 def _lookup(synonyms: dict[str, tuple[str, ...]]) -> dict[str, str]:
-    """Compact header → field: the synonyms first, then the app's own labels in every UI language
-    (the headers of its template and of the sheets it adds)."""
+    """Compact header → field, from the words people write. The app's own labels (its template's and
+    the sheets it adds) are not added here: they are words a person would write, and a test holds
+    every one of them to this table."""
     table: dict[str, str] = {}
     for field, words in synonyms.items():
         for word in (field, *words):
             table.setdefault(compact(word), field)
-    for lang in LANGUAGES:
-        for field in synonyms:
-            table.setdefault(compact(i18n.t(f"field.{field}", lang)), field)
     return table
 
 
 _FIELD_LOOKUP = {kind: _lookup(fields) for kind, fields in FIELD_SYNONYMS.items()}
 _SHEET_LOOKUP = {compact(word): kind for kind, words in SHEET_SYNONYMS.items() for word in words}
-for _lang in LANGUAGES:
-    for _kind in SHEET_SYNONYMS:
-        _SHEET_LOOKUP.setdefault(compact(i18n.t(f"kind.{_kind}", _lang)), _kind)
 _DISTINCTIVE: dict[SheetKind, frozenset[str]] = {
     CUSTOMERS: frozenset(
         {
@@ -66,7 +61,22 @@ _DISTINCTIVE: dict[SheetKind, frozenset[str]] = {
 
 
 def recognise_field(kind: SheetKind, header: object) -> str | None:
-    """The canonical field a header means on a sheet of this kind, or None."""
+    """The canonical field a header means on a sheet of this kind, or None.
+
+    A header unknown as a whole is known by its words before a bracket ("Phone (mobile)",
+    "Kliendisuhe (käsitsi klass)") or by one side of a slash ("Ostu / arve nr").
+    """
+    found = _field_of(kind, header)
+    if found is None and isinstance(header, str) and ("(" in header or "/" in header):
+        plain = re.sub(r"\(.*?\)", " ", header)
+        for part in (plain, *plain.split("/")):
+            found = _field_of(kind, part) if part.strip() and part != header else None
+            if found is not None:
+                break
+    return found
+
+
+def _field_of(kind: SheetKind, header: object) -> str | None:
     key = compact(header)
     if not key:
         return None

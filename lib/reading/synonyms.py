@@ -109,7 +109,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "first contact", "customer since", "client since", "member since", "registered",
             "date registered", "joined", "created", "esimene kontakt", "klient alates",
             "liitunud", "liitumise kuupäev", "asiakas alkaen", "ensimmäinen yhteys",
-            "liittynyt", "liittymispäivä", "pirmas kontaktas", "klientas nuo",
+            "liittynyt", "liittymispäivä", "pirmas kontaktas", "pirmasis kontaktas", "ensimmäinen yhteydenotto", "klientas nuo",
             "registracijos data", "pierwszy kontakt", "klient od", "data rejestracji",
             "data dołączenia", "pirmais kontakts", "kund sedan", "kunde seit",
         ),
@@ -120,6 +120,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "temperature", "lead temperature", "lead status", "lead", "temperatuur",
             "soojus", "huvi tase", "lämpötila", "liidin lämpötila", "kiinnostus",
             "temperatūra", "temperatura", "temperatura leada", "status leada", "lead-status",
+            "huvilise temperatuur", "potencialaus kliento temperatūra",
         ),
         "relationship": (
             "relationship", "customer type", "customer class", "class", "relationship class",
@@ -133,6 +134,8 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "ostab mujalt", "ostab ka konkurentidelt", "ostaa muualta",
             "ostaa myös kilpailijoilta", "perka kitur", "perka ir iš konkurentų",
             "kupuje gdzie indziej", "kupuje u konkurencji", "köper annanstans",
+            "buys elsewhere too", "ostab ka mujalt", "ostaa myös muualta", "perka ir kitur",
+            "kupuje też gdzie indziej",
         ),
         "consent_email": (
             "email consent", "e-mail consent", "consent email", "consent e-mail", "newsletter",
@@ -163,19 +166,21 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "do not contact", "loobunud", "keeldus", "ära kontakteeru",
             "kieltäytynyt", "markkinointikielto", "älä ota yhteyttä", "atsisakė",
             "nekontaktuoti", "rezygnacja", "wypisany", "nie kontaktować", "sprzeciw",
-            "atteicies", "avregistrerad", "abgemeldet",
+            "atteicies", "avregistrerad", "abgemeldet", "loobus", "wypisał się", "wypisała się",
         ),
         "preferred_contact_frequency": (
             "contact frequency", "preferred frequency", "preferred contact frequency",
             "how often", "kontakti sagedus", "kui tihti", "yhteydenottotiheys",
             "kuinka usein", "kontaktų dažnumas", "kaip dažnai", "częstotliwość kontaktu",
             "jak często", "kontaktu biežums", "kontaktfrekvens",
+            "soovitud kontaktisagedus", "toivottu yhteydenottotiheys",
+            "pageidaujamas kontaktų dažnumas", "preferowana częstotliwość kontaktu",
         ),
         "interests": ("interests", "preferences", "huvid", "eelistused",
                       "kiinnostuksen kohteet", "mieltymykset", "pomėgiai", "interesai",
                       "zainteresowania", "preferencje", "intereses", "intressen", "interessen"),
         "tags": ("tags", "labels", "tag", "sildid", "märksõnad", "tunnisteet", "avainsanat",
-                 "žymos", "tagi", "etykiety", "birkas", "taggar", "schlagworte"),
+                 "žymos", "žymės", "tagi", "etykiety", "birkas", "taggar", "schlagworte"),
         "branch": ("branch", "home branch", "store", "studio", "location", "filiaal",
                    "esindus", "salong", "toimipiste", "toimipaikka", "filialas", "salonas",
                    "oddział", "filia", "placówka", "salon", "filiāle", "filial", "filiale"),
@@ -185,7 +190,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
                   "betreuer"),
         "notes": ("notes", "note", "comments", "comment", "remarks", "märkused", "märkus",
                   "kommentaar", "muistiinpanot", "huomautukset", "lisätiedot", "pastabos",
-                  "komentarai", "uwagi", "notatki", "piezīmes", "anteckningar", "anmerkungen",
+                  "komentarai", "uwagi", "huomautus", "pastaba", "notatki", "piezīmes", "anteckningar", "anmerkungen",
                   "notizen"),
         "last_purchase": (
             "last purchase", "last purchase date", "last visit", "last order", "last bought",
@@ -206,7 +211,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "sales total", "spent", "ostude summa", "kogusumma", "käive", "ostetud kokku",
             "ostot yhteensä", "yhteensä", "liikevaihto", "ostanut yhteensä",
             "pirkimų suma", "iš viso", "apyvarta", "suma zakupów", "wartość zakupów",
-            "obrót", "łącznie", "pirkumu summa", "totalt köpt", "umsatz",
+            "obrót", "łącznie", "pirkumu summa", "totalt köpt", "umsatz", "išleista iš viso", "išleista",
         ),
     },
     PURCHASES: {
@@ -221,7 +226,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
         ),
         "customer_id": (),  # filled below from the customers' synonyms
         "name": ("customer name", "client name", "customer", "client", "kliendi nimi",
-                 "klient", "asiakkaan nimi", "asiakas", "kliento vardas", "klientas",
+                 "klient", "asiakkaan nimi", "asiakas", "kliento vardas", "klientas", "nimi", "vardas ir pavardė",
                  "nazwa klienta", "klient", "imię i nazwisko", "klients", "kund", "kunde"),
         "email": (),  # filled below
         "phone": (),  # filled below
@@ -264,7 +269,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
         "branch": (),  # filled below
     },
     FEEDBACK: {
-        "feedback_id": ("feedback id", "feedback no", "id", "nr", "no", "tagasiside nr",
+        "feedback_id": ("feedback id", "feedback no", "id", "nr", "no", "tagasiside nr", "palautteen numero",
                         "palaute nro", "atsiliepimo nr", "nr opinii", "nr zgłoszenia"),
         "customer_id": (),
         "date": (),
@@ -290,7 +295,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
     },
     ACTIONS: {
         "action_id": ("action id", "action no", "id", "nr", "no", "tegevuse nr",
-                      "toimenpide nro", "veiksmo nr", "nr działania"),
+                      "toimenpide nro", "veiksmo nr", "nr działania", "toimenpiteen numero"),
         "customer_id": (),
         "planned": ("planned", "planned date", "plan date", "due", "due date", "scheduled",
                     "planeeritud", "plaanitud", "tähtaeg", "suunniteltu", "suunniteltu pvm",

@@ -4,7 +4,7 @@ import pytest
 
 from lib import i18n
 from lib.reading.headers import FIELD_SYNONYMS, find_header_row, guess_sheet_kind, recognise_field, recognise_sheet_name
-from lib.schema import ACTIONS, FEEDBACK, FIELDS, PURCHASES
+from lib.schema import ACTIONS, CUSTOMERS, FEEDBACK, FIELDS, PURCHASES
 
 
 @pytest.mark.parametrize(
@@ -133,6 +133,8 @@ REAL_HEADERS = {
     # Headers as people and tools write them (none of them the app's own catalogue labels), per sheet and field,
     # in the five languages and in Latvian, Swedish and German, which neighbours' registers use.
     (PURCHASES, "date"): [
+        "Kuupäev / kellaaeg",
+        "Data (sprzedaży)",
         "Ostukuupäev",
         "Ostopäivä",
         "Pirkimo data",
@@ -199,6 +201,8 @@ REAL_HEADERS = {
     (ACTIONS, "planned"): ["Suplanuota", "Due date"],
     (ACTIONS, "outcome"): ["Rezultāts", "Resultat", "Ergebnis", "Result"],
     (ACTIONS, "campaign"): ["Kampaņa", "Kampanj", "Kampagne"],
+    (CUSTOMERS, "phone"): ["Phone (mobile)", "Telefon (komórkowy)", "Puhelin (työ)"],
+    (CUSTOMERS, "email"): ["E-post (töö)", "E-mail / login"],
 }
 NOT_THESE = [
     # Columns of real exports that must not be read as the field next to them (a discount is not the amount).
@@ -221,3 +225,17 @@ def test_real_headers_of_every_sheet_in_nine_languages_are_recognised(kind, fiel
 @pytest.mark.parametrize(("kind", "header"), NOT_THESE)
 def test_columns_beside_a_field_are_not_read_as_it(kind, header):
     assert recognise_field(kind, header) is None
+
+
+def test_every_label_the_app_writes_is_a_word_people_write():
+    """The template's headers and the sheets and columns the app adds are recognised from the synonyms
+    alone (the app's own labels are not added to them), so a template round trip proves something."""
+    from lib.reading.headers import recognise_sheet_name
+    from lib.reading.synonyms import FIELD_SYNONYMS, SHEET_SYNONYMS
+
+    for lang in i18n.LANGUAGES:
+        for kind, fields in FIELD_SYNONYMS.items():
+            assert recognise_sheet_name(i18n.t(f"kind.{kind}", lang)) == kind, (lang, kind)
+            for field in fields:
+                assert recognise_field(kind, i18n.t(f"field.{field}", lang)) == field, (lang, kind, field)
+        assert set(SHEET_SYNONYMS) == set(FIELD_SYNONYMS)
