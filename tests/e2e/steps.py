@@ -76,8 +76,19 @@ def edit_cell(page: Page, grid: Locator, header: str, row: int, text: str) -> No
     page.keyboard.press("ControlOrMeta+a")
     page.keyboard.type(text)
     expect(editor).to_have_value(text)
+    # The editor is React's: its Enter keeps what React holds, which lags behind the keys on a busy
+    # machine; wait until React holds the typed text (what a person's slower typing gives it anyway).
+    page.wait_for_function(
+        """text => {
+            const box = document.querySelector("textarea.gdg-input");
+            const props = box && Object.keys(box).find(name => name.startsWith("__reactProps"));
+            return Boolean(box) && (props ? box[props].value : box.value) === text;
+        }""",
+        arg=text,
+    )
     page.keyboard.press("Enter")
     expect(editor).to_have_count(0)
+    expect(cell(grid, header, row)).to_have_text(text)  # the grid holds it; the app must get it from there
 
 
 def tick_row(page: Page, grid: Locator, row: int) -> None:
