@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -55,20 +57,49 @@ def secrets_toml() -> str | None:
 
 
 @pytest.fixture
-def server(request, tmp_path, secrets_toml) -> Iterator[str]:
-    """The app on a free localhost port with a workspace of its own (``tmp_path/workspace``): empty, or
-    with the ``with_sample`` mark holding the sample register already (a copy of one imported once)."""
+def server_folder(request, tmp_path) -> Path:
+    """The server's workspace folder: the test's own (``tmp_path/workspace``), empty or with the ``with_sample``
+    mark holding the sample register already (a copy of one imported once); the module's with ``shared_app``."""
+    if request.node.get_closest_marker("shared_app"):
+        return request.getfixturevalue("shared_server")[1]
     if request.node.get_closest_marker("with_sample"):
-        request.getfixturevalue("sample_workspace")
+        return request.getfixturevalue("sample_workspace")
+    return tmp_path / "workspace"
+
+
+@pytest.fixture
+def server(request, server_folder, secrets_toml) -> Iterator[str]:
+    """The app on a free localhost port with a workspace of its own, or the module's (``shared_app``)."""
+    if request.node.get_closest_marker("shared_app"):
+        yield request.getfixturevalue("shared_server")[0]
+        return
+    with running_app(server_folder, secrets_toml) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def shared_server(tmp_path_factory, sample_folder) -> Iterator[tuple[str, Path]]:
+    """One app for a module whose tests only add to the sample register (each in a window of its own, each
+    judging only what it did): the server's start and its first page runs are paid once. Its URL and folder."""
+    folder = tmp_path_factory.mktemp("shared") / "workspace"
+    shutil.copytree(sample_folder, folder)
+    with running_app(folder, None) as url:
+        yield url, folder
+
+
+@contextmanager
+def running_app(folder: Path, secrets_toml: str | None) -> Iterator[str]:
+    """Streamlit serving the app over ``folder`` until the block ends (its output in ``server.log`` beside it)."""
     port = _free_port()
-    env = {**os.environ, "LADDER_WORKSPACE": str(tmp_path / "workspace")}
+    env = {**os.environ, "LADDER_WORKSPACE": str(folder)}
     env.pop("LADDER_READ_IN_PROCESS", None)  # the server reads uploads in its reader process, under the budget
     if secrets_toml is not None:  # Streamlit also reads ~/.streamlit/secrets.toml: a home of the test's own
-        home = tmp_path / "home"
+        home = folder.parent / "home"
         (home / ".streamlit").mkdir(parents=True)
         (home / ".streamlit" / "secrets.toml").write_text(secrets_toml, encoding="utf-8")
         env["HOME"] = str(home)
-    log = (tmp_path / "server.log").open("wb")  # a file, not a pipe nobody reads: a full pipe would stall the server
+    log_path = folder.parent / "server.log"
+    log = log_path.open("wb")  # a file, not a pipe nobody reads: a full pipe would stall the server
     process = subprocess.Popen(
         [
             sys.executable,
@@ -98,12 +129,12 @@ def server(request, tmp_path, secrets_toml) -> Iterator[str]:
                         break
             except OSError:
                 if time.monotonic() > deadline or process.poll() is not None:
-                    output = (tmp_path / "server.log").read_text(errors="replace")[-2000:]
+                    output = log_path.read_text(errors="replace")[-2000:]
                     raise RuntimeError(f"the Streamlit server did not start:\n{output}") from None
                 time.sleep(0.3)
         yield url
     finally:
-        process.terminate()
+        process.kill()  # the workspace is the test's own and thrown away: no need to wait for a clean stop
         process.wait(timeout=20)
         log.close()
 

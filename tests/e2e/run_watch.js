@@ -58,5 +58,6 @@
   }).observe(document, { subtree: true, childList: true, attributes: true, attributeFilter: ["data-test-script-state"] });
 
   const inputPending = () => lastInput > lastRequest && performance.now() - inputAt < QUIET;
+  window.__ladderWatch = () => ({ state, lastRequest, lastFinish, lastInput, uploads, tick });
   window.__ladderIdle = () => state === "notRunning" && uploads === 0 && lastFinish > lastRequest && !inputPending();
 })();

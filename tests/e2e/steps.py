@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from playwright.sync_api import Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from lib import i18n
 from lib.i18n import LANGUAGES
@@ -12,7 +13,10 @@ def wait_idle(page: Page) -> None:
     """Wait until the app has finished the run the last action asked for (``run_watch.js`` sees both
     the request and the end of the run; the script state alone is "not running" before a click's
     request has even reached the server)."""
-    page.wait_for_function("() => window.__ladderIdle()", timeout=60_000)
+    try:
+        page.wait_for_function("() => window.__ladderIdle()", timeout=60_000)
+    except PlaywrightTimeout:
+        raise AssertionError(f"the app's run never ended: {page.evaluate('window.__ladderWatch()')}") from None
 
 
 def metric(page: Page, label: str) -> Locator:

@@ -9,8 +9,9 @@ from playwright.sync_api import Page, expect
 
 from tests.e2e.steps import open_page, wait_idle
 
+pytestmark = pytest.mark.shared_app  # one app over the sample: each test in its own window adds only its own
 
-@pytest.mark.with_sample
+
 def test_an_email_list_downloads_with_only_consenting_people(page: Page, tmp_path, sample_register):
     expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
     wait_idle(page)
@@ -41,9 +42,8 @@ def test_an_email_list_downloads_with_only_consenting_people(page: Page, tmp_pat
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-@pytest.mark.with_sample
 def test_the_call_list_holds_only_people_who_allow_calls_and_its_download_is_logged(
-    page: Page, tmp_path, sample_register
+    page: Page, tmp_path, sample_register, server_folder
 ):
     from lib.workspace.repository import Workspace
 
@@ -67,8 +67,9 @@ def test_the_call_list_holds_only_people_who_allow_calls_and_its_download_is_log
         assert pd.isna(person["opted_out_at"]) and row["Phone"].startswith("+")
     assert {"Why", "Message"} <= set(header), header
     wait_idle(page)
-    log = Workspace(tmp_path / "workspace").exports()
-    assert list(log["kind"]) == ["phone/call-list"] and list(log["people"]) == [people]
+    log = Workspace(server_folder).exports()
+    log = log[log["kind"] == "phone/call-list"]
+    assert list(log["people"]) == [people]
     assert not log["selection"].str.contains(r"\b1\d{4}\b", regex=True).any()  # pseudonyms, not the ids
     open_page(page, "Export")
     shown = page.get_by_test_id("stDataFrame").filter(has_text="People").last.locator("td[role=gridcell]")
@@ -76,8 +77,7 @@ def test_the_call_list_holds_only_people_who_allow_calls_and_its_download_is_log
     expect(page.get_by_test_id("stException")).to_have_count(0)
 
 
-@pytest.mark.with_sample
-def test_the_updated_workbook_download_is_in_the_export_log(page: Page, tmp_path):
+def test_the_updated_workbook_download_is_in_the_export_log(page: Page, server_folder):
     from lib.workspace.repository import Workspace
 
     expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
@@ -90,5 +90,5 @@ def test_the_updated_workbook_download_is_in_the_export_log(page: Page, tmp_path
         download_button.click()
     assert download.value.suggested_filename == "studio_register (updated).xlsx"
     wait_idle(page)
-    log = Workspace(tmp_path / "workspace").exports()
-    assert list(log["kind"]) == ["workbook"] and log.iloc[0]["people"] == 2000
+    log = Workspace(server_folder).exports()
+    assert list(log.loc[log["kind"] == "workbook", "people"]) == [2000]

@@ -89,7 +89,7 @@ def comparable(frame: pd.DataFrame, columns: list[str]) -> list[list[str]]:
     return shown.astype("string").fillna("∅").values.tolist()
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(edits=st.lists(edit, min_size=1, max_size=12), added=st.lists(st.tuples(tricky, days, yes_no), max_size=3))
 def test_read_write_read_gives_the_same_register(tmp_path, edits, added):
     path = write_xlsx(tmp_path / "kliendid.xlsx", BASE)

@@ -4,7 +4,7 @@ from datetime import date
 
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from lib.reading.values import (
@@ -47,6 +47,7 @@ def test_day_first_wins_and_month_first_only_when_day_first_is_impossible():
 SLASHED = {"day_first": "{d}/{m}/{y}", "month_first": "{m}/{d}/{y}", "dotted": "{d}.{m}.{y}", "iso": "{y}-{m}-{d}"}
 
 
+@settings(deadline=None)
 @given(
     days=st.lists(st.dates(min_value=date(1950, 1, 1), max_value=date(2035, 12, 31)), min_size=1, max_size=25),
     style=st.sampled_from(sorted(SLASHED)),

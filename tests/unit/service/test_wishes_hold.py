@@ -88,7 +88,7 @@ def change(key: str, field: str, new: str | None, now: Register) -> dict:
 YES = {"email": "yes", "sms": "yes", "phone": "yes", "post": "yes", "shared_email": False}
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(people=st.lists(person, min_size=2, max_size=4), steps=st.lists(step, max_size=6))
 @example(people=[YES, YES], steps=[("withdraw", 0, "email"), ("old_copy",)])  # the paths seen to fail once
 @example(people=[YES, YES], steps=[("withdraw", 1, "sms"), ("give", 1, "sms"), ("withdraw", 1, "sms"), ("old_copy",)])

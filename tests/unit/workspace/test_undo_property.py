@@ -94,7 +94,7 @@ def holds_what_was_kept(
             assert text_of(rows.at[entry.key, entry.field]) == text_of(entry.new), (entry.field, entry.new)
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=10, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(steps=st.lists(a_step, min_size=1, max_size=6))
 def test_undoing_each_change_in_turn_gives_back_each_earlier_register_exactly(tmp_path_factory, steps):
     folder = tmp_path_factory.mktemp("undo")
