@@ -67,13 +67,10 @@ def recognise_field(kind: SheetKind, header: object) -> str | None:
     "Kliendisuhe (käsitsi klass)") or by one side of a slash ("Ostu / arve nr").
     """
     found = _field_of(kind, header)
-    if found is None and isinstance(header, str) and ("(" in header or "/" in header):
-        plain = re.sub(r"\(.*?\)", " ", header)
-        for part in (plain, *plain.split("/")):
-            found = _field_of(kind, part) if part.strip() and part != header else None
-            if found is not None:
-                break
-    return found
+    if found is not None or not isinstance(header, str) or not ("(" in header or "/" in header):
+        return found
+    plain = re.sub(r"\(.*?\)", " ", header)
+    return next(filter(None, (_field_of(kind, part) for part in (plain, *plain.split("/")))), None)
 
 
 def _field_of(kind: SheetKind, header: object) -> str | None:

@@ -22,6 +22,9 @@ from email_validator import EmailNotValidError, validate_email
 from lib import i18n
 from lib.schema import LANGUAGES, NO_WORDS, VOCABULARIES, YES_WORDS
 
+_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
+"""How US tools write a day (a Google Forms timestamp ``11/23/2026 14:05:00``): read first in a column
+whose slashed dates are month first, else last, when the day-first reading was impossible (13/… → …/13)."""
 _DATE_FORMATS = (
     "%Y-%m-%d %H:%M:%S",  # how the reader renders a real Excel date cell
     "%Y-%m-%d",
@@ -38,13 +41,8 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
-    "%m/%d/%Y",  # last: only reached when the day-first reading was impossible (13/… → …/13)
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y %H:%M:%S",
+    *_MONTH_FIRST,
 )
-_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
-"""How US tools write a day (a Google Forms timestamp ``11/23/2026 14:05:00``), read first in a column
-whose slashed dates are month first."""
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_RANGE = (1, 2_958_465)  # Excel's 1900-01-01 … 9999-12-31
 _CURRENCY = r"(?i)(€|\$|£|zł|zl|pln|eur|usd|gbp|sek|nok|dkk|kr\.?|euro)"
@@ -67,7 +65,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     result = _arrow_dates(text)  # Excel date cells and ISO text, the bulk of any register, at C speed
     formats: tuple[str, ...] = _DATE_FORMATS[2:]
     if result.isna().any() and _month_first(text[result.isna()]):
-        formats = _MONTH_FIRST + formats
+        formats = (*_MONTH_FIRST, *(f for f in formats if f not in _MONTH_FIRST))
     for fmt in formats:
         todo = result.isna() & text.notna()
         if not todo.any():
