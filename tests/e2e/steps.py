@@ -19,6 +19,12 @@ def wait_idle(page: Page) -> None:
         raise AssertionError(f"the app's run never ended: {page.evaluate('window.__ladderWatch()')}") from None
 
 
+def sample_in_place(page: Page, lang: str = "en") -> None:
+    """The home page of a workspace that holds the sample register already: its key figures, the run over."""
+    expect(page.get_by_text(i18n.t("home.figures", lang))).to_be_visible()
+    wait_idle(page)
+
+
 def metric(page: Page, label: str) -> Locator:
     """The value of the key figure labelled exactly ``label`` ("Customers" is not "Buying customers"), for
     ``expect(...).to_have_text``, which waits for the figure rather than reading it once."""

@@ -7,14 +7,13 @@ import pandas as pd
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import open_page, wait_idle
+from tests.e2e.steps import open_page, sample_in_place, wait_idle
 
 pytestmark = pytest.mark.shared_app  # one app over the sample: each test in its own window adds only its own
 
 
 def test_an_email_list_downloads_with_only_consenting_people(page: Page, tmp_path, sample_register):
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     open_page(page, "Export")
     button = page.get_by_role("button", name=re.compile(r"Download the list \(\d[\d,]* people\)"))
     expect(button).to_be_visible()
@@ -47,8 +46,7 @@ def test_the_call_list_holds_only_people_who_allow_calls_and_its_download_is_log
 ):
     from lib.workspace.repository import Workspace
 
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     open_page(page, "Contact plan")
     button = page.get_by_role("button", name=re.compile(r"^Download the call list \(\d+ people"))
     expect(button).to_be_enabled()
@@ -80,8 +78,7 @@ def test_the_call_list_holds_only_people_who_allow_calls_and_its_download_is_log
 def test_the_updated_workbook_download_is_in_the_export_log(page: Page, server_folder):
     from lib.workspace.repository import Workspace
 
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     open_page(page, "Export")
     page.get_by_role("button", name="Prepare the updated workbook").click()
     download_button = page.get_by_role("button", name="Download studio_register (updated).xlsx")

@@ -3,13 +3,12 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import edit_cell, open_page, wait_idle
+from tests.e2e.steps import edit_cell, open_page, sample_in_place, wait_idle
 
 
 @pytest.mark.with_sample
 def test_an_edited_cell_is_saved_and_still_there_after_a_reload(page: Page):
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     open_page(page, "Customers")
     expect(page.get_by_text("Name: Triin Mägi")).to_be_visible()  # the first customer's profile
     grid = page.get_by_test_id("stDataFrame").first

@@ -3,13 +3,12 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.steps import open_page, wait_idle
+from tests.e2e.steps import open_page, sample_in_place
 
 
 @pytest.mark.with_sample
 def test_the_feedback_page_draws_its_charts(page: Page, tmp_path):
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     open_page(page, "Feedback")
     expect(page.get_by_test_id("stPlotlyChart")).to_have_count(4, timeout=90_000)
     expect(page.get_by_text("Themes by sentiment", exact=True)).to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from lib import i18n
 from lib.workspace.repository import Workspace
 from tests.conftest import write_xlsx
-from tests.e2e.steps import cell, open_page, tick_row, upload_in, wait_idle
+from tests.e2e.steps import cell, open_page, sample_in_place, tick_row, upload_in, wait_idle
 
 
 @pytest.fixture
@@ -32,8 +32,7 @@ def test_a_contact_marked_done_takes_its_tick_with_it(page: Page, tmp_path):
     from lib.service.outreach import analyse, due_contacts
     from lib.service.registers import current_register
 
-    expect(page.get_by_text(i18n.t("home.figures", "pl"))).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page, "pl")
     open_page(page, i18n.t("plan.title", "pl"))
     workspace = Workspace(tmp_path / "workspace")
     now = current_register(workspace)
@@ -113,8 +112,7 @@ def test_a_new_file_asks_before_it_replaces_the_register_and_the_old_one_comes_b
 
 @pytest.mark.with_sample
 def test_a_logged_call_reads_as_one_line_in_the_history(page: Page):
-    expect(page.get_by_text(i18n.t("home.figures", "pl"))).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page, "pl")
     open_page(page, i18n.t("customers.title", "pl"))
     page.get_by_label(i18n.t("field.campaign", "pl")).fill("Zimowa wizyta")
     page.get_by_label(i18n.t("field.outcome", "pl")).fill("rozmowa odbyta")

@@ -12,7 +12,7 @@ from lib import i18n
 from lib.reading.register import build_register
 from lib.reading.workbook import read_workbook
 from tests.conftest import ROOT, write_xlsx
-from tests.e2e.steps import edit_cell, open_page, upload_in, wait_idle
+from tests.e2e.steps import edit_cell, open_page, sample_in_place, upload_in, wait_idle
 from tests.e2e.test_marketer_day import start_with_sample
 
 PL = "pl"
@@ -69,8 +69,7 @@ def test_a_polish_page_shows_words_bold_and_amounts_not_codes_marks_or_50k(page:
 
 @pytest.mark.with_sample
 def test_a_refused_edit_stays_pending_and_a_customer_beyond_the_table_opens(page: Page, server):
-    expect(page.get_by_text(i18n.t("home.figures", PL))).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page, PL)
     open_page(page, i18n.t("customers.title", PL))
     sample = build_register(read_workbook((ROOT / "sample_data" / "studio_register.xlsx").read_bytes(), "x.xlsx"))[0]
     grid = page.get_by_test_id("stDataFrame").first

@@ -11,18 +11,13 @@ from playwright.sync_api import Page, expect
 from lib.service.outreach import analyse, due_contacts
 from lib.service.registers import current_register
 from lib.workspace.repository import Workspace
-from tests.e2e.steps import cell, open_page, tick_row, wait_idle
+from tests.e2e.steps import cell, open_page, sample_in_place, tick_row, wait_idle
 
 pytestmark = pytest.mark.shared_app  # one app over the sample: each test in its own window adds only its own
 
 
-def home_with_sample(page: Page) -> None:
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
-
-
 def test_a_search_on_the_customers_page_finds_a_person_by_e_mail_and_by_name(page: Page):
-    home_with_sample(page)
+    sample_in_place(page)
     open_page(page, "Customers")
     search = page.get_by_role("textbox", name="Search")
     search.fill("maria.tamm@")
@@ -41,7 +36,7 @@ def test_a_search_on_the_customers_page_finds_a_person_by_e_mail_and_by_name(pag
 
 
 def test_analyse_as_of_an_earlier_day_shows_the_register_as_it_stood_then(page: Page, server_folder):
-    home_with_sample(page)
+    sample_in_place(page)
     open_page(page, "Segments")
     now = current_register(Workspace(server_folder))
     day = date(2026, 1, 31)
@@ -62,7 +57,7 @@ def test_analyse_as_of_an_earlier_day_shows_the_register_as_it_stood_then(page: 
 
 
 def test_a_snoozed_contact_leaves_the_plan_for_a_week_and_is_logged(page: Page, server_folder):
-    home_with_sample(page)
+    sample_in_place(page)
     open_page(page, "Contact plan")
     workspace = Workspace(server_folder)
     now = current_register(workspace)

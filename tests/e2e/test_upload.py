@@ -9,7 +9,7 @@ from playwright.sync_api import Page, expect
 from lib.reading.register import build_register
 from lib.reading.workbook import read_workbook
 from tests.conftest import SAMPLE
-from tests.e2e.steps import download_updated_workbook, metric, open_page, wait_idle
+from tests.e2e.steps import download_updated_workbook, metric, open_page, sample_in_place, wait_idle
 
 
 def test_uploading_the_sample_shows_its_key_figures_and_the_server_log_names_nobody(page: Page, tmp_path):
@@ -34,8 +34,7 @@ def test_uploading_the_sample_shows_its_key_figures_and_the_server_log_names_nob
 
 @pytest.mark.with_sample
 def test_the_quality_report_downloads_as_a_workbook(page: Page, tmp_path):
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the report (xlsx)").click()
     saved = tmp_path / download.value.suggested_filename
@@ -47,8 +46,7 @@ def test_the_quality_report_downloads_as_a_workbook(page: Page, tmp_path):
 
 @pytest.mark.with_sample
 def test_a_broken_file_is_refused_without_a_traceback_and_the_register_survives_a_reload(page: Page, tmp_path):
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 this is not a workbook")
     page.locator("input[type=file]").set_input_files(str(broken))
@@ -64,8 +62,7 @@ def test_a_broken_file_is_refused_without_a_traceback_and_the_register_survives_
 
 @pytest.mark.with_sample
 def test_the_updated_workbook_downloads_with_every_sheet(page: Page, tmp_path):
-    expect(page.get_by_text("Key figures")).to_be_visible()  # the sample register is in place
-    wait_idle(page)
+    sample_in_place(page)
     page.get_by_role("link", name="Export").click()
     saved = download_updated_workbook(page, "studio_register (updated).xlsx", tmp_path)
     book = openpyxl.load_workbook(saved, read_only=True)
