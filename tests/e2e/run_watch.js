@@ -1,12 +1,10 @@
 // Tells the browser tests when the app has finished the run their last action asked for.
 //
 // Streamlit marks its root with the script's state, but a click's request reaches the server a moment
-// after the click, so "not running" right after an action proves nothing; and a short run may never show
-// as "running" at all (the page draws both states at once). This watches both sides of the socket:
+// after the click, so "not running" right after an action proves nothing. This watches both sides:
 // every request for a run (a BackMsg whose first field is rerun_script, bytes 0x5a) and every finished
-// upload (the run that uses the file follows it) is a "request"; every ForwardMsg saying a run finished
-// (field 6, script_finished, other than "finished early for a rerun") is a "finish". The app is idle
-// when the script is not running and its last run finished after the last request. A click or key press reaches the socket a few
+// upload (the run that uses the file follows it) is a "request"; the app is idle when the script is not
+// running and its last run ended after the last request. A click or key press reaches the socket a few
 // milliseconds later (after the page has handled it), so an input not yet followed by a request counts
 // as pending for a moment (QUIET ms): long enough for its request to be sent, if it makes one.
 (() => {
@@ -29,44 +27,6 @@
       true,
     );
   }
-
-  const finishesRun = (bytes) => {
-    // The message's top-level protobuf fields, until script_finished (6) is found.
-    let at = 0;
-    const varint = () => {
-      let value = 0;
-      let shift = 0;
-      let byte = 0x80;
-      while (byte & 0x80 && at < bytes.length) {
-        byte = bytes[at++];
-        value += (byte & 0x7f) * 2 ** shift;
-        shift += 7;
-      }
-      return value;
-    };
-    while (at < bytes.length) {
-      const tag = varint();
-      const field = Math.floor(tag / 8);
-      const wire = tag % 8;
-      if (wire === 0) {
-        const value = varint();
-        if (field === 6) return value !== 2;
-      } else if (wire === 2) at += varint();
-      else if (wire === 1) at += 8;
-      else if (wire === 5) at += 4;
-      else return false;
-    }
-    return false;
-  };
-  const Native = window.WebSocket;
-  window.WebSocket = class extends Native {
-    constructor(...args) {
-      super(...args);
-      this.addEventListener("message", (event) => {
-        if (event.data instanceof ArrayBuffer && finishesRun(new Uint8Array(event.data))) lastFinish = ++tick;
-      });
-    }
-  };
 
   const send = WebSocket.prototype.send;
   WebSocket.prototype.send = function (data) {
