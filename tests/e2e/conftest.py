@@ -59,7 +59,7 @@ def secrets_toml() -> str | None:
 @pytest.fixture
 def server_folder(request, tmp_path) -> Path:
     """The server's workspace folder: the test's own (``tmp_path/workspace``), empty or with the ``with_sample``
-    mark holding the sample register already (a copy of one imported once); the module's with ``shared_app``."""
+    mark holding the sample register already (a copy of one imported once); the shared one with ``shared_app``."""
     if request.node.get_closest_marker("shared_app"):
         return request.getfixturevalue("shared_server")[1]
     if request.node.get_closest_marker("with_sample"):
@@ -69,7 +69,7 @@ def server_folder(request, tmp_path) -> Path:
 
 @pytest.fixture
 def server(request, server_folder, secrets_toml) -> Iterator[str]:
-    """The app on a free localhost port with a workspace of its own, or the module's (``shared_app``)."""
+    """The app on a free localhost port with a workspace of its own, or the shared one (``shared_app``)."""
     if request.node.get_closest_marker("shared_app"):
         yield request.getfixturevalue("shared_server")[0]
         return
@@ -77,10 +77,11 @@ def server(request, server_folder, secrets_toml) -> Iterator[str]:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def shared_server(tmp_path_factory, sample_folder) -> Iterator[tuple[str, Path]]:
-    """One app for a module whose tests only add to the sample register (each in a window of its own, each
-    judging only what it did): the server's start and its first page runs are paid once. Its URL and folder."""
+    """One app per test process for the tests that only read or add to the sample register (each in a window
+    of its own, each judging only what it did): the server's start and its first page runs are paid once.
+    Its URL and folder."""
     folder = tmp_path_factory.mktemp("shared") / "workspace"
     shutil.copytree(sample_folder, folder)
     with running_app(folder, None) as url:

@@ -14,7 +14,7 @@ def wait_idle(page: Page) -> None:
     the request and the end of the run; the script state alone is "not running" before a click's
     request has even reached the server)."""
     try:
-        page.wait_for_function("() => window.__ladderIdle()", timeout=60_000)
+        page.wait_for_function("() => window.__ladderIdle()", timeout=60_000, polling=50)
     except PlaywrightTimeout:
         raise AssertionError(f"the app's run never ended: {page.evaluate('window.__ladderWatch()')}") from None
 

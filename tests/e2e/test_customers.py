@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.steps import edit_cell, open_page, sample_in_place, wait_idle
 
 
-@pytest.mark.with_sample
+@pytest.mark.shared_app  # changes one name, which no other shared test reads
 def test_an_edited_cell_is_saved_and_still_there_after_a_reload(page: Page):
     sample_in_place(page)
     open_page(page, "Customers")

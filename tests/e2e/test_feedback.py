@@ -6,7 +6,7 @@ from playwright.sync_api import Page, expect
 from tests.e2e.steps import open_page, sample_in_place
 
 
-@pytest.mark.with_sample
+@pytest.mark.shared_app  # reads the sample only
 def test_the_feedback_page_draws_its_charts(page: Page, tmp_path):
     sample_in_place(page)
     open_page(page, "Feedback")

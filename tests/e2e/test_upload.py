@@ -32,7 +32,7 @@ def test_uploading_the_sample_shows_its_key_figures_and_the_server_log_names_nob
     assert not [e for e in emails if e in log] and not [p for p in phones if len(p) >= 7 and p in digits]
 
 
-@pytest.mark.with_sample
+@pytest.mark.shared_app  # reads the sample only
 def test_the_quality_report_downloads_as_a_workbook(page: Page, tmp_path):
     sample_in_place(page)
     with page.expect_download() as download:
@@ -60,7 +60,7 @@ def test_a_broken_file_is_refused_without_a_traceback_and_the_register_survives_
     expect(metric(page, "Customers")).to_have_text("2,000")
 
 
-@pytest.mark.with_sample
+@pytest.mark.shared_app  # reads the sample only
 def test_the_updated_workbook_downloads_with_every_sheet(page: Page, tmp_path):
     sample_in_place(page)
     page.get_by_role("link", name="Export").click()
