@@ -13,6 +13,7 @@ from lib.ui import SAMPLE_PATH, language, setup_page, t
 from lib.ui.upload_flow import bring_in, confirm_replacement, earlier_registers, uploader_in_language
 from lib.ui.widgets import (
     carried_settings_note,
+    identity_note,
     key_figure_metrics,
     mapping_editor,
     quality_report,
@@ -62,6 +63,7 @@ if page.current.suppressed:
 carried_settings_note(page)
 st.subheader(t("home.figures"))
 key_figure_metrics(register, page.workspace.settings().currency)
+identity_note(register)
 
 st.subheader(t("home.quality"))
 quality_report(problems, rows=page.can("see_personal"))

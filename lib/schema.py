@@ -91,6 +91,8 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("purchase_id", "text"),
         Field("customer_id", "id"),
         Field("name", "text"),
+        Field("first_name", "text"),
+        Field("last_name", "text"),
         Field("email", "email"),
         Field("phone", "phone"),
         Field("date", "date"),
@@ -101,6 +103,10 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("amount", "number"),
         Field("margin", "number"),
         Field("branch", "text"),
+        Field("order_total", "number"),
+        Field("refunded", "number"),
+        Field("status", "choice", "order_status"),
+        Field("cancelled", "date"),
     ),
     FEEDBACK: _fields(
         Field("feedback_id", "text"),
@@ -129,7 +135,7 @@ FIELDS: dict[str, dict[str, Field]] = {
 SUMMARY_FIELDS = ("last_purchase", "purchase_count", "total_spent")
 """Customer columns that stand in for a purchases sheet in a single-sheet register."""
 
-CUSTOMER_DETAIL_FIELDS = ("name", "email", "phone")
+CUSTOMER_DETAIL_FIELDS = ("name", "first_name", "last_name", "email", "phone")
 """Customer details a till export may carry on each purchase row."""
 
 DATES_THAT_MAY_BE_FUTURE = frozenset({"planned"})
@@ -228,6 +234,24 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
                     "tavoitettu", "vastasi", "pasiekta", "atsake", "atsakė", "rozmawial", "rozmawiał",
                     "odebral", "odebrał", "odpowiedzial", "odpowiedział"),
     },
+    "order_status": {
+        # An order counts as a purchase only when paid; the others stay in the workbook, not in the revenue.
+        "paid": ("paid", "completed", "complete", "processing", "fulfilled", "partially refunded",
+                 "partially_refunded", "partially paid", "partially_paid", "wc-completed", "wc-processing",
+                 "makstud", "tasutud", "täidetud", "maksettu", "toimitettu", "apmokėta", "apmokėtas",
+                 "įvykdyta", "opłacone", "opłacony", "opłacona", "zapłacono", "zrealizowane", "samaksāts",
+                 "betald", "bezahlt", "abgeschlossen"),
+        "unpaid": ("unpaid", "pending", "pending payment", "on-hold", "on hold", "authorized", "failed",
+                   "draft", "checkout-draft", "wc-pending", "wc-on-hold", "wc-failed", "maksmata", "ootel",
+                   "maksamatta", "maksamaton", "odottaa", "neapmokėta", "laukiama", "nieopłacone",
+                   "nieopłacony", "oczekujące", "oczekuje na płatność", "nesamaksāts", "obetald", "unbezahlt"),
+        "cancelled": ("cancelled", "canceled", "voided", "void", "wc-cancelled", "tühistatud",
+                      "peruttu", "peruutettu", "atšaukta", "atšauktas", "anulowane", "anulowano",
+                      "anulowany", "atcelts", "avbruten", "storniert", "abgebrochen"),
+        "refunded": ("refunded", "wc-refunded", "tagastatud", "raha tagastatud", "hyvitetty", "palautettu",
+                     "grąžinta", "grąžinti pinigai", "zwrócone", "zwrot", "zwrócony", "atmaksāts",
+                     "återbetald", "erstattet"),
+    },
     "status": {
         "open": ("open", "new", "pending", "avatud", "uus", "pooleli", "avoin", "uusi", "kesken",
                  "atviras", "naujas", "otwarte", "otwarta", "nowe", "w toku", "atvērts", "öppen",
@@ -282,6 +306,7 @@ VOCABULARY_LABELS = {
     "channel": "plan.channel",
     "outcome": "outcome",
     "status": "status",
+    "order_status": "order_status",
 }
 """Each vocabulary's catalogue prefix: ``class.loyal`` is how the app writes "loyal" in a language, and a
 register holding that word in any of the app's languages reads back as the code."""

@@ -102,6 +102,7 @@ def report_of(
         "feedback": len(register.feedback),
         "actions": len(register.actions),
         "shape": register.shape,
+        "identity": {"key": register.identity, "kept_apart": register.kept_apart},
         "figures": key_figures(register),
         "mapping": mapping_table(register),
         "other_sheets": [s.sheet for s in register.sources if s.kind == "other"],

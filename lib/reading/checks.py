@@ -83,7 +83,9 @@ def _unknown_customers(register: Register, kind: str, frame: pd.DataFrame, known
     problems: list[Problem] = []
     ids = frame["customer_id"]
     for sheet, rows in frame.groupby(SHEET_COL, sort=False):
-        header = register.header_of(str(sheet), "customer_id")
+        header = next(  # the column that names the customer: the id, or the e-mail or phone the row is linked by
+            filter(None, (register.header_of(str(sheet), f) for f in ("customer_id", "email", "phone"))), None
+        )
         if header is None:
             continue
         row_ids = ids.loc[rows.index]

@@ -171,9 +171,12 @@ def guess_sheet_kind(name: str, headers: Sequence[object]) -> SheetKind | str:
 
 
 def _identifies(kind: SheetKind, fields: set[str]) -> bool:
-    """Whether the columns can say whose record each row is (a price list cannot)."""
+    """Whether the columns can say whose record each row is (a price list cannot): an id, or a purchase's
+    e-mail, phone or buyer's name (an orders export)."""
     if kind == CUSTOMERS:
         return bool(fields & {"customer_id", "name", "first_name", "last_name", "email", "phone"})
+    if kind == PURCHASES:
+        return bool(fields & {"customer_id", "email", "phone", "name"})
     return "customer_id" in fields
 
 

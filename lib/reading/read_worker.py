@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import json
 import pickle
 import sys
 import zipfile
@@ -22,13 +23,16 @@ import fastexcel
 import pyarrow as pa
 
 from lib.reading.ooxml import PatchUnsupported, sheet_parts
+from lib.reading.ragged import mend_ragged
 
 TOO_MUCH_MEMORY = "error.too_much_memory"
 """Catalogue key of the message for a file that needed more memory than the budget."""
 ZIP_MAGIC = b"PK\x03\x04"
 CFB_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 Sheet = tuple[str, bytes, tuple[int, ...], bool]
-"""(name, Arrow IPC stream of the cells as text, zero-based Excel column of each column, visible)."""
+"""(name, Arrow IPC stream of the cells as text, zero-based Excel column of each column, visible).
+The stream's schema may carry ``RAGGED_ROWS``: a CSV's over-long rows (``lib.reading.ragged.Note``s, JSON)."""
+RAGGED_ROWS = b"ladder.ragged_rows"
 
 
 class ReadFailure(Exception):
@@ -117,6 +121,7 @@ def _read_csv(data: bytes, file_name: str) -> Sheet:
         rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     except csv.Error as error:
         raise ReadFailure("error.bad_csv", file=file_name, reason=str(error)) from error
+    rows, ragged = mend_ragged(rows, delimiter)
     width = max((len(row) for row in rows), default=0)
     if width == 0:
         raise ReadFailure("error.no_rows", file=file_name)
@@ -124,7 +129,10 @@ def _read_csv(data: bytes, file_name: str) -> Sheet:
         str(i): pa.array([row[i] if i < len(row) and row[i].strip() else None for row in rows], pa.string())
         for i in range(width)
     }
-    return PurePath(file_name).stem or "Sheet1", _ipc(pa.table(columns)), tuple(range(width)), True
+    table = pa.table(columns)
+    if ragged:
+        table = table.replace_schema_metadata({RAGGED_ROWS: json.dumps(ragged)})
+    return PurePath(file_name).stem or "Sheet1", _ipc(table), tuple(range(width)), True
 
 
 _LOCAL_LETTERS = set("äöüõšžåąćęłńóśźżčėįųūāēīķļņ")

@@ -27,12 +27,24 @@ import pandas as pd
 from lib.i18n import Explained
 from lib.reading.checks import check_register
 from lib.reading.headers import find_header_row, guess_sheet_kind, map_columns
+from lib.reading.identity import derived_ids, identity_basis, link_by_contact
+from lib.reading.orders import STATE_COL, as_purchases, not_counted, order_number_header
 from lib.reading.problems import Problem, Severity, cell_problems
-from lib.reading.values import parse_bools, parse_choices, parse_counts, parse_dates, parse_ids, parse_numbers
+from lib.reading.values import (
+    damaged_ids,
+    parse_bools,
+    parse_choices,
+    parse_counts,
+    parse_dates,
+    parse_ids,
+    parse_numbers,
+)
 from lib.reading.workbook import RawSheet
 from lib.schema import (
+    ACTIONS,
     CUSTOMER_DETAIL_FIELDS,
     CUSTOMERS,
+    FEEDBACK,
     FIELDS,
     KEY_COL,
     OTHER,
@@ -117,6 +129,11 @@ class Register:
     actions: pd.DataFrame
     sources: tuple[SheetSource, ...]
     shape: str
+    identity: str = "customer_id"
+    """What tells the customers apart (``lib.reading.identity.BASES``): their id column, or without one
+    their e-mail, phone, name, or row."""
+    kept_apart: int = 0
+    """Customers rows that lacked that e-mail, phone or name and are customers of their own."""
 
     def frame(self, kind: str) -> pd.DataFrame:
         return getattr(self, kind)
@@ -175,18 +192,35 @@ def build_register(
     frames = {kind: _concat(kind, parts[kind]) for kind in SHEET_KINDS}
     if not parts[CUSTOMERS] and not parts[PURCHASES]:
         raise RegisterError("error.no_register")
+    identity, kept_apart = "customer_id", 0
     if parts[CUSTOMERS]:
-        customers, found = _unique_customers(frames[CUSTOMERS], sources)
+        customers, bases, kept_apart = _identified(frames[CUSTOMERS], sources)
+        identity = next(iter(bases.values()), identity)  # the first sheet's, if sheets differ
+        customers, found = _unique_customers(customers, sources, bases)
         problems += found
         has_summary = any(
             source.kind == CUSTOMERS and set(SUMMARY_FIELDS) & set(source.fields.values()) for source in sources
         )
         shape = "summary" if not parts[PURCHASES] and has_summary else "full"
     else:
+        customers = frames[CUSTOMERS]
+    for kind in (PURCHASES, FEEDBACK, ACTIONS):  # rows without a customer id: by their e-mail or phone
+        if frames[kind]["customer_id"].isna().any():
+            frames[kind] = frames[kind].assign(customer_id=link_by_contact(frames[kind], customers))
+    if not parts[CUSTOMERS]:  # every customer who ordered, a cancelled order's too
         customers, shape = _customers_from_purchases(frames[PURCHASES]), "purchases_only"
+        if not any(s.kind == PURCHASES and s.header_of("customer_id") for s in sources):
+            identity = next(
+                (f for f in ("email", "phone", "name") if frames[PURCHASES][f].notna().any()), "customer_id"
+            )
     frames[CUSTOMERS] = customers
-    frames[PURCHASES] = _with_amounts(frames[PURCHASES])
-    register = Register(**frames, sources=tuple(sources), shape=shape)
+    purchases, left_out = not_counted(frames[PURCHASES])
+    problems += [
+        Problem(sheet, None, _header(sources, sheet, "status"), "info", "orders_not_counted", counts)
+        for sheet, counts in left_out.items()
+    ]
+    frames[PURCHASES] = _with_amounts(purchases)
+    register = Register(**frames, sources=tuple(sources), shape=shape, identity=identity, kept_apart=kept_apart)
     if check:
         problems += check_register(register, as_of)
     return register, problems
@@ -208,7 +242,7 @@ def sheet_frames(
         if source.kind == CUSTOMERS:
             frame, _ = _unique_customers(frame, [source])
         elif source.kind == PURCHASES:
-            frame = _with_amounts(frame)
+            frame = _with_amounts(frame.drop(columns=STATE_COL, errors="ignore"))
         found[raw.name] = (source.kind, frame)
     return found
 
@@ -229,6 +263,8 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
             if chosen != NOT_MAPPED and chosen in FIELDS[kind]:
                 fields[header] = chosen
     data = cells.iloc[header_index + 1 :]
+    if kind == PURCHASES and (number := order_number_header(data.set_axis(list(headers), axis=1), fields)):
+        fields[number] = "purchase_id"
     source = SheetSource(
         raw.name, kind, header_index + 1, headers, raw.letters, fields, rows=len(data), visible=raw.visible
     )
@@ -237,8 +273,16 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
     data = data.set_axis(list(headers), axis=1)
     empty = data.isna().all(axis=1)
     problems = [Problem(raw.name, int(i) + 1, None, "info", "empty_row") for i in data.index[empty]]
+    problems += [
+        Problem(
+            raw.name, row, headers[at] if at >= 0 else None, "warning", f"ragged_{how}", {"values": n, "columns": w}
+        )
+        for row, how, n, w, at in raw.ragged
+    ]
     data = data[~empty]
     frame, found = _typed_frame(kind, data, fields, raw.name)  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
+    if kind == PURCHASES:
+        frame = as_purchases(frame)
     return source, frame, problems + found
 
 
@@ -267,6 +311,8 @@ def _typed_frame(
             columns[name] = _empty(spec, data.index)
             continue
         typed, bad, code = parse_field(data[header], spec)
+        if code == "damaged_id":  # kept apart, as a customer of its own row, rather than merged with others
+            typed = typed.fillna((rows[SHEET_COL] + "!" + rows[ROW_COL].astype("string")).where(bad))
         columns[name] = typed
         if bad.any():
             severity = _SEVERITY.get(code, "warning")
@@ -283,6 +329,7 @@ _SEVERITY: dict[str, Severity] = {
     "unreadable_count": "error",
     "unreadable_bool": "warning",
     "unknown_choice": "info",
+    "damaged_id": "error",
 }
 """How bad an unreadable cell is: a lost date or amount skews every figure; an odd word does not."""
 
@@ -308,7 +355,8 @@ def parse_field(raw: pd.Series, spec: Field) -> tuple[pd.Series, pd.Series, str]
     if spec.type == "choice":
         return (*parse_choices(raw, spec.vocabulary or ""), "unknown_choice")
     if spec.type == "id":
-        return parse_ids(raw), pd.Series(False, index=raw.index), ""
+        damaged = damaged_ids(raw)
+        return parse_ids(raw).mask(damaged), damaged, "damaged_id"
     text = raw.astype("string").str.strip()
     return text.mask(text == ""), pd.Series(False, index=raw.index), ""
 
@@ -346,14 +394,32 @@ def _combine_names(frame: pd.DataFrame, replace_all: bool = False) -> pd.DataFra
     return frame.assign(name=joined.fillna(frame["name"]) if replace_all else frame["name"].fillna(joined))
 
 
-def _unique_customers(customers: pd.DataFrame, sources: list[SheetSource]) -> tuple[pd.DataFrame, list[Problem]]:
-    """Customers with an id, each id once; rows without an id or repeating one are reported."""
+def _identified(
+    customers: pd.DataFrame, sources: list[SheetSource]
+) -> tuple[pd.DataFrame, dict[str, str], int]:
+    """Customers sheets without an id column keyed by what tells their people apart (``lib.reading.identity``):
+    the customers, each such sheet's basis, and how many rows lacked it."""
+    bases: dict[str, str] = {}
+    kept_apart = 0
+    ids = customers["customer_id"].copy()
+    for source in sources:
+        if source.kind != CUSTOMERS or source.header_of("customer_id") is not None:
+            continue
+        rows = customers[SHEET_COL] == source.sheet
+        bases[source.sheet] = identity_basis(customers[rows])
+        ids[rows], lacking = derived_ids(customers[rows], bases[source.sheet])
+        kept_apart += lacking
+    return customers.assign(customer_id=ids), bases, kept_apart
+
+
+def _unique_customers(
+    customers: pd.DataFrame, sources: list[SheetSource], bases: Mapping[str, str] | None = None
+) -> tuple[pd.DataFrame, list[Problem]]:
+    """Customers with an id, each id once; rows without an id or repeating one are reported, under the column
+    that keys them (the id, or on a sheet without one the column of its ``bases``)."""
     problems: list[Problem] = []
-    id_header = {s.sheet: s.header_of("customer_id") for s in sources if s.kind == CUSTOMERS}
-    for sheet, header in id_header.items():
-        if header is None:
-            source = next(s for s in sources if s.sheet == sheet)
-            problems.append(Problem(sheet, source.header_row, None, "error", "no_id_column"))
+    bases = bases or {}
+    id_header = {s.sheet: s.header_of(bases.get(s.sheet, "customer_id")) for s in sources if s.kind == CUSTOMERS}
     missing = customers["customer_id"].isna()
     for sheet, rows in customers[missing].groupby(SHEET_COL, sort=False):
         if id_header.get(str(sheet)):
@@ -376,6 +442,11 @@ def _unique_customers(customers: pd.DataFrame, sources: list[SheetSource]) -> tu
                 )
     unique = with_id[~repeated].reset_index(drop=True)
     return unique.assign(**{KEY_COL: unique["customer_id"]}), problems
+
+
+def _header(sources: list[SheetSource], sheet: str, field_name: str) -> str | None:
+    source = next((s for s in sources if s.sheet == sheet), None)
+    return source.header_of(field_name) if source else None
 
 
 def _customers_from_purchases(purchases: pd.DataFrame) -> pd.DataFrame:

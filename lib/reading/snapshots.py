@@ -30,6 +30,8 @@ def register_to_parts(register: Register, problems: list[Problem]) -> dict[str, 
         parts[f"{kind}.arrow"] = buffer.getvalue()
     meta = {
         "shape": register.shape,
+        "identity": register.identity,
+        "kept_apart": register.kept_apart,
         "sources": [asdict(s) for s in register.sources],
         "problems": problems_to_dicts(problems),
     }
@@ -43,7 +45,14 @@ def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Prob
     sources = tuple(
         SheetSource(**{**s, "headers": tuple(s["headers"]), "letters": tuple(s["letters"])}) for s in meta["sources"]
     )
-    return Register(**frames, sources=sources, shape=meta["shape"]), problems_from_dicts(meta["problems"])
+    register = Register(
+        **frames,
+        sources=sources,
+        shape=meta["shape"],
+        identity=meta.get("identity", "customer_id"),  # snapshots kept before registers without ids opened
+        kept_apart=meta.get("kept_apart", 0),
+    )
+    return register, problems_from_dicts(meta["problems"])
 
 
 # --- the edit journal replayed on top of an upload ------------------------------------------

@@ -58,18 +58,20 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "kliento numeris", "kliento id", "kliento kodas", "kortelės nr", "nr klienta",
             "numer klienta", "id klienta", "kod klienta", "nr karty", "klienta nr",
             "klienta numurs", "kundnummer", "kund nr", "kunden nr", "kundennummer",
+            "klient id", "klienta id", "contact id", "record id", "customer code", "client code",
         ),
         "name": (
             "name", "full name", "customer name", "client name", "customer", "client",
             "nimi", "kliendi nimi", "klient", "ees ja perekonnanimi", "asiakkaan nimi",
             "asiakas", "koko nimi", "vardas pavardė", "vardas ir pavardė", "kliento vardas",
             "klientas", "imię i nazwisko", "nazwa klienta", "klient", "imie nazwisko",
-            "vārds uzvārds", "klients", "namn", "kund", "kundnamn", "kundenname",
+            "vārds uzvārds", "klients", "namn", "kund", "kundnamn", "kundenname", "nazwa",
+            "billing name",
         ),
         "first_name": ("first name", "given name", "forename", "eesnimi", "etunimi", "vardas",
-                       "imię", "vārds", "förnamn", "vorname"),
+                       "imię", "vārds", "förnamn", "vorname", "billing first name"),
         "last_name": ("last name", "surname", "family name", "perekonnanimi", "sukunimi",
-                      "pavardė", "nazwisko", "uzvārds", "efternamn", "nachname"),
+                      "pavardė", "nazwisko", "uzvārds", "efternamn", "nachname", "billing last name"),
         "company": ("company", "organisation", "organization", "firm", "business", "ettevõte",
                     "firma", "yritys", "organisaatio", "įmonė", "bendrovė", "nazwa firmy",
                     "przedsiębiorstwo", "uzņēmums", "företag", "unternehmen"),
@@ -78,7 +80,8 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "epost", "e-posti aadress", "meiliaadress", "meil", "sähköposti",
             "sähköpostiosoite", "s-posti", "el. paštas", "el paštas", "elektroninis paštas",
             "el. pašto adresas", "adres e-mail", "adres email", "poczta e-mail", "e-pasts",
-            "epasts", "e-postadress", "e-mail-adresse",
+            "epasts", "e-postadress", "e-mail-adresse", "customer email", "billing email",
+            "email address of customer", "respondent email",
         ),
         "phone": (
             "phone", "telephone", "mobile", "mobile phone", "phone number", "tel", "tel.",
@@ -86,7 +89,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "puhelin", "puhelinnumero", "matkapuhelin", "gsm", "telefonas", "tel. nr",
             "telefono numeris", "mobilusis", "numer telefonu", "nr telefonu", "komórka",
             "telefon komórkowy", "tālrunis", "telefona numurs", "telefonnummer", "mobil",
-            "handy", "telefonnummer",
+            "handy", "telefonnummer", "billing phone", "customer phone",
         ),
         "address": ("address", "street address", "street", "aadress", "tänav", "osoite",
                     "katuosoite", "adresas", "gatvė", "adres", "ulica", "adrese", "adress",
@@ -217,7 +220,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
     PURCHASES: {
         "purchase_id": (
             "purchase id", "purchase no", "invoice", "invoice no", "invoice number",
-            "order id", "order no", "order number", "receipt", "receipt no", "transaction id",
+            "order id", "order no", "order number", "order #", "receipt", "receipt no", "transaction id",
             "ostu nr", "arve nr", "arve number", "tšeki nr", "tšekk", "tellimuse nr",
             "osto nro", "lasku nro", "laskun numero", "kuitti", "kuitin numero",
             "tilausnumero", "pirkimo nr", "sąskaitos nr", "sąskaita", "čekio nr", "čekis",
@@ -227,7 +230,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
         "customer_id": (),  # filled below from the customers' synonyms
         "name": ("customer name", "client name", "customer", "client", "kliendi nimi",
                  "klient", "asiakkaan nimi", "asiakas", "kliento vardas", "klientas", "nimi", "vardas ir pavardė",
-                 "nazwa klienta", "klient", "imię i nazwisko", "klients", "kund", "kunde"),
+                 "nazwa klienta", "klient", "imię i nazwisko", "klients", "kund", "kunde", "billing name"),
         "email": (),  # filled below
         "phone": (),  # filled below
         "date": (
@@ -250,7 +253,7 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
                      "grupė", "grupa", "grupa produktów", "kategorie", "warengruppe"),
         "quantity": ("quantity", "qty", "pcs", "units", "kogus", "tk", "määrä", "kpl",
                      "kiekis", "vnt", "ilość", "szt", "liczba", "daudzums", "antal", "menge",
-                     "lineitem quantity", "line item quantity", "item quantity"),
+                     "lineitem quantity", "line item quantity", "item quantity", "items sold"),
         "unit_price": ("unit price", "price", "price per unit", "hind", "ühiku hind",
                        "tükihind", "yksikköhinta", "hinta", "á-hinta", "vieneto kaina",
                        "kaina", "cena", "cena jednostkowa", "cena jedn", "vienības cena",
@@ -261,16 +264,33 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "hinta yhteensä", "suma", "vertė", "iš viso", "sumokėta", "kwota", "wartość",
             "razem", "zapłacono", "wartość brutto", "kopā", "summa kopā", "belopp",
             "totalt", "betrag", "gesamt",
-            "kwota brutto", "order total", "amount paid", "total paid", "item total",
+            "kwota brutto", "amount paid", "total paid", "item total", "net sales",
         ),
         "margin": ("margin", "profit", "gross margin", "marginaal", "kasum", "kate",
                    "myyntikate", "marža", "pelnas", "marża", "zysk", "peļņa", "marginal",
                    "marge", "deckungsbeitrag"),
         "branch": (),  # filled below
+        "first_name": (),  # filled below
+        "last_name": (),  # filled below
+        "order_total": ("order total", "order total amount", "order amount", "order value", "total order value",
+                        "tellimuse summa",
+                        "tellimuse kogusumma", "tilauksen summa", "tilauksen loppusumma", "užsakymo suma",
+                        "wartość zamówienia", "kwota zamówienia", "razem zamówienie", "pasūtījuma summa",
+                        "ordersumma", "bestellsumme"),
+        "refunded": ("refunded", "refunded amount", "refund", "refund amount", "order refund amount", "refunds",
+                     "tagastatud summa", "tagastus", "hyvitetty summa", "hyvitys", "grąžinta suma", "grąžinimas",
+                     "kwota zwrotu", "zwrot", "atmaksāts", "återbetalt", "erstattet"),
+        "status": ("status", "order status", "financial status", "payment status", "olek", "staatus",
+                   "tellimuse olek", "makse olek", "tila", "tilauksen tila", "maksun tila", "būsena",
+                   "užsakymo būsena", "mokėjimo būsena", "status zamówienia", "status płatności", "statuss"),
+        "cancelled": ("cancelled at", "canceled at", "cancelled on", "cancellation date", "cancelled date",
+                      "tühistatud", "tühistamise kuupäev", "peruttu", "peruutuspäivä", "atšaukta",
+                      "atšaukimo data", "anulowano", "data anulowania"),
     },
     FEEDBACK: {
         "feedback_id": ("feedback id", "feedback no", "id", "nr", "no", "tagasiside nr", "palautteen numero",
-                        "palaute nro", "atsiliepimo nr", "nr opinii", "nr zgłoszenia"),
+                        "palaute nro", "atsiliepimo nr", "nr opinii", "nr zgłoszenia", "record id",
+                        "submission id", "response id"),
         "customer_id": (),
         "date": (),
         "kind": ("kind", "type", "feedback type", "category", "liik", "tüüp",
@@ -326,6 +346,8 @@ _SHARED = {
     (PURCHASES, "email"): (CUSTOMERS, "email"),
     (PURCHASES, "phone"): (CUSTOMERS, "phone"),
     (PURCHASES, "branch"): (CUSTOMERS, "branch"),
+    (PURCHASES, "first_name"): (CUSTOMERS, "first_name"),
+    (PURCHASES, "last_name"): (CUSTOMERS, "last_name"),
     (FEEDBACK, "customer_id"): (CUSTOMERS, "customer_id"),
     (FEEDBACK, "date"): (PURCHASES, "date"),
     (FEEDBACK, "language"): (CUSTOMERS, "language"),
@@ -336,9 +358,10 @@ _SHARED = {
 for (_kind, _field), (_from_kind, _from_field) in _SHARED.items():
     FIELD_SYNONYMS[_kind][_field] = FIELD_SYNONYMS[_from_kind][_from_field]
 # A bare "id"/"nr" on a sheet of purchases, feedback or actions is that row's own id, not the
-# customer's; the customer's id there is spelled out ("customer id", "Nr klienta").
+# customer's; the customer's id there is spelled out ("customer id", "Nr klienta"). A CRM's "Record ID"
+# is the id of the record the sheet lists: a contact's on a contacts sheet, a submission's on a survey's.
 for _kind in (PURCHASES, FEEDBACK, ACTIONS):
     FIELD_SYNONYMS[_kind]["customer_id"] = tuple(
-        s for s in FIELD_SYNONYMS[_kind]["customer_id"] if s not in _ID
+        s for s in FIELD_SYNONYMS[_kind]["customer_id"] if s not in (*_ID, "record id")
     )
 # fmt: on

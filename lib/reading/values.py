@@ -43,6 +43,9 @@ _DATE_FORMATS = (
     "%d/%m/%Y %H:%M:%S",
     *_MONTH_FIRST,
 )
+_CLOCK_DETAIL = r"(?<=\d:\d\d)(?:\.\d+)?\s*(?:Z|UTC|GMT|[+-]\d\d:?\d\d)$"
+"""Fractions of a second and a time zone after a time (a shop's ``2026-10-01 10:02:11 +0300``): the day as
+written is the day of the purchase."""
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_RANGE = (1, 2_958_465)  # Excel's 1900-01-01 … 9999-12-31
 _CURRENCY = r"(?i)(€|\$|£|zł|zl|pln|eur|usd|gbp|sek|nok|dkk|kr\.?|euro)"
@@ -61,7 +64,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     as everywhere in Europe, unless the column itself shows it is written month first (a US
     tool's export); a serial number (``45231``) is read as Excel counts days.
     """
-    text = _text(values).str.rstrip(".")
+    text = _text(values).str.rstrip(".").str.replace(_CLOCK_DETAIL, "", regex=True)
     result = _arrow_dates(text)  # Excel date cells and ISO text, the bulk of any register, at C speed
     formats: tuple[str, ...] = _DATE_FORMATS[2:]
     if result.isna().any() and _month_first(text[result.isna()]):
@@ -199,9 +202,16 @@ def parse_choices(values: pd.Series, vocabulary: str) -> tuple[pd.Series, pd.Ser
 
 
 def parse_ids(values: pd.Series) -> pd.Series:
-    """Ids are text, always: ``100001.0`` (a number cell) becomes ``100001``; ``00123`` stays."""
-    text = _text(values)
+    """Ids are text, always: ``100001.0`` (a number cell) becomes ``100001``; ``00123`` stays; Excel's text
+    mark (``'92591``) is not part of the id."""
+    text = _text(values).str.replace(r"^'(?=\S)", "", regex=True)
     return text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+
+
+def damaged_ids(values: pd.Series) -> pd.Series:
+    """Ids Excel rounded into scientific notation when the file was saved (``7.02255E+12``): the digits that
+    told two customers apart are gone, so such an id names nobody for sure."""
+    return _text(values).str.fullmatch(r"-?\d(?:[.,]\d+)?[eE]\+?\d+").fillna(False).astype(bool)
 
 
 def parse_counts(values: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -13,6 +13,7 @@ DOCTYPE (entity expansion), password-protected workbooks.
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import re
@@ -69,6 +70,8 @@ class RawSheet:
     letters: tuple[str, ...]
     """Excel column letter of each column of ``cells``."""
     visible: bool = True
+    ragged: tuple[tuple[int, str, int, int, int], ...] = ()
+    """A CSV's rows with more values than columns (``lib.reading.ragged.Note``), mended or kept as they came."""
 
 
 def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = None) -> list[RawSheet]:
@@ -134,9 +137,12 @@ def parse_workbook(data: bytes, file_name: str, only: frozenset[str] | None = No
 
 def _raw_sheet(sheet: read_worker.Sheet) -> RawSheet:
     name, ipc, columns, visible = sheet
-    frame = pa.ipc.open_stream(ipc).read_all().to_pandas()
+    table = pa.ipc.open_stream(ipc).read_all()
+    ragged = json.loads((table.schema.metadata or {}).get(read_worker.RAGGED_ROWS, b"[]"))
+    frame = table.to_pandas()
     frame.columns = range(frame.shape[1])
-    return RawSheet(name=name, cells=frame, letters=tuple(column_letters(c) for c in columns), visible=visible)
+    letters = tuple(column_letters(c) for c in columns)
+    return RawSheet(name, frame, letters, visible, tuple(tuple(note) for note in ragged))
 
 
 _ROOT = Path(__file__).resolve().parents[2]

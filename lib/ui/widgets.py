@@ -106,6 +106,17 @@ def key_figure_metrics(register: Register, currency: str = "EUR") -> None:
             cell.metric(t(label), value, help=exact if label == "figures.date_range" else None)
 
 
+def identity_note(register: Register) -> None:
+    """How customers are told apart when the register has no id column: a person should know that two rows
+    with one e-mail are one customer, and how many rows lacked it."""
+    if register.identity == "customer_id":
+        return
+    note = t(f"home.identity.{register.identity}")
+    if register.kept_apart:
+        note += " " + t("home.identity.kept_apart", count=num(register.kept_apart))
+    st.info(note)
+
+
 def unused_columns_note(register: Register) -> None:
     """The user's columns the app did not recognise, sheet by sheet: kept in the workbook, but not analysed.
 

@@ -174,3 +174,40 @@ def test_the_updated_workbook_is_named_in_the_user_s_language(app):
     assert not app.exception
     names = [as_read(b.label) for b in app.get("download_button") if "studio_register" in as_read(b.label)]
     assert names and names[0].endswith("studio_register (zaktualizowany).xlsx")
+
+
+def test_a_list_without_ids_says_customers_are_told_apart_by_email_and_a_ragged_row_is_reported(app, tmp_path):
+    path = tmp_path / "asiakkaat.csv"
+    path.write_bytes(
+        "sähköposti;nimi;osoite\r\naino@posti.fi;Aino Virtanen;Kotikatu 1\r\n"
+        "eero@gmail.com;Eero Korhonen;Rantatie 5; B 12\r\nhelmi@elisanet.fi;Helmi Mäkinen;Puistotie 3\r\n".encode(
+            "utf-8-sig"
+        )
+    )
+
+    upload(app, path)
+
+    assert not app.exception
+    assert metrics(app)["Customers"] == "3"
+    assert any("customers are told apart by their e-mail address" in i.value for i in app.info)
+    assert "**Rows with an unquoted separator, mended** · 1" in [as_read(m.value) for m in app.markdown]
+
+
+def test_a_shopify_orders_export_shows_its_customers_and_says_which_orders_are_not_purchases(app, tmp_path):
+    from tests.unit.reading.test_exports_people_have import SHOPIFY_HEADER, shopify_line
+
+    path = tmp_path / "orders_export.csv"
+    rows = [
+        shopify_line("#1001", "anna@example.ee", "paid", 58.0, "2026-10-01 10:02:11 +0300", 2, "Yoga mat", 20),
+        shopify_line("#1001", "anna@example.ee", "", None, "2026-10-01 10:02:11 +0300", 1, "Water bottle", 12),
+        shopify_line("#1002", "bo@example.fi", "voided", 30.0, "2026-10-03 09:00:00 +0300", 1, "Class pass", 30),
+    ]
+    path.write_text("\n".join([SHOPIFY_HEADER, *rows]) + "\n", encoding="utf-8")
+
+    upload(app, path)
+
+    assert not app.exception
+    shown = metrics(app)
+    assert (shown["Customers"], shown["Buying customers"], shown["Purchases"]) == ("2", "1", "2")
+    assert "**Orders that are not purchases** · 1" in [as_read(m.value) for m in app.markdown]
+    assert any("told apart by their e-mail address" in i.value for i in app.info)

@@ -157,7 +157,6 @@ REAL_HEADERS = {
         "Belopp",
         "Betrag",
         "Total",
-        "Order total",
         "Amount paid",
     ],
     (PURCHASES, "product"): [
@@ -202,14 +201,24 @@ REAL_HEADERS = {
     (ACTIONS, "outcome"): ["Rezultāts", "Resultat", "Ergebnis", "Result"],
     (ACTIONS, "campaign"): ["Kampaņa", "Kampanj", "Kampagne"],
     (CUSTOMERS, "phone"): ["Phone (mobile)", "Telefon (komórkowy)", "Puhelin (työ)"],
-    (CUSTOMERS, "email"): ["E-post (töö)", "E-mail / login"],
+    (CUSTOMERS, "email"): ["E-post (töö)", "E-mail / login", "Customer Email", "Email *"],
+    (CUSTOMERS, "customer_id"): ["klient_id", "customerID", "Customer ID", "Contact Id", "Record ID"],
+    (FEEDBACK, "feedback_id"): ["Record ID", "Submission ID"],
+    (FEEDBACK, "customer_id"): ["Contact Id", "Customer ID"],
+    (PURCHASES, "name"): ["Billing Name"],
+    (PURCHASES, "refunded"): ["Refunded Amount", "Order Refund Amount"],
+    (PURCHASES, "order_total"): ["order_total", "Order Total Amount", "Total order value"],
+    (PURCHASES, "status"): ["Financial Status", "status", "Status zamówienia"],
+    (PURCHASES, "cancelled"): ["Cancelled at"],
+    (PURCHASES, "email"): ["customer_email", "billing_email", "Email (Billing)"],
+    (PURCHASES, "first_name"): ["billing_first_name", "First Name (Billing)"],
 }
 NOT_THESE = [
     # Columns of real exports that must not be read as the field next to them (a discount is not the amount).
-    (PURCHASES, "Discount Amount"), (PURCHASES, "Refunded Amount"), (PURCHASES, "Shipping"), (PURCHASES, "Taxes"),
+    (PURCHASES, "Discount Amount"), (PURCHASES, "Shipping"), (PURCHASES, "Taxes"), (PURCHASES, "Fulfillment Status"),
     (PURCHASES, "Subtotal"), (PURCHASES, "Payment Method"), (PURCHASES, "Vendor"), (PURCHASES, "Tracking number"),
-    (PURCHASES, "Billing Name"), (PURCHASES, "Uwagi"), (PURCHASES, "Lisainfo"), (FEEDBACK, "Survey Name"),
-    (FEEDBACK, "Record ID"), (ACTIONS, "Owner"),
+    (PURCHASES, "Lineitem compare at price"), (PURCHASES, "Uwagi"), (PURCHASES, "Lisainfo"), (FEEDBACK, "Survey Name"),
+    (ACTIONS, "Owner"),
 ]  # fmt: skip
 
 
