@@ -86,6 +86,11 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("last_purchase", "date"),
         Field("purchase_count", "count"),
         Field("total_spent", "number"),
+        Field("tenure_months", "count"),
+        Field("monthly_spend", "number"),
+        Field("churned", "choice", "churn"),
+        Field("churn_reason", "text"),
+        Field("satisfaction", "number"),
     ),
     PURCHASES: _fields(
         Field("purchase_id", "text"),
@@ -107,6 +112,7 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("refunded", "number"),
         Field("status", "choice", "order_status"),
         Field("cancelled", "date"),
+        Field("consent_email", "bool"),
     ),
     FEEDBACK: _fields(
         Field("feedback_id", "text"),
@@ -135,8 +141,9 @@ FIELDS: dict[str, dict[str, Field]] = {
 SUMMARY_FIELDS = ("last_purchase", "purchase_count", "total_spent")
 """Customer columns that stand in for a purchases sheet in a single-sheet register."""
 
-CUSTOMER_DETAIL_FIELDS = ("name", "first_name", "last_name", "email", "phone")
-"""Customer details a till export may carry on each purchase row."""
+CUSTOMER_DETAIL_FIELDS = ("name", "first_name", "last_name", "email", "phone", "consent_email")
+"""Customer details a till or shop export may carry on each purchase row (Shopify's "Accepts Marketing" is the
+buyer's e-mail consent)."""
 
 DATES_THAT_MAY_BE_FUTURE = frozenset({"planned"})
 """Date fields where a future date is normal (a planned action); all others are checked."""
@@ -234,6 +241,15 @@ VOCABULARIES: dict[str, dict[str, tuple[str, ...]]] = {
                     "tavoitettu", "vastasi", "pasiekta", "atsake", "atsakė", "rozmawial", "rozmawiał",
                     "odebral", "odebrał", "odpowiedzial", "odpowiedział"),
     },
+    "churn": {
+        # A subscription's churn flag or status: "Churn" Yes/No, "Customer Status" Churned/Stayed/Joined.
+        "churned": ("churned", "yes", "y", "true", "1", "left", "lost", "cancelled", "canceled", "exited",
+                    "jah", "lahkunud", "kyllä", "lähtenyt", "poistunut", "taip", "išėjo", "tak",
+                    "odszedł", "odszedl", "zrezygnował", "zrezygnowal", "jā", "ja"),
+        "stayed": ("stayed", "no", "n", "false", "0", "joined", "active", "retained", "ei", "jäi",
+                   "aktiivne", "aktiivinen", "ne", "liko", "aktyvus", "nie", "został", "zostal",
+                   "aktywny", "nē", "nej", "nein"),
+    },
     "order_status": {
         # An order counts as a purchase only when paid; the others stay in the workbook, not in the revenue.
         "paid": ("paid", "completed", "complete", "processing", "fulfilled", "partially refunded",
@@ -307,6 +323,7 @@ VOCABULARY_LABELS = {
     "outcome": "outcome",
     "status": "status",
     "order_status": "order_status",
+    "churn": "churn",
 }
 """Each vocabulary's catalogue prefix: ``class.loyal`` is how the app writes "loyal" in a language, and a
 register holding that word in any of the app's languages reads back as the code."""

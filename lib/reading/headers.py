@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from lib import i18n
 from lib.reading.synonyms import FIELD_SYNONYMS, SHEET_SYNONYMS
 from lib.reading.values import normalise_word
-from lib.schema import ACTIONS, APP_SHEETS, CUSTOMERS, FEEDBACK, LANGUAGES, OTHER, PURCHASES, SheetKind
+from lib.schema import ACTIONS, APP_SHEETS, CUSTOMERS, FEEDBACK, FIELDS, LANGUAGES, OTHER, PURCHASES, SheetKind
 
 _UNIT_SUFFIX = re.compile(r"(eur|euro|pln|zl|usd|sek|kr|pcs|kpl|tk|szt|vnt|pct|proc)$")
 
@@ -81,8 +81,9 @@ def _field_of(kind: SheetKind, header: object) -> str | None:
     if found is None:
         stripped = _UNIT_SUFFIX.sub("", key)
         found = _FIELD_LOOKUP[kind].get(stripped) if stripped else None
-    if found is None and kind == CUSTOMERS:
-        found = consent_field(key)
+    if found is None and kind in (CUSTOMERS, PURCHASES):  # an orders export's "Accepts Marketing"
+        consent = consent_field(key)
+        found = consent if consent in FIELDS[kind] else None
     return found
 
 

@@ -42,11 +42,12 @@ _ORDER_NUMBER = re.compile(r"#?\s*\d+")
 
 
 def order_number_header(data: pd.DataFrame, fields: Mapping[str, str]) -> str | None:
-    """Shopify calls an order's number its "Name" (``#1001``): that column, when no other holds the number."""
+    """Shopify calls an order's number its "Name" (``#1001``): that column, when no other holds the number
+    (read as the buyer's name by its header, it would name every customer after an order)."""
     if "purchase_id" in fields.values():
         return None
     for header in data.columns:
-        if header in fields or str(header).strip().casefold() != "name":
+        if fields.get(header, "name") != "name" or str(header).strip().casefold() != "name":
             continue
         values = data[header].dropna().astype(str).str.strip()
         if len(values) and values.str.fullmatch(_ORDER_NUMBER).mean() > 0.9:

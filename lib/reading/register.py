@@ -30,6 +30,7 @@ from lib.reading.headers import find_header_row, guess_sheet_kind, map_columns
 from lib.reading.identity import derived_ids, identity_basis, link_by_contact
 from lib.reading.orders import STATE_COL, as_purchases, not_counted, order_number_header
 from lib.reading.problems import Problem, Severity, cell_problems
+from lib.reading.subscriptions import as_subscriptions, subscription_feedback
 from lib.reading.values import (
     damaged_ids,
     parse_bools,
@@ -198,8 +199,11 @@ def build_register(
         identity = next(iter(bases.values()), identity)  # the first sheet's, if sheets differ
         customers, found = _unique_customers(customers, sources, bases)
         problems += found
+        customers = as_subscriptions(customers, as_of or date.today())
+        frames[FEEDBACK] = subscription_feedback(customers, frames[FEEDBACK])
         has_summary = any(
-            source.kind == CUSTOMERS and set(SUMMARY_FIELDS) & set(source.fields.values()) for source in sources
+            source.kind == CUSTOMERS and {*SUMMARY_FIELDS, "tenure_months"} & set(source.fields.values())
+            for source in sources
         )
         shape = "summary" if not parts[PURCHASES] and has_summary else "full"
     else:
@@ -253,18 +257,19 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
     header_index = find_header_row(head) if len(cells) else 0
     headers = _headers(cells.iloc[header_index].tolist() if len(cells) else [], raw.letters)
     kind = overrides.sheets.get(raw.name) or guess_sheet_kind(raw.name, headers)
+    data = cells.iloc[header_index + 1 :]
     fields: dict[str, str] = {}
     if kind != OTHER:
         fields = {headers[i]: f for i, f in map_columns(kind, headers).items()}  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
+        if kind == PURCHASES and (number := order_number_header(data.set_axis(list(headers), axis=1), fields)):
+            named = map_columns(kind, [h if h != number else "" for h in headers])  # "Billing Name" is the name
+            fields = {headers[i]: f for i, f in named.items()} | {number: "purchase_id"}
         for header, chosen in overrides.columns.get(raw.name, {}).items():
             if header not in headers:
                 continue
             fields = {h: f for h, f in fields.items() if h != header and f != chosen}
             if chosen != NOT_MAPPED and chosen in FIELDS[kind]:
                 fields[header] = chosen
-    data = cells.iloc[header_index + 1 :]
-    if kind == PURCHASES and (number := order_number_header(data.set_axis(list(headers), axis=1), fields)):
-        fields[number] = "purchase_id"
     source = SheetSource(
         raw.name, kind, header_index + 1, headers, raw.letters, fields, rows=len(data), visible=raw.visible
     )
@@ -394,9 +399,7 @@ def _combine_names(frame: pd.DataFrame, replace_all: bool = False) -> pd.DataFra
     return frame.assign(name=joined.fillna(frame["name"]) if replace_all else frame["name"].fillna(joined))
 
 
-def _identified(
-    customers: pd.DataFrame, sources: list[SheetSource]
-) -> tuple[pd.DataFrame, dict[str, str], int]:
+def _identified(customers: pd.DataFrame, sources: list[SheetSource]) -> tuple[pd.DataFrame, dict[str, str], int]:
     """Customers sheets without an id column keyed by what tells their people apart (``lib.reading.identity``):
     the customers, each such sheet's basis, and how many rows lacked it."""
     bases: dict[str, str] = {}
@@ -458,7 +461,7 @@ def _customers_from_purchases(purchases: pd.DataFrame) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame["customer_id"] = details.index.astype("string")
     for name in CUSTOMER_DETAIL_FIELDS:
-        frame[name] = details[name].astype("string")
+        frame[name] = details[name].astype(frame[name].dtype)
     frame[SHEET_COL] = pd.Series(pd.NA, index=frame.index, dtype="string")
     frame[ROW_COL] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     frame[KEY_COL] = frame["customer_id"]

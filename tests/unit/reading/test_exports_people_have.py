@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from lib.reading.register import build_register
+from lib.reading.workbook import parse_workbook
 from tests.conftest import write_xlsx
 from tests.unit.cli.test_cli import run
 
@@ -199,7 +201,8 @@ def shopify_line(order, email, status, total, created, qty, item, price, name=""
     """One row of Shopify's orders export: order columns only on an order's first line (``total`` is None after)."""
     first = total is not None
     cells = [
-        order, email, status if first else "", created if first else "", "fulfilled" if first else "", "", "no",
+        order, email, status if first else "", created if first else "", "fulfilled" if first else "", "",
+        ("yes" if "anna" in email else "no") if first else "",
         "EUR" if first else "", "", "", "", total if first else "", "", "", "", created, qty, item, price, "", "",
         "true", "true", "fulfilled", name if first else "", "", "", "", "", city if first else "", "", "", "",
         "", "", "", cancelled if first else "", "Shopify Payments" if first else "", refunded if first else "",
@@ -231,6 +234,9 @@ def test_a_shopify_orders_export_gives_each_order_once_with_its_customer_and_lea
     assert found["identity"]["key"] == "email"
     assert found["customers"] == 4  # Anna, Bo, Cy and Dee: each who ordered, whatever became of the order
     assert found["purchases"] == 4  # the paid orders' line items: #1001 twice, #1002, #1003
+    assert found["figures"]["purchases"] == 3  # three paid orders, one of them of two items
+    assert found["mapping"]["orders_export_1"]["Name"] == "purchase_id"  # Shopify's order number, not a person
+    assert found["mapping"]["orders_export_1"]["Billing Name"] == "name"
     assert found["figures"]["revenue"] == 133.0  # what was paid: 58 + 30 + 45, not 58 + 12 + ...
     assert found["figures"]["buying_customers"] == 2
     not_counted = [p for p in found["problems"] if p["code"] == "orders_not_counted"]
@@ -239,6 +245,14 @@ def test_a_shopify_orders_export_gives_each_order_once_with_its_customer_and_lea
         "their customers in the register, but they are not revenue and not visits."
     ]
     assert not [p for p in found["problems"] if p["severity"] == "error"]
+    listed = run("export", str(path), "--channel", "email", "-o", str(tmp_path / "list.csv"), "--json")
+    assert json.loads(listed.stdout)["exported"] == 1  # Anna accepted marketing; the others did not
+    register = build_register(parse_workbook(path.read_bytes(), path.name))[0]
+    names = register.customers.set_index("customer_id")["name"]
+    assert (names["anna@example.ee"], names["bo@example.fi"]) == ("Anna Tamm", "Bo Berg")
+    anna = register.purchases[register.purchases["customer_id"] == "anna@example.ee"].set_index("product")
+    assert anna.loc["Water bottle", "date"] == anna.loc["Yoga mat", "date"]  # the second line's order date
+    assert anna["amount"].sum() == 58.0 + 45.0  # each order's total shared among its items
 
 
 def test_a_woocommerce_export_with_order_totals_on_first_lines_shares_each_total_among_its_items(tmp_path):
@@ -324,3 +338,66 @@ def test_ids_excel_rounded_on_saving_are_reported_and_kept_apart_and_a_text_mark
         "Email *": "email",
         "Newsletter (0/1)": "consent_email",
     }
+
+
+TELCO = (
+    "customerID,gender,SeniorCitizen,Partner,Dependents,tenure,PhoneService,MultipleLines,InternetService,"
+    "OnlineSecurity,OnlineBackup,DeviceProtection,TechSupport,StreamingTV,StreamingMovies,Contract,PaperlessBilling,"
+    "PaymentMethod,MonthlyCharges,TotalCharges,Churn\r\n"
+    "7590-VHVEG,Female,0,Yes,No,1,No,No phone service,DSL,No,Yes,No,No,No,No,Month-to-month,Yes,Electronic check,"
+    "29.85,29.85,No\r\n"
+    "5575-GNVDE,Male,0,No,No,34,Yes,No,DSL,Yes,No,Yes,No,No,No,One year,No,Mailed check,56.95,1889.5,No\r\n"
+    "3668-QPYBK,Male,0,No,No,2,Yes,No,DSL,Yes,Yes,No,No,No,No,Month-to-month,Yes,Mailed check,53.85,108.15,Yes\r\n"
+    "4472-LVYGI,Female,0,Yes,Yes,0,No,No phone service,DSL,Yes,No,Yes,Yes,Yes,No,Two year,Yes,"
+    "Bank transfer (automatic),52.55, ,No\r\n"
+)
+
+
+def test_a_subscription_export_gives_customers_since_their_tenure_value_and_former_customers_who_churned(tmp_path):
+    path = tmp_path / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
+    path.write_bytes(TELCO.encode())
+
+    found = report(path)
+
+    assert (found["customers"], found["shape"]) == (4, "summary")
+    assert found["ladder"]["former"] == 1  # the one who churned; "Partner: Yes" is a spouse, not a class
+    assert found["figures"]["revenue"] == 2027.5  # the total charges; the new subscriber has paid nothing yet
+    assert found["mapping"]["WA_Fn-UseC_-Telco-Customer-Churn"] == {
+        "customerID": "customer_id",
+        "tenure": "tenure_months",
+        "MonthlyCharges": "monthly_spend",
+        "TotalCharges": "total_spent",
+        "Churn": "churned",
+    }
+    assert not [p for p in found["problems"] if p["severity"] == "error"]
+
+
+def test_a_churn_status_export_gives_former_customers_and_their_reasons_and_scores_as_feedback(tmp_path):
+    path = tmp_path / "Telco_customer_churn_status.csv"
+    path.write_text(
+        "Customer ID,Quarter,Satisfaction Score,Customer Status,Churn Label,Churn Value,Churn Score,CLTV,"
+        "Churn Category,Churn Reason\n"
+        "8779-QRDMV,Q3,3,Churned,Yes,1,91,5433,Competitor,Competitor offered more data\n"
+        "7495-OOKFY,Q3,3,Stayed,No,0,69,5302,,\n"
+        "1658-BYGOY,Q3,2,Churned,Yes,1,81,3179,Price,Price too high\n"
+        "4598-XLKNJ,Q3,5,Joined,No,0,44,5337,,\n",
+        encoding="utf-8",
+    )
+
+    found = report(path)
+
+    assert found["customers"] == 4
+    assert found["ladder"]["former"] == 2
+    assert found["feedback"] == 4  # a score from everyone, a reason from those who left
+    assert found["csat"] == 25.0  # one 5 among four 1–5 scores
+    assert found["themes"]["price"] == 1
+
+
+def test_a_file_that_holds_no_customers_purchases_or_feedback_still_exits_non_zero_with_one_line(tmp_path):
+    path = tmp_path / "hinnakiri.csv"
+    path.write_text("Toode;Hind;Laoseis\nJoogamatt;29,90;12\nPudel;9,50;40\n", encoding="utf-8")
+
+    result = run("report", str(path), "--json")
+
+    assert result.returncode != 0 and result.stdout == ""
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
