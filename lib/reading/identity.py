@@ -5,7 +5,7 @@ a customer number, yet each person is recognisable. The key is the first of thes
 fills for most rows: the e-mail address (lower case), the phone number (its digits), the name with
 the birth date or the city; a row that lacks it is a customer of its own, keyed by its place in the
 workbook. Purchases, feedback and actions without a customer id find their customer by the same
-e-mail or phone, so an orders export links to a customers export.
+e-mail, phone or name, so an orders export links to a customers export.
 """
 
 from __future__ import annotations

@@ -433,14 +433,18 @@ def _unique_customers(
         first_rows = with_id[~repeated].set_index("customer_id")[ROW_COL]
         for sheet, rows in with_id[repeated].groupby(SHEET_COL, sort=False):
             for _, row in rows.iterrows():
+                basis = bases.get(str(sheet), "customer_id")  # the same e-mail twice is one person: a note
                 problems.append(
                     Problem(
                         str(sheet),
                         int(row[ROW_COL]),
                         id_header.get(str(sheet)),
-                        "error",
-                        "duplicate_id",
-                        {"id": row["customer_id"], "first_row": int(first_rows[row["customer_id"]])},
+                        "error" if basis == "customer_id" else "warning",
+                        "duplicate_id" if basis == "customer_id" else f"duplicate_{basis}",
+                        {
+                            "id": row["name"] if basis == "name" else row["customer_id"],
+                            "first_row": int(first_rows[row["customer_id"]]),
+                        },
                     )
                 )
     unique = with_id[~repeated].reset_index(drop=True)

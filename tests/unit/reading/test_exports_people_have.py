@@ -51,7 +51,7 @@ def test_a_finnish_list_of_names_and_emails_is_ten_customers_told_apart_by_their
 
     assert found["customers"] == 10
     assert found["identity"] == {"key": "email", "kept_apart": 0}
-    assert (12, "sähköposti", "duplicate_id") in codes(found)  # the same address twice is one person, said so
+    assert (12, "sähköposti", "duplicate_email") in codes(found)  # the same address twice is one person, said so
 
 
 def test_a_magento_customers_export_is_keyed_by_email_and_a_polish_klient_id_is_the_id(tmp_path):
