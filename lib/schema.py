@@ -124,6 +124,10 @@ FIELDS: dict[str, dict[str, Field]] = {
         Field("text", "text"),
         Field("language", "text"),
         Field("status", "choice", "status"),
+        Field("question", "text"),
+        Field("name", "text"),
+        Field("email", "email"),
+        Field("phone", "phone"),
     ),
     ACTIONS: _fields(
         Field("action_id", "text"),

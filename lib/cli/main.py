@@ -118,6 +118,8 @@ def feedback_items(path: Path) -> list[dict[str, Any]]:
         {
             "sheet": row.sheet,
             "row": None if pd.isna(row.row) else int(row.row),
+            "question": None if pd.isna(row.question) else str(row.question),
+            "rating": None if pd.isna(row.rating) else float(row.rating),
             "language": row.language,
             "themes": list(row.themes),
             "sentiment": str(row.sentiment),

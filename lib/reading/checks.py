@@ -41,7 +41,7 @@ def check_register(register: Register, as_of: date | None = None) -> list[Proble
         problems += _contact_problems(register, kind, frame)
     for kind, frame in ((k, register.frame(k)) for k in (CUSTOMERS, PURCHASES, FEEDBACK, ACTIONS)):
         problems += _future_dates(register, kind, frame, as_of)
-    if register.shape != "purchases_only":
+    if register.shape not in ("purchases_only", "feedback_only"):  # every customer comes from those rows
         known = pd.Index(customers["customer_id"].dropna().unique())
         for kind in (PURCHASES, FEEDBACK, ACTIONS):
             problems += _unknown_customers(register, kind, register.frame(kind), known)

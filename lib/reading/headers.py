@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 
 from lib import i18n
+from lib.reading.surveys import asks_rating
 from lib.reading.synonyms import FIELD_SYNONYMS, SHEET_SYNONYMS
 from lib.reading.values import normalise_word
 from lib.schema import ACTIONS, APP_SHEETS, CUSTOMERS, FEEDBACK, FIELDS, LANGUAGES, OTHER, PURCHASES, SheetKind
@@ -84,6 +85,8 @@ def _field_of(kind: SheetKind, header: object) -> str | None:
     if found is None and kind in (CUSTOMERS, PURCHASES):  # an orders export's "Accepts Marketing"
         consent = consent_field(key)
         found = consent if consent in FIELDS[kind] else None
+    if found is None and kind == FEEDBACK and asks_rating(header, key):  # "How likely … recommend us?"
+        found = "rating"
     return found
 
 
@@ -159,6 +162,8 @@ def guess_sheet_kind(name: str, headers: Sequence[object]) -> SheetKind | str:
     """
     if name.strip().casefold() in {sheet.casefold() for sheet in APP_SHEETS}:
         return OTHER
+    if any(asks_rating(h, compact(h)) for h in headers):  # "How likely … recommend us?": a survey, whatever its name
+        return FEEDBACK
     by_name = recognise_sheet_name(name)
     if by_name is not None and _identifies(by_name, set(map_columns(by_name, headers).values())):
         return by_name
@@ -173,11 +178,14 @@ def guess_sheet_kind(name: str, headers: Sequence[object]) -> SheetKind | str:
 
 def _identifies(kind: SheetKind, fields: set[str]) -> bool:
     """Whether the columns can say whose record each row is (a price list cannot): an id, or a purchase's
-    e-mail, phone or buyer's name (an orders export)."""
+    e-mail, phone or buyer's name (an orders export); or whether they hold what a customer said (a survey
+    export, anonymous or not)."""
     if kind == CUSTOMERS:
         return bool(fields & {"customer_id", "name", "first_name", "last_name", "email", "phone"})
     if kind == PURCHASES:
         return bool(fields & {"customer_id", "email", "phone", "name"})
+    if kind == FEEDBACK:  # a survey's answers are feedback whether or not the respondent is known
+        return bool(fields & {"customer_id", "email", "phone", "rating", "text"})
     return "customer_id" in fields
 
 

@@ -1,12 +1,14 @@
 """The Register: a workbook's customers, purchases, feedback and actions as typed frames.
 
-Three shapes of workbook are first-class:
+Four shapes of workbook are first-class:
 
 * ``full``: a customers sheet with purchases (and perhaps feedback and actions) beside it;
 * ``summary``: a single customers sheet whose columns sum up the buying (last purchase,
   purchase count, total spent) — what most small shops keep;
 * ``purchases_only``: an export from a till or web shop; customers are derived from the
-  distinct customer ids.
+  distinct customer ids;
+* ``feedback_only``: a survey, form or review export; its answers are the feedback and the
+  respondents who left an e-mail, phone or id are the customers (prospects).
 
 Each frame carries every canonical field of its sheet kind (empty when the workbook lacks
 it), the user's unrecognised columns as text under their own headers, and bookkeeping
@@ -31,6 +33,7 @@ from lib.reading.identity import derived_ids, identity_basis, link_by_contact
 from lib.reading.orders import STATE_COL, as_purchases, not_counted, order_number_header
 from lib.reading.problems import Problem, Severity, cell_problems
 from lib.reading.subscriptions import as_subscriptions, subscription_feedback
+from lib.reading.surveys import answer_columns, answers_as_items, looks_like_survey, survey_fields, without_anonymous
 from lib.reading.values import (
     damaged_ids,
     parse_bools,
@@ -78,6 +81,8 @@ class SheetSource:
     """The user's header → canonical field, for the recognised columns."""
     rows: int = 0
     visible: bool = True
+    answers: tuple[str, ...] = ()
+    """On a survey's sheet, the columns of questions answered in words: each answer is a feedback item."""
 
     def header_of(self, field_name: str) -> str | None:
         return next((h for h, f in self.fields.items() if f == field_name), None)
@@ -192,7 +197,10 @@ def build_register(
             parts[source.kind].append(frame)
     frames = {kind: _concat(kind, parts[kind]) for kind in SHEET_KINDS}
     if not parts[CUSTOMERS] and not parts[PURCHASES]:
-        raise RegisterError("error.no_register")
+        if not parts[FEEDBACK]:
+            raise RegisterError("error.no_register")
+        if frames[FEEDBACK].empty:  # a survey's export with its questions and nobody's answers
+            raise RegisterError("error.no_answers")
     identity, kept_apart = "customer_id", 0
     if parts[CUSTOMERS]:
         customers, bases, kept_apart = _identified(frames[CUSTOMERS], sources)
@@ -211,12 +219,11 @@ def build_register(
     for kind in (PURCHASES, FEEDBACK, ACTIONS):  # rows without a customer id: by their e-mail or phone
         if frames[kind]["customer_id"].isna().any():
             frames[kind] = frames[kind].assign(customer_id=link_by_contact(frames[kind], customers))
-    if not parts[CUSTOMERS]:  # every customer who ordered, a cancelled order's too
-        customers, shape = _customers_from_purchases(frames[PURCHASES]), "purchases_only"
-        if not any(s.kind == PURCHASES and s.header_of("customer_id") for s in sources):
-            identity = next(
-                (f for f in ("email", "phone", "name") if frames[PURCHASES][f].notna().any()), "customer_id"
-            )
+    if not parts[CUSTOMERS]:  # every customer who ordered, a cancelled order's too; or every known respondent
+        kind, shape = (PURCHASES, "purchases_only") if parts[PURCHASES] else (FEEDBACK, "feedback_only")
+        customers = _customers_from_rows(frames[kind])
+        if not any(s.kind == kind and s.header_of("customer_id") for s in sources):
+            identity = next((f for f in ("email", "phone", "name") if frames[kind][f].notna().any()), "customer_id")
     frames[CUSTOMERS] = customers
     purchases, left_out = not_counted(frames[PURCHASES])
     problems += [
@@ -259,6 +266,11 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
     kind = overrides.sheets.get(raw.name) or guess_sheet_kind(raw.name, headers)
     data = cells.iloc[header_index + 1 :]
     fields: dict[str, str] = {}
+    answers: list[str] = []
+    if kind == OTHER and raw.name not in overrides.sheets:  # form responses: a time and questions in words
+        named = data.set_axis(list(headers), axis=1)
+        if looks_like_survey(named, {headers[i]: f for i, f in map_columns(FEEDBACK, headers).items()}):
+            kind = FEEDBACK
     if kind != OTHER:
         fields = {headers[i]: f for i, f in map_columns(kind, headers).items()}  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
         if kind == PURCHASES and (number := order_number_header(data.set_axis(list(headers), axis=1), fields)):
@@ -270,8 +282,20 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
             fields = {h: f for h, f in fields.items() if h != header and f != chosen}
             if chosen != NOT_MAPPED and chosen in FIELDS[kind]:
                 fields[header] = chosen
+        if kind == FEEDBACK:
+            named = data.set_axis(list(headers), axis=1)
+            fields = survey_fields(named, fields)
+            answers = answer_columns(named, fields)
     source = SheetSource(
-        raw.name, kind, header_index + 1, headers, raw.letters, fields, rows=len(data), visible=raw.visible
+        raw.name,
+        kind,
+        header_index + 1,
+        headers,
+        raw.letters,
+        fields,
+        rows=len(data),
+        visible=raw.visible,
+        answers=tuple(answers),
     )
     if kind == OTHER:
         return source, None, []
@@ -285,9 +309,15 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
         for row, how, n, w, at in raw.ragged
     ]
     data = data[~empty]
+    if kind == FEEDBACK:
+        data = without_anonymous(data, fields)
     frame, found = _typed_frame(kind, data, fields, raw.name)  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
     if kind == PURCHASES:
         frame = as_purchases(frame)
+    if answers:
+        text_header = source.header_of("text")
+        questions = {("text" if h == text_header else h): h for h in headers if h == text_header or h in answers}
+        frame = answers_as_items(frame, questions)
     return source, frame, problems + found
 
 
@@ -381,8 +411,9 @@ def _concat(kind: SheetKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
         frame[ROW_COL] = pd.Series(dtype="Int64")
     else:
         frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
-    if kind != CUSTOMERS:
-        frame = frame.assign(**{KEY_COL: frame[SHEET_COL].astype("string") + "!" + frame[ROW_COL].astype("string")})
+    if kind != CUSTOMERS:  # a survey's later answers of one response have keys of their own already
+        own = frame[SHEET_COL].astype("string") + "!" + frame[ROW_COL].astype("string")
+        frame = frame.assign(**{KEY_COL: frame[KEY_COL].astype("string").fillna(own) if KEY_COL in frame else own})
     return _combine_names(frame)
 
 
@@ -456,15 +487,19 @@ def _header(sources: list[SheetSource], sheet: str, field_name: str) -> str | No
     return source.header_of(field_name) if source else None
 
 
-def _customers_from_purchases(purchases: pd.DataFrame) -> pd.DataFrame:
-    """Customers of a purchases-only export: one per distinct id, details from their last row."""
-    known = purchases[purchases["customer_id"].notna()]
+def _customers_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """Customers of a purchases-only export or a survey's: one per distinct id, details from their last row.
+
+    A survey's respondents, who have bought nothing, are prospects; an anonymous answer makes no customer.
+    """
+    known = rows[rows["customer_id"].notna()]
     ordered = known.sort_values("date", kind="stable", na_position="first")
-    details = ordered.groupby("customer_id", sort=True)[list(CUSTOMER_DETAIL_FIELDS)].last()
+    detail_fields = [name for name in CUSTOMER_DETAIL_FIELDS if name in rows]
+    details = ordered.groupby("customer_id", sort=True)[detail_fields].last()
     columns = {name: _empty(spec, details.index) for name, spec in FIELDS[CUSTOMERS].items()}
     frame = pd.DataFrame(columns)
     frame["customer_id"] = details.index.astype("string")
-    for name in CUSTOMER_DETAIL_FIELDS:
+    for name in detail_fields:
         frame[name] = details[name].astype(frame[name].dtype)
     frame[SHEET_COL] = pd.Series(pd.NA, index=frame.index, dtype="string")
     frame[ROW_COL] = pd.Series(pd.NA, index=frame.index, dtype="Int64")

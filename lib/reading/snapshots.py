@@ -14,7 +14,7 @@ from dataclasses import asdict, replace
 import pandas as pd
 
 from lib.reading.problems import Problem, problems_from_dicts, problems_to_dicts
-from lib.reading.register import Register, SheetSource, _combine_names, _with_amounts, parse_field
+from lib.reading.register import Register, SheetSource, _combine_names, _empty, _with_amounts, parse_field
 from lib.schema import CUSTOMERS, FIELDS, KEY_COL, PURCHASES, SHEET_KINDS
 
 # --- the workspace keeps a parsed snapshot per upload, so a workbook is parsed once ---------
@@ -41,9 +41,19 @@ def register_to_parts(register: Register, problems: list[Problem]) -> dict[str, 
 
 def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Problem]]:
     meta = json.loads(parts["meta.json"])
-    frames = {kind: pd.read_feather(io.BytesIO(parts[f"{kind}.arrow"])) for kind in SHEET_KINDS}
+    frames = {
+        kind: _with_every_field(kind, pd.read_feather(io.BytesIO(parts[f"{kind}.arrow"]))) for kind in SHEET_KINDS
+    }
     sources = tuple(
-        SheetSource(**{**s, "headers": tuple(s["headers"]), "letters": tuple(s["letters"])}) for s in meta["sources"]
+        SheetSource(
+            **{
+                **s,
+                "headers": tuple(s["headers"]),
+                "letters": tuple(s["letters"]),
+                "answers": tuple(s.get("answers", ())),
+            }
+        )
+        for s in meta["sources"]
     )
     register = Register(
         **frames,
@@ -53,6 +63,12 @@ def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Prob
         kept_apart=meta.get("kept_apart", 0),
     )
     return register, problems_from_dicts(meta["problems"])
+
+
+def _with_every_field(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame kept by an earlier version of the app, with the fields it did not know yet, empty."""
+    missing = {name: _empty(spec, frame.index) for name, spec in FIELDS[kind].items() if name not in frame}
+    return frame.assign(**missing) if missing else frame
 
 
 # --- the edit journal replayed on top of an upload ------------------------------------------

@@ -258,6 +258,9 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
             "pardavimo data", "data zakupu", "data sprzedaży", "data wizyty", "datums",
             "datum", "köpdatum", "kaufdatum",
             "pirkuma datums", "created at", "paid at", "order created", "date paid", "timestamp",
+            "ajatempel", "aikaleima", "laiko žymė", "sygnatura czasowa", "znacznik czasu", "laika zīmogs",
+            "tidsstämpel", "zeitstempel", "completion time", "submitted at", "submitted on", "submission date",
+            "date submitted", "response date", "conversion date",
         ),
         "product": (
             "product", "item", "service", "product name", "description", "toode", "teenus",
@@ -331,6 +334,14 @@ FIELD_SYNONYMS: dict[SheetKind, dict[str, tuple[str, ...]]] = {
         "status": ("status", "state", "resolved", "olek", "staatus", "lahendatud", "tila",
                    "käsitelty", "būsena", "statusas", "išspręsta", "stan",
                    "rozwiązane", "statuss", "stadium"),
+        "question": ("question", "survey", "survey name", "survey title", "form", "form name", "küsimus",
+                     "küsitlus", "kysymys", "kysely", "klausimas", "apklausa", "pytanie", "ankieta",
+                     "jautājums", "aptauja", "fråga", "enkät", "frage", "umfrage"),
+        "name": ("name", "full name", "your name", "respondent", "reviewer", "nimi", "teie nimi", "nimesi",
+                 "koko nimi", "vardas", "vardas pavardė", "vardas ir pavardė", "jūsų vardas", "imię", "imię i nazwisko", "twoje imię",
+                 "vārds", "namn", "ihr name"),
+        "email": (),  # filled below
+        "phone": (),
     },
     ACTIONS: {
         "action_id": ("action id", "action no", "id", "nr", "no", "tegevuse nr",
@@ -370,6 +381,8 @@ _SHARED = {
     (FEEDBACK, "customer_id"): (CUSTOMERS, "customer_id"),
     (FEEDBACK, "date"): (PURCHASES, "date"),
     (FEEDBACK, "language"): (CUSTOMERS, "language"),
+    (FEEDBACK, "email"): (CUSTOMERS, "email"),
+    (FEEDBACK, "phone"): (CUSTOMERS, "phone"),
     (ACTIONS, "customer_id"): (CUSTOMERS, "customer_id"),
     (ACTIONS, "channel"): (FEEDBACK, "channel"),
     (ACTIONS, "note"): (CUSTOMERS, "notes"),

@@ -22,7 +22,7 @@ from email_validator import EmailNotValidError, validate_email
 from lib import i18n
 from lib.schema import LANGUAGES, NO_WORDS, VOCABULARIES, YES_WORDS
 
-_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S")
+_MONTH_FIRST = ("%m/%d/%Y", "%m/%d/%y", "%m/%d/%Y %H:%M", "%m/%d/%Y %H:%M:%S", "%m/%d/%y %H:%M", "%m/%d/%y %H:%M:%S")
 """How US tools write a day (a Google Forms timestamp ``11/23/2026 14:05:00``): read first in a column
 whose slashed dates are month first, else last, when the day-first reading was impossible (13/… → …/13)."""
 _DATE_FORMATS = (
@@ -32,6 +32,8 @@ _DATE_FORMATS = (
     "%d.%m.%Y",
     "%d.%m.%Y %H:%M",
     "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H.%M.%S",  # a Finnish clock
+    "%d.%m.%Y %H.%M",
     "%d.%m.%y",
     "%d/%m/%Y",
     "%d-%m-%Y",
@@ -41,11 +43,19 @@ _DATE_FORMATS = (
     "%Y-%m-%d %H:%M",
     "%d/%m/%Y %H:%M",
     "%d/%m/%Y %H:%M:%S",
+    "%d-%b-%y",  # a review export's 31-Jul-26
+    "%d-%b-%Y",
+    "%d %b %Y",
+    "%b %d, %Y",
+    "%B %d, %Y",
     *_MONTH_FIRST,
 )
 _CLOCK_DETAIL = r"(?<=\d:\d\d)(?:\.\d+)?\s*(?:Z|UTC|GMT|[+-]\d\d:?\d\d)$"
 """Fractions of a second and a time zone after a time (a shop's ``2026-10-01 10:02:11 +0300``): the day as
 written is the day of the purchase."""
+_TWELVE_HOUR = r"\s+\d{1,2}:\d\d(?::\d\d)?\s*[AaPp]\.?[Mm]\.?(?:\s.*)?$"
+"""A time on the twelve-hour clock and whatever zone follows (a Google Forms download's ``2026/10/03 9:14:22
+AM GMT+3``): dropped, the day is what is read."""
 _EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 _SERIAL_RANGE = (1, 2_958_465)  # Excel's 1900-01-01 … 9999-12-31
 _CURRENCY = r"(?i)(€|\$|£|zł|zl|pln|eur|usd|gbp|sek|nok|dkk|kr\.?|euro)"
@@ -67,6 +77,8 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     text = _text(values).str.rstrip(".").str.replace(_CLOCK_DETAIL, "", regex=True)
     result = _arrow_dates(text)  # Excel date cells and ISO text, the bulk of any register, at C speed
     formats: tuple[str, ...] = _DATE_FORMATS[2:]
+    if result.isna().any():
+        text = text.where(result.notna(), text.str.replace(_TWELVE_HOUR, "", regex=True))
     if result.isna().any() and _month_first(text[result.isna()]):
         formats = (*_MONTH_FIRST, *(f for f in formats if f not in _MONTH_FIRST))
     for fmt in formats:

@@ -44,7 +44,7 @@ MAX_COLUMNS = 702
 """Columns A…ZZ: no register is wider; a cell further out is a stray or a trap."""
 MAX_CELLS = 40_000_000
 """Rows × columns of one sheet's used range: the reader allocates the whole rectangle."""
-SUPPORTED_SUFFIXES = ("xlsx", "xlsm", "xls", "ods", "csv")
+SUPPORTED_SUFFIXES = ("xlsx", "xlsm", "xls", "ods", "csv", "tsv")
 
 _ZIP_MAGIC = read_worker.ZIP_MAGIC
 _CFB_MAGIC = read_worker.CFB_MAGIC

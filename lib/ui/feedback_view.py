@@ -244,6 +244,7 @@ def items_table(page: Page, selected: pd.DataFrame) -> None:
             t("feedback.col_sentiment"): [t(f"sentiment.{s}") for s in shown["sentiment"]],
             t("feedback.col_themes"): [_themes_text(found) for found in shown["themes"]],
             t("feedback.col_matched"): [", ".join(words) for words in shown["matched"]],
+            **({t("feedback.col_question"): shown["question"].fillna("")} if shown["question"].notna().any() else {}),
             t("feedback.col_text"): shown["text"].fillna(""),
             t("plan.col_open"): [profile_link(c) if isinstance(c, str) else None for c in shown["customer_id"]],
         },

@@ -124,7 +124,7 @@ def unused_columns_note(register: Register) -> None:
     they are named where the person looks first, with the way to give them a meaning.
     """
     unused = {
-        source.sheet: [h for h in source.headers if h and h not in source.fields]
+        source.sheet: [h for h in source.headers if h and h not in source.fields and h not in source.answers]
         for source in register.sources
         if source.kind in SHEET_KINDS
     }

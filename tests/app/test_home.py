@@ -211,3 +211,28 @@ def test_a_shopify_orders_export_shows_its_customers_and_says_which_orders_are_n
     assert (shown["Customers"], shown["Buying customers"], shown["Purchases"]) == ("2", "1", "1")  # one order
     assert "**Orders that are not purchases** · 1" in [as_read(m.value) for m in app.markdown]
     assert any("told apart by their e-mail address" in i.value for i in app.info)
+
+
+def test_a_google_forms_download_alone_opens_as_feedback_and_the_feedback_page_works_on_it(app, tmp_path):
+    from tests.app.conftest import on_page
+    from tests.unit.reading.test_survey_exports import GOOGLE_FORMS
+
+    path = tmp_path / "Customer survey (Responses).csv"
+    path.write_bytes(GOOGLE_FORMS.encode("utf-8-sig"))
+
+    upload(app, path)
+
+    assert not app.exception
+    shown = metrics(app)
+    assert (shown["Customers"], shown["Purchases"], shown["Feedback items"]) == ("2", "0", "6")
+    assert any("a survey, form or review export" in c.value for c in app.caption)
+    on_page(app, "pages/6_Feedback.py")
+    tiles = metrics(app)
+    assert (tiles["Items in selection"], tiles["NPS"]) == ("6", "+25")
+    table = next(d.value for d in app.dataframe if "Matched words" in d.value.columns)
+    assert list(table["Question"][table["Text"] == "Way too expensive for what you get"]) == [
+        "What could we do better?"
+    ]
+    assert "Price" in set(table["Themes"][table["Text"] == "Way too expensive for what you get"])
+    for script in sorted(str(p.relative_to(ROOT)) for p in (ROOT / "pages").glob("*.py")):
+        on_page(app, script)  # every other page opens on a register of answers alone

@@ -169,7 +169,7 @@ def test_feedback_lists_every_item_with_its_excel_row():
     assert result.returncode == 0
     items = json.loads(result.stdout)
     assert len(items) == 1117
-    assert set(items[0]) == {"sheet", "row", "language", "themes", "sentiment", "matched"}
+    assert set(items[0]) == {"sheet", "row", "question", "rating", "language", "themes", "sentiment", "matched"}
     sheet = openpyxl.load_workbook("sample_data/studio_register.xlsx", read_only=True)["Feedback"]
     texts = {row[0].row: row[6].value for row in sheet.iter_rows(min_row=2) if row[0].value}
     first = items[0]

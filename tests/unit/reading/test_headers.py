@@ -195,7 +195,15 @@ REAL_HEADERS = {
         "Review text",
     ],
     (FEEDBACK, "rating"): ["Vērtējums", "Betyg", "Bewertung", "Stars"],
-    (FEEDBACK, "date"): ["Datums", "Datum", "Timestamp"],
+    (FEEDBACK, "date"): [
+        "Datums",
+        "Datum",
+        "Timestamp",
+        "Completion time",
+        "Conversion Date",
+        "Aikaleima",
+        "Sygnatura czasowa",
+    ],
     (ACTIONS, "done"): ["Data kontaktu", "Completed"],
     (ACTIONS, "planned"): ["Suplanuota", "Due date"],
     (ACTIONS, "outcome"): ["Rezultāts", "Resultat", "Ergebnis", "Result"],
@@ -205,6 +213,8 @@ REAL_HEADERS = {
     (CUSTOMERS, "customer_id"): ["klient_id", "customerID", "Customer ID", "Contact Id", "Record ID"],
     (FEEDBACK, "feedback_id"): ["Record ID", "Submission ID"],
     (FEEDBACK, "customer_id"): ["Contact Id", "Customer ID"],
+    (FEEDBACK, "question"): ["Survey Name", "Form name", "Kysely", "Ankieta"],
+    (FEEDBACK, "email"): ["Email Address", "Email", "Sähköpostiosoite", "Adres e-mail"],
     (PURCHASES, "name"): ["Billing Name"],
     (PURCHASES, "refunded"): ["Refunded Amount", "Order Refund Amount"],
     (PURCHASES, "order_total"): ["order_total", "Order Total Amount", "Total order value"],
@@ -217,8 +227,8 @@ NOT_THESE = [
     # Columns of real exports that must not be read as the field next to them (a discount is not the amount).
     (PURCHASES, "Discount Amount"), (PURCHASES, "Shipping"), (PURCHASES, "Taxes"), (PURCHASES, "Fulfillment Status"),
     (PURCHASES, "Subtotal"), (PURCHASES, "Payment Method"), (PURCHASES, "Vendor"), (PURCHASES, "Tracking number"),
-    (PURCHASES, "Lineitem compare at price"), (PURCHASES, "Uwagi"), (PURCHASES, "Lisainfo"), (FEEDBACK, "Survey Name"),
-    (ACTIONS, "Owner"),
+    (PURCHASES, "Lineitem compare at price"), (PURCHASES, "Uwagi"), (PURCHASES, "Lisainfo"),
+    (ACTIONS, "Owner"), (FEEDBACK, "Start time"), (FEEDBACK, "Recommended by"), (FEEDBACK, "Which room did you stay in?"),
 ]  # fmt: skip
 
 
