@@ -7,6 +7,7 @@ key figures. The register stays in the workspace, so a refresh or a restart lose
 
 import streamlit as st
 
+from lib.reading.bundle import Part
 from lib.reading.template import template_file_name, template_workbook
 from lib.reading.workbook import SUPPORTED_SUFFIXES
 from lib.ui import SAMPLE_PATH, language, setup_page, t
@@ -17,6 +18,7 @@ from lib.ui.widgets import (
     key_figure_metrics,
     mapping_editor,
     quality_report,
+    register_files_table,
     unused_columns_note,
 )
 
@@ -24,12 +26,16 @@ page = setup_page("home.title")
 st.title(t("home.title"))
 st.caption(t("home.intro"))
 
-uploaded, use_sample = None, False
+uploaded, use_sample = [], False
 if page.can("upload"):
     with st.container(border=True):
         left, right = st.columns([3, 1])
         uploaded = left.file_uploader(
-            t("home.upload"), type=list(SUPPORTED_SUFFIXES), key="upload", help=t("home.upload_help")
+            t("home.upload"),
+            type=list(SUPPORTED_SUFFIXES),
+            key="upload",
+            help=t("home.upload_help"),
+            accept_multiple_files=True,
         )
         uploader_in_language()
         right.write("")
@@ -44,13 +50,14 @@ if page.can("upload"):
 else:
     st.info(t("access.viewer_note"))
 
-# A file is taken once per upload, not again on every rerun of the page; one that would replace the
-# register in place waits for a confirmation.
-if uploaded is not None and st.session_state.get("imported_upload") != uploaded.file_id:
-    st.session_state["imported_upload"] = uploaded.file_id
-    bring_in(page, uploaded.name, uploaded.getvalue())
+# Files are taken once per upload, not again on every rerun of the page (several at once make one register);
+# files that would change the register in place wait until the person says how.
+chosen = tuple(file.file_id for file in uploaded or ())
+if chosen and st.session_state.get("imported_upload") != chosen:
+    st.session_state["imported_upload"] = chosen
+    bring_in(page, [Part(file.name, file.getvalue()) for file in uploaded])
 if use_sample:
-    bring_in(page, SAMPLE_PATH.name, SAMPLE_PATH.read_bytes())
+    bring_in(page, [Part(SAMPLE_PATH.name, SAMPLE_PATH.read_bytes())])
 confirm_replacement(page)
 
 if page.current is None:
@@ -64,6 +71,7 @@ carried_settings_note(page)
 st.subheader(t("home.figures"))
 key_figure_metrics(register, page.workspace.settings().currency)
 identity_note(register)
+register_files_table(register, page.current.upload.file_name)
 
 st.subheader(t("home.quality"))
 quality_report(problems, rows=page.can("see_personal"))

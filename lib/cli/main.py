@@ -1,8 +1,9 @@
 """Command line: the same engine as the app, from a terminal or a cron job.
 
-    python -m lib report FILE [--json] [--as-of YYYY-MM-DD]
+    python -m lib report FILE [FILE …] [--json] [--as-of YYYY-MM-DD]
                                            figures, recognised columns, data problems, and the
-                                           ladder, stages and RFM groups as of the day
+                                           ladder, stages and RFM groups as of the day (several
+                                           files are read as one register: what each gave is listed)
     python -m lib feedback FILE [--json]   every feedback item: language, themes, matched words, sentiment
     python -m lib export [FILE] --channel email [--class loyal] [--stage …] [--tier …] [--tag …]
                          [--format csv|excel-csv|mailchimp|hubspot|xlsx|vcard] [-o OUT] [--json]
@@ -14,7 +15,8 @@
 ``LADDER_WORKSPACE``, ``LADDER_WORKSPACE_URL`` or ./workspace): without a FILE on its current
 register with every edit; with a FILE on that file, still under the workspace's settings and
 suppression list. Every list written is logged in the workspace's export log, as in the app.
-    python -m lib import FILE [--if-empty] keep a workbook as the workspace's newest register
+    python -m lib import FILE [FILE …] [--if-empty]
+                                           keep a workbook (or several files as one) as the newest register
     python -m lib sample [--customers N] [--out FILE]
     python -m lib serve [--address 0.0.0.0] [--port 8501]
                                            run the app for a team (refuses a network address without sign-in)
@@ -46,9 +48,10 @@ from lib.analysis.lifecycle import analyse_customers, revenue, stage_counts
 from lib.cli.serve import team_config, team_workspace
 from lib.config import Config
 from lib.exports.contacts import FILE_SUFFIX, FORMATS, safe_text
+from lib.reading.bundle import Part, bundle_name, pack
 from lib.reading.problems import Problem
 from lib.reading.register import Register, RegisterError, build_register
-from lib.reading.views import key_figures, mapping_table
+from lib.reading.views import contributions, key_figures, mapping_table
 from lib.reading.workbook import WorkbookError, read_workbook
 from lib.schema import CHANNELS, CLASSES, NOT_SCORED, RFM_GROUPS, STAGES, TIERS
 from lib.service.outreach import (
@@ -60,7 +63,7 @@ from lib.service.outreach import (
     due_contacts,
     log_contact_export,
 )
-from lib.service.registers import current_register, file_register, import_workbook
+from lib.service.registers import current_register, file_register, import_files
 from lib.settings import DEFAULTS, Settings, scale_map
 from lib.themes import default_dictionary
 from lib.workspace.access import LOCAL_USER
@@ -70,14 +73,26 @@ from lib.workspace.repository import Workspace
 from lib.workspace.store import FILE_NAME
 
 
-def report(path: Path, as_of: date | None = None, settings: Settings = DEFAULTS) -> dict[str, Any]:
+def report(path: Path | Sequence[Path], as_of: date | None = None, settings: Settings = DEFAULTS) -> dict[str, Any]:
     """The register's figures as a JSON-ready dict (raises WorkbookError/RegisterError/OSError).
 
-    Classes and stages are computed as of ``as_of`` (default: today, or the register's last
-    activity when the data is old).
+    Several files are read together as one register, as the home page reads them (a customers export
+    with an orders export); ``files`` says what each gave. Classes and stages are computed as of
+    ``as_of`` (default: today, or the register's last activity when the data is old).
     """
-    register, problems = build_register(read_workbook(path.read_bytes(), path.name), as_of=as_of)
-    return report_of(register, problems, as_of or default_as_of(register), settings)
+    name, data = read_files(path)
+    register, problems = build_register(read_workbook(data, name), as_of=as_of)
+    found = report_of(register, problems, as_of or default_as_of(register), settings)
+    return found | {"files": contributions(register, name).to_dict("records")}
+
+
+def read_files(path: Path | Sequence[Path]) -> tuple[str, bytes]:
+    """One file's name and bytes, or several files as the one register they make (see lib.reading.bundle)."""
+    paths = [path] if isinstance(path, Path) else list(path)
+    if len(paths) == 1:
+        return paths[0].name, paths[0].read_bytes()
+    files = [Part(p.name, p.read_bytes()) for p in paths]
+    return bundle_name(files), pack(files)
 
 
 def report_of(
@@ -222,14 +237,14 @@ def _print_customers(workspace: Workspace | None, path: Path | None, as_of: date
     return 0
 
 
-def _import(path: Path, if_empty: bool, user: str) -> int:
+def _import(paths: Sequence[Path], if_empty: bool, user: str) -> int:
     workspace = team_workspace()
     if if_empty and workspace.latest_upload() is not None:
         print(f"The workspace in {workspace.location} already holds a register; nothing imported.")
         return 0
-    now = import_workbook(workspace, path.name, path.read_bytes(), user)
+    now = import_files(workspace, [Part(path.name, path.read_bytes()) for path in paths], user)
     print(
-        f"{path.name}: {len(now.register.customers):,} customers kept in {workspace.location} "
+        f"{now.upload.file_name}: {len(now.register.customers):,} customers kept in {workspace.location} "
         f"({len(now.problems):,} data problems)."
     )
     return 0
@@ -307,11 +322,18 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date: write it as YYYY-MM-DD, e.g. 2026-11-23") from None
 
 
+def _names(file: Path | Sequence[Path] | None) -> str:
+    """The file or files a command was given, as a person named them."""
+    if file is None:
+        return ""
+    return file.name if isinstance(file, Path) else ", ".join(path.name for path in file)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m lib", description="Loyalty Ladder from the command line.")
     commands = parser.add_subparsers(dest="command", required=True)
     report_cmd = commands.add_parser("report", help="read a register and report its figures and problems")
-    report_cmd.add_argument("file", type=Path)
+    report_cmd.add_argument("file", type=Path, nargs="+", help="a workbook, or several files read as one register")
     report_cmd.add_argument("--json", action="store_true", help="print JSON instead of text")
     report_cmd.add_argument(
         "--as-of",
@@ -321,7 +343,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="classify customers as of this day (default: today, or the data's last day when old)",
     )
     import_cmd = commands.add_parser("import", help="keep a workbook as the workspace's current register")
-    import_cmd.add_argument("file", type=Path)
+    import_cmd.add_argument("file", type=Path, nargs="+", help="a workbook, or several files read as one register")
     import_cmd.add_argument("--if-empty", action="store_true", help="only when the workspace has no register yet")
     import_cmd.add_argument("--user", default=LOCAL_USER, help="who the upload is recorded for")
     feedback_cmd = commands.add_parser("feedback", help="theme every feedback item of a workbook")
@@ -458,12 +480,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(i18n.t(error.key, path=str(error.path)), file=sys.stderr)
         return 2
     except (WorkbookError, RegisterError) as error:
-        print(f"{args.file.name}: {error}", file=sys.stderr)
+        print(f"{_names(args.file)}: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # the reader went away (``| head``): nothing more to say
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - keeps the interpreter's final flush quiet
         return 0
     except OSError as error:
-        print(f"{args.file}: cannot open the file ({error.strerror or error}).", file=sys.stderr)
+        print(
+            f"{error.filename or _names(args.file)}: cannot open the file ({error.strerror or error}).", file=sys.stderr
+        )
         return 2
     return 0

@@ -4,7 +4,8 @@ Every original sheet comes back in its order with the user's headers, column ord
 order; edited cells are changed, deleted rows removed, added rows appended, unknown columns
 and sheets untouched. An xlsx/xlsm upload is patched part by part (`lib.xlsx_patch`), so
 formats, widths, formulas, validation, hidden sheets, charts and images survive; csv, xls
-and ods uploads come back as a clean xlsx. Before a file is offered it is read back and
+and ods uploads, and a register made of several files, come back as a clean xlsx (the several
+files' sheets side by side in one workbook). Before a file is offered it is read back and
 compared with the register it should hold; if that check fails, the slower safe path
 (openpyxl) is taken and the result says so.
 """
@@ -27,6 +28,7 @@ import xlsxwriter
 from lib import i18n
 from lib.exports.sheet_xml import CellValue, SheetChanges
 from lib.exports.xlsx_patch import patch_xlsx
+from lib.reading.bundle import first_stem, is_bundle
 from lib.reading.headers import workbook_language
 from lib.reading.ooxml import PatchUnsupported, column_index
 from lib.reading.register import BOOKKEEPING, MappingOverrides, Register, build_register, sheet_frames
@@ -229,7 +231,7 @@ def updated_workbook(
         plan.new_sheets.append(computed_sheet(computed))
     for name, frame in (app_sheets or {}).items():
         plan.new_sheets.append(app_sheet(name, frame))
-    stem = PurePath(file_name).stem
+    stem = first_stem(file_name) if is_bundle(data) else PurePath(file_name).stem  # several files: one workbook
     is_ooxml = _is_ooxml(data)
     suffix = PurePath(file_name).suffix.lower() if is_ooxml else ".xlsx"
     out_name = f"{stem} ({updated_word}){suffix if suffix in ('.xlsx', '.xlsm') else '.xlsx'}"

@@ -83,6 +83,8 @@ class SheetSource:
     visible: bool = True
     answers: tuple[str, ...] = ()
     """On a survey's sheet, the columns of questions answered in words: each answer is a feedback item."""
+    part: str = ""
+    """In a register made of several files, the file this sheet came from."""
 
     def header_of(self, field_name: str) -> str | None:
         return next((h for h, f in self.fields.items() if f == field_name), None)
@@ -296,6 +298,7 @@ def _read_sheet(raw: RawSheet, overrides: MappingOverrides) -> tuple[SheetSource
         rows=len(data),
         visible=raw.visible,
         answers=tuple(answers),
+        part=raw.file,
     )
     if kind == OTHER:
         return source, None, []

@@ -8,7 +8,17 @@ import pandas as pd
 
 from lib.reading.register import Register
 from lib.reading.values import is_in
-from lib.schema import CUSTOMER_DETAIL_FIELDS, CUSTOMERS, OTHER, ROW_COL
+from lib.schema import (
+    ACTIONS,
+    CUSTOMER_DETAIL_FIELDS,
+    CUSTOMERS,
+    FEEDBACK,
+    KEY_COL,
+    OTHER,
+    PURCHASES,
+    ROW_COL,
+    SHEET_COL,
+)
 
 
 def key_figures(register: Register) -> dict[str, Any]:
@@ -96,3 +106,21 @@ def search_rows(frame: pd.DataFrame, text: str) -> pd.DataFrame:
     for column in frame.columns:
         hits |= frame[column].astype("string").str.contains(text, case=False, regex=False).fillna(False)
     return frame[hits]
+
+
+def contributions(register: Register, file_name: str) -> pd.DataFrame:
+    """What each file of a register made of several gave it: one row per file (in upload order) with its
+    customers, purchases (orders), feedback items and actions. A register of one file has one row."""
+    files = list(dict.fromkeys(source.part or file_name for source in register.sources))
+    part_of = {source.sheet: source.part or file_name for source in register.sources}
+    table = pd.DataFrame({"file": files})
+    for kind in (CUSTOMERS, PURCHASES, FEEDBACK, ACTIONS):
+        frame = register.frame(kind)
+        by_file = frame[SHEET_COL].astype("string").map(part_of)
+        if kind == PURCHASES:  # an order of three items is one purchase
+            orders = frame["purchase_id"].astype("string").fillna(frame[KEY_COL].astype("string"))
+            counts = orders.groupby(by_file).nunique()
+        else:
+            counts = by_file.value_counts()
+        table[kind] = table["file"].map(counts).fillna(0).astype(int)
+    return table

@@ -22,7 +22,7 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import IO
 
@@ -31,7 +31,7 @@ import pyarrow as pa
 
 from lib.config import Config
 from lib.i18n import Explained
-from lib.reading import read_worker
+from lib.reading import bundle, read_worker
 from lib.reading.ooxml import PatchUnsupported, column_letters, sheet_parts
 from lib.reading.ooxml import column_index as column_index_of
 
@@ -72,6 +72,8 @@ class RawSheet:
     visible: bool = True
     ragged: tuple[tuple[int, str, int, int, int], ...] = ()
     """A CSV's rows with more values than columns (``lib.reading.ragged.Note``), mended or kept as they came."""
+    file: str = ""
+    """In a register made of several files (``lib.reading.bundle``), the file the sheet came from."""
 
 
 def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = None) -> list[RawSheet]:
@@ -81,6 +83,8 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     Cheap checks run here; the parsing itself runs in a separate process with a time and
     memory budget, because a hostile file can make the reader abort the whole process.
     """
+    if bundle.is_bundle(data):
+        return _read_bundle(data, file_name, only)
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError("error.too_large", size=round(len(data) / 1e6), limit=round(MAX_FILE_BYTES / 1e6))
     if not data.strip():
@@ -99,6 +103,22 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     if config.read_in_process:
         return parse_workbook(data, file_name, chosen)
     return _in_worker(data, file_name, chosen, config)
+
+
+def _read_bundle(data: bytes, file_name: str, only: Collection[str] | None) -> list[RawSheet]:
+    """Every sheet of every file of a register made of several, each file read as it would be alone, the
+    sheets named so that no two are alike (see lib.reading.bundle)."""
+    try:
+        parts = bundle.unpack(data, MAX_FILE_BYTES)
+    except (ValueError, KeyError, zipfile.BadZipFile) as error:
+        raise WorkbookError("error.not_a_workbook", file=file_name, suffix="zip") from error
+    taken: set[str] = set()
+    sheets: list[RawSheet] = []
+    for part in parts:
+        read = read_workbook(part.data, part.name)
+        names = bundle.sheet_names(part.name, [sheet.name for sheet in read], taken)
+        sheets += [replace(sheet, name=name, file=part.name) for sheet, name in zip(read, names, strict=True)]
+    return [sheet for sheet in sheets if only is None or sheet.name in only]
 
 
 _BIFF8_GLOBALS = b"\x09\x08\x10\x00\x00\x06\x05\x00"

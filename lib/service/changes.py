@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 import pandas as pd
@@ -20,11 +20,12 @@ from lib.exports.erasure import (
 from lib.exports.sheet_xml import SheetChanges
 from lib.exports.writeback import Plan, clean_xlsx, safe_xlsx
 from lib.i18n import Explained
+from lib.reading.bundle import Part, bundle_name, is_bundle, pack, unpack
 from lib.reading.ooxml import PatchUnsupported
 from lib.reading.register import MappingOverrides, Register, RegisterError, build_register
 from lib.reading.snapshots import apply_edits, register_from_parts, register_to_parts
 from lib.reading.views import mapping_table
-from lib.reading.workbook import RawSheet, WorkbookError, read_workbook
+from lib.reading.workbook import MAX_FILE_BYTES, RawSheet, WorkbookError, read_workbook
 from lib.service.registers import current_register
 from lib.workspace.access import LOCAL_USER, Actor, require
 from lib.workspace.edits import Review, review_changes
@@ -155,6 +156,8 @@ def _blanked(
 ) -> tuple[bytes, str]:
     """The workbook with the changes made: patched in place when possible, else rewritten, else rebuilt from its
     cells (a csv, xls or ods, or a workbook neither writer can open, is kept from now on as an xlsx)."""
+    if is_bundle(data):
+        return _blanked_files(data, sheets, changes, identifiers)
     if data.startswith(b"PK"):
         try:
             return blank_in_xlsx(data, changes, identifiers), name
@@ -167,6 +170,29 @@ def _blanked(
         except Exception:
             pass
     return clean_xlsx(blank_in_sheets(sheets, changes), Plan()), f"{PurePath(name).stem}.xlsx"
+
+
+def _blanked_files(
+    data: bytes, sheets: list[RawSheet], changes: dict[str, SheetChanges], identifiers: set[str]
+) -> tuple[bytes, str]:
+    """A register made of several files with the changes made in each file as if it were alone (its sheets
+    under their own names); the files that hold nothing of the person stay byte for byte."""
+    files = []
+    for part in unpack(data, MAX_FILE_BYTES):
+        alone = read_workbook(part.data, part.name)
+        combined = [sheet for sheet in sheets if sheet.file == part.name]
+        own_name = {sheet.name: single.name for sheet, single in zip(combined, alone, strict=True)}
+        mine = {
+            own_name[name]: replace(change, sheet=own_name[name])
+            for name, change in changes.items()
+            if name in own_name
+        }
+        if mine:
+            blanked, name = _blanked(part.data, part.name, alone, mine, identifiers)
+            files.append(Part(name, blanked))
+        else:
+            files.append(part)
+    return pack(files), bundle_name(files)
 
 
 def undo(workspace: Workspace, upload_id: int, entry_id: int | None, user: Actor = LOCAL_USER) -> str | None:

@@ -5,6 +5,7 @@ corrections and the updated workbook.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -13,12 +14,13 @@ import pandas as pd
 from lib import i18n
 from lib.exports.writeback import Progress, WriteResult, no_progress
 from lib.exports.writeback import updated_workbook as write_back
+from lib.reading.bundle import MAX_PARTS, Part, bundle_name, pack, parts_of
 from lib.reading.problems import Problem
-from lib.reading.register import MappingOverrides, Register, build_register
+from lib.reading.register import MappingOverrides, Register, RegisterError, build_register
 from lib.reading.snapshots import apply_edits, register_from_parts, register_to_parts
 from lib.reading.views import mapping_table
-from lib.reading.workbook import RawSheet, read_workbook
-from lib.schema import SETTINGS_SHEET, THEMES_SHEET
+from lib.reading.workbook import MAX_FILE_BYTES, RawSheet, read_workbook
+from lib.schema import CUSTOMERS, KEY_COL, SETTINGS_SHEET, SHEET_COL, SHEET_KINDS, THEMES_SHEET
 from lib.settings import SPECS, Settings, loosened, values_from_frame
 from lib.themes import ThemeDictionary
 from lib.workspace.access import LOCAL_USER, Actor, require
@@ -58,18 +60,56 @@ class Current:
         return self.stored if self.stored is not None else self.register
 
 
+@dataclass(frozen=True)
+class Checked:
+    """A file read and recognised, nothing stored: its sheets as read and the kinds of rows it holds."""
+
+    sheets: list[RawSheet]
+    kinds: frozenset[str]
+    """Which of customers, purchases, feedback and actions the file has rows of."""
+
+
 def check_workbook(
     workspace: Workspace, file_name: str, data: bytes, user: Actor = LOCAL_USER, progress: Progress = no_progress
-) -> list[RawSheet]:
+) -> Checked:
     """Read a workbook and check that it holds a register, storing nothing: before a person is asked whether
-    it should replace the register in place. Raises as `import_workbook` does."""
+    it should replace the register in place or join it. Raises as `import_workbook` does."""
     require(user, "upload")
     progress(0.1, "progress.reading")
     sheets = read_workbook(data, file_name)
     progress(0.7, "progress.recognising")
-    build_register(sheets, workspace.overrides(), check=False)
+    register, _ = build_register(sheets, workspace.overrides(), check=False)
     progress(1.0, "progress.done")
-    return sheets
+    return Checked(sheets, kinds_of(register))
+
+
+def kinds_of(register: Register, file: str | None = None) -> frozenset[str]:
+    """The kinds of rows a register (or one of its files) holds, from its own sheets."""
+    return frozenset(
+        source.kind
+        for source in register.sources
+        if source.kind in SHEET_KINDS and source.rows and (file is None or source.part in ("", file))
+    )
+
+
+def file_names(current: Current) -> list[str]:
+    """The files the register in place was read from, in order: one, or each of a register made of several."""
+    files = [source.part or current.upload.file_name for source in current.original.sources]
+    return list(dict.fromkeys(files)) or [current.upload.file_name]
+
+
+def suggested_place(name: str, kinds: frozenset[str], current: Current) -> int | None:
+    """Where a new file most likely belongs in the register in place: the position of the file it replaces
+    (one of the same name; else the one its customers replace; else an earlier export of the same kind, as
+    a newer orders export replaces the older one), or None when it adds to the register (an orders export
+    or a survey download next to the customers in place)."""
+    files = file_names(current)
+    if name in files:
+        return files.index(name)
+    held = [kinds_of(current.original, file) for file in files]
+    if CUSTOMERS in kinds:
+        return next((i for i, own in enumerate(held) if CUSTOMERS in own), 0)
+    return next((i for i, own in enumerate(held) if own == kinds and CUSTOMERS not in own), None)
 
 
 def restore_register(workspace: Workspace, upload_id: int, user: Actor = LOCAL_USER) -> Current:
@@ -92,12 +132,14 @@ def import_workbook(
     progress: Progress = no_progress,
     as_of: date | None = None,
     sheets: list[RawSheet] | None = None,
+    carried: tuple[int, Sequence[int]] | None = None,
 ) -> Current:
     """Read, recognise and check a workbook, then keep it as the newest version.
 
     Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
     be read leaves the current register exactly as it was; NotAllowed for a viewer. ``sheets``:
-    the file as `check_workbook` read it already.
+    the file as `check_workbook` read it already; ``carried``: edits of an earlier upload that hold
+    on this one too (see `add_files`).
     """
     name = require(user, "upload").name
     progress(0.05, "progress.reading")
@@ -105,7 +147,7 @@ def import_workbook(
     progress(0.55, "progress.recognising")
     register, problems = build_register(sheets, workspace.overrides(), as_of)
     progress(0.85, "progress.saving")
-    carried = _take_carried_settings(workspace, sheets, name)
+    settings_carried = _take_carried_settings(workspace, sheets, name)
     remember_opt_outs(workspace, register)
     remember_withdrawals(workspace, register, "upload", name)
     upload = workspace.store_upload(
@@ -114,10 +156,15 @@ def import_workbook(
         name,
         register_to_parts(register, problems),
         MappingOverrides(columns=mapping_table(register)).to_json(),
+        carried,
     )
-    if carried is not None:
-        workspace.save_carried_settings({**carried, "upload": upload.id})
+    if settings_carried is not None:
+        workspace.save_carried_settings({**settings_carried, "upload": upload.id})
     progress(1.0, "progress.done")
+    if carried is not None:
+        now = current_register(workspace)
+        assert now is not None  # the upload just stored is the newest
+        return now
     version = workspace.version()
     return Current(
         with_withdrawals(register, withdrawn_customers(workspace, register, version)),
@@ -130,6 +177,76 @@ def import_workbook(
         suppressed_customers(workspace, register, version),
         register,
     )
+
+
+def import_files(
+    workspace: Workspace,
+    files: Sequence[Part],
+    user: Actor = LOCAL_USER,
+    progress: Progress = no_progress,
+    as_of: date | None = None,
+) -> Current:
+    """Several files read together as one register (a customers export with an orders export, a register
+    with a survey download), kept as one version; one file is imported as it is. Raises as `import_workbook`."""
+    if len(files) == 1:
+        return import_workbook(workspace, files[0].name, files[0].data, user, progress, as_of)
+    if len(files) > MAX_PARTS:
+        raise RegisterError("error.too_many_files", count=len(files), limit=MAX_PARTS)
+    return import_workbook(workspace, bundle_name(files), pack(files), user, progress, as_of)
+
+
+def register_files(workspace: Workspace, upload: Upload) -> list[Part]:
+    """The files a register was read from: one, or each file of a register made of several."""
+    return parts_of(upload.file_name, workspace.upload_data(upload.id), MAX_FILE_BYTES)
+
+
+def add_files(
+    workspace: Workspace,
+    new: Sequence[Part],
+    in_place_of: int | None = None,
+    user: Actor = LOCAL_USER,
+    progress: Progress = no_progress,
+    as_of: date | None = None,
+) -> Current:
+    """Files added to the register in place, or the first put in place of one of its files (``in_place_of``:
+    its position), kept as one new version: the other files stay as they were, and so do the edits made on
+    their rows and the rows added in the app (a logged call stays logged when a newer orders export comes
+    in). Edits on the rows of a file that was replaced stay with the earlier version. Raises as
+    `import_workbook`."""
+    require(user, "upload")
+    current = current_register(workspace)
+    if current is None:
+        return import_files(workspace, new, user, progress, as_of)
+    files = register_files(workspace, current.upload)
+    if in_place_of is not None and 0 <= in_place_of < len(files):
+        kept = [f.name for i, f in enumerate(files) if i != in_place_of]
+        files[in_place_of : in_place_of + 1] = new
+    else:
+        kept = [f.name for f in files]
+        files += new
+    if len(files) > MAX_PARTS:
+        raise RegisterError("error.too_many_files", count=len(files), limit=MAX_PARTS)
+    edits = edits_on_files(current, set(kept))
+    data = pack(files) if len(files) > 1 else files[0].data
+    name = bundle_name(files)
+    return import_workbook(workspace, name, data, user, progress, as_of, carried=(current.upload.id, edits))
+
+
+def edits_on_files(current: Current, files: set[str]) -> list[int]:
+    """The edits in force on rows that came from these files, or that were added in the app."""
+    part_of = {source.sheet: source.part or current.upload.file_name for source in current.original.sources}
+    origin: dict[str, dict[str, str]] = {}
+    kept = []
+    for edit in current.journal.itertuples(index=False):
+        if edit.sheet not in origin:
+            frame = current.original.frame(edit.sheet)
+            origin[edit.sheet] = dict(
+                zip(frame[KEY_COL].astype("string"), frame[SHEET_COL].astype("string").map(part_of), strict=True)
+            )
+        file = origin[edit.sheet].get(str(edit.key))
+        if file is None or pd.isna(file) or file in files:
+            kept.append(int(edit.id))
+    return kept
 
 
 def file_register(workspace: Workspace | None, file_name: str, data: bytes) -> tuple[Register, frozenset[str]]:

@@ -1,60 +1,112 @@
-"""Bringing a register in without losing the one in place: a replacement is confirmed first, and any
-earlier register can be made the current one again (the workspace keeps every version)."""
+"""Bringing a register in without losing the one in place: several files make one register, a new file
+replaces the register, joins it, or takes the place of one of its files only once the person has said
+which, and any earlier register can be made the current one again (the workspace keeps every version)."""
 
 from __future__ import annotations
 
 import streamlit as st
 
-from lib.service.registers import restore_register
+from lib.reading.bundle import Part, bundle_name
+from lib.reading.workbook import RawSheet
+from lib.service.registers import Current, file_names, restore_register, suggested_place
 from lib.ui.actions import refused
 from lib.ui.format import day, t, t_text
 from lib.ui.loaders import Page
 from lib.ui.page import flash
-from lib.ui.widgets import check_file, import_file
+from lib.ui.widgets import check_file, import_file, import_several, join_files
 from lib.workspace.access import NotAllowed
 
 PENDING = "pending_import"
-"""A file read and checked, waiting for the person to confirm that it replaces the current register:
-(name, bytes, the sheets as read)."""
+"""Files read and checked, waiting for the person to say what they do with the register in place:
+(the files, what kinds of rows each holds, the sheets of a single file as read)."""
+REPLACE, ADD = "replace", "add"
+"""The choices besides putting a file in place of one of the register's files (its position, as text)."""
 
 
-def bring_in(page: Page, file_name: str, data: bytes) -> None:
-    """Import a file; when a register is in place, read and check it first, then ask (a file that cannot be
-    read says why at once, and the register in place stays as it was)."""
+def bring_in(page: Page, files: list[Part]) -> None:
+    """Import files (several are read together as one register); when a register is in place, read and check
+    them first, then ask what they do with it (a file that cannot be read says why at once, and the register
+    in place stays as it was)."""
     if page.current is None:
-        if import_file(page.workspace, file_name, data, page.user):
+        if import_several(page.workspace, files, page.user):
             st.rerun()
         return
-    sheets = check_file(page.workspace, file_name, data, page.user)
-    if sheets is not None:
-        st.session_state[PENDING] = (file_name, data, sheets)
+    checked = []
+    for file in files:
+        found = check_file(page.workspace, file.name, file.data, page.user)
+        if found is None:
+            return
+        checked.append(found)
+    st.session_state[PENDING] = (files, [c.kinds for c in checked], checked[0].sheets if len(files) == 1 else None)
 
 
 def confirm_replacement(page: Page) -> None:
-    """The question a replacement waits on: what is in place now, how many edits it carries, and the way back."""
+    """The question new files wait on: what is in place now and how many edits it carries; whether they replace
+    it, join it, or (one file) take the place of one of its files; and the way back."""
     pending = st.session_state.get(PENDING)
     if pending is None or page.current is None:
         return
-    file_name, data, sheets = pending
-    now = page.current
+    files, kinds, sheets = pending
+    now, new = page.current, bundle_name(files)
+    parts = file_names(now)
+    choices = [REPLACE, ADD, *([str(i) for i in range(len(parts))] if len(files) == 1 and len(parts) > 1 else [])]
+    labels = {
+        REPLACE: t_text("home.choice_replace", new=new),
+        ADD: t_text("home.choice_add", new=new),
+        **{str(i): t_text("home.choice_instead", new=new, file=part) for i, part in enumerate(parts)},
+    }
     with st.container(border=True):
         st.warning(
             t(
                 "home.replace_confirm",
-                new=file_name,
+                new=new,
                 current=now.upload.file_name,
                 day=day(now.upload.created_at),
                 edits=now.edits,
             )
         )
+        choice = st.radio(
+            t("home.choice"),
+            choices,
+            index=choices.index(_suggested(files, kinds, now, parts)),
+            format_func=labels.get,
+            key="import_choice",
+        )
+        st.caption(
+            t(
+                {REPLACE: "home.choice_replace_help", ADD: "home.choice_add_help"}.get(
+                    choice, "home.choice_instead_help"
+                )
+            )
+        )
         left, right = st.columns(2)
-        if left.button(t("home.replace_yes", new=file_name), type="primary", key="replace_yes"):
+        if left.button(t("home.choice_go"), type="primary", key="replace_yes"):
             st.session_state.pop(PENDING, None)
-            if import_file(page.workspace, file_name, data, page.user, sheets):
+            if _carry_out(page, choice, files, sheets):
                 st.rerun()
         if right.button(t("home.replace_no"), key="replace_no"):
             st.session_state.pop(PENDING, None)
             st.rerun()
+
+
+def _suggested(files: list[Part], kinds: list[frozenset[str]], now: Current, parts: list[str]) -> str:
+    """The choice offered first: a newer copy of a file of the register takes its place (of the whole register
+    when it is the only one), an orders export or a survey next to the customers in place joins them, and
+    several files at once replace the register."""
+    if len(files) > 1:
+        return REPLACE
+    place = suggested_place(files[0].name, kinds[0], now)
+    if place is None:
+        return ADD
+    return REPLACE if len(parts) == 1 else str(place)
+
+
+def _carry_out(page: Page, choice: str, files: list[Part], sheets: list[RawSheet] | None) -> bool:
+    if choice == REPLACE and len(files) == 1:
+        return import_file(page.workspace, files[0].name, files[0].data, page.user, sheets)
+    if choice == REPLACE:
+        return import_several(page.workspace, files, page.user)
+    return join_files(page.workspace, files, None if choice == ADD else int(choice), page.user)
 
 
 def earlier_registers(page: Page) -> None:

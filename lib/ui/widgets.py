@@ -14,16 +14,20 @@ from lib.analysis.facts import default_as_of
 from lib.analysis.lifecycle import class_columns
 from lib.exports.quality_report import problems_workbook
 from lib.exports.writeback import WriteError
+from lib.reading.bundle import Part, bundle_name
 from lib.reading.problems import SEVERITIES, Problem, problems_frame
 from lib.reading.register import NOT_MAPPED, MappingOverrides, Register, RegisterError
-from lib.reading.views import customer_summary, key_figures
+from lib.reading.views import contributions, customer_summary, key_figures
 from lib.reading.workbook import RawSheet, WorkbookError
 from lib.schema import FIELDS, MIME_TYPES, OTHER, SHEET_KINDS
 from lib.service.outreach import analyse
 from lib.service.registers import (
+    Checked,
     Current,
+    add_files,
     check_workbook,
     correct_mapping,
+    import_files,
     import_workbook,
     log_workbook_export,
     updated_workbook,
@@ -70,16 +74,54 @@ def import_file(ws: Workspace, file_name: str, data: bytes, user: User, sheets: 
 
     Returns True when the new register is in place.
     """
-    now = _reading(file_name, lambda progress: import_workbook(ws, file_name, data, user, progress, sheets=sheets))
+    return _imported(file_name, lambda progress: import_workbook(ws, file_name, data, user, progress, sheets=sheets))
+
+
+def import_several(ws: Workspace, files: list[Part], user: User) -> bool:
+    """Several files read into the workspace as one register, with progress; True when it is in place."""
+    return _imported(bundle_name(files), lambda progress: import_files(ws, files, user, progress))
+
+
+def join_files(ws: Workspace, files: list[Part], in_place_of: int | None, user: User) -> bool:
+    """Files added to the register in place, or one put in place of one of its files; True when done."""
+    return _imported(bundle_name(files), lambda progress: add_files(ws, files, in_place_of, user, progress))
+
+
+def _imported(file_name: str, work: Callable[[Callable[[float, str], None]], Current]) -> bool:
+    now = _reading(file_name, work)
     if now is None:
         return False
-    flash(t("import.done", file=file_name, customers=len(now.register.customers), problems=len(now.problems)))
+    flash(
+        t(
+            "import.done",
+            file=now.upload.file_name,
+            customers=len(now.register.customers),
+            problems=len(now.problems),
+        )
+    )
     return True
 
 
-def check_file(ws: Workspace, file_name: str, data: bytes, user: User) -> list[RawSheet] | None:
+def check_file(ws: Workspace, file_name: str, data: bytes, user: User) -> Checked | None:
     """Read a workbook and check it holds a register, storing nothing (None, with the reason shown, when not)."""
     return _reading(file_name, lambda progress: check_workbook(ws, file_name, data, user, progress))
+
+
+def register_files_table(register: Register, file_name: str) -> None:
+    """What each file of a register made of several gave it (nothing for a register of one file)."""
+    table = contributions(register, file_name)
+    if len(table) < 2:
+        return
+    st.subheader(t("home.files"))
+    st.caption(t("home.files_help"))
+    labels = {
+        "file": t_text("home.files_file"),
+        "customers": t_text("figures.customers"),
+        "purchases": t_text("figures.purchases"),
+        "feedback": t_text("figures.feedback"),
+        "actions": t_text("home.files_actions"),
+    }
+    st.dataframe(table.rename(columns=labels), hide_index=True, width="stretch")
 
 
 TABLE_ROWS = 25

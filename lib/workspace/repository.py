@@ -95,9 +95,19 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
 
     # --- uploads ---------------------------------------------------------------------------
     def store_upload(
-        self, file_name: str, data: bytes, user: str, parts: dict[str, bytes], mapping_json: str
+        self,
+        file_name: str,
+        data: bytes,
+        user: str,
+        parts: dict[str, bytes],
+        mapping_json: str,
+        carried: tuple[int, Sequence[int]] | None = None,
     ) -> Upload:
-        """Keep an upload (bytes once per content, hash, name, time, who) with its parsed snapshot, atomically."""
+        """Keep an upload (bytes once per content, hash, name, time, who) with its parsed snapshot, atomically.
+
+        ``carried``: (an earlier upload, ids of its edits in force) to copy onto the new upload as they were
+        made, by whom and when — the edits on the files of a register that a new file left in place.
+        """
         digest = hashlib.sha256(data).hexdigest()
         with self._engine.begin() as db:
             db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": data})
@@ -118,6 +128,18 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
                 insert(store.snapshots),
                 [{"upload_id": upload_id, "name": name, "data": blob} for name, blob in parts.items()],
             )
+            if carried is not None and carried[1]:
+                j = store.journal
+                kept = [c for c in JOURNAL_COLUMNS if c != "id"]
+                rows = db.execute(
+                    select(*(j.c[c] for c in kept))
+                    .where(j.c.upload_id == carried[0], j.c.id.in_(list(carried[1])), j.c.undone_at.is_(None))
+                    .order_by(j.c.id)
+                ).all()
+                if rows:
+                    db.execute(
+                        insert(j), [{**dict(zip(kept, row, strict=True)), "upload_id": upload_id} for row in rows]
+                    )
         upload = self.upload(upload_id)
         assert upload is not None
         return upload

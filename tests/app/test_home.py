@@ -25,7 +25,9 @@ def metrics(at: AppTest) -> dict[str, str]:
 
 
 def upload(at: AppTest, path: Path, name: str | None = None, data: bytes | None = None) -> AppTest:
-    at.file_uploader(key="upload").set_value((name or path.name, data if data is not None else path.read_bytes(), XLSX))
+    at.file_uploader(key="upload").set_value(
+        [(name or path.name, data if data is not None else path.read_bytes(), XLSX)]
+    )
     return at.run()
 
 
@@ -145,7 +147,8 @@ def test_a_new_file_replaces_the_register_only_when_confirmed_and_the_earlier_on
     upload(app, small)
     assert not app.exception
     warning = as_read(app.warning[0].value)
-    assert "Replace the register in place (studio_register.xlsx" in warning and "1 changes made in the app" in warning
+    assert "The register in place is studio_register.xlsx" in warning and "1 changes made in the app" in warning
+    assert app.radio(key="import_choice").value == "replace"  # a customers file in place of the only one
     assert current_register(workspace).upload.file_name == "studio_register.xlsx"  # nothing replaced yet
     app.button(key="replace_no").click().run()
     assert current_register(workspace).upload.file_name == "studio_register.xlsx"
@@ -161,6 +164,39 @@ def test_a_new_file_replaces_the_register_only_when_confirmed_and_the_earlier_on
     assert len(back.register.customers) == 2000 and back.upload.id > first.id
     assert back.register.customers.set_index("customer_id").at["10001", "city"] == "Tartu"  # its edits came too
     assert len(workspace.uploads()) == 3  # the two-customer register is kept as well
+
+
+def test_several_files_make_one_register_and_a_newer_copy_of_one_takes_its_place_alone(app, tmp_path):
+    from lib.service.changes import save_changes
+    from lib.service.registers import current_register, register_files
+    from lib.workspace.edits import new_row
+    from lib.workspace.repository import Workspace
+    from tests.unit.service.test_several_files import CUSTOMERS, EERO, NEWER_ORDERS, ORDERS
+
+    app.file_uploader(key="upload").set_value([(f.name, f.data, "text/csv") for f in (CUSTOMERS, ORDERS)]).run()
+
+    assert not app.exception
+    assert (metrics(app)["Customers"], metrics(app)["Purchases"]) == ("10", "3")
+    table = next(d.value for d in app.dataframe if "File" in d.value.columns)
+    assert table.to_dict("records") == [
+        {"File": "asiakkaat.csv", "Customers": 10, "Purchases": 0, "Feedback items": 0, "Actions": 0},
+        {"File": "orders_export_1.csv", "Customers": 0, "Purchases": 3, "Feedback items": 0, "Actions": 0},
+    ]
+    workspace = Workspace(tmp_path / "workspace")
+    save_changes(workspace, new_row("actions", {"customer_id": EERO, "date": "2026-11-25", "channel": "phone"}))
+    app.file_uploader(key="upload").set_value([(NEWER_ORDERS.name, NEWER_ORDERS.data, "text/csv")]).run()
+    choice = app.radio(key="import_choice")
+    assert choice.value == "1"  # offered first: in place of the older orders export
+    assert "Put orders_export_2.csv in place of orders_export_1.csv only" in choice.options
+    app.button(key="replace_yes").click().run()
+
+    assert not app.exception
+    now = current_register(workspace)
+    assert [f.name for f in register_files(workspace, now.upload)] == ["asiakkaat.csv", "orders_export_2.csv"]
+    assert metrics(app)["Purchases"] == "4"
+    assert list(now.register.actions["customer_id"]) == [EERO]  # the call logged on the earlier version stayed
+    table = next(d.value for d in app.dataframe if "File" in d.value.columns)
+    assert list(table["Actions"]) == [0, 0] and list(table["Purchases"]) == [0, 4]
 
 
 def test_the_updated_workbook_is_named_in_the_user_s_language(app):

@@ -72,7 +72,7 @@ def test_an_estonian_consent_header_gives_a_list_and_an_unknown_one_says_why(pag
     wait_idle(page)
     page.locator("input[type=file]").set_input_files(str(unknown))
     wait_idle(page)
-    page.get_by_role("button", name=i18n.t("home.replace_yes", "et", new="kliendid2.xlsx")).click()  # asked first
+    page.get_by_role("button", name=i18n.t("home.choice_go", "et")).click()  # asked first
     wait_idle(page)
     expect(page.get_by_text("Kirjade luba kanalis X", exact=False).first).to_be_visible()  # listed as not used
     open_page(page, i18n.t("export.title", "et"))
@@ -96,7 +96,7 @@ def test_a_new_file_asks_before_it_replaces_the_register_and_the_old_one_comes_b
     assert Workspace(tmp_path / "workspace").latest_upload().file_name == "studio_register.xlsx"
     page.get_by_role("button", name=i18n.t("home.use_sample", "pl")).click()  # the sample again: asked again
     wait_idle(page)
-    page.get_by_role("button", name=i18n.t("home.replace_yes", "pl", new="studio_register.xlsx")).click()
+    page.get_by_role("button", name=i18n.t("home.choice_go", "pl")).click()
     wait_idle(page)
     workspace = Workspace(tmp_path / "workspace")
     assert len(workspace.uploads()) == 2
