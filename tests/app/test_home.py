@@ -249,6 +249,25 @@ def test_a_shopify_orders_export_shows_its_customers_and_says_which_orders_are_n
     assert any("told apart by their e-mail address" in i.value for i in app.info)
 
 
+def test_a_subscription_export_opens_with_its_former_customers_on_the_ladder(app, tmp_path):
+    from tests.app.conftest import on_page
+    from tests.unit.reading.test_exports_people_have import TELCO
+
+    path = tmp_path / "WA_Fn-UseC_-Telco-Customer-Churn.csv"
+    path.write_bytes(TELCO.encode())
+
+    upload(app, path)
+
+    assert not app.exception
+    shown = metrics(app)
+    assert (shown["Customers"], shown["Revenue"]) == ("4", "€2,027.50")  # the total charges
+    on_page(app, "pages/4_Segments.py")
+    assert not app.exception
+    customers = next(d.value for d in app.dataframe if "Class" in d.value.columns).set_index("Customer id")
+    assert customers.loc["3668-QPYBK", "Class"] == "Former customer"  # the subscriber who churned
+    assert customers.loc["5575-GNVDE", "Class"] == "Loyal customer"  # 34 months paid, still subscribed
+
+
 def test_a_google_forms_download_alone_opens_as_feedback_and_the_feedback_page_works_on_it(app, tmp_path):
     from tests.app.conftest import on_page
     from tests.unit.reading.test_survey_exports import GOOGLE_FORMS
