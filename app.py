@@ -50,12 +50,14 @@ if page.can("upload"):
 else:
     st.info(t("access.viewer_note"))
 
-# Files are taken once per upload, not again on every rerun of the page (several at once make one register);
-# files that would change the register in place wait until the person says how.
-chosen = tuple(file.file_id for file in uploaded or ())
-if chosen and st.session_state.get("imported_upload") != chosen:
-    st.session_state["imported_upload"] = chosen
-    bring_in(page, [Part(file.name, file.getvalue()) for file in uploaded])
+# Files are taken once, when they are dropped, not again on every rerun of the page nor when more files join
+# them in the drop zone (several dropped at once make one register); files that would change the register
+# in place wait until the person says how.
+taken = st.session_state.setdefault("taken_uploads", set())  # files the drop zone still lists stay taken
+fresh = [file for file in uploaded or () if file.file_id not in taken]
+if fresh:
+    taken.update(file.file_id for file in fresh)
+    bring_in(page, [Part(file.name, file.getvalue()) for file in fresh])
 if use_sample:
     bring_in(page, [Part(SAMPLE_PATH.name, SAMPLE_PATH.read_bytes())])
 confirm_replacement(page)

@@ -161,11 +161,13 @@ def open_workspace(folder: Path | None = None, config: Config | None = None) -> 
     return None
 
 
-def _subject(workspace: Workspace | None, path: Path | None) -> tuple[Register, frozenset[str], Settings]:
+def _subject(
+    workspace: Workspace | None, path: Path | Sequence[Path] | None
+) -> tuple[Register, frozenset[str], Settings]:
     """The register a command works on, whom of it the suppression list holds, and the settings to use."""
     settings = workspace.settings() if workspace else DEFAULTS
-    if path is not None:
-        return (*file_register(workspace, path.name, path.read_bytes()), settings)
+    if path:  # a file, or several read as one register
+        return (*file_register(workspace, *read_files(path)), settings)
     now = current_register(workspace) if workspace else None
     if now is None:
         where = f"the workspace in {workspace.location}" if workspace else "no workspace here (./workspace)"
@@ -178,7 +180,7 @@ def _subject(workspace: Workspace | None, path: Path | None) -> tuple[Register, 
 
 def export_list(
     workspace: Workspace | None,
-    path: Path | None,
+    path: Path | Sequence[Path] | None,
     channel: str,
     fmt: str,
     out: Path | None,
@@ -201,7 +203,7 @@ def export_list(
 
 
 def plan_items(
-    workspace: Workspace | None, path: Path | None, as_of: date | None, until: date | None
+    workspace: Workspace | None, path: Path | Sequence[Path] | None, as_of: date | None, until: date | None
 ) -> list[dict[str, Any]]:
     """The contact plan: one object per due contact."""
     register, suppressed, settings = _subject(workspace, path)
@@ -221,7 +223,9 @@ def plan_items(
     ]
 
 
-def _print_customers(workspace: Workspace | None, path: Path | None, as_of: date | None, as_csv: bool) -> int:
+def _print_customers(
+    workspace: Workspace | None, path: Path | Sequence[Path] | None, as_of: date | None, as_csv: bool
+) -> int:
     """One row per customer with the same answers as the pages (for scripts and for checking)."""
     register, suppressed, settings = _subject(workspace, path)
     day = as_of or default_as_of(register)
@@ -358,9 +362,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     export_cmd.add_argument(
         "file",
         type=Path,
-        nargs="?",
-        default=None,
-        help="a workbook (default: the workspace's current register with its edits)",
+        nargs="*",
+        help="a workbook, or several files read as one register (default: the workspace's current register "
+        "with its edits)",
     )
     export_cmd.add_argument("--channel", choices=CHANNELS, default="email")
     export_cmd.add_argument("--format", dest="fmt", choices=FORMATS, default="excel-csv")
@@ -384,9 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     plan_cmd.add_argument(
         "file",
         type=Path,
-        nargs="?",
-        default=None,
-        help="a workbook (default: the workspace's current register with its edits)",
+        nargs="*",
+        help="a workbook, or several files read as one register (default: the workspace's current register "
+        "with its edits)",
     )
     plan_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
     plan_cmd.add_argument("--until", type=_day, default=None, metavar="YYYY-MM-DD")
@@ -395,7 +399,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "customers", help="every customer's class, reason, stage and next contact", description=on_workspace
     )
     customers_cmd.add_argument(
-        "file", type=Path, nargs="?", default=None, help="a workbook (default: the workspace's current register)"
+        "file",
+        type=Path,
+        nargs="*",
+        help="a workbook, or several files read as one register (default: the workspace's current register)",
     )
     customers_cmd.add_argument("--as-of", type=_day, default=None, metavar="YYYY-MM-DD")
     customers_cmd.add_argument("--csv", action="store_true", help="print CSV instead of JSON")

@@ -332,8 +332,12 @@ def _normal(values: pd.Series) -> pd.Series:
         text = values.dt.strftime("%Y-%m-%d")
     elif pd.api.types.is_float_dtype(values):
         text = values.round(9).astype("string")
-    else:
+    else:  # a number kept as text ("49.90" in a csv) comes back from the xlsx as the number it is (49.9)
         text = values.astype("string")
+        plain = text.str.fullmatch(_PLAIN_NUMBER.pattern).fillna(False).astype(bool)
+        if plain.any():
+            numbers = pd.to_numeric(text.where(plain), errors="coerce").round(9)
+            text = text.mask(plain, numbers.map(repr, na_action="ignore").astype("string"))
     return text.fillna("").reset_index(drop=True)
 
 

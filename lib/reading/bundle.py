@@ -21,6 +21,10 @@ MANIFEST = "loyalty-ladder-files.json"
 """The bundle's list of its files, in order: what tells a bundle from any other zip (an xlsx is a zip too)."""
 MAX_PARTS = 12
 """More files than this in one register is a folder dropped by mistake, not a register."""
+MAX_MANIFEST_BYTES = 64 * 1024
+MAX_BUNDLE_BYTES = 200 * 1024 * 1024
+"""The most the files of one register may weigh together: a customers and an orders export at the limit
+of one file each (lib.reading.workbook.MAX_FILE_BYTES)."""
 JOINER = " + "
 """Between the files' names in a bundle's name: ``customers.csv + orders_export.csv``."""
 SHEET_NAME_LENGTH = 31
@@ -49,28 +53,56 @@ def pack(parts: Sequence[Part]) -> bytes:
 
 
 def is_bundle(data: bytes) -> bool:
+    """Whether an upload is the app's bundle of several files (decided by its contents: a name proves nothing)."""
     if not data.startswith(b"PK\x03\x04"):
         return False
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             return MANIFEST in archive.namelist()
-    except (zipfile.BadZipFile, ValueError):
+    except (zipfile.BadZipFile, ValueError, OSError):
         return False
 
 
+class NotABundle(ValueError):
+    """A zip that names itself a bundle but is not one the app made: refused whole."""
+
+
 def unpack(data: bytes, max_part_bytes: int) -> list[Part]:
-    """The files of a bundle, in order. Raises ValueError for a bundle that is not one the app made
-    (a part compressed, missing, too large, or too many of them)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        names = json.loads(archive.read(MANIFEST)).get("files")
-        if not isinstance(names, list) or not 1 <= len(names) <= MAX_PARTS:
-            raise ValueError("a bundle holds one to a dozen files")
-        parts = []
-        for number, name in enumerate(names):
-            info = archive.getinfo(f"{number}")
-            if info.compress_type != zipfile.ZIP_STORED or info.file_size > max_part_bytes:
-                raise ValueError("a bundle's files are stored as they are, each within the size limit")
-            parts.append(Part(str(name), archive.read(info)))
+    """The files of a bundle, in order. Raises NotABundle for anything but what `pack` makes: every entry
+    stored as it is (no compression, so nothing unpacks larger than the upload), the list of files small and
+    well formed, one entry per file and no other, no file over ``max_part_bytes``, no bundle inside."""
+    if len(data) > MAX_BUNDLE_BYTES:
+        raise NotABundle("larger than its files may be together")
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = {info.filename: info for info in archive.infolist()}
+            if any(i.compress_type != zipfile.ZIP_STORED or i.file_size != i.compress_size for i in entries.values()):
+                raise NotABundle("an entry is compressed")
+            manifest = entries.get(MANIFEST)
+            if manifest is None or manifest.file_size > MAX_MANIFEST_BYTES:
+                raise NotABundle("no list of files, or one too long")
+            listed = json.loads(archive.read(manifest))
+            names = listed.get("files") if isinstance(listed, dict) else None
+            if (
+                not isinstance(names, list)
+                or not 1 <= len(names) <= MAX_PARTS
+                or not all(isinstance(name, str) and name for name in names)
+                or set(entries) != {MANIFEST, *(str(number) for number in range(len(names)))}
+            ):
+                raise NotABundle("the list of files does not match the files")
+            parts = []
+            for number, name in enumerate(names):
+                info = entries[str(number)]
+                if info.file_size > max_part_bytes:
+                    raise NotABundle("a file over the size limit")
+                part = Part(name, archive.read(info))
+                if is_bundle(part.data):
+                    raise NotABundle("a bundle inside a bundle")
+                parts.append(part)
+    except NotABundle:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, TypeError, RuntimeError) as error:
+        raise NotABundle(type(error).__name__) from error
     return parts
 
 

@@ -162,10 +162,12 @@ def guess_sheet_kind(name: str, headers: Sequence[object]) -> SheetKind | str:
     """
     if name.strip().casefold() in {sheet.casefold() for sheet in APP_SHEETS}:
         return OTHER
-    if any(asks_rating(h, compact(h)) for h in headers):  # "How likely … recommend us?": a survey, whatever its name
-        return FEEDBACK
     by_name = recognise_sheet_name(name)
-    if by_name is not None and _identifies(by_name, set(map_columns(by_name, headers).values())):
+    named = set(map_columns(by_name, headers).values()) if by_name is not None else set()
+    register_sheet = by_name in (CUSTOMERS, PURCHASES) and "customer_id" in named  # a score among its columns
+    if not register_sheet and any(asks_rating(h, compact(h)) for h in headers):  # "How likely … recommend us?"
+        return FEEDBACK  # a survey, even under a name like "Customer survey (Responses)"
+    if by_name is not None and _identifies(by_name, named):
         return by_name
     scores = {}
     for kind in FIELD_SYNONYMS:

@@ -2,7 +2,7 @@
 
 A list of names and e-mails, a web shop's customers file keyed by e-mail, an orders export: none has
 a customer number, yet each person is recognisable. The key is the first of these that the sheet
-fills for most rows: the e-mail address (lower case), the phone number (its digits), the name with
+fills for most rows: the e-mail address (lower case), the phone number (its last nine digits), the name with
 the birth date or the city; a row that lacks it is a customer of its own, keyed by its place in the
 workbook. Purchases, feedback and actions without a customer id find their customer by the same
 e-mail, phone or name, so an orders export links to a customers export.
@@ -27,12 +27,16 @@ def email_keys(values: pd.Series) -> pd.Series:
     return text.where(text.str.contains("@", regex=False, na=False))
 
 
+PHONE_DIGITS = 9
+"""A phone number is known by its last nine digits: ``+372 5555 1234``, ``00372 5555 1234`` and
+``5555 1234`` are one number however the country code is written (or left out)."""
+
+
 def phone_keys(values: pd.Series) -> pd.Series:
-    """A phone number as a key: its digits, with a leading + kept; NA where fewer than six digits."""
-    text = values.astype("string").str.strip()
-    digits = text.str.replace(r"\D", "", regex=True)
-    keyed = text.str.startswith("+", na=False).map({True: "+", False: ""}).astype("string") + digits
-    return keyed.where(digits.str.len() >= 6)
+    """A phone number as a key: its last nine digits; NA where it has fewer than six. The one rule for the
+    same number everywhere: customers told apart, rows linked to them, the suppression list."""
+    digits = values.astype("string").str.replace(r"\D", "", regex=True)
+    return digits.where(digits.str.len() >= 6).str[-PHONE_DIGITS:]
 
 
 def name_keys(frame: pd.DataFrame) -> pd.Series:
@@ -83,16 +87,20 @@ def _plain_names(values: pd.Series) -> pd.Series:
 
 
 def link_by_contact(rows: pd.DataFrame, customers: pd.DataFrame) -> pd.Series:
-    """The customer id of each row without one, found by its e-mail, else its phone, else its name, in
-    ``customers``; with no such customer, the e-mail, phone or name itself (a customer the rows alone make
-    known, as in a shop's orders export that names only the buyer)."""
+    """The customer id of each row without one: the customer in ``customers`` with its e-mail, else with its
+    phone, else with its name (an order under a new address but a known phone is that customer's); with no
+    such customer, the row's e-mail, else phone, else name itself (a customer the rows alone make known, as
+    in a shop's orders export that names only the buyer)."""
     ids = rows["customer_id"].astype("string")
+    unknown = pd.Series(pd.NA, index=rows.index, dtype="string")
     for column, keys in (("email", email_keys), ("phone", phone_keys), ("name", _plain_names)):
-        if column not in rows or column not in customers:
+        if column not in rows:
             continue
         wanted = keys(rows[column])
+        unknown = unknown.fillna(wanted)
+        if column not in customers:
+            continue
         known = pd.Series(customers["customer_id"].astype("string").to_numpy(), index=keys(customers[column]))
         known = known[known.index.notna() & ~known.index.duplicated()]
-        found = wanted.map(known).astype("string")
-        ids = ids.fillna(found).fillna(wanted)
-    return ids
+        ids = ids.fillna(wanted.map(known).astype("string"))  # a known phone wins over an unknown e-mail
+    return ids.fillna(unknown)

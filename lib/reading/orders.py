@@ -127,6 +127,7 @@ def _states(frame: pd.DataFrame) -> pd.Series:
     status = frame["status"].astype("string").fillna("")
     state = pd.Series("", index=frame.index, dtype="string")
     state = state.mask(status == "unpaid", "unpaid")
-    fully_refunded = frame["refunded"].ge(frame["order_total"].fillna(float("inf"))).fillna(False)
+    refunded = frame["refunded"]
+    fully_refunded = (refunded.gt(0) & refunded.ge(frame["order_total"].fillna(float("inf")))).fillna(False)
     state = state.mask((status == "refunded") | fully_refunded, "refunded")
     return state.mask((status == "cancelled") | frame["cancelled"].notna(), "cancelled")

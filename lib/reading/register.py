@@ -43,6 +43,7 @@ from lib.reading.values import (
     parse_ids,
     parse_numbers,
 )
+from lib.reading.wishes import wants_no_contact
 from lib.reading.workbook import RawSheet
 from lib.schema import (
     ACTIONS,
@@ -226,6 +227,8 @@ def build_register(
         customers = _customers_from_rows(frames[kind])
         if not any(s.kind == kind and s.header_of("customer_id") for s in sources):
             identity = next((f for f in ("email", "phone", "name") if frames[kind][f].notna().any()), "customer_id")
+    if parts[CUSTOMERS] and parts[PURCHASES]:
+        customers = _filled_from_orders(customers, frames[PURCHASES])
     frames[CUSTOMERS] = customers
     purchases, left_out = not_counted(frames[PURCHASES])
     problems += [
@@ -481,8 +484,31 @@ def _unique_customers(
                         },
                     )
                 )
-    unique = with_id[~repeated].reset_index(drop=True)
+    unique = _strictest_answers(with_id, repeated).reset_index(drop=True)
     return unique.assign(**{KEY_COL: unique["customer_id"]}), problems
+
+
+CONSENT_FIELDS = ("consent_email", "consent_sms", "consent_phone", "consent_post")
+
+
+def _strictest_answers(customers: pd.DataFrame, repeated: pd.Series) -> pd.DataFrame:
+    """The first row of each customer, holding every "no" any of their rows said: a person listed twice who
+    refused e-mails or opted out on one row has refused or opted out, whichever row is kept."""
+    if not repeated.any():
+        return customers
+    kept = customers[~repeated].copy()
+    groups = customers.groupby("customer_id", sort=False)
+    refused = {name: groups[name].agg(lambda v: bool((v == False).any())) for name in CONSENT_FIELDS}  # noqa: E712
+    opted_out = groups["opted_out_at"].min()
+    no_contact = customers[wants_no_contact(customers["preferred_contact_frequency"])]
+    never = no_contact.groupby("customer_id", sort=False)["preferred_contact_frequency"].first()
+    ids = kept["customer_id"]
+    for name in CONSENT_FIELDS:
+        kept[name] = kept[name].mask(ids.map(refused[name]).fillna(False).astype(bool).to_numpy(), False)
+    kept["opted_out_at"] = kept["opted_out_at"].fillna(ids.map(opted_out))
+    if len(never):
+        kept["preferred_contact_frequency"] = ids.map(never).fillna(kept["preferred_contact_frequency"])
+    return kept
 
 
 def _header(sources: list[SheetSource], sheet: str, field_name: str) -> str | None:
@@ -495,10 +521,8 @@ def _customers_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
 
     A survey's respondents, who have bought nothing, are prospects; an anonymous answer makes no customer.
     """
-    known = rows[rows["customer_id"].notna()]
-    ordered = known.sort_values("date", kind="stable", na_position="first")
-    detail_fields = [name for name in CUSTOMER_DETAIL_FIELDS if name in rows]
-    details = ordered.groupby("customer_id", sort=True)[detail_fields].last()
+    details = _latest_details(rows)
+    detail_fields = list(details.columns)
     columns = {name: _empty(spec, details.index) for name, spec in FIELDS[CUSTOMERS].items()}
     frame = pd.DataFrame(columns)
     frame["customer_id"] = details.index.astype("string")
@@ -508,6 +532,27 @@ def _customers_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
     frame[ROW_COL] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
     frame[KEY_COL] = frame["customer_id"]
     return frame.reset_index(drop=True)
+
+
+def _latest_details(rows: pd.DataFrame) -> pd.DataFrame:
+    """Each customer's details (name, e-mail, phone, e-mail consent) as their latest row that gives them says."""
+    known = rows[rows["customer_id"].notna()]
+    ordered = known.sort_values("date", kind="stable", na_position="first")
+    detail_fields = [name for name in CUSTOMER_DETAIL_FIELDS if name in rows]
+    return ordered.groupby("customer_id", sort=True)[detail_fields].last()
+
+
+def _filled_from_orders(customers: pd.DataFrame, purchases: pd.DataFrame) -> pd.DataFrame:
+    """Customers with the details their sheet leaves blank taken from their latest order that gives them: a
+    customers list without a consent column, next to a shop's orders export whose "Accepts Marketing" is each
+    buyer's e-mail consent. A detail the customers sheet gives (a "no" too) is never overwritten."""
+    given = [name for name in CUSTOMER_DETAIL_FIELDS if name in purchases and purchases[name].notna().any()]
+    if not given or purchases["customer_id"].isna().all():
+        return customers
+    latest = _latest_details(purchases[["customer_id", "date", *given]])
+    ids = customers["customer_id"]
+    filled = {name: customers[name].fillna(ids.map(latest[name]).astype(customers[name].dtype)) for name in given}
+    return customers.assign(**filled)
 
 
 def _with_amounts(purchases: pd.DataFrame) -> pd.DataFrame:

@@ -17,10 +17,13 @@ import pandas as pd
 
 from lib.schema import KEY_COL, ROW_COL, SHEET_COL
 
+MAX_TENURE_MONTHS = 1200
+"""A hundred years: a tenure beyond it is a typing slip, read as the longest a customer can have been one."""
+
 
 def as_subscriptions(customers: pd.DataFrame, as_of: date) -> pd.DataFrame:
     """Customers with what their tenure, charges and churn say, where the register does not say it itself."""
-    tenure = customers["tenure_months"].astype("Float64")
+    tenure = customers["tenure_months"].astype("Float64").clip(lower=0, upper=MAX_TENURE_MONTHS)
     if tenure.isna().all() and customers["churned"].isna().all():
         return customers
     day = pd.Timestamp(as_of)

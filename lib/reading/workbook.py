@@ -36,7 +36,8 @@ from lib.reading.ooxml import PatchUnsupported, column_letters, sheet_parts
 from lib.reading.ooxml import column_index as column_index_of
 
 MAX_FILE_BYTES = 100 * 1024 * 1024
-"""Largest upload read at all (also Streamlit's upload limit in .streamlit/config.toml)."""
+"""Largest file read at all (also Streamlit's upload limit in .streamlit/config.toml); several files read as
+one register may weigh lib.reading.bundle.MAX_BUNDLE_BYTES together."""
 MAX_UNPACKED_BYTES = 2 * 1024 * 1024 * 1024
 MAX_PACKING_RATIO = 200
 """A real xlsx packs 5–20×; a part packed more than this is a zip bomb, not a register."""
@@ -84,6 +85,10 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     memory budget, because a hostile file can make the reader abort the whole process.
     """
     if bundle.is_bundle(data):
+        if len(data) > bundle.MAX_BUNDLE_BYTES:
+            raise WorkbookError(
+                "error.too_large", size=round(len(data) / 1e6), limit=round(bundle.MAX_BUNDLE_BYTES / 1e6)
+            )
         return _read_bundle(data, file_name, only)
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError("error.too_large", size=round(len(data) / 1e6), limit=round(MAX_FILE_BYTES / 1e6))
@@ -110,8 +115,10 @@ def _read_bundle(data: bytes, file_name: str, only: Collection[str] | None) -> l
     sheets named so that no two are alike (see lib.reading.bundle)."""
     try:
         parts = bundle.unpack(data, MAX_FILE_BYTES)
-    except (ValueError, KeyError, zipfile.BadZipFile) as error:
-        raise WorkbookError("error.not_a_workbook", file=file_name, suffix="zip") from error
+    except bundle.NotABundle as error:
+        raise WorkbookError(
+            "error.not_a_workbook", file=file_name, suffix=PurePath(file_name).suffix.lstrip(".")
+        ) from error
     taken: set[str] = set()
     sheets: list[RawSheet] = []
     for part in parts:

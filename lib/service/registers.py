@@ -5,7 +5,7 @@ corrections and the updated workbook.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -14,7 +14,7 @@ import pandas as pd
 from lib import i18n
 from lib.exports.writeback import Progress, WriteResult, no_progress
 from lib.exports.writeback import updated_workbook as write_back
-from lib.reading.bundle import MAX_PARTS, Part, bundle_name, pack, parts_of
+from lib.reading.bundle import MAX_PARTS, Part, bundle_name, distinct_names, pack, parts_of
 from lib.reading.problems import Problem
 from lib.reading.register import MappingOverrides, Register, RegisterError, build_register
 from lib.reading.snapshots import apply_edits, register_from_parts, register_to_parts
@@ -98,18 +98,32 @@ def file_names(current: Current) -> list[str]:
     return list(dict.fromkeys(files)) or [current.upload.file_name]
 
 
-def suggested_place(name: str, kinds: frozenset[str], current: Current) -> int | None:
-    """Where a new file most likely belongs in the register in place: the position of the file it replaces
-    (one of the same name; else the one its customers replace; else an earlier export of the same kind, as
-    a newer orders export replaces the older one), or None when it adds to the register (an orders export
-    or a survey download next to the customers in place)."""
-    files = file_names(current)
-    if name in files:
-        return files.index(name)
-    held = [kinds_of(current.original, file) for file in files]
-    if CUSTOMERS in kinds:
-        return next((i for i, own in enumerate(held) if CUSTOMERS in own), 0)
-    return next((i for i, own in enumerate(held) if own == kinds and CUSTOMERS not in own), None)
+REPLACE, ADD = "replace", "add"
+"""What new files can do to the register in place besides taking the place of one of its files."""
+
+
+def suggested_choice(files: Sequence[tuple[str, frozenset[str]]], current: Current) -> str | int:
+    """What new files (name, kinds of rows) most likely do to the register in place: REPLACE it (several files,
+    or one that holds its customers and everything else it holds, as its own updated workbook does), take the
+    place of one of its files (the position of one of the same name, else of the one whose customers it
+    replaces, else of an earlier export of the same kind, as a newer orders export replaces the older one),
+    or ADD to it (an orders export or a survey download next to the customers in place)."""
+    names = file_names(current)
+    if len(files) != 1:
+        return REPLACE
+    name, kinds = files[0]
+    if CUSTOMERS in kinds and kinds >= kinds_of(current.original):
+        return REPLACE
+    held = [kinds_of(current.original, file) for file in names]
+    if name in names:
+        place: int | None = names.index(name)
+    elif CUSTOMERS in kinds:
+        place = next((i for i, own in enumerate(held) if CUSTOMERS in own), 0)
+    else:
+        place = next((i for i, own in enumerate(held) if own == kinds and CUSTOMERS not in own), None)
+    if place is None:
+        return ADD
+    return REPLACE if len(names) == 1 else place
 
 
 def restore_register(workspace: Workspace, upload_id: int, user: Actor = LOCAL_USER) -> Current:
@@ -132,15 +146,37 @@ def import_workbook(
     progress: Progress = no_progress,
     as_of: date | None = None,
     sheets: list[RawSheet] | None = None,
-    carried: tuple[int, Sequence[int]] | None = None,
 ) -> Current:
     """Read, recognise and check a workbook, then keep it as the newest version.
 
     Raises WorkbookError or RegisterError before anything is stored, so a file that cannot
     be read leaves the current register exactly as it was; NotAllowed for a viewer. ``sheets``:
-    the file as `check_workbook` read it already; ``carried``: edits of an earlier upload that hold
-    on this one too (see `add_files`).
+    the file as `check_workbook` read it already.
     """
+    now = _import(workspace, file_name, data, user, progress, as_of, sheets)
+    assert now is not None  # nothing to wait for without a register to grow from
+    return now
+
+
+Carry = Callable[[Register], Mapping[int, str]]
+"""Given the register a new upload makes, the edits of the register in place that hold on it: journal id →
+the key of their row there."""
+
+
+def _import(
+    workspace: Workspace,
+    file_name: str,
+    data: bytes,
+    user: Actor,
+    progress: Progress,
+    as_of: date | None,
+    sheets: list[RawSheet] | None = None,
+    grows_from: Current | None = None,
+    carry: Carry | None = None,
+) -> Current | None:
+    """`import_workbook`; with ``grows_from`` (the register in place, of which the new one keeps some files) the
+    edits ``carry`` picks come along, and the upload goes in only while the workspace is still at that
+    register's version: None when someone changed it meanwhile."""
     name = require(user, "upload").name
     progress(0.05, "progress.reading")
     sheets = sheets if sheets is not None else read_workbook(data, file_name)
@@ -150,6 +186,7 @@ def import_workbook(
     settings_carried = _take_carried_settings(workspace, sheets, name)
     remember_opt_outs(workspace, register)
     remember_withdrawals(workspace, register, "upload", name)
+    carried = (grows_from.upload.id, carry(register)) if grows_from is not None and carry is not None else None
     upload = workspace.store_upload(
         file_name,
         data,
@@ -157,14 +194,15 @@ def import_workbook(
         register_to_parts(register, problems),
         MappingOverrides(columns=mapping_table(register)).to_json(),
         carried,
+        grows_from.version if grows_from is not None else None,
     )
+    if upload is None:
+        return None
     if settings_carried is not None:
         workspace.save_carried_settings({**settings_carried, "upload": upload.id})
     progress(1.0, "progress.done")
-    if carried is not None:
-        now = current_register(workspace)
-        assert now is not None  # the upload just stored is the newest
-        return now
+    if grows_from is not None:
+        return current_register(workspace)
     version = workspace.version()
     return Current(
         with_withdrawals(register, withdrawn_customers(workspace, register, version)),
@@ -200,6 +238,9 @@ def register_files(workspace: Workspace, upload: Upload) -> list[Part]:
     return parts_of(upload.file_name, workspace.upload_data(upload.id), MAX_FILE_BYTES)
 
 
+_ATTEMPTS = 3
+
+
 def add_files(
     workspace: Workspace,
     new: Sequence[Part],
@@ -211,32 +252,55 @@ def add_files(
     """Files added to the register in place, or the first put in place of one of its files (``in_place_of``:
     its position), kept as one new version: the other files stay as they were, and so do the edits made on
     their rows and the rows added in the app (a logged call stays logged when a newer orders export comes
-    in). Edits on the rows of a file that was replaced stay with the earlier version. Raises as
-    `import_workbook`."""
+    in). Edits on the rows of a file that was replaced stay with the earlier version, and so do rows added
+    in the app of a kind the new files bring themselves (an updated workbook holds its actions already).
+    Raises as `import_workbook`, and RegisterError when the register kept changing while the files were read.
+    """
     require(user, "upload")
-    current = current_register(workspace)
-    if current is None:
-        return import_files(workspace, new, user, progress, as_of)
-    files = register_files(workspace, current.upload)
-    if in_place_of is not None and 0 <= in_place_of < len(files):
-        kept = [f.name for i, f in enumerate(files) if i != in_place_of]
-        files[in_place_of : in_place_of + 1] = new
-    else:
-        kept = [f.name for f in files]
-        files += new
-    if len(files) > MAX_PARTS:
-        raise RegisterError("error.too_many_files", count=len(files), limit=MAX_PARTS)
-    edits = edits_on_files(current, set(kept))
-    data = pack(files) if len(files) > 1 else files[0].data
-    name = bundle_name(files)
-    return import_workbook(workspace, name, data, user, progress, as_of, carried=(current.upload.id, edits))
+    for _ in range(_ATTEMPTS):
+        current = current_register(workspace)
+        if current is None:
+            return import_files(workspace, new, user, progress, as_of)
+        before = register_files(workspace, current.upload)
+        files, origin = list(before), list(range(len(before)))
+        if in_place_of is not None and 0 <= in_place_of < len(files):
+            files[in_place_of : in_place_of + 1] = new
+            origin[in_place_of : in_place_of + 1] = [-1] * len(new)
+        else:
+            files += new
+            origin += [-1] * len(new)
+        if len(files) > MAX_PARTS:
+            raise RegisterError("error.too_many_files", count=len(files), limit=MAX_PARTS)
+        names = distinct_names([file.name for file in files])
+        kept = {before[was].name: names[now] for now, was in enumerate(origin) if was >= 0}
+        name = bundle_name(files)
+        data = pack(files) if len(files) > 1 else files[0].data
+
+        def carry(register: Register, current: Current = current, kept: dict[str, str] = kept, name: str = name):
+            return edits_on_files(current, kept, register, name)
+
+        done = _import(workspace, name, data, user, progress, as_of, grows_from=current, carry=carry)
+        if done is not None:
+            return done
+    raise RegisterError("error.register_busy")
 
 
-def edits_on_files(current: Current, files: set[str]) -> list[int]:
-    """The edits in force on rows that came from these files, or that were added in the app."""
-    part_of = {source.sheet: source.part or current.upload.file_name for source in current.original.sources}
+def edits_on_files(current: Current, kept: Mapping[str, str], new: Register, new_name: str) -> dict[int, str]:
+    """The edits in force that hold on the register a new upload makes, each with its row's key there: those on
+    rows of the files it keeps (``kept``: a file's name before → after), with their sheet's new name where
+    the files around it changed it, and those on rows added in the app, unless the new files bring rows of
+    that kind themselves."""
+    before = _sheets_by_file(current.original, current.upload.file_name)
+    after = _sheets_by_file(new, new_name)
+    renamed = {
+        old: now
+        for file, now_file in kept.items()
+        for old, now in zip(before.get(file, []), after.get(now_file, []), strict=False)
+    }
+    brought = frozenset().union(*(kinds_of(new, file) for file in after if file not in kept.values()))
+    part_of = {sheet: file for file, sheets in before.items() for sheet in sheets}
     origin: dict[str, dict[str, str]] = {}
-    kept = []
+    carried = {}
     for edit in current.journal.itertuples(index=False):
         if edit.sheet not in origin:
             frame = current.original.frame(edit.sheet)
@@ -244,9 +308,21 @@ def edits_on_files(current: Current, files: set[str]) -> list[int]:
                 zip(frame[KEY_COL].astype("string"), frame[SHEET_COL].astype("string").map(part_of), strict=True)
             )
         file = origin[edit.sheet].get(str(edit.key))
-        if file is None or pd.isna(file) or file in files:
-            kept.append(int(edit.id))
-    return kept
+        if file is None or pd.isna(file):
+            if edit.sheet not in brought:  # a row added in the app
+                carried[int(edit.id)] = str(edit.key)
+        elif file in kept:
+            sheet, mark, row = str(edit.key).partition("!")
+            carried[int(edit.id)] = f"{renamed[sheet]}!{row}" if mark and sheet in renamed else str(edit.key)
+    return carried
+
+
+def _sheets_by_file(register: Register, file_name: str) -> dict[str, list[str]]:
+    """Each file of a register with its sheets' names in the register, in order."""
+    files: dict[str, list[str]] = {}
+    for source in register.sources:
+        files.setdefault(source.part or file_name, []).append(source.sheet)
+    return files
 
 
 def file_register(workspace: Workspace | None, file_name: str, data: bytes) -> tuple[Register, frozenset[str]]:

@@ -4,11 +4,13 @@ which, and any earlier register can be made the current one again (the workspace
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
 from lib.reading.bundle import Part, bundle_name
 from lib.reading.workbook import RawSheet
-from lib.service.registers import Current, file_names, restore_register, suggested_place
+from lib.service.registers import ADD, REPLACE, Current, file_names, restore_register, suggested_choice
 from lib.ui.actions import refused
 from lib.ui.format import day, t, t_text
 from lib.ui.loaders import Page
@@ -17,10 +19,23 @@ from lib.ui.widgets import check_file, import_file, import_several, join_files
 from lib.workspace.access import NotAllowed
 
 PENDING = "pending_import"
-"""Files read and checked, waiting for the person to say what they do with the register in place:
-(the files, what kinds of rows each holds, the sheets of a single file as read)."""
-REPLACE, ADD = "replace", "add"
-"""The choices besides putting a file in place of one of the register's files (its position, as text)."""
+"""Where the files wait (a `Pending`) for the person to say what they do with the register in place."""
+CHOICE = "import_choice"
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Files read and checked, nothing stored yet."""
+
+    files: list[Part]
+    kinds: list[frozenset[str]]
+    """The kinds of rows each file holds (customers, purchases, feedback, actions)."""
+    sheets: list[RawSheet] | None
+    """A single file's sheets as read, so that replacing the register with it does not read it again."""
+
+    def suggested(self, now: Current) -> str:
+        """The choice offered first (see `suggested_choice`), as the radio's option."""
+        return str(suggested_choice([(f.name, k) for f, k in zip(self.files, self.kinds, strict=True)], now))
 
 
 def bring_in(page: Page, files: list[Part]) -> None:
@@ -37,7 +52,10 @@ def bring_in(page: Page, files: list[Part]) -> None:
         if found is None:
             return
         checked.append(found)
-    st.session_state[PENDING] = (files, [c.kinds for c in checked], checked[0].sheets if len(files) == 1 else None)
+    st.session_state[PENDING] = Pending(
+        files, [c.kinds for c in checked], checked[0].sheets if len(files) == 1 else None
+    )
+    st.session_state.pop(CHOICE, None)  # the question is new: the choice offered first is shown first
 
 
 def confirm_replacement(page: Page) -> None:
@@ -46,7 +64,7 @@ def confirm_replacement(page: Page) -> None:
     pending = st.session_state.get(PENDING)
     if pending is None or page.current is None:
         return
-    files, kinds, sheets = pending
+    files = pending.files
     now, new = page.current, bundle_name(files)
     parts = file_names(now)
     choices = [REPLACE, ADD, *([str(i) for i in range(len(parts))] if len(files) == 1 and len(parts) > 1 else [])]
@@ -68,9 +86,9 @@ def confirm_replacement(page: Page) -> None:
         choice = st.radio(
             t("home.choice"),
             choices,
-            index=choices.index(_suggested(files, kinds, now, parts)),
+            index=choices.index(pending.suggested(now)),
             format_func=labels.get,
-            key="import_choice",
+            key=CHOICE,
         )
         st.caption(
             t(
@@ -82,23 +100,11 @@ def confirm_replacement(page: Page) -> None:
         left, right = st.columns(2)
         if left.button(t("home.choice_go"), type="primary", key="replace_yes"):
             st.session_state.pop(PENDING, None)
-            if _carry_out(page, choice, files, sheets):
+            if _carry_out(page, choice, files, pending.sheets):
                 st.rerun()
         if right.button(t("home.replace_no"), key="replace_no"):
             st.session_state.pop(PENDING, None)
             st.rerun()
-
-
-def _suggested(files: list[Part], kinds: list[frozenset[str]], now: Current, parts: list[str]) -> str:
-    """The choice offered first: a newer copy of a file of the register takes its place (of the whole register
-    when it is the only one), an orders export or a survey next to the customers in place joins them, and
-    several files at once replace the register."""
-    if len(files) > 1:
-        return REPLACE
-    place = suggested_place(files[0].name, kinds[0], now)
-    if place is None:
-        return ADD
-    return REPLACE if len(parts) == 1 else str(place)
 
 
 def _carry_out(page: Page, choice: str, files: list[Part], sheets: list[RawSheet] | None) -> bool:

@@ -42,7 +42,9 @@ from lib.workspace.repository import Workspace
 _T = TypeVar("_T")
 
 
-def _reading(file_name: str, work: Callable[[Callable[[float, str], None]], _T]) -> _T | None:
+def _reading(
+    file_name: str, work: Callable[[Callable[[float, str], None]], _T], finished: str = "import.done_label"
+) -> _T | None:
     """Run ``work`` on a file with a progress bar; on failure say why (never a traceback) and give None."""
     with st.status(t("import.reading", file=file_name), expanded=False) as status:
         bar = st.progress(0.0)
@@ -65,7 +67,7 @@ def _reading(file_name: str, work: Callable[[Callable[[float, str], None]], _T])
             status.update(label=t("import.failed_label", file=file_name), state="error", expanded=True)
             st.error(t("import.failed_unexpected", file=file_name))
             return None
-        status.update(label=t("import.done_label", file=file_name), state="complete")
+        status.update(label=t(finished, file=file_name), state="complete")
     return done
 
 
@@ -104,7 +106,9 @@ def _imported(file_name: str, work: Callable[[Callable[[float, str], None]], Cur
 
 def check_file(ws: Workspace, file_name: str, data: bytes, user: User) -> Checked | None:
     """Read a workbook and check it holds a register, storing nothing (None, with the reason shown, when not)."""
-    return _reading(file_name, lambda progress: check_workbook(ws, file_name, data, user, progress))
+    return _reading(
+        file_name, lambda progress: check_workbook(ws, file_name, data, user, progress), "import.checked_label"
+    )
 
 
 def register_files_table(register: Register, file_name: str) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -101,15 +101,24 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
         user: str,
         parts: dict[str, bytes],
         mapping_json: str,
-        carried: tuple[int, Sequence[int]] | None = None,
-    ) -> Upload:
+        carried: tuple[int, Mapping[int, str]] | None = None,
+        expected: Version | None = None,
+    ) -> Upload | None:
         """Keep an upload (bytes once per content, hash, name, time, who) with its parsed snapshot, atomically.
 
-        ``carried``: (an earlier upload, ids of its edits in force) to copy onto the new upload as they were
-        made, by whom and when — the edits on the files of a register that a new file left in place.
+        ``carried``: (an earlier upload, its edits in force by id → the row's key on the new upload) to copy
+        onto the new upload as they were made, by whom and when — the edits on the files of a register that a
+        new file left in place. With ``expected``, the upload goes in only while the workspace is still at
+        that version (the carried edits were chosen on it); otherwise nothing is stored and None comes back.
         """
         digest = hashlib.sha256(data).hexdigest()
         with self._engine.begin() as db:
+            if expected is not None:
+                latest = db.execute(select(func.max(store.uploads.c.id))).scalar()
+                if latest:
+                    self._lock(db, latest)
+                if self._version(db) != expected:
+                    return None
             db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": data})
             upload_id = db.execute(
                 insert(store.uploads)
@@ -132,13 +141,17 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
                 j = store.journal
                 kept = [c for c in JOURNAL_COLUMNS if c != "id"]
                 rows = db.execute(
-                    select(*(j.c[c] for c in kept))
+                    select(j.c.id, *(j.c[c] for c in kept))
                     .where(j.c.upload_id == carried[0], j.c.id.in_(list(carried[1])), j.c.undone_at.is_(None))
                     .order_by(j.c.id)
                 ).all()
                 if rows:
                     db.execute(
-                        insert(j), [{**dict(zip(kept, row, strict=True)), "upload_id": upload_id} for row in rows]
+                        insert(j),
+                        [
+                            {**dict(zip(kept, row[1:], strict=True)), "key": carried[1][row[0]], "upload_id": upload_id}
+                            for row in rows
+                        ],
                     )
         upload = self.upload(upload_id)
         assert upload is not None

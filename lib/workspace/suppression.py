@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from lib.reading.identity import phone_keys
 from lib.reading.outcomes import opted_out_by_outcome
 from lib.reading.register import Register
 from lib.reading.values import is_in, parse_bools
@@ -41,8 +42,7 @@ def _identity_keys(emails: pd.Series, phones: pd.Series, ids: pd.Series | None =
     recognised in an older copy of the same register."""
     email = emails.astype("string").str.strip().str.lower()
     email = "email:" + email.where(email.str.contains("@", regex=False, na=False))
-    digits = phones.astype("string").str.replace(r"\D", "", regex=True)
-    phone = "phone:" + digits.where(digits.str.len() >= 6).str[-9:]
+    phone = "phone:" + phone_keys(phones)
     parts = [email, phone]
     if ids is not None and len(ids):
         text = ids.astype("string").str.strip()

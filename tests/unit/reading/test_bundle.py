@@ -52,17 +52,39 @@ def test_the_sheets_of_several_files_are_read_as_one_workbook_each_marked_with_i
     assert [(s.name, s.file) for s in sheets] == [("Sheet1", "customers.xlsx"), ("orders – Sheet1", "orders.xlsx")]
 
 
-def _forged(compression: int, files: int = 1) -> bytes:
+def _forged(manifest: object, entries: dict[str, bytes], compression: int = zipfile.ZIP_STORED) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=compression) as archive:
-        archive.writestr(MANIFEST, json.dumps({"files": [f"f{n}.csv" for n in range(files)]}))
-        for n in range(files):
-            archive.writestr(str(n), b"a,b\n" * 1000)
+        archive.writestr(MANIFEST, json.dumps(manifest))
+        for name, data in entries.items():
+            archive.writestr(name, data)
     return buffer.getvalue()
 
 
-@pytest.mark.parametrize(("compression", "files"), [(zipfile.ZIP_DEFLATED, 1), (zipfile.ZIP_STORED, 13)])
-def test_a_zip_dressed_as_several_files_that_the_app_did_not_make_is_refused_with_a_reason(compression, files):
+CSV = b"a,b\n" * 1000
+FORGED = {
+    "compressed": _forged({"files": ["f.csv"]}, {"0": CSV}, zipfile.ZIP_DEFLATED),
+    "too many files": _forged({"files": [f"f{n}.csv" for n in range(13)]}, {str(n): CSV for n in range(13)}),
+    "a list for a manifest": _forged(["f.csv"], {"0": CSV}),
+    "a name that is no text": _forged({"files": [7]}, {"0": CSV}),
+    "an entry not listed": _forged({"files": ["f.csv"]}, {"0": CSV, "1": CSV}),
+    "a listed file missing": _forged({"files": ["f.csv", "g.csv"]}, {"0": CSV}),
+    "a bundle inside": _forged({"files": ["inner.xlsx"]}, {"0": pack([Part("f.csv", CSV)])}),
+}
+
+
+@pytest.mark.parametrize("name", FORGED)
+def test_a_zip_dressed_as_several_files_that_the_app_did_not_make_is_refused_with_a_reason(name):
     with pytest.raises(WorkbookError) as refused:
-        read_workbook(_forged(compression, files), "upload.xlsx")
-    assert "upload.xlsx" in refused.value.message()
+        read_workbook(FORGED[name], "upload.xlsx")
+    assert "'upload.xlsx' is not a readable .xlsx workbook" in refused.value.message()
+
+
+def test_a_compressed_list_of_files_is_refused_before_it_is_unpacked():
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(MANIFEST, json.dumps({"files": ["f.csv"]}) + " " * 50_000_000)  # 50 MB from a few KB
+        archive.writestr("0", CSV)
+    assert len(buffer.getvalue()) < 200_000
+    with pytest.raises(WorkbookError):
+        read_workbook(buffer.getvalue(), "upload.xlsx")

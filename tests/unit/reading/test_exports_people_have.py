@@ -401,3 +401,16 @@ def test_a_file_that_holds_no_customers_purchases_or_feedback_still_exits_non_ze
 
     assert result.returncode != 0 and result.stdout == ""
     assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_a_free_order_is_a_purchase_not_a_refund_and_a_tenure_typed_wrong_is_read_not_a_crash(tmp_path):
+    free = shopify_line("#1009", "anna@example.ee", "paid", 0.0, "2026-11-10 10:00:00 +0200", 1, "Free sample", 0,
+                        refunded=0.0)  # fmt: skip
+    orders = tmp_path / "orders_export.csv"
+    orders.write_text("\n".join([SHOPIFY_HEADER, free]) + "\n", encoding="utf-8")
+    assert report(orders)["figures"]["purchases"] == 1  # nothing was refunded: Shopify writes 0.00 for that
+
+    telco = tmp_path / "churn.csv"
+    telco.write_bytes(TELCO.replace(",34,", ",10000000,").encode())
+    found = report(telco)
+    assert found["customers"] == 4

@@ -225,3 +225,21 @@ def test_a_survey_export_with_its_questions_and_no_answers_says_no_answers_yet(t
 
     assert result.returncode != 0 and result.stdout == ""
     assert result.stderr.strip().splitlines() == [result.stderr.strip()] and "no answers yet" in result.stderr
+
+
+def test_a_customers_sheet_with_a_recommendation_score_among_its_columns_stays_the_customers(tmp_path):
+    path = write_xlsx(
+        tmp_path / "register.xlsx",
+        {
+            "Customers": [
+                ["Customer id", "Name", "E-mail consent", "How likely are you to recommend us to a friend?"],
+                ["C1", "Ann", "yes", 9],
+                ["C2", "Ben", "no", 4],
+            ]
+        },
+    )
+
+    found = report(path)
+
+    assert (found["customers"], found["feedback"]) == (2, 0)  # read as the customers, not as two answers
+    assert found["mapping"]["Customers"]["E-mail consent"] == "consent_email"

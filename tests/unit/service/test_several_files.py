@@ -23,11 +23,12 @@ from lib.service.registers import (
     file_names,
     import_files,
     register_files,
-    suggested_place,
+    suggested_choice,
     updated_workbook,
 )
 from lib.workspace.edits import new_row
 from lib.workspace.repository import Workspace
+from tests.conftest import write_xlsx
 from tests.unit.cli.test_cli import run
 from tests.unit.reading.test_exports_people_have import FINNS, SHOPIFY_HEADER, codes, shopify_line
 from tests.unit.reading.test_survey_exports import GOOGLE_FORMS
@@ -110,9 +111,11 @@ def test_a_newer_copy_of_one_file_takes_its_place_only_and_the_edits_on_the_othe
     before = current_register(workspace)
     assert before is not None and before.edits == 3
 
-    assert suggested_place(NEWER_ORDERS.name, frozenset({"purchases"}), before) == 1  # the older orders export
-    assert suggested_place("survey.csv", frozenset({"feedback"}), before) is None  # a survey joins the register
-    assert suggested_place("asiakkaat (2).csv", frozenset({"customers"}), before) == 0
+    assert suggested_choice([(NEWER_ORDERS.name, frozenset({"purchases"}))], before) == 1  # the older export's place
+    assert suggested_choice([("survey.csv", frozenset({"feedback"}))], before) == "add"  # a survey joins
+    assert suggested_choice([("asiakkaat (2).csv", frozenset({"customers"}))], before) == 0
+    updated = frozenset({"customers", "purchases", "actions"})  # the register's own updated workbook
+    assert suggested_choice([("asiakkaat (updated).xlsx", updated)], before) == "replace"
     now = add_files(workspace, [NEWER_ORDERS], in_place_of=1)
 
     assert [f.name for f in register_files(workspace, now.upload)] == [CUSTOMERS.name, NEWER_ORDERS.name]
@@ -200,3 +203,122 @@ def test_the_command_line_imports_several_files_as_one_register(tmp_path, monkey
     now = current_register(Workspace(folder))
     assert now is not None and isinstance(now.register.purchases, pd.DataFrame)
     assert now.register.purchases["purchase_id"].nunique() == 3
+
+
+def test_a_person_listed_twice_who_said_no_on_one_row_reaches_no_list_whichever_row_is_kept(tmp_path):
+    shop = Part(
+        "customers_export.csv",
+        b"Email,First Name,Last Name,Accepts Email Marketing\n"
+        b"aino.virtanen@posti.fi,Aino,Virtanen,yes\nonni@heikkinen.net,Onni,Heikkinen,yes\n",
+    )
+    unsubscribed = Part(
+        "newsletter.csv",
+        "sähköposti;nimi;uutiskirje;markkinointikielto\r\n"
+        "AINO.VIRTANEN@posti.fi;Aino Virtanen;ei;14.11.2026\r\n".encode("utf-8-sig"),
+    )
+    for part in (shop, unsubscribed):
+        (tmp_path / part.name).write_bytes(part.data)
+
+    listed = run(
+        "export",
+        str(tmp_path / shop.name),
+        str(tmp_path / unsubscribed.name),
+        "--channel",
+        "email",
+        "-o",
+        str(tmp_path / "list.csv"),
+        "--json",
+    )
+
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["exported"] == 1
+    assert "aino" not in (tmp_path / "list.csv").read_text().casefold()
+    workspace = Workspace(tmp_path / "ws")
+    now = import_files(workspace, [shop, unsubscribed])
+    aino = now.register.customers.set_index("customer_id").loc["aino.virtanen@posti.fi"]
+    assert aino["consent_email"] == False  # noqa: E712 - a "no", not a missing answer
+    assert str(aino["opted_out_at"].date()) == "2026-11-14"
+
+
+def test_a_file_that_changes_the_sheet_names_of_the_files_after_it_keeps_their_edits_on_the_right_rows(tmp_path):
+    customers = write_xlsx(tmp_path / "c.xlsx", {"Sheet1": [["Customer id", "Name"], ["A1", "Ann"], ["B2", "Ben"]]})
+    purchases = [["Customer id", "Date", "Amount"], ["A1", "01.10.2026", 10], ["B2", "02.10.2026", 20]]
+    orders_file = write_xlsx(tmp_path / "o.xlsx", {"Sheet1": purchases})
+    renamed = write_xlsx(tmp_path / "c2.xlsx", {"Kliendid": [["Customer id", "Name"], ["A1", "Ann"], ["B2", "Ben"]]})
+    workspace = Workspace(tmp_path / "ws")
+    first = import_files(workspace, [Part("c.xlsx", customers.read_bytes()), Part("o.xlsx", orders_file.read_bytes())])
+    assert list(first.register.purchases["_key"]) == ["o – Sheet1!2", "o – Sheet1!3"]  # two Sheet1s told apart
+    save_changes(workspace, [{"op": "set", "sheet": "purchases", "key": "o – Sheet1!3", "field": "amount",
+                              "old": "20", "new": "25"}])  # fmt: skip
+
+    now = add_files(workspace, [Part("c2.xlsx", renamed.read_bytes())], in_place_of=0)
+
+    assert list(now.register.purchases["_key"]) == ["Sheet1!2", "Sheet1!3"]  # no clash left: its own name
+    assert list(now.register.purchases["amount"]) == [10.0, 25.0]  # the edit, on Ben's purchase still
+    assert now.edits == 1
+
+
+def test_rows_added_in_the_app_are_not_carried_into_a_file_that_brings_rows_of_that_kind_itself(tmp_path):
+    workspace = Workspace(tmp_path / "ws")
+    import_files(workspace, [CUSTOMERS, ORDERS])
+    save_changes(workspace, new_row("actions", {"customer_id": EERO, "date": "2026-11-25", "channel": "phone"}))
+    with_actions = orders(
+        "orders_and_calls.csv", *ORDERS.data.decode().splitlines()[1:]
+    )  # an orders file: the logged call is not in it, so it comes along
+    now = add_files(workspace, [with_actions], in_place_of=1)
+    assert len(now.register.actions) == 1
+    calls = write_xlsx(
+        tmp_path / "calls.xlsx",
+        {"Actions": [["Customer id", "Date", "Channel", "Outcome"], [EERO, "25.11.2026", "phone", "reached"]]},
+    )
+
+    now = add_files(workspace, [Part("calls.xlsx", calls.read_bytes())])
+
+    assert list(now.register.actions["_sheet"]) == ["Actions"]  # the call once, as the file brings it
+
+
+def test_an_order_with_a_new_e_mail_but_a_known_phone_is_that_customer_s_however_the_number_is_written(tmp_path):
+    people = Part(
+        "klienci.csv",
+        "E-mail;Telefon;Imię i nazwisko\r\nala@example.pl;+48 601 234 567;Ala Nowak\r\n".encode("utf-8-sig"),
+    )
+    bought = Part(
+        "zamowienia.csv",
+        b"Email,Phone,Total,Created at\nala.nowak@firma.pl,601-234-567,120,2026-11-02\nnew@x.pl,,30,2026-11-03\n",
+    )
+
+    now = import_files(Workspace(tmp_path / "ws"), [people, bought])
+
+    assert list(now.register.purchases["customer_id"]) == ["ala@example.pl", "new@x.pl"]
+
+
+def test_an_orders_export_with_amounts_written_with_their_cents_is_written_back(tmp_path):
+    with_cents = Part("orders_export.csv", ORDERS.data.replace(b",EUR,,", b",EUR,49.90,"))
+    workspace = Workspace(tmp_path / "ws")
+    now = import_files(workspace, [CUSTOMERS, with_cents])
+
+    written = updated_workbook(workspace, now)
+
+    sheets = {sheet.name: sheet for sheet in parse_workbook(written.data, written.file_name)}
+    subtotals = sheets["orders_export"].cells.iloc[1:, 8].dropna().tolist()
+    assert subtotals == ["49.9", "49.9", "49.9"]  # the same amounts, now numbers Excel can add up
+
+
+def test_a_buyer_s_e_mail_consent_in_the_orders_export_holds_for_a_customers_list_that_has_no_consent_column(
+    tmp_path,
+):
+    for part in (CUSTOMERS, ORDERS):
+        (tmp_path / part.name).write_bytes(part.data)
+
+    listed = run(
+        "export", str(tmp_path / CUSTOMERS.name), str(tmp_path / ORDERS.name), "--channel", "email",
+        "-o", str(tmp_path / "list.csv"), "--json",
+    )  # fmt: skip
+
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout)["exported"] == 0  # Aino and Eero said no to marketing at the checkout
+    said_yes = Part(ORDERS.name, ORDERS.data.replace(b",no,EUR", b",yes,EUR"))
+    now = import_files(Workspace(tmp_path / "ws"), [CUSTOMERS, said_yes])
+    consent = now.register.customers.set_index("customer_id")["consent_email"]
+    assert (consent[AINO], consent[EERO.lower()]) == (True, True)  # their latest orders' "Accepts Marketing: yes"
+    assert consent.isna().sum() == 8  # the others never ordered: nothing known
