@@ -56,6 +56,14 @@ def row_keys(frame: pd.DataFrame) -> pd.Series:
     return (frame[SHEET_COL].astype("string") + "!" + frame[ROW_COL].astype("string")).astype("string")
 
 
+_ROW_KEY = r".+!\d+"
+
+
+def is_row_key(ids: pd.Series) -> pd.Series:
+    """Which ids are only a row's place (see `row_keys`), not anything that names the person."""
+    return ids.astype("string").str.fullmatch(_ROW_KEY).fillna(False).astype(bool)
+
+
 def identity_basis(frame: pd.DataFrame) -> str:
     """Which column tells this sheet's customers apart (one of ``BASES`` after the id)."""
     for basis, keys in (("email", email_keys), ("phone", phone_keys)):

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
-from lib.reading.identity import phone_keys
+from lib.reading.identity import is_row_key, phone_keys
 from lib.reading.outcomes import opted_out_by_outcome
 from lib.reading.register import Register
 from lib.reading.values import is_in, parse_bools
@@ -39,14 +39,15 @@ def identity_hashes(
 def _identity_keys(emails: pd.Series, phones: pd.Series, ids: pd.Series | None = None) -> pd.Series:
     """What is hashed: ``email:<lowercased address>``, ``phone:<last nine digits>`` and ``id:<customer id>``,
     one per value (or NA), in that order. The id lets a customer with neither (a post-only customer) be
-    recognised in an older copy of the same register."""
+    recognised in an older copy of the same register; an id that is only a row's place (``Klienci!12``, in a
+    register without ids) is not, since another person has that row once rows are added or removed."""
     email = emails.astype("string").str.strip().str.lower()
     email = "email:" + email.where(email.str.contains("@", regex=False, na=False))
     phone = "phone:" + phone_keys(phones)
     parts = [email, phone]
     if ids is not None and len(ids):
         text = ids.astype("string").str.strip()
-        parts.append("id:" + text.where(text != ""))
+        parts.append("id:" + text.where((text != "") & ~is_row_key(text)))  # a row's place is nobody's for good
     return pd.concat(parts, ignore_index=True)
 
 

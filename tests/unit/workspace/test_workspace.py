@@ -8,6 +8,7 @@ import sqlite3
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from lib.reading.register import MappingOverrides, RegisterError
@@ -313,3 +314,20 @@ def test_the_same_file_uploaded_four_times_is_stored_once(tmp_path, sample_bytes
         stored = db.execute("SELECT sum(length(data)) FROM uploads").fetchone()[0]
         stored += db.execute("SELECT sum(length(data)) FROM blobs").fetchone()[0]
     assert stored == len(sample_bytes)
+
+
+def test_an_opt_out_in_a_register_without_ids_follows_the_person_not_the_row_they_stood_on(tmp_path):
+    def addresses(*rows):
+        return "Nimi;Postiosoite;Kaupunki;Markkinointikielto\r\n" + "".join(f";{r}\r\n" for r in rows)
+
+    workspace = Workspace(tmp_path / "ws")
+    first = import_workbook(workspace, "osoitteet.csv", addresses("Kuja 1;Turku;1.11.2026", "Tie 2;Oulu;").encode())
+    assert first.register.identity == "row" and first.register.customers["opted_out_at"].notna().sum() == 1
+
+    moved = import_workbook(
+        workspace, "osoitteet.csv", addresses("Katu 9;Espoo;", "Kuja 1;Turku;1.11.2026", "Tie 2;Oulu;").encode()
+    )
+
+    assert "osoitteet!2" not in moved.suppressed  # the newcomer on the row she stood on is free to be asked
+    customers = moved.register.customers.set_index("customer_id")
+    assert customers.loc["osoitteet!3", "opted_out_at"] is not pd.NaT  # her own row still says she opted out
