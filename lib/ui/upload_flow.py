@@ -10,7 +10,15 @@ import streamlit as st
 
 from lib.reading.bundle import Part, bundle_name
 from lib.reading.workbook import RawSheet
-from lib.service.registers import ADD, REPLACE, Current, file_names, restore_register, suggested_choice
+from lib.service.registers import (
+    ADD,
+    REPLACE,
+    Current,
+    file_names,
+    register_files,
+    restore_register,
+    suggested_choice,
+)
 from lib.ui.actions import refused
 from lib.ui.format import day, t, t_text
 from lib.ui.loaders import Page
@@ -46,6 +54,12 @@ def bring_in(page: Page, files: list[Part]) -> None:
         if import_several(page.workspace, files, page.user):
             st.rerun()
         return
+    held = {file.data for file in register_files(page.workspace, page.current.upload)}
+    if any(file.data not in held for file in files):  # a file dropped again next to new ones: already in
+        for file in files:
+            if file.data in held:
+                st.info(t("home.already_in", file=file.name))
+        files = [file for file in files if file.data not in held]
     checked = []
     for file in files:
         found = check_file(page.workspace, file.name, file.data, page.user)

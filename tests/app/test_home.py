@@ -171,6 +171,7 @@ def test_several_files_make_one_register_and_a_newer_copy_of_one_takes_its_place
     from lib.service.registers import current_register, register_files
     from lib.workspace.edits import new_row
     from lib.workspace.repository import Workspace
+    from tests.unit.reading.test_survey_exports import GOOGLE_FORMS
     from tests.unit.service.test_several_files import CUSTOMERS, EERO, NEWER_ORDERS, ORDERS
 
     app.file_uploader(key="upload").set_value([(f.name, f.data, "text/csv") for f in (CUSTOMERS, ORDERS)]).run()
@@ -184,6 +185,11 @@ def test_several_files_make_one_register_and_a_newer_copy_of_one_takes_its_place
     ]
     workspace = Workspace(tmp_path / "workspace")
     save_changes(workspace, new_row("actions", {"customer_id": EERO, "date": "2026-11-25", "channel": "phone"}))
+    again = [(f.name, f.data, "text/csv") for f in (CUSTOMERS, ORDERS)]
+    app.file_uploader(key="upload").set_value([*again, ("survey.csv", GOOGLE_FORMS.encode(), "text/csv")]).run()
+    assert app.radio(key="import_choice").value == "add"  # asked about the survey only: the others are in
+    assert any("asiakkaat.csv is already in this register" in i.value for i in app.info)
+    app.button(key="replace_no").click().run()
     app.file_uploader(key="upload").set_value([(NEWER_ORDERS.name, NEWER_ORDERS.data, "text/csv")]).run()
     choice = app.radio(key="import_choice")
     assert choice.value == "1"  # offered first: in place of the older orders export
