@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pandas as pd
 
+ROOT = Path(__file__).resolve().parent.parent
+
 
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -160,6 +162,52 @@ def feedback(folder: str) -> None:
     started = time.perf_counter()
     themed = theme_feedback(register, default_dictionary())
     _report(time.perf_counter() - started, extra={"items": len(themed)})
+
+
+PAGES = (
+    "pages/1_Register.py",
+    "pages/2_Customers.py",
+    "pages/3_Plan.py",
+    "pages/4_Segments.py",
+    "pages/5_Lifecycle.py",
+    "pages/6_Feedback.py",
+    "pages/7_Settings.py",
+    "pages/8_History.py",
+    "pages/9_Export.py",
+)
+
+
+def pages(folder: str) -> None:
+    """Every page run as a person opens them from the sidebar in one session, through the real app (AppTest):
+    the home page of a newly opened app (its key figures: the first screen), then, once the language data the
+    home page starts loading in the background is in (a few seconds of reading the home page), each page's
+    first run and its run again; seconds per run, an exception counts as a failure."""
+    import os
+
+    from streamlit.testing.v1 import AppTest  # noqa: TID251 - the benchmark drives the real app, as tests do
+
+    os.environ["LADDER_WORKSPACE"] = folder
+    started = time.perf_counter()
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600).run()
+    first_screen = time.perf_counter() - started
+    if app.exception or not app.metric:
+        raise SystemExit(f"the home page did not show its key figures: {app.exception}")
+    import threading
+
+    for thread in threading.enumerate():  # a person reads the home page while the language data loads
+        if thread.name == "warm-languages":
+            thread.join()
+    timings = {}
+    for script in PAGES:
+        runs = []
+        for _ in range(2):
+            started = time.perf_counter()
+            app.switch_page(script).run()
+            runs.append(time.perf_counter() - started)
+            if app.exception:
+                raise SystemExit(f"{script} failed: {app.exception}")
+        timings[Path(script).stem.split("_", 1)[1]] = {"first_s": round(runs[0], 3), "again_s": round(runs[1], 3)}
+    _report(first_screen, extra={"pages": timings})
 
 
 def baseline_load(file: str) -> None:

@@ -12,8 +12,7 @@ from datetime import timedelta
 
 import streamlit as st
 
-from lib.service.outreach import due_contacts
-from lib.ui import analysis_page, date_format, t
+from lib.ui import analysis_page, contact_plan, date_format, t
 from lib.ui.plan_view import (
     call_list_download,
     day_load,
@@ -32,7 +31,7 @@ period = st.date_input(
     t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format=date_format(), key="plan_period"
 )
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, as_of + timedelta(days=7))
-due = due_contacts(register, view, start, settings, until=end)
+due = contact_plan(page, as_of, settings, start, end)
 plan = plan_filters(due)
 plan_count_table(plan)
 day_load(plan, settings.plan_daily_capacity, due.attrs.get("beyond_capacity", 0))

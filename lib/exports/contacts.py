@@ -18,6 +18,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import pandas as pd
 
@@ -92,8 +93,10 @@ def country_code(value: object) -> str | None:
     return text.upper() if len(text) == 2 else _COUNTRY_CODES.get(text.lower())
 
 
+@lru_cache(maxsize=400_000)
 def international_phone(value: object, country: str | None) -> str | None:
-    """A phone number in international form (+37251234567), or None when it is not a valid number."""
+    """A phone number in international form (+37251234567), or None when it is not a valid number (kept per
+    number: a register's numbers are parsed once, not again for every list)."""
     import phonenumbers  # its metadata loads on first use: only phone lists pay for it
 
     if not isinstance(value, str) or not value.strip():
@@ -162,10 +165,12 @@ def contact_list(
         seen = out["email"].where(reason.isna())
         leave_out(seen.duplicated() & seen.notna(), "duplicate")
     if channel in ("sms", "phone"):
+        # Parsing a number is slow (phonenumbers): only those who may get the list, and those whose "no" holds
+        # for everyone with the same number, need theirs; the others are left out already.
+        needed = reason.isna() | said_no | _among(ids, suppressed) | stated.eq(False).fillna(False)
+        phones = frame["phone"].astype(object).where(needed, None)
         out["phone"] = pd.Series(
-            [international_phone(p, c) for p, c in zip(frame["phone"].astype(object), country, strict=True)],
-            index=frame.index,
-            dtype=object,
+            [international_phone(p, c) for p, c in zip(phones, country, strict=True)], index=frame.index, dtype=object
         )
         leave_out(out["phone"].isna() & frame["phone"].notna(), "invalid_phone")
         seen = out["phone"].where(reason.isna())

@@ -10,12 +10,12 @@ import streamlit as st
 from lib.analysis.contact_plan import RULES
 from lib.exports.contacts import FILE_SUFFIX, FORMATS
 from lib.schema import CHANNELS, MIME_TYPES
-from lib.service.outreach import contact_list, due_contacts, log_contact_export
+from lib.service.outreach import contact_list, log_contact_export
 from lib.settings import Settings
 from lib.ui.actions import personal_file
 from lib.ui.customers import customer_filters, profile_link
 from lib.ui.format import localised, num, t
-from lib.ui.loaders import Page
+from lib.ui.loaders import Page, contact_plan
 
 
 def export_log(page: Page) -> None:
@@ -50,7 +50,7 @@ def _selection(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) 
         key="contacts_rules",
     )
     if rules:
-        due = due_contacts(page.current.register, view, as_of, settings, until=as_of + timedelta(days=7))
+        due = contact_plan(page, as_of, settings, as_of, as_of + timedelta(days=7))
         selected = selected[selected["customer_id"].isin(due.loc[due["rule"].isin(rules), "customer_id"])]
     return selected
 

@@ -10,7 +10,7 @@ import streamlit as st
 
 from lib.analysis.contact_plan import RULES, filter_plan, plan_counts, plan_reasons
 from lib.analysis.effectiveness import action_effectiveness
-from lib.exports.contacts import call_list
+from lib.exports.contacts import ContactList, call_list
 from lib.messages import Message, plan_messages
 from lib.reading.register import Register
 from lib.schema import CHANNELS, CLASSES, MIME_TYPES
@@ -18,7 +18,7 @@ from lib.service.outreach import contact_changes, log_contact_export
 from lib.ui.actions import people_table, personal_file, save_edits
 from lib.ui.customers import profile_link
 from lib.ui.format import date_format, day, language, localised, num, t
-from lib.ui.loaders import Page
+from lib.ui.loaders import Page, frame_key, kept
 from lib.ui.page import flash
 
 SNOOZE_DAYS = 7
@@ -95,12 +95,18 @@ def what_worked(register: Register, view: pd.DataFrame) -> None:
 
 
 def plan_texts(page: Page, plan: pd.DataFrame) -> tuple[pd.Series, list[Message]]:
-    """Each row's reason and the message to send, in the customer's language where the register gives it."""
+    """Each row's reason and the message to send, in the customer's language where the register gives it
+    (worked out once per register version, language, templates and rows)."""
     assert page.current is not None
-    settings = page.workspace.settings()
-    reasons = plan_reasons(plan, language(), settings.currency)
-    messages = plan_messages(plan, page.current.register.customers, reasons, page.workspace.messages(), language())
-    return reasons, messages
+    current = page.current
+    settings, templates, lang = page.workspace.settings(), page.workspace.messages(), language()
+
+    def texts() -> tuple[pd.Series, list[Message]]:
+        reasons = plan_reasons(plan, lang, settings.currency)
+        return reasons, plan_messages(plan, current.register.customers, reasons, templates, lang)
+
+    key = f"{lang}|{settings.currency}|{templates.to_json()}|{frame_key(plan)}"
+    return kept(page, "plan_texts", key, texts)
 
 
 def _rules_text(also: object) -> str:
@@ -200,12 +206,18 @@ def day_load(plan: pd.DataFrame, capacity: int, beyond: int = 0) -> None:
 def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
     """The plan's phone contacts as a call list (consent-checked, logged when taken)."""
     assert page.current is not None
+    current = page.current
     phoned = plan[plan["channel"] == "phone"]
     reasons, messages = plan_texts(page, phoned)
-    said = pd.Series([f"{m.subject}: {m.text}" for m in messages], index=phoned.index, dtype="string")
-    calls = call_list(
-        page.current.register.customers, phoned, reasons, start, suppressed=page.current.suppressed, messages=said
-    )
+
+    def listed() -> ContactList:
+        said = pd.Series([f"{m.subject}: {m.text}" for m in messages], index=phoned.index, dtype="string")
+        return call_list(
+            current.register.customers, phoned, reasons, start, suppressed=current.suppressed, messages=said
+        )
+
+    key = f"{start}|{language()}|{page.workspace.messages().to_json()}|{frame_key(phoned)}|{frame_key(reasons.to_frame())}"
+    calls = kept(page, "call_list", key, listed)
     ids = list(calls.rows["customer_id"])
     st.download_button(
         t("plan.call_list", count=len(calls.rows)),

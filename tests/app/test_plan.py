@@ -89,3 +89,25 @@ def test_what_worked_shows_response_and_purchase_rates_by_kind(app):
 def test_the_plan_offers_a_consent_checked_call_list(app):
     button = app.get("download_button")[0]
     assert button.label.startswith("Download the call list (") and "phone consent checked" in button.label
+
+
+def test_the_kept_plan_follows_a_settings_change_and_an_undo_at_once(app, tmp_path):
+    from lib.service.changes import undo
+
+    workspace = Workspace(tmp_path / "workspace")
+    rules = set(app.dataframe[2].value["Rule"])
+    assert "Birthdays" in rules
+    workspace.save_settings(workspace.settings().updated({"plan_birthday_days": 0}))  # no birthday greetings
+    app.run()
+    assert "Birthdays" not in set(app.dataframe[2].value["Rule"])
+
+    due = int(metrics(app)["Contacts due"].replace(",", ""))
+    key = table_key(app.dataframe[2].value["Customer id"])
+    app.session_state[key] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    app.run()
+    app.button(key="plan_done_interested").click().run()
+    assert int(metrics(app)["Contacts due"].replace(",", "")) == due - 1
+    while undo(workspace, 1, None) is None:  # every entry of the logged contact, undone
+        pass
+    app.run()
+    assert int(metrics(app)["Contacts due"].replace(",", "")) == due  # the contact is due again
