@@ -140,7 +140,7 @@ def lifecycle(folder: str) -> None:
     view = analyse_customers(register, as_of, settings)
     year_ago = analyse_customers(register, as_of - timedelta(days=365), settings)
     funnel(year_ago, view)
-    economics(year_ago, view, settings)
+    economics(year_ago, view, settings, register, as_of - timedelta(days=365), as_of)
     migrations(year_ago, view)
     cohort_retention(register, as_of)
     cooling_prospects(view, settings)
