@@ -165,9 +165,16 @@ def contact_list(
         seen = out["email"].where(reason.isna())
         leave_out(seen.duplicated() & seen.notna(), "duplicate")
     if channel in ("sms", "phone"):
-        # Parsing a number is slow (phonenumbers): only those who may get the list, and those whose "no" holds
-        # for everyone with the same number, need theirs; the others are left out already.
-        needed = reason.isna() | said_no | _among(ids, suppressed) | stated.eq(False).fillna(False)
+        # Parsing a number is slow (phonenumbers): only those who may get the list need theirs, and of those
+        # whose "no" holds for everyone with the same number, those whose number could be one of theirs (it
+        # ends in the same seven digits, or has words in it that parsing alone understands).
+        candidates = reason.isna()
+        text = frame["phone"].astype("string")
+        tail = text.str.replace(r"\D", "", regex=True).str[-7:]
+        said_no_here = said_no | _among(ids, suppressed) | stated.eq(False).fillna(False)
+        worded = text.str.contains(r"[^\d\s+()./-]", regex=True).fillna(False).astype(bool)  # "… ext. 12"
+        maybe_same = tail.isin(set(tail[candidates].dropna())) | worded | bool(worded[candidates].any())
+        needed = candidates | (said_no_here & maybe_same.fillna(False).astype(bool))
         phones = frame["phone"].astype(object).where(needed, None)
         out["phone"] = pd.Series(
             [international_phone(p, c) for p, c in zip(phones, country, strict=True)], index=frame.index, dtype=object

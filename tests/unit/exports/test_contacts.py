@@ -368,3 +368,23 @@ def test_a_phone_number_someone_said_no_under_stays_off_however_it_is_written(ch
         "C": "opted_out",
         "D": "opted_out",
     }
+
+
+@pytest.mark.parametrize("channel", ["phone", "sms"])
+def test_a_no_under_a_number_written_with_an_extension_or_words_still_holds_for_the_same_number(channel):
+    frame = customers(
+        [
+            {"customer_id": "A", "phone": "+372 5123 4567 ext. 12", "country": "EE", f"consent_{channel}": False},
+            {"customer_id": "B", "phone": "5123 4567", "country": "EE", f"consent_{channel}": True},
+            {"customer_id": "C", "phone": "tel. 5999 0000", "country": "EE", f"consent_{channel}": True},
+            {"customer_id": "D", "phone": "+372 5999 0000", "country": "EE", "opted_out_at": "2026-01-01"},
+        ]
+    )
+    result = contact_list(frame, channel, AS_OF)
+    assert result.rows.empty
+    assert dict(zip(result.left_out["customer_id"], result.left_out["reason"], strict=True)) == {
+        "A": "no_consent",
+        "B": "no_consent",
+        "C": "opted_out",
+        "D": "opted_out",
+    }
