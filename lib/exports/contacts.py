@@ -143,7 +143,8 @@ def contact_list(
     wishes = frame.get("preferred_contact_frequency", pd.Series(pd.NA, index=frame.index, dtype="object"))
     said_no = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff)) | wants_no_contact(wishes)
     leave_out(said_no, "opted_out")
-    leave_out(_among(ids, suppressed), "suppressed")
+    on_list = _among(ids, suppressed)
+    leave_out(on_list, "suppressed")
     consent_column = f"consent_{channel}"
     stated = frame[consent_column].astype("boolean")
     country = pd.Series(
@@ -171,7 +172,7 @@ def contact_list(
         candidates = reason.isna()
         text = frame["phone"].astype("string")
         tail = text.str.replace(r"\D", "", regex=True).str[-7:]
-        said_no_here = said_no | _among(ids, suppressed) | stated.eq(False).fillna(False)
+        said_no_here = said_no | on_list | stated.eq(False).fillna(False)
         worded = text.str.contains(r"[^\d\s+()./-]", regex=True).fillna(False).astype(bool)  # "… ext. 12"
         maybe_same = tail.isin(set(tail[candidates].dropna())) | worded | bool(worded[candidates].any())
         needed = candidates | (said_no_here & maybe_same.fillna(False).astype(bool))
@@ -185,7 +186,7 @@ def contact_list(
     if channel != "post":
         # An address is a person: if any record with it opted out, was erased or said no, it is not used.
         contact = out["email"] if channel == "email" else out["phone"]
-        opted = said_no | _among(ids, suppressed)
+        opted = said_no | on_list
         refused = stated.eq(False).fillna(False)
         leave_out(contact.isin(set(contact[opted & contact.notna()])), "opted_out")
         leave_out(contact.isin(set(contact[refused & contact.notna()])), "no_consent")

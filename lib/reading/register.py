@@ -28,8 +28,15 @@ import pandas as pd
 
 from lib.i18n import Explained
 from lib.reading.checks import check_register
+from lib.reading.customers import (
+    customers_from_rows,
+    empty_column,
+    filled_from_orders,
+    identified,
+    unique_customers,
+)
 from lib.reading.headers import find_header_row, guess_sheet_kind, map_columns
-from lib.reading.identity import derived_ids, identity_basis, link_by_contact
+from lib.reading.identity import link_by_contact
 from lib.reading.orders import STATE_COL, as_purchases, not_counted, order_number_header
 from lib.reading.problems import Problem, Severity, cell_problems
 from lib.reading.subscriptions import as_subscriptions, subscription_feedback
@@ -43,11 +50,9 @@ from lib.reading.values import (
     parse_ids,
     parse_numbers,
 )
-from lib.reading.wishes import wants_no_contact
 from lib.reading.workbook import RawSheet
 from lib.schema import (
     ACTIONS,
-    CUSTOMER_DETAIL_FIELDS,
     CUSTOMERS,
     FEEDBACK,
     FIELDS,
@@ -206,9 +211,9 @@ def build_register(
             raise RegisterError("error.no_answers")
     identity, kept_apart = "customer_id", 0
     if parts[CUSTOMERS]:
-        customers, bases, kept_apart = _identified(frames[CUSTOMERS], sources)
+        customers, bases, kept_apart = identified(frames[CUSTOMERS], sources)
         identity = next(iter(bases.values()), identity)  # the first sheet's, if sheets differ
-        customers, found = _unique_customers(customers, sources, bases)
+        customers, found = unique_customers(customers, sources, bases)
         problems += found
         customers = as_subscriptions(customers, as_of or date.today())
         frames[FEEDBACK] = subscription_feedback(customers, frames[FEEDBACK])
@@ -224,11 +229,11 @@ def build_register(
             frames[kind] = frames[kind].assign(customer_id=link_by_contact(frames[kind], customers))
     if not parts[CUSTOMERS]:  # every customer who ordered, a cancelled order's too; or every known respondent
         kind, shape = (PURCHASES, "purchases_only") if parts[PURCHASES] else (FEEDBACK, "feedback_only")
-        customers = _customers_from_rows(frames[kind])
+        customers = customers_from_rows(frames[kind])
         if not any(s.kind == kind and s.header_of("customer_id") for s in sources):
             identity = next((f for f in ("email", "phone", "name") if frames[kind][f].notna().any()), "customer_id")
     if parts[CUSTOMERS] and parts[PURCHASES]:
-        customers = _filled_from_orders(customers, frames[PURCHASES])
+        customers = filled_from_orders(customers, frames[PURCHASES])
     frames[CUSTOMERS] = customers
     purchases, left_out = not_counted(frames[PURCHASES])
     problems += [
@@ -256,7 +261,7 @@ def sheet_frames(
             continue
         frame = _concat(source.kind, [frame])  # type: ignore[arg-type]  # a source's kind is a SheetKind once it is not OTHER
         if source.kind == CUSTOMERS:
-            frame, _ = _unique_customers(frame, [source])
+            frame, _ = unique_customers(frame, [source])
         elif source.kind == PURCHASES:
             frame = _with_amounts(frame.drop(columns=STATE_COL, errors="ignore"))
         found[raw.name] = (source.kind, frame)
@@ -349,7 +354,7 @@ def _typed_frame(
     for name, spec in FIELDS[kind].items():
         header = header_by_field.get(name)
         if header is None:
-            columns[name] = _empty(spec, data.index)
+            columns[name] = empty_column(spec, data.index)
             continue
         typed, bad, code = parse_field(data[header], spec)
         if code == "damaged_id":  # kept apart, as a customer of its own row, rather than merged with others
@@ -402,16 +407,9 @@ def parse_field(raw: pd.Series, spec: Field) -> tuple[pd.Series, pd.Series, str]
     return text.mask(text == ""), pd.Series(False, index=raw.index), ""
 
 
-def _empty(spec: Field, index: pd.Index) -> pd.Series:
-    dtype = {"date": "datetime64[us]", "number": "float64", "count": "Int64", "bool": "boolean"}.get(
-        spec.type, "string"
-    )
-    return pd.Series(None, index=index, dtype=dtype)
-
-
 def _concat(kind: SheetKind, frames: list[pd.DataFrame]) -> pd.DataFrame:
     if not frames:
-        empty = {name: _empty(spec, pd.RangeIndex(0)) for name, spec in FIELDS[kind].items()}
+        empty = {name: empty_column(spec, pd.RangeIndex(0)) for name, spec in FIELDS[kind].items()}
         frame = pd.DataFrame(empty)
         frame[SHEET_COL] = pd.Series(dtype="string")
         frame[ROW_COL] = pd.Series(dtype="Int64")
@@ -436,123 +434,9 @@ def _combine_names(frame: pd.DataFrame, replace_all: bool = False) -> pd.DataFra
     return frame.assign(name=joined.fillna(frame["name"]) if replace_all else frame["name"].fillna(joined))
 
 
-def _identified(customers: pd.DataFrame, sources: list[SheetSource]) -> tuple[pd.DataFrame, dict[str, str], int]:
-    """Customers sheets without an id column keyed by what tells their people apart (``lib.reading.identity``):
-    the customers, each such sheet's basis, and how many rows lacked it."""
-    bases: dict[str, str] = {}
-    kept_apart = 0
-    ids = customers["customer_id"].copy()
-    for source in sources:
-        if source.kind != CUSTOMERS or source.header_of("customer_id") is not None:
-            continue
-        rows = customers[SHEET_COL] == source.sheet
-        bases[source.sheet] = identity_basis(customers[rows])
-        ids[rows], lacking = derived_ids(customers[rows], bases[source.sheet])
-        kept_apart += lacking
-    return customers.assign(customer_id=ids), bases, kept_apart
-
-
-def _unique_customers(
-    customers: pd.DataFrame, sources: list[SheetSource], bases: Mapping[str, str] | None = None
-) -> tuple[pd.DataFrame, list[Problem]]:
-    """Customers with an id, each id once; rows without an id or repeating one are reported, under the column
-    that keys them (the id, or on a sheet without one the column of its ``bases``)."""
-    problems: list[Problem] = []
-    bases = bases or {}
-    id_header = {s.sheet: s.header_of(bases.get(s.sheet, "customer_id")) for s in sources if s.kind == CUSTOMERS}
-    missing = customers["customer_id"].isna()
-    for sheet, rows in customers[missing].groupby(SHEET_COL, sort=False):
-        if id_header.get(str(sheet)):
-            problems += cell_problems(rows, id_header[str(sheet)], "error", "missing_id")
-    with_id = customers[~missing]
-    repeated = with_id.duplicated("customer_id", keep="first")
-    if repeated.any():
-        first_rows = with_id[~repeated].set_index("customer_id")[ROW_COL]
-        for sheet, rows in with_id[repeated].groupby(SHEET_COL, sort=False):
-            for _, row in rows.iterrows():
-                basis = bases.get(str(sheet), "customer_id")  # the same e-mail twice is one person: a note
-                problems.append(
-                    Problem(
-                        str(sheet),
-                        int(row[ROW_COL]),
-                        id_header.get(str(sheet)),
-                        "error" if basis == "customer_id" else "warning",
-                        "duplicate_id" if basis == "customer_id" else f"duplicate_{basis}",
-                        {
-                            "id": row["name"] if basis == "name" else row["customer_id"],
-                            "first_row": int(first_rows[row["customer_id"]]),
-                        },
-                    )
-                )
-    unique = _strictest_answers(with_id, repeated).reset_index(drop=True)
-    return unique.assign(**{KEY_COL: unique["customer_id"]}), problems
-
-
-CONSENT_FIELDS = ("consent_email", "consent_sms", "consent_phone", "consent_post")
-
-
-def _strictest_answers(customers: pd.DataFrame, repeated: pd.Series) -> pd.DataFrame:
-    """The first row of each customer, holding every "no" any of their rows said: a person listed twice who
-    refused e-mails or opted out on one row has refused or opted out, whichever row is kept."""
-    if not repeated.any():
-        return customers
-    kept = customers[~repeated].copy()
-    groups = customers.groupby("customer_id", sort=False)
-    refused = {name: groups[name].agg(lambda v: bool((v == False).any())) for name in CONSENT_FIELDS}  # noqa: E712
-    opted_out = groups["opted_out_at"].min()
-    no_contact = customers[wants_no_contact(customers["preferred_contact_frequency"])]
-    never = no_contact.groupby("customer_id", sort=False)["preferred_contact_frequency"].first()
-    ids = kept["customer_id"]
-    for name in CONSENT_FIELDS:
-        kept[name] = kept[name].mask(ids.map(refused[name]).fillna(False).astype(bool).to_numpy(), False)
-    kept["opted_out_at"] = kept["opted_out_at"].fillna(ids.map(opted_out))
-    if len(never):
-        kept["preferred_contact_frequency"] = ids.map(never).fillna(kept["preferred_contact_frequency"])
-    return kept
-
-
 def _header(sources: list[SheetSource], sheet: str, field_name: str) -> str | None:
     source = next((s for s in sources if s.sheet == sheet), None)
     return source.header_of(field_name) if source else None
-
-
-def _customers_from_rows(rows: pd.DataFrame) -> pd.DataFrame:
-    """Customers of a purchases-only export or a survey's: one per distinct id, details from their last row.
-
-    A survey's respondents, who have bought nothing, are prospects; an anonymous answer makes no customer.
-    """
-    details = _latest_details(rows)
-    detail_fields = list(details.columns)
-    columns = {name: _empty(spec, details.index) for name, spec in FIELDS[CUSTOMERS].items()}
-    frame = pd.DataFrame(columns)
-    frame["customer_id"] = details.index.astype("string")
-    for name in detail_fields:
-        frame[name] = details[name].astype(frame[name].dtype)
-    frame[SHEET_COL] = pd.Series(pd.NA, index=frame.index, dtype="string")
-    frame[ROW_COL] = pd.Series(pd.NA, index=frame.index, dtype="Int64")
-    frame[KEY_COL] = frame["customer_id"]
-    return frame.reset_index(drop=True)
-
-
-def _latest_details(rows: pd.DataFrame) -> pd.DataFrame:
-    """Each customer's details (name, e-mail, phone, e-mail consent) as their latest row that gives them says."""
-    known = rows[rows["customer_id"].notna()]
-    ordered = known.sort_values("date", kind="stable", na_position="first")
-    detail_fields = [name for name in CUSTOMER_DETAIL_FIELDS if name in rows]
-    return ordered.groupby("customer_id", sort=True)[detail_fields].last()
-
-
-def _filled_from_orders(customers: pd.DataFrame, purchases: pd.DataFrame) -> pd.DataFrame:
-    """Customers with the details their sheet leaves blank taken from their latest order that gives them: a
-    customers list without a consent column, next to a shop's orders export whose "Accepts Marketing" is each
-    buyer's e-mail consent. A detail the customers sheet gives (a "no" too) is never overwritten."""
-    given = [name for name in CUSTOMER_DETAIL_FIELDS if name in purchases and purchases[name].notna().any()]
-    if not given or purchases["customer_id"].isna().all():
-        return customers
-    latest = _latest_details(purchases[["customer_id", "date", *given]])
-    ids = customers["customer_id"]
-    filled = {name: customers[name].fillna(ids.map(latest[name]).astype(customers[name].dtype)) for name in given}
-    return customers.assign(**filled)
 
 
 def _with_amounts(purchases: pd.DataFrame) -> pd.DataFrame:

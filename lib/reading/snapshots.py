@@ -13,8 +13,9 @@ from dataclasses import asdict, replace
 
 import pandas as pd
 
+from lib.reading.customers import empty_column
 from lib.reading.problems import Problem, problems_from_dicts, problems_to_dicts
-from lib.reading.register import Register, SheetSource, _combine_names, _empty, _with_amounts, parse_field
+from lib.reading.register import Register, SheetSource, _combine_names, _with_amounts, parse_field
 from lib.schema import CUSTOMERS, FIELDS, KEY_COL, PURCHASES, SHEET_KINDS
 
 # --- the workspace keeps a parsed snapshot per upload, so a workbook is parsed once ---------
@@ -67,7 +68,7 @@ def register_from_parts(parts: Mapping[str, bytes]) -> tuple[Register, list[Prob
 
 def _with_every_field(kind: str, frame: pd.DataFrame) -> pd.DataFrame:
     """A frame kept by an earlier version of the app, with the fields it did not know yet, empty."""
-    missing = {name: _empty(spec, frame.index) for name, spec in FIELDS[kind].items() if name not in frame}
+    missing = {name: empty_column(spec, frame.index) for name, spec in FIELDS[kind].items() if name not in frame}
     return frame.assign(**missing) if missing else frame
 
 

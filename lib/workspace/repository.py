@@ -30,7 +30,7 @@ from lib.workspace.access import LOCAL_USER, Actor, require
 from lib.workspace.base import private_file, private_folder, timestamp
 from lib.workspace.consents import ConsentRecord
 from lib.workspace.erasures import Erasures
-from lib.workspace.identity import IdentityKeys
+from lib.workspace.logs import Logs
 from lib.workspace.store import insert_ignoring_duplicates, open_store, public_url, store_url
 
 Version = tuple[int, int, int, int]
@@ -58,7 +58,7 @@ class Upload:
     snapshot_rev: int
 
 
-class Workspace(IdentityKeys, ConsentRecord, Erasures):
+class Workspace(Logs, ConsentRecord, Erasures):
     """One business's workspace: its uploads, journal, settings and logs in one store.
 
     The store is the SQLite file ``ladder.sqlite`` in the workspace folder, or the database
@@ -276,41 +276,6 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
     def cache_suppression(self, key: str, ids: Any) -> None:
         self._save_setting(_SUPPRESSED_IDS, json.dumps({"key": key, "ids": ids}))
 
-    def log_event(self, user: str, kind: str, detail: str) -> None:
-        """A workspace event (an erasure) without personal data: who, when, what kind, counts."""
-        with self._engine.begin() as db:
-            db.execute(insert(store.events).values(created_at=timestamp(), user=user, kind=kind, detail=detail))
-
-    def log_export(self, user: Actor, kind: str, selection: str, customer_ids: Sequence[str]) -> None:
-        """Record an export: who, when, what kind and selection, how many people — as pseudonyms only."""
-        user = require(user, "export_personal").name
-        salt = self.salt()
-        pseudonyms = [hashlib.sha256(f"{salt}:id:{cid}".encode()).hexdigest()[:12] for cid in customer_ids]
-        with self._engine.begin() as db:
-            db.execute(
-                insert(store.exports).values(
-                    created_at=timestamp(),
-                    user=user,
-                    kind=kind,
-                    selection=selection,
-                    people=len(pseudonyms),
-                    pseudonyms=json.dumps(pseudonyms),
-                )
-            )
-
-    def exports(self) -> pd.DataFrame:
-        """The export log, newest first."""
-        columns = ["created_at", "user", "kind", "selection", "people"]
-        with self._engine.connect() as db:
-            rows = db.execute(select(*(store.exports.c[c] for c in columns)).order_by(store.exports.c.id.desc())).all()
-        return pd.DataFrame([tuple(row) for row in rows], columns=columns)
-
-    def events(self) -> pd.DataFrame:
-        columns = ["created_at", "user", "kind", "detail"]
-        with self._engine.connect() as db:
-            rows = db.execute(select(*(store.events.c[c] for c in columns)).order_by(store.events.c.id)).all()
-        return pd.DataFrame([tuple(row) for row in rows], columns=columns)
-
     def backup(self, target: Path) -> Path:
         """A consistent copy of the SQLite store while the app keeps running (SQLite's online backup)."""
         if self.path is None:
@@ -333,25 +298,6 @@ class Workspace(IdentityKeys, ConsentRecord, Erasures):
         if key.exists():  # the copy is useless without the key its suppression list was made with
             private_file(target.with_suffix(".key")).write_bytes(key.read_bytes())
         return target
-
-    # --- sign-in attempts ---------------------------------------------------------------------
-    def record_sign_in(self, name: str, ok: bool) -> None:
-        """Remember a sign-in attempt (the user name, never the password) for the rate limit."""
-        with self._engine.begin() as db:
-            db.execute(insert(store.sign_ins).values(created_at=timestamp(), name=name.casefold(), ok=int(ok)))
-
-    def sign_ins(self, name: str, since: datetime) -> list[tuple[datetime, bool]]:
-        """The sign-in attempts of one user name since a moment, oldest first."""
-        with self._engine.connect() as db:
-            rows = db.execute(
-                select(store.sign_ins.c.created_at, store.sign_ins.c.ok)
-                .where(
-                    store.sign_ins.c.name == name.casefold(),
-                    store.sign_ins.c.created_at >= since.isoformat(timespec="seconds"),
-                )
-                .order_by(store.sign_ins.c.id)
-            ).all()
-        return [(datetime.fromisoformat(when), bool(ok)) for when, ok in rows]
 
     def overrides(self) -> MappingOverrides:
         return MappingOverrides.from_json(self._setting(_OVERRIDES))
