@@ -8,6 +8,7 @@ feedback and actions, and log a contact or a piece of feedback on the spot.
 
 import streamlit as st
 
+from lib.frames import among
 from lib.schema import KEY_COL
 from lib.ui import analysis_page, t
 from lib.ui.contact_records import contact_records
@@ -28,7 +29,7 @@ selected = customer_filters(view, "customers", page.can("see_personal"))
 customers = register.customers.set_index(KEY_COL, drop=False)
 viewer_salt = None if page.can("see_personal") else page.workspace.salt()  # a viewer searches pseudonyms only
 found = customers[
-    find_customers(customers, query, viewer_salt) & customers["customer_id"].isin(selected["customer_id"])
+    find_customers(customers, query, viewer_salt) & among(customers["customer_id"], selected["customer_id"])
 ]
 fields = editable_fields(register)
 shown = found[fields].head(EDIT_ROWS)

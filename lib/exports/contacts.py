@@ -23,6 +23,7 @@ from functools import lru_cache
 import pandas as pd
 
 from lib import i18n
+from lib.frames import among
 from lib.reading.values import invalid_emails
 from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS
@@ -138,12 +139,12 @@ def contact_list(
         reason.loc[mask.fillna(False).astype(bool) & reason.isna()] = why
 
     if selection is not None:
-        leave_out(~_among(ids, selection), "not_selected")
+        leave_out(~among(ids, selection), "not_selected")
     cutoff = pd.Timestamp(as_of)
     wishes = frame.get("preferred_contact_frequency", pd.Series(pd.NA, index=frame.index, dtype="object"))
     said_no = (frame["opted_out_at"].notna() & (frame["opted_out_at"] <= cutoff)) | wants_no_contact(wishes)
     leave_out(said_no, "opted_out")
-    on_list = _among(ids, suppressed)
+    on_list = among(ids, suppressed)
     leave_out(on_list, "suppressed")
     consent_column = f"consent_{channel}"
     stated = frame[consent_column].astype("boolean")
@@ -152,7 +153,7 @@ def contact_list(
     )
     allowed = stated.fillna(False).astype(bool)
     if existing_customer_exception and channel in ("email", "sms"):
-        existing = _among(ids, bought) & country.isin(set(exception_countries) - set(prior_consent_countries))
+        existing = among(ids, bought) & country.isin(set(exception_countries) - set(prior_consent_countries))
         allowed |= stated.isna() & existing
     prior_needed = country.isin(set(prior_consent_countries)) & stated.isna() & (channel in ("email", "phone"))
     leave_out(prior_needed, "country_rule")
@@ -199,11 +200,6 @@ def contact_list(
         {"customer_id": ids[~keep & (reason != "not_selected")], "reason": reason[~keep & (reason != "not_selected")]}
     )
     return ContactList(channel, rows.reset_index(drop=True), left.reset_index(drop=True))
-
-
-def _among(ids: pd.Series, chosen: Iterable[str]) -> pd.Series:
-    wanted = {str(value) for value in chosen}
-    return pd.Series([value in wanted for value in ids.fillna("")], index=ids.index, dtype=bool)
 
 
 def safe_text(value: object) -> str:
@@ -370,7 +366,8 @@ def call_list(
     listed = customers.reset_index(drop=True)
     # The list keeps the order of the customers frame; attach each person's due contacts to their row.
     kept = listed[
-        ~listed["customer_id"].isin(contacts.left_out["customer_id"]) & listed["customer_id"].isin(rows["customer_id"])
+        ~among(listed["customer_id"], contacts.left_out["customer_id"])
+        & among(listed["customer_id"], rows["customer_id"])
     ]["customer_id"].tolist()
     why = reasons[rows.index].groupby(rows["customer_id"]).agg("; ".join) if len(rows) else pd.Series(dtype="string")
     due = rows.groupby("customer_id")["due"].min()

@@ -28,6 +28,7 @@ import xlsxwriter
 from lib import i18n
 from lib.exports.sheet_xml import CellValue, SheetChanges
 from lib.exports.xlsx_patch import patch_xlsx
+from lib.frames import among
 from lib.reading.bundle import first_stem, is_bundle
 from lib.reading.headers import workbook_language
 from lib.reading.ooxml import PatchUnsupported, column_index
@@ -108,7 +109,7 @@ def plan_changes(original: Register, current: Register, edits: pd.DataFrame, lan
     for kind in SHEET_KINDS:
         frame = original.frame(kind)
         keys = set(edits.loc[edits["sheet"] == kind, "key"])
-        located = frame[frame[KEY_COL].isin(keys) & frame[SHEET_COL].notna()]
+        located = frame[among(frame[KEY_COL], keys) & frame[SHEET_COL].notna()]
         for key, sheet, row in zip(located[KEY_COL], located[SHEET_COL], located[ROW_COL], strict=True):
             location[(kind, key)] = (str(sheet), int(row))
 

@@ -4,6 +4,7 @@ tables of people; a refusal by role is said on the page.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
@@ -13,7 +14,7 @@ from lib.service.changes import save_changes
 from lib.service.outreach import contact_file
 from lib.ui.format import language, t
 from lib.ui.loaders import Page
-from lib.workspace.access import NotAllowed, pseudonym
+from lib.workspace.access import NotAllowed, pseudonym, require
 from lib.workspace.edits import Review
 
 
@@ -43,6 +44,19 @@ def personal_file(page: Page, contacts: ContactList, fmt: str, delimiter: str = 
     except NotAllowed as error:
         refused(error)
         return None
+
+
+def personal_download(page: Page, contacts: ContactList, fmt: str, delimiter: str = ";") -> Callable[[], bytes] | None:
+    """What a download button calls to write a contact list, only when it is clicked (a list of 100,000
+    people takes a second to write); the role is checked now, to say so on the page, and again when the
+    file is written. None, with the reason shown, for someone who may not take personal data out."""
+    try:
+        require(page.user, "export_personal")
+    except NotAllowed as error:
+        refused(error)
+        return None
+    lang = language()  # the session's language, read now: the click's call has no page around it
+    return lambda: contact_file(contacts, fmt, page.user, lang=lang, delimiter=delimiter)
 
 
 def people_table(

@@ -9,13 +9,15 @@ import streamlit as st
 
 from lib.analysis.contact_plan import RULES
 from lib.exports.contacts import FILE_SUFFIX, FORMATS
+from lib.frames import among
 from lib.schema import CHANNELS, MIME_TYPES
 from lib.service.outreach import contact_list, log_contact_export
 from lib.settings import Settings
-from lib.ui.actions import personal_file
+from lib.ui.actions import personal_download
 from lib.ui.customers import customer_filters, profile_link
 from lib.ui.format import localised, num, t
-from lib.ui.loaders import Page, contact_plan
+from lib.ui.loaders import Page, contact_plan, frame_key, kept
+from lib.ui.paged import paged
 
 
 def export_log(page: Page) -> None:
@@ -51,7 +53,7 @@ def _selection(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) 
     )
     if rules:
         due = contact_plan(page, as_of, settings, as_of, as_of + timedelta(days=7))
-        selected = selected[selected["customer_id"].isin(due.loc[due["rule"].isin(rules), "customer_id"])]
+        selected = selected[among(selected["customer_id"], due.loc[due["rule"].isin(rules), "customer_id"])]
     return selected
 
 
@@ -88,15 +90,21 @@ def contact_list_download(page: Page, view: pd.DataFrame, as_of: date, settings:
     )
     with_birthday = st.checkbox(t("contacts.birthday"), key="contacts_birthday")
     chosen = list(selected["customer_id"])
-    contacts = contact_list(
-        page.current.register,
-        view,
-        channel,
-        as_of,
-        settings,
-        selection=chosen,
-        suppressed=page.current.suppressed,
-        with_birthday=with_birthday,
+    current = page.current
+    contacts = kept(
+        page,
+        "contact_list",
+        f"{channel}|{as_of}|{with_birthday}|{settings.to_json()}|{frame_key(selected[['customer_id']])}",
+        lambda: contact_list(
+            current.register,
+            view,
+            channel,
+            as_of,
+            settings,
+            selection=chosen,
+            suppressed=current.suppressed,
+            with_birthday=with_birthday,
+        ),
     )
     counts = contacts.left_out_counts()
     unrecognised_consent(page, channel, len(contacts.rows), counts.get("no_consent", 0))
@@ -108,23 +116,30 @@ def contact_list_download(page: Page, view: pd.DataFrame, as_of: date, settings:
             + ", ".join(f"{t(f'contacts.reason.{r}')}: {num(n)}" for r, n in counts.items())
         )
         with st.expander(t("contacts.left_out_list")):
+            left_out = paged(
+                contacts.left_out,
+                "contacts_left_out",
+                search=("customer_id",),
+                sortable={"customer_id": t("column.customer_id"), "reason": t("contacts.why")},
+            )
+            reasons = {reason: t(f"contacts.reason.{reason}") for reason in left_out["reason"].unique()}
             st.dataframe(
                 {
-                    t("column.customer_id"): contacts.left_out["customer_id"],
-                    t("contacts.why"): [t(f"contacts.reason.{r}") for r in contacts.left_out["reason"]],
-                    t("plan.col_open"): [profile_link(c) for c in contacts.left_out["customer_id"]],
+                    t("column.customer_id"): left_out["customer_id"],
+                    t("contacts.why"): left_out["reason"].map(reasons),
+                    t("plan.col_open"): [profile_link(c) for c in left_out["customer_id"]],
                 },
                 hide_index=True,
                 column_config={t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open"))},
                 placeholder="",
             )
-    data = (personal_file(page, contacts, fmt, delimiter) or b"") if len(contacts.rows) else b""
+    write = personal_download(page, contacts, fmt, delimiter) if len(contacts.rows) else None
     suffix = FILE_SUFFIX[fmt]
     note = t("contacts.selection_note", count=len(selected))
     st.download_button(
         t("contacts.download", count=len(contacts.rows)),
-        data=data,
-        disabled=not len(contacts.rows),
+        data=write or b"",
+        disabled=write is None,
         file_name=f"contacts-{channel}-{as_of:%Y%m%d}.{suffix}",
         mime=MIME_TYPES[suffix],
         on_click=lambda: log_contact_export(page.workspace, page.user, contacts, fmt, chosen, note),

@@ -13,6 +13,7 @@ from lib.settings import Settings
 from lib.ui.actions import people_table
 from lib.ui.format import date_format, language, localised, t
 from lib.ui.loaders import Page
+from lib.ui.paged import paged
 from lib.workspace.edits import find_customers
 
 COMPUTED = {
@@ -23,8 +24,6 @@ COMPUTED = {
     "temperature": "temperature",
 }
 """Computed columns whose values are codes with a catalogue label: column → catalogue prefix."""
-TABLE_ROWS = 500
-"""Customer tables show at most this many rows; the counts above them cover everyone."""
 
 
 def column_label(column: str) -> str:
@@ -91,7 +90,14 @@ def customer_table(page: Page, view: pd.DataFrame, settings: Settings, extra: tu
 
     Viewers see pseudonymous ids without names or the extra columns (see `people_table`).
     """
-    shown = view.head(TABLE_ROWS)
+    personal = page.can("see_personal")  # a viewer neither searches nor orders by who is behind a pseudonym
+    sortable = ("relationship", "stage", "rfm_group", "value_tier", "purchases", "value", "last_purchase")
+    shown = paged(
+        view,
+        "customer_table",
+        search=("customer_id", "name") if personal else (),
+        sortable={c: t(f"column.{c}") for c in (*(("customer_id", "name") if personal else ()), *sortable)},
+    )
     table = pd.DataFrame(
         {
             t("column.customer_id"): shown["customer_id"],
@@ -107,7 +113,6 @@ def customer_table(page: Page, view: pd.DataFrame, settings: Settings, extra: tu
             **{column_label(c): shown[c] for c in extra},
         }
     )
-    st.caption(t("table.shown", shown=len(shown), total=len(view)))
     people_table(
         table.to_dict("series"),
         page,
@@ -136,10 +141,10 @@ def profile_picker(customers: pd.DataFrame, found: pd.DataFrame, salt: str | Non
     lists' rows link to it), one searched for in the whole register, or one of those found above."""
     wanted = st.query_params.get("customer")
     ask = st.text_input(t("customers.open"), placeholder=t("customers.open_hint"), key="customers_open")
-    pool = customers[find_customers(customers, ask, salt)] if ask else found
-    if wanted and (customers["customer_id"].astype(str) == wanted).any():
+    pool = (customers[find_customers(customers, ask, salt)] if ask else found).head(PICK_LIMIT)
+    if wanted:
         pool = pd.concat([customers[customers["customer_id"].astype(str) == wanted], pool])
-    pool = pool[~pool.index.duplicated()]
+    pool = pool[~pool.index.duplicated()].head(PICK_LIMIT)
     if pool.empty:
         st.info(t("customers.nobody"))
         return None
@@ -147,7 +152,7 @@ def profile_picker(customers: pd.DataFrame, found: pd.DataFrame, salt: str | Non
     ids = dict(zip(pool.index, pool["customer_id"].astype(str), strict=True))
     return st.selectbox(
         t("customers.pick"),
-        list(pool.index[:PICK_LIMIT]),
+        list(pool.index),
         format_func=lambda key: f"{ids.get(key, key)} · {names.get(key, '')}",
         key=f"customers_profile_{wanted}" if wanted else "customers_profile",
     )

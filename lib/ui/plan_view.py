@@ -15,7 +15,7 @@ from lib.messages import Message, plan_messages
 from lib.reading.register import Register
 from lib.schema import CHANNELS, CLASSES, MIME_TYPES
 from lib.service.outreach import contact_changes, log_contact_export
-from lib.ui.actions import people_table, personal_file, save_edits
+from lib.ui.actions import people_table, personal_download, save_edits
 from lib.ui.customers import profile_link
 from lib.ui.format import date_format, day, language, localised, num, t
 from lib.ui.loaders import Page, frame_key, kept
@@ -221,10 +221,10 @@ def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
     ids = list(calls.rows["customer_id"])
     st.download_button(
         t("plan.call_list", count=len(calls.rows)),
-        data=personal_file(page, calls, "excel-csv") or b"",
+        data=(write := personal_download(page, calls, "excel-csv")) or b"",
         file_name=f"call-list-{start:%Y%m%d}.csv",
         mime=MIME_TYPES["csv"],
-        disabled=calls.rows.empty,
+        disabled=calls.rows.empty or write is None,
         on_click=lambda: log_contact_export(page.workspace, page.user, calls, "call-list", ids, t("plan.title")),
         key="plan_call_list",
     )

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from lib import i18n
@@ -253,16 +254,30 @@ def find_customers(customers: pd.DataFrame, text: str, pseudonym_salt: str | Non
 
 
 def bulk_changes(customers: pd.DataFrame, field_name: str, value: Any) -> list[Change]:
-    """One change per customer setting a field to a value (customers already holding it are skipped)."""
+    """One change per customer setting a field to a value (customers already holding it are skipped).
+
+    Each distinct value is turned into the journal's text once, so a preview over 100,000 customers
+    costs a fraction of a second."""
     new = text_of(value)
-    changes = []
-    for key, current in zip(customers[KEY_COL], customers[field_name], strict=True):
-        old = text_of(current)
-        if old != new:
-            changes.append(
-                {"op": "set", "sheet": CUSTOMERS, "key": str(key), "field": field_name, "old": old, "new": new}
-            )
-    return changes
+    codes, distinct = pd.factorize(customers[field_name], use_na_sentinel=True)
+    texts = [*_journal_texts(pd.Series(distinct)), None]  # code -1 (a missing cell) reads the last: None
+    differs = np.array([text != new for text in texts], dtype=bool)[codes]
+    keys = customers[KEY_COL].astype(str).to_numpy()[differs]
+    olds = np.array(texts, dtype=object)[codes][differs]
+    return [
+        {"op": "set", "sheet": CUSTOMERS, "key": key, "field": field_name, "old": old, "new": new}
+        for key, old in zip(keys, olds, strict=True)
+    ]
+
+
+def _journal_texts(values: pd.Series) -> list[str | None]:
+    """`text_of` over distinct values, at Arrow's speed when they are all text."""
+    if isinstance(values.dtype, pd.StringDtype) or (
+        values.dtype == object and all(isinstance(value, str) for value in values)
+    ):
+        stripped = values.astype("string").str.strip()
+        return [None if pd.isna(text) or not text else str(text) for text in stripped]
+    return [text_of(value) for value in values]
 
 
 def action_count(journal: pd.DataFrame) -> int:
