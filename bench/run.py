@@ -93,6 +93,7 @@ def bench_size(size: int, repeat: int, baseline: bool, earlier: dict | None = No
         "first_screen_s": app["seconds"],
         "app_mb": app["peak_mb"],
         "pages": app["pages"],
+        "reading_s": app["reading_s"],
     }
     if earlier and "baseline_load_s" in earlier:  # the plain way does not change between our runs
         figures["baseline_load_s"], figures["baseline_write_s"] = (

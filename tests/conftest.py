@@ -171,9 +171,11 @@ def postgres_url() -> Iterator[str]:
 
 
 def _import_sample(workspace) -> None:
+    from lib.service.feedback import themed_feedback
     from lib.service.registers import import_workbook
 
-    import_workbook(workspace, SAMPLE.name, SAMPLE.read_bytes(), as_of=AS_OF)
+    now = import_workbook(workspace, SAMPLE.name, SAMPLE.read_bytes(), as_of=AS_OF)
+    themed_feedback(workspace, now.register, workspace.themes())  # as the app does after an import
     workspace.close()  # no connection left: the copies start from a quiet store
 
 

@@ -14,9 +14,10 @@ languages present in the data (a language costs a few seconds and ~50 MB the fir
 
 from __future__ import annotations
 
+import hashlib
 import json
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 
@@ -60,49 +61,138 @@ ITEM_COLUMNS = [
 ]
 
 
+READING_RULES = "1"
+"""The version of the rules that read a text (language detection, matching, polarity): readings kept under
+another version are read again."""
+
+
+@dataclass(frozen=True)
+class TextReading:
+    """What one text says under one theme dictionary: its language (and how it was told), the themes it
+    speaks of with the word that placed each, and its count of positive and negative words."""
+
+    language: str
+    language_source: str
+    themes: tuple[str, ...]
+    matched: tuple[str, ...]
+    positive: int
+    negative: int
+
+    def to_json(self) -> str:
+        return json.dumps(
+            [self.language, self.language_source, self.themes, self.matched, self.positive, self.negative],
+            ensure_ascii=False,
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> TextReading:
+        lang, source, themes, matched, positive, negative = json.loads(text)
+        return cls(lang, source, tuple(themes), tuple(matched), int(positive), int(negative))
+
+
+def texts_to_read(register: Register) -> pd.DataFrame:
+    """Per feedback item (in the register's order): its text, the language the register states for it and
+    the language of its customer (the guess when the text does not tell)."""
+    feedback = register.feedback.reset_index(drop=True)
+    customer_language = _language_codes(register.customers.set_index("customer_id")["language"])
+    return pd.DataFrame(
+        {
+            "text": feedback["text"].fillna("").astype(str),
+            "stated": _language_codes(feedback["language"]),
+            "fallback": feedback["customer_id"].map(customer_language).astype(object),
+        }
+    )
+
+
+def _language_codes(values: pd.Series) -> pd.Series:
+    """`language_code` of each cell, worked out once per distinct value (a register repeats a handful)."""
+    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
+    known = np.array([*(language_code(value) for value in distinct), None], dtype=object)
+    return pd.Series(known[codes], index=values.index, dtype=object)
+
+
+def reading_seed(dictionary: ThemeDictionary) -> str:
+    """What every reading under ``dictionary`` (and the current rules) shares."""
+    return hashlib.sha256(f"{READING_RULES}\x1f{dictionary.to_json()}".encode()).hexdigest()[:16]
+
+
+def reading_keys(texts: pd.DataFrame, dictionary: ThemeDictionary) -> pd.Series:
+    """A key per item for its reading: the same text with the same language hints under the same dictionary
+    and rules reads the same, so a reading is done once and kept (the key holds no text: a digest)."""
+    seed = reading_seed(dictionary)
+
+    def key(text: str, stated: object, fallback: object) -> str:
+        hints = f"{stated if isinstance(stated, str) else ''}\x1f{fallback if isinstance(fallback, str) else ''}"
+        return hashlib.sha256(f"{seed}\x1f{hints}\x1f{text}".encode()).hexdigest()[:32]
+
+    return pd.Series(
+        [key(*row) for row in zip(texts["text"], texts["stated"], texts["fallback"], strict=True)],
+        index=texts.index,
+        dtype=object,
+    )
+
+
+def read_text(text: str, stated: object, fallback: object, matcher: ThemeMatcher) -> TextReading:
+    """One text read: its language (the register's, else told by the text, else its customer's), themes and
+    polarity words."""
+    guess = fallback if isinstance(fallback, str) else None
+    if isinstance(stated, str):
+        lang, source = stated, "register"
+    elif text.strip():
+        lang, source = detect_language(text, guess)
+    else:
+        lang, source = (guess, "customer") if guess else ("unknown", "unknown")
+    hits = matcher.match(text, lang) if lang in LANGUAGES and text else []
+    positive, negative = text_polarity(text, lang) if text else (0, 0)
+    return TextReading(
+        lang, source, tuple(theme for theme, _ in hits), tuple(word for _, word in hits), positive, negative
+    )
+
+
+def read_texts(
+    texts: pd.DataFrame, keys: pd.Series, dictionary: ThemeDictionary, known: Mapping[str, TextReading]
+) -> Iterator[tuple[str, TextReading]]:
+    """The readings of the texts not yet ``known``, each distinct one once, as they are done (so a caller
+    can keep them and show progress)."""
+    matcher = ThemeMatcher(dictionary)
+    done: set[str] = set(known)
+    for key, text, stated, fallback in zip(keys, texts["text"], texts["stated"], texts["fallback"], strict=True):
+        if key not in done:
+            done.add(key)
+            yield key, read_text(text, stated, fallback, matcher)
+
+
 def theme_feedback(
-    register: Register, dictionary: ThemeDictionary, scales: Mapping[str, str] | None = None
+    register: Register,
+    dictionary: ThemeDictionary,
+    scales: Mapping[str, str] | None = None,
+    known: Mapping[str, TextReading] | None = None,
 ) -> pd.DataFrame:
     """One row per feedback item with its language, themes, matched words, rating scale and sentiment.
 
     ``themes`` and ``matched`` are lists (parallel: the word that matched each theme);
     ``row`` is the row as Excel numbers it; ``scale`` the rating scale of the item's question
-    (`question_scales`, corrected by ``scales``).
+    (`question_scales`, corrected by ``scales``). Texts with a reading in ``known`` are not read again.
     """
+    texts = texts_to_read(register)
+    keys = reading_keys(texts, dictionary)
+    readings = dict(known or {})
+    readings.update(read_texts(texts, keys, dictionary, readings))
+    return read_items(register, [readings[key] for key in keys], scales)
+
+
+def read_items(register: Register, read: Sequence[TextReading], scales: Mapping[str, str] | None) -> pd.DataFrame:
+    """The feedback items with their texts' readings (in the register's order) and each item's sentiment:
+    from its rating on its question's scale when it has one, else from its text and kind."""
     feedback = register.feedback.reset_index(drop=True)
-    customer_language = register.customers.set_index("customer_id")["language"].map(language_code)
-    own = feedback["language"].map(language_code)
-    fallback = feedback["customer_id"].map(customer_language)
-    texts = feedback["text"].fillna("").astype(str).tolist()
-    languages, sources = [], []
-    for text, stated, customer in zip(texts, own, fallback, strict=True):
-        if isinstance(stated, str):
-            languages.append(stated)
-            sources.append("register")
-        elif text.strip():
-            found = detect_language(text, customer if isinstance(customer, str) else None)
-            languages.append(found[0])
-            sources.append(found[1])
-        else:
-            languages.append(customer if isinstance(customer, str) else "unknown")
-            sources.append("customer" if isinstance(customer, str) else "unknown")
-    matcher = ThemeMatcher(dictionary)
-    themes, matched = [], []
-    positive, negative = [], []
-    for text, lang in zip(texts, languages, strict=True):
-        hits = matcher.match(text, lang) if lang in LANGUAGES and text else []
-        themes.append([theme for theme, _ in hits])
-        matched.append([word for _, word in hits])
-        tone = text_polarity(text, lang) if text else (0, 0)
-        positive.append(tone[0])
-        negative.append(tone[1])
     ratings = feedback["rating"]
     chosen = {**question_scales(feedback), **{k: v for k, v in (scales or {}).items() if v in RATING_SCALES}}
     scale = feedback["_sheet"].astype("string").map(chosen).where(ratings.notna())
     kinds = feedback["kind"].astype("string")
     sentiment, sentiment_source = [], []
-    for rating, raw_kind, pos, neg, own in zip(ratings, kinds, positive, negative, scale, strict=True):
+    for rating, raw_kind, reading, own in zip(ratings, kinds, read, scale, strict=True):
         kind = None if pd.isna(raw_kind) else str(raw_kind)
+        pos, neg = reading.positive, reading.negative
         if not pd.isna(rating):
             sentiment.append(sentiment_of_rating(float(rating), str(own)))
             sentiment_source.append("rating")
@@ -122,10 +212,10 @@ def theme_feedback(
             "scale": scale,
             "question": feedback["question"],
             "text": feedback["text"],
-            "language": languages,
-            "language_source": sources,
-            "themes": themes,
-            "matched": matched,
+            "language": [reading.language for reading in read],
+            "language_source": [reading.language_source for reading in read],
+            "themes": [list(reading.themes) for reading in read],
+            "matched": [list(reading.matched) for reading in read],
             "sentiment": pd.Categorical(sentiment, categories=SENTIMENTS),
             "sentiment_source": sentiment_source,
         },

@@ -109,7 +109,8 @@ def migrations(first: pd.DataFrame, second: pd.DataFrame) -> pd.DataFrame:
     sources, targets = (NEW, *CLASSES), CLASSES
     at = positions_in(second["customer_id"], first["customer_id"])
     before = pd.Categorical(first["relationship"], categories=CLASSES).codes
-    source = np.where(at >= 0, before[np.maximum(at, 0)], -1) + 1  # unknown before, or no class then: new
+    then = np.append(before, -1)  # a customer not there on the first date reads the last: no class
+    source = then[np.where(at >= 0, at, len(before))] + 1  # unknown before, or no class then: new
     target = pd.Categorical(second["relationship"], categories=CLASSES).codes
     moved = target >= 0
     counts = np.bincount(source[moved] * len(targets) + target[moved], minlength=len(sources) * len(targets))

@@ -15,16 +15,14 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.feedback import Suggestion, suggest_themes, theme_feedback
-from lib.analysis.theme_matching import lemma
+from lib.analysis.feedback import Suggestion, suggest_themes
 from lib.config import Config
-from lib.reading.register import Register
-from lib.schema import LANGUAGES
+from lib.service.feedback import themed_feedback
 from lib.service.outreach import analyse, due_contacts
 from lib.service.registers import Current, current_register
 from lib.settings import Settings, scale_map
 from lib.themes import ThemeDictionary
-from lib.ui.format import t
+from lib.ui.format import num, t
 from lib.ui.signin import _secrets
 from lib.workspace.access import User
 from lib.workspace.repository import Version, Workspace
@@ -81,47 +79,78 @@ def _analysis(_ws: Workspace, location: str, version: Version, as_of: date, sett
     return analyse(now.register, as_of, Settings.from_json(settings_json), now.suppressed)
 
 
+class FeedbackReading:
+    """The register's feedback being read for themes and sentiment in a thread of its own, started when the
+    register comes in (the home page) or when first asked for: how far it is, then the items or the error."""
+
+    def __init__(self, work: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> None:
+        self.done, self.to_read = 0, 0
+        self.items: pd.DataFrame | None = None
+        self.error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, args=(work,), name="feedback-reading", daemon=True)
+        self._thread.start()
+
+    def _run(self, work: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> None:
+        try:
+            self.items = work(self._tell)
+        except BaseException as error:  # handed to the page that waits for the items
+            self.error = error
+
+    def _tell(self, done: int, to_read: int) -> None:
+        self.done, self.to_read = done, to_read
+
+    def finished(self, seconds: float = 0.0) -> bool:
+        self._thread.join(seconds)
+        return not self._thread.is_alive()
+
+    def result(self) -> pd.DataFrame:
+        self._thread.join()
+        if self.error is not None:
+            raise self.error
+        assert self.items is not None
+        return self.items
+
+
 @st.cache_resource(max_entries=4, show_spinner=False)
-def _feedback(_ws: Workspace, location: str, version: Version, dictionary_json: str, scales: str = "") -> pd.DataFrame:
+def _feedback(
+    _ws: Workspace, location: str, version: Version, dictionary_json: str, scales: str = ""
+) -> FeedbackReading:
     now = _current(_ws, location, version)
     assert now is not None  # the key names a version that holds a register
-    return theme_feedback(now.register, ThemeDictionary.from_json(dictionary_json), scale_map(scales))
+    dictionary, scale = ThemeDictionary.from_json(dictionary_json), scale_map(scales)
+    return FeedbackReading(lambda tell: themed_feedback(_ws, now.register, dictionary, scale, progress=tell))
 
 
-@st.cache_resource(show_spinner=False)
-def _warmed(languages: tuple[str, ...]) -> threading.Thread:
-    def warm() -> None:
-        for lang in languages:
-            lemma("a", lang)
-
-    thread = threading.Thread(target=warm, name="warm-languages", daemon=True)
-    thread.start()
-    return thread
+def _reading(page: Page, dictionary: ThemeDictionary) -> FeedbackReading:
+    scales = page.workspace.settings().rating_scales
+    return _feedback(page.workspace, page.workspace.location, _version(page), dictionary.to_json(), scales)
 
 
-def warm_feedback_languages(register: Register) -> None:
-    """Load the language data the Feedback page needs in the background, once per server process, for the
-    languages the register's feedback is in (all five when some items say none: those are told by their
-    text), so the page's first visit does not wait for it."""
-    if register.feedback.empty:
-        return
-    given = register.feedback["language"].astype("string")
-    named = {code for code in given.dropna().str.lower().str[:2] if code in LANGUAGES}
-    _warmed(tuple(sorted(LANGUAGES if given.isna().any() else named)))
+def read_feedback_in_background(page: Page) -> None:
+    """Start reading the register's feedback (once per register version and dictionary), so the Feedback
+    page finds it read; texts the workspace already holds readings of are not read again."""
+    if page.current is not None and not page.current.register.feedback.empty:
+        _reading(page, page.workspace.themes())
 
 
 def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
-    """Every feedback item with language, themes, matched words, rating scale and sentiment (cached; do not modify)."""
-    scales = page.workspace.settings().rating_scales
-    with st.spinner(t("feedback.theming")):
-        return _feedback(page.workspace, page.workspace.location, _version(page), dictionary.to_json(), scales)
+    """Every feedback item with language, themes, matched words, rating scale and sentiment (cached; do not
+    modify); while the reading is still going, its progress is shown and the page waits for it."""
+    reading = _reading(page, dictionary)
+    if not reading.finished(0.2):
+        bar = st.progress(0.0, text=t("feedback.theming"))
+        while not reading.finished(0.25):
+            share = min(reading.done / reading.to_read, 1.0) if reading.to_read else 0.0
+            bar.progress(share, text=t("feedback.theming_progress", done=num(reading.done), total=num(reading.to_read)))
+        bar.empty()
+    return reading.result()
 
 
 @st.cache_resource(max_entries=2, show_spinner=False)
 def _suggestions(
     _ws: Workspace, location: str, version: Version, dictionary_json: str, scales: str
 ) -> list[Suggestion]:
-    return suggest_themes(_feedback(_ws, location, version, dictionary_json, scales))
+    return suggest_themes(_feedback(_ws, location, version, dictionary_json, scales).result())
 
 
 def theme_suggestions(page: Page, dictionary: ThemeDictionary) -> list[Suggestion]:

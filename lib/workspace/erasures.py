@@ -80,6 +80,7 @@ class Erasures(StoreBase):
                     )
             for rewrite in erasure.rewrites:
                 self._rewrite_upload(db, rewrite)
+            db.execute(delete(store.text_readings))  # they hold words of the person's feedback too
             db.execute(
                 insert(store.events).values(
                     created_at=now,
@@ -125,7 +126,7 @@ class Erasures(StoreBase):
         """
         if not self.is_sqlite:
             with self._engine.connect().execution_options(isolation_level="AUTOCOMMIT") as db:
-                for table in ("uploads", "blobs", "snapshots", "journal"):
+                for table in ("uploads", "blobs", "snapshots", "journal", "text_readings"):
                     db.exec_driver_sql(f"VACUUM FULL {table}")
             return True
         assert self.path is not None

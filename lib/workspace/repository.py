@@ -31,6 +31,7 @@ from lib.workspace.base import private_file, private_folder, timestamp
 from lib.workspace.consents import ConsentRecord
 from lib.workspace.erasures import Erasures
 from lib.workspace.logs import Logs
+from lib.workspace.readings import TextReadings
 from lib.workspace.store import insert_ignoring_duplicates, open_store, public_url, store_url
 
 Version = tuple[int, int, int, int]
@@ -58,7 +59,7 @@ class Upload:
     snapshot_rev: int
 
 
-class Workspace(Logs, ConsentRecord, Erasures):
+class Workspace(Logs, ConsentRecord, Erasures, TextReadings):
     """One business's workspace: its uploads, journal, settings and logs in one store.
 
     The store is the SQLite file ``ladder.sqlite`` in the workspace folder, or the database

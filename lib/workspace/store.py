@@ -135,6 +135,17 @@ sign_ins = Table(
     Column("ok", Integer, nullable=False),
 )
 
+text_readings = Table(
+    "text_readings",
+    metadata,
+    Column("key", Text, primary_key=True),
+    Column("seed", Text, nullable=False),
+    Column("reading", Text, nullable=False),
+)
+"""What each feedback text says (language, themes, polarity) under the theme dictionary ``seed`` names, keyed
+by a digest of the text: read once, at import, and kept, so a restart or a re-upload reads only new texts.
+Emptied by an erasure (a reading holds the words of the text that matched a theme)."""
+
 
 def store_url(folder: Path) -> str:
     """The SQLite store of a workspace folder."""

@@ -66,7 +66,15 @@ def test_segments_page_shows_the_ladder_and_a_filter_changes_the_counts(app):
     shown = int(metrics(app)["Customers in selection"].replace(",", ""))
     assert 0 < shown < 2000
     table = app.dataframe[0].value
-    assert len(table) == min(shown, 500) and table["Why"].str.len().gt(5).all()
+    assert len(table) == min(shown, 200) and table["Why"].str.len().gt(5).all()  # a page of the selection
+    assert f"Rows 1–200 of {shown:,}." in [c.value for c in app.caption]
+    app.selectbox(key="customer_table_sort").set_value("value").run()
+    app.toggle(key="customer_table_descending").set_value(True).run()
+    first = app.dataframe[0].value["Value"]
+    app.number_input(key="customer_table_page").set_value(2).run()
+    second = app.dataframe[0].value["Value"]
+    assert first.is_monotonic_decreasing and second.is_monotonic_decreasing  # sorted over every row, not a page
+    assert first.iloc[-1] >= second.iloc[0] and first.iloc[0] > second.iloc[-1]
 
 
 def test_lifecycle_page_shows_funnel_sankey_cohorts_and_lists(app):

@@ -20,6 +20,7 @@ LAYERS = {
     "lib.settings": 0,
     "lib.themes": 0,
     "lib.messages": 0,
+    "lib.frames": 0,
     "lib.reading": 1,
     "lib.workspace": 2,
     "lib.analysis": 3,

@@ -92,6 +92,13 @@ def test_migrations_between_two_dates(history):
     }
 
 
+def test_migrations_from_a_date_before_anyone_was_in_the_register(history):
+    nobody = view_on(history, YEAR_AGO).iloc[0:0]  # a register that starts within the period
+    flows = migrations(nobody, view_on(history, AS_OF))
+    assert set(flows["from"]) == {"new"}
+    assert flows["customers"].sum() == view_on(history, AS_OF)["relationship"].notna().sum()
+
+
 def test_funnel_over_a_period(history):
     steps = funnel(view_on(history, YEAR_AGO), view_on(history, AS_OF))
     assert steps["customers"].tolist() == [12, 8, 6, 3]
