@@ -15,6 +15,7 @@ languages present in the data (a language costs a few seconds and ~50 MB the fir
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import warnings
 from collections.abc import Iterator, Mapping, Sequence
@@ -225,10 +226,14 @@ def read_items(register: Register, read: Sequence[TextReading], scales: Mapping[
 
 def theme_rows(items: pd.DataFrame, dictionary: ThemeDictionary | None = None) -> pd.DataFrame:
     """One row per (item, theme): the items exploded by theme, with the theme's satisfaction element."""
-    exploded = items.assign(theme=items["themes"], word=items["matched"]).explode(["theme", "word"])
-    exploded = exploded[exploded["theme"].notna()]
+    counts = np.fromiter((len(themes) for themes in items["themes"]), dtype=np.int64, count=len(items))
+    exploded = items.iloc[np.repeat(np.arange(len(items)), counts)]  # each item once per theme it has
+    themes = pd.Series(list(itertools.chain.from_iterable(items["themes"])), index=exploded.index, dtype=object)
+    words = pd.Series(list(itertools.chain.from_iterable(items["matched"])), index=exploded.index, dtype=object)
+    exploded = exploded.assign(theme=themes, word=words)
     if dictionary is not None:
-        exploded = exploded.assign(element=exploded["theme"].map(dictionary.element_of))
+        elements = {theme: dictionary.element_of(theme) for theme in themes.unique()}
+        exploded = exploded.assign(element=themes.map(elements))
     return exploded
 
 

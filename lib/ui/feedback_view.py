@@ -29,6 +29,7 @@ from lib.ui.customers import labels, profile_link
 from lib.ui.format import bold_words, chart, date_format, day, language, localised, num, percent, t
 from lib.ui.loaders import Page, theme_suggestions
 from lib.ui.page import flash
+from lib.ui.paged import paged
 
 
 def theme_label(key: str) -> str:
@@ -194,14 +195,23 @@ def scores_table(selected: pd.DataFrame) -> None:
     )
 
 
-def _themes_text(found: list[str]) -> str:
-    return ", ".join(theme_label(k) for k in found)
+def _themes_texts(found: pd.Series) -> list[str]:
+    """Each item's themes named in the session's language (each theme's name looked up once)."""
+    names: dict[str, str] = {}
+    return [", ".join(names.setdefault(key, theme_label(key)) for key in keys) for keys in found]
 
 
 def complaints_table(page: Page, items: pd.DataFrame, as_of: date) -> None:
     """The open complaints, oldest first."""
-    complaints = open_complaints(items, pd.Timestamp(as_of))
-    st.caption(t("feedback.complaints_how", count=len(complaints)))
+    every = open_complaints(items, pd.Timestamp(as_of))
+    st.caption(t("feedback.complaints_how", count=len(every)))
+    personal = page.can("see_personal")
+    complaints = paged(
+        every,
+        "feedback_complaints",
+        search=("customer_id", "name", "text") if personal else (),
+        sortable={"date": t("feedback.col_date"), "age_days": t("feedback.col_age")},
+    )
     people_table(
         {
             t("feedback.col_date"): complaints["date"],
@@ -209,7 +219,7 @@ def complaints_table(page: Page, items: pd.DataFrame, as_of: date) -> None:
             t("column.customer_id"): complaints["customer_id"],
             t("column.name"): complaints["name"],
             t("feedback.col_text"): complaints["text"],
-            t("feedback.col_themes"): [_themes_text(found) for found in complaints["themes"]],
+            t("feedback.col_themes"): _themes_texts(complaints["themes"]),
         },
         page,
         ids=t("column.customer_id"),
@@ -231,9 +241,20 @@ def top_themes(trend: pd.DataFrame, count: int) -> pd.DataFrame:
 
 
 def items_table(page: Page, selected: pd.DataFrame) -> None:
-    """The newest 500 items with their language, sentiment, themes and the words that placed them there."""
-    shown = selected.sort_values("date", ascending=False, na_position="last").head(500)
-    st.caption(t("table.shown_items", shown=len(shown), total=len(selected)))
+    """The items, a page at a time (newest first), with their language, sentiment, themes and the words that
+    placed them there."""
+    personal = page.can("see_personal")
+    shown = paged(
+        selected.sort_values("date", ascending=False, na_position="last"),  # newest first unless sorted otherwise
+        "feedback_items",
+        search=("customer_id", "name", "text") if personal else (),
+        sortable={
+            "date": t("feedback.col_date"),
+            "sentiment": t("feedback.col_sentiment"),
+            "language": t("feedback.col_language"),
+            "kind": t("feedback.col_kind"),
+        },
+    )
     people_table(
         {
             t("feedback.col_row"): shown["row"],
@@ -242,7 +263,7 @@ def items_table(page: Page, selected: pd.DataFrame) -> None:
             t("feedback.col_kind"): [t(f"feedback_kind.{k}") if isinstance(k, str) else "–" for k in shown["kind"]],
             t("feedback.col_language"): [t(f"language.{lang}") for lang in shown["language"]],
             t("feedback.col_sentiment"): [t(f"sentiment.{s}") for s in shown["sentiment"]],
-            t("feedback.col_themes"): [_themes_text(found) for found in shown["themes"]],
+            t("feedback.col_themes"): _themes_texts(shown["themes"]),
             t("feedback.col_matched"): [", ".join(words) for words in shown["matched"]],
             **({t("feedback.col_question"): shown["question"].fillna("")} if shown["question"].notna().any() else {}),
             t("feedback.col_text"): shown["text"].fillna(""),
@@ -256,7 +277,7 @@ def items_table(page: Page, selected: pd.DataFrame) -> None:
             t("plan.col_open"): st.column_config.LinkColumn(display_text=t("plan.open")),
         },
     )
-    if page.can("see_personal") and len(shown):
+    if personal and len(shown):
         read = shown[shown["matched"].map(len) > 0].head(READ_ITEMS)
         with st.expander(t("feedback.read_marked", count=len(read))):
             st.markdown(
@@ -318,6 +339,9 @@ def suggested_themes(page: Page, dictionary: ThemeDictionary) -> None:
     """New themes found in the feedback no theme matched, each with examples and a button to add it."""
     st.caption(t("feedback.suggestions_help"))
     suggestions = theme_suggestions(page, dictionary)
+    if suggestions is None:
+        st.info(t("feedback.suggestions_pending"))
+        return
     if not suggestions:
         st.info(t("feedback.no_suggestions"))
     for number, suggestion in enumerate(suggestions[:8]):

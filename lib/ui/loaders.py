@@ -81,12 +81,16 @@ def _analysis(_ws: Workspace, location: str, version: Version, as_of: date, sett
 
 class FeedbackReading:
     """The register's feedback being read for themes and sentiment in a thread of its own, started when the
-    register comes in (the home page) or when first asked for: how far it is, then the items or the error."""
+    register comes in (the home page) or when first asked for: how far it is, then the items (or the error),
+    then the suggested new themes (which need every language's word data: seconds more)."""
 
     def __init__(self, work: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> None:
         self.done, self.to_read = 0, 0
         self.items: pd.DataFrame | None = None
         self.error: BaseException | None = None
+        self.suggestions: list[Suggestion] | None = None
+        """None while they are still being worked out."""
+        self._read = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(work,), name="feedback-reading", daemon=True)
         self._thread.start()
 
@@ -95,20 +99,28 @@ class FeedbackReading:
             self.items = work(self._tell)
         except BaseException as error:  # handed to the page that waits for the items
             self.error = error
+        finally:
+            self._read.set()
+        if self.items is not None:
+            self.suggestions = suggest_themes(self.items)
 
     def _tell(self, done: int, to_read: int) -> None:
         self.done, self.to_read = done, to_read
 
     def finished(self, seconds: float = 0.0) -> bool:
-        self._thread.join(seconds)
-        return not self._thread.is_alive()
+        """Whether the items are read (waiting up to ``seconds`` for them)."""
+        return self._read.wait(seconds)
 
     def result(self) -> pd.DataFrame:
-        self._thread.join()
+        self._read.wait()
         if self.error is not None:
             raise self.error
         assert self.items is not None
         return self.items
+
+    def wait(self, seconds: float | None = None) -> None:
+        """Wait for all of the work, suggestions included (at most ``seconds``)."""
+        self._thread.join(seconds)
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -146,18 +158,12 @@ def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
     return reading.result()
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
-def _suggestions(
-    _ws: Workspace, location: str, version: Version, dictionary_json: str, scales: str
-) -> list[Suggestion]:
-    return suggest_themes(_feedback(_ws, location, version, dictionary_json, scales).result())
-
-
-def theme_suggestions(page: Page, dictionary: ThemeDictionary) -> list[Suggestion]:
-    """Suggested new themes from the feedback no theme matched (cached per register and dictionary, and drawn
-    from the same themed items as the page: the feedback is themed once)."""
-    scales = page.workspace.settings().rating_scales
-    return _suggestions(page.workspace, page.workspace.location, _version(page), dictionary.to_json(), scales)
+def theme_suggestions(page: Page, dictionary: ThemeDictionary) -> list[Suggestion] | None:
+    """Suggested new themes from the feedback no theme matched, worked out in the background from the same
+    items as the page (the feedback is read once); None while they are still being worked out."""
+    reading = _reading(page, dictionary)
+    reading.wait(1.0)
+    return reading.suggestions
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
