@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib import i18n
+from lib.frames import among
 from lib.schema import LANGUAGES
 
 PARTS = ("subject", "text", "offer")
@@ -94,9 +95,13 @@ def plan_messages(
 
     ``{reason}`` is the plan's reason, and for a contact planned in the register, its note.
     """
+    customers = customers[among(customers["customer_id"], plan["customer_id"])]  # only those the plan names
     known = customers.drop_duplicates("customer_id").set_index(customers["customer_id"].astype("string"))
     firsts = first_names(customers.drop_duplicates("customer_id"))
-    spoken = known["language"].map(i18n.language_code) if "language" in known else None
+    spoken = None
+    if "language" in known:
+        codes = {value: i18n.language_code(value) for value in known["language"].dropna().unique()}
+        spoken = known["language"].map(codes)
     found = []
     notes = plan["note"] if "note" in plan else pd.Series(pd.NA, index=plan.index)
     rows = zip(plan["customer_id"].astype("string"), plan["rule"], reasons, notes, strict=True)

@@ -411,18 +411,18 @@ def plan_reasons(plan: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE, currency
     """Each due contact's rule in words, quoting its figure (days, or the spending a reward is for), and
     for a contact planned in the register, what was planned."""
     notes = plan["note"] if "note" in plan else pd.Series(pd.NA, index=plan.index)
-    texts = []
-    for rule, days, note in zip(plan["rule"], plan["days"], notes, strict=True):
-        figure = float(days) if pd.notna(days) else 0.0
-        texts.append(
-            i18n.t(
-                f"plan.reason.{rule}",
-                lang,
-                days=round(figure),
-                amount=i18n.money(figure, lang, currency),
-                note=note if isinstance(note, str) else "",
-            )
-        )
+    said: dict[tuple[object, float, str], str] = {}  # thousands of rows share a few hundred reasons
+
+    def reason(rule: object, figure: float, note: str) -> str:
+        if (rule, figure, note) not in said:
+            amount = i18n.money(figure, lang, currency)
+            said[rule, figure, note] = i18n.t(f"plan.reason.{rule}", lang, days=round(figure), amount=amount, note=note)
+        return said[rule, figure, note]
+
+    texts = [
+        reason(rule, float(days) if pd.notna(days) else 0.0, note if isinstance(note, str) else "")
+        for rule, days, note in zip(plan["rule"], plan["days"], notes, strict=True)
+    ]
     return pd.Series(texts, index=plan.index, dtype="string")
 
 

@@ -10,7 +10,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 import pandas as pd
 import streamlit as st
@@ -192,6 +192,46 @@ def kept(page: Page, kind: str, key: str, build: Callable[[], _T]) -> _T:
     reads: the day, the period, the language, the rows it is for), done once and shared by sessions and
     reruns; do not modify what it gives."""
     return _kept(kind, page.workspace.location, _version(page), key, build)
+
+
+class Prepared(Generic[_T]):
+    """Work on the register done in a thread of its own, so the page it is for shows at once and offers it
+    when it is ready (a file to download, say)."""
+
+    def __init__(self, build: Callable[[], _T]) -> None:
+        self._value: _T | None = None
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        threading.Thread(target=self._run, args=(build,), name="prepared", daemon=True).start()
+
+    def _run(self, build: Callable[[], _T]) -> None:
+        try:
+            self._value = build()
+        except BaseException as error:  # handed to the page that asks for the result
+            self._error = error
+        finally:
+            self._done.set()
+
+    def ready(self, seconds: float = 0.0) -> bool:
+        """Whether the work is done (waiting up to ``seconds`` for it)."""
+        return self._done.wait(seconds)
+
+    def result(self) -> _T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]  # set by the work before it is done
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _prepared(kind: str, location: str, version: Version, key: str, _build: Callable[[], Any]) -> Prepared[Any]:
+    return Prepared(_build)
+
+
+def prepared(page: Page, kind: str, key: str, build: Callable[[], _T]) -> Prepared[_T]:
+    """`kept`, started in the background: the same work once per register version and ``key``, shared by
+    sessions, without the page waiting for it."""
+    return _prepared(kind, page.workspace.location, _version(page), key, build)
 
 
 def frame_key(frame: pd.DataFrame) -> str:

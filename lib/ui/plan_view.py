@@ -18,8 +18,9 @@ from lib.service.outreach import contact_changes, log_contact_export
 from lib.ui.actions import people_table, personal_download, save_edits
 from lib.ui.customers import profile_link
 from lib.ui.format import date_format, day, language, localised, num, t
-from lib.ui.loaders import Page, frame_key, kept
+from lib.ui.loaders import Page, Prepared, frame_key, kept, prepared
 from lib.ui.page import flash
+from lib.ui.paged import paged
 
 SNOOZE_DAYS = 7
 DONE_OUTCOMES = ("reached", "interested", "bought", "not_interested", "no_answer")
@@ -174,12 +175,20 @@ def no_consent_list(page: Page, unreachable: pd.DataFrame) -> None:
         return
     with st.expander(t("plan.no_consent", count=len(unreachable))):
         st.caption(t("plan.no_consent_help"))
+        personal = page.can("see_personal")
+        rules = {rule: t(f"plan.rule.{rule}") for rule in unreachable["rule"].unique()}
+        shown = paged(
+            unreachable,
+            "plan_no_consent",
+            search=("customer_id", "name") if personal else (),
+            sortable={"rule": t("plan.col_rule"), **({"name": t("column.name")} if personal else {})},
+        )
         people_table(
             {
-                t("column.customer_id"): unreachable["customer_id"],
-                t("column.name"): unreachable["name"],
-                t("plan.col_rule"): [t(f"plan.rule.{r}") for r in unreachable["rule"]],
-                t("plan.col_open"): [profile_link(c) for c in unreachable["customer_id"]],
+                t("column.customer_id"): shown["customer_id"],
+                t("column.name"): shown["name"],
+                t("plan.col_rule"): shown["rule"].map(rules),
+                t("plan.col_open"): [profile_link(c) for c in shown["customer_id"]],
             },
             page,
             ids=t("column.customer_id"),
@@ -203,21 +212,39 @@ def day_load(plan: pd.DataFrame, capacity: int, beyond: int = 0) -> None:
         st.caption(t("plan.per_day", days=text))
 
 
+CALL_LIST_WAIT = 1.5
+"""Seconds the Plan page waits for its call list before showing itself with the list still being prepared."""
+
+
 def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
-    """The plan's phone contacts as a call list (consent-checked, logged when taken)."""
+    """The plan's phone contacts as a call list (consent-checked, logged when taken), prepared in the
+    background: at 100,000 customers checking thousands of numbers takes seconds the page need not wait."""
     assert page.current is not None
-    current = page.current
+    current, settings = page.current, page.workspace.settings()
+    templates, lang = page.workspace.messages(), language()
     phoned = plan[plan["channel"] == "phone"]
-    reasons, messages = plan_texts(page, phoned)
 
     def listed() -> ContactList:
+        reasons = plan_reasons(phoned, lang, settings.currency)
+        messages = plan_messages(phoned, current.register.customers, reasons, templates, lang)
         said = pd.Series([f"{m.subject}: {m.text}" for m in messages], index=phoned.index, dtype="string")
         return call_list(
             current.register.customers, phoned, reasons, start, suppressed=current.suppressed, messages=said
         )
 
-    key = f"{start}|{language()}|{page.workspace.messages().to_json()}|{frame_key(phoned)}|{frame_key(reasons.to_frame())}"
-    calls = kept(page, "call_list", key, listed)
+    key = f"{start}|{lang}|{settings.currency}|{templates.to_json()}|{frame_key(phoned)}"
+    calls = prepared(page, "call_list", key, listed)
+    ready = calls.ready(CALL_LIST_WAIT)
+    st.fragment(_call_list_button, run_every=None if ready else 1.0)(page, calls, start)
+
+
+def _call_list_button(page: Page, prepared_calls: Prepared[ContactList], start: date) -> None:
+    """The call list's download button, or, while the list is being prepared, a note (the part of the page
+    that looks again every second until it is there)."""
+    if not prepared_calls.ready():
+        st.button(t("plan.call_list_preparing"), disabled=True, key="plan_call_list_waiting")
+        return
+    calls = prepared_calls.result()
     ids = list(calls.rows["customer_id"])
     st.download_button(
         t("plan.call_list", count=len(calls.rows)),
