@@ -21,6 +21,7 @@ from lib.schema import CLASSES, STAGES
 from lib.ui import analysis, analysis_page, chart, charts, date_format, day, language, percent, t, t_text
 from lib.ui.customers import labels
 from lib.ui.lifecycle_view import cohort_chart, cooling_table, economics_panel, overdue_table
+from lib.ui.loaders import kept
 
 page, settings, as_of, view = analysis_page("lifecycle.title")
 register = page.current.register
@@ -66,7 +67,13 @@ with right:
         st.caption(t("lifecycle.funnel_how", rates=" → ".join(percent(r) for r in steps["rate"].iloc[1:])))
 
 st.subheader(t("lifecycle.economics"))
-economics_panel(economics(start_view, end_view, settings, register, start, end), settings)
+figures = kept(  # the period's money figures: kept per register version, period and settings
+    page,
+    "economics",
+    f"{start}|{end}|{settings.to_json()}",
+    lambda: economics(start_view, end_view, settings, register, start, end),
+)
+economics_panel(figures, settings)
 
 st.subheader(t("lifecycle.migrations"))
 left, right = st.columns(2)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,7 @@ from lib.ui.actions import people_table
 from lib.ui.customers import value_label
 from lib.ui.format import amount, chart, date_format, num, percent, t
 from lib.ui.loaders import Page
+from lib.ui.paged import paged
 
 
 def economics_panel(money: Economics, settings: Settings) -> None:
@@ -92,13 +95,14 @@ def cohort_chart(cohorts: pd.DataFrame) -> None:
 def cooling_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
     """Prospects nobody has contacted for a while: they cool down."""
     st.subheader(t("lifecycle.cooling"))
-    cooling = cooling_prospects(view, settings)
-    st.caption(t("lifecycle.cooling_how", count=len(cooling), days=settings.cooling_days))
+    every = cooling_prospects(view, settings)
+    st.caption(t("lifecycle.cooling_how", count=len(every), days=settings.cooling_days))
+    cooling = paged(every, "lifecycle_cooling", **_paging(page, ("temperature", "last_contact", "silent_days")))
     people_table(
         {
             t("column.customer_id"): cooling["customer_id"],
             t("column.name"): cooling["name"],
-            t("column.temperature"): [value_label("temperature", v) for v in cooling["temperature"]],
+            t("column.temperature"): _labels("temperature", cooling["temperature"]),
             t("column.last_contact"): cooling["last_contact"],
             t("column.silent_days"): cooling["silent_days"],
         },
@@ -113,13 +117,15 @@ def cooling_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
 def overdue_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
     """Buying customers past their own rhythm."""
     st.subheader(t("lifecycle.overdue"))
-    overdue = overdue_customers(view)
-    st.caption(t("lifecycle.overdue_how", count=len(overdue), tolerance=num(settings.rhythm_tolerance, 1)))
+    every = overdue_customers(view)
+    st.caption(t("lifecycle.overdue_how", count=len(every), tolerance=num(settings.rhythm_tolerance, 1)))
+    sortable = ("relationship", "last_purchase", "rhythm_days", "overdue_days")
+    overdue = paged(every, "lifecycle_overdue", **_paging(page, sortable))
     people_table(
         {
             t("column.customer_id"): overdue["customer_id"],
             t("column.name"): overdue["name"],
-            t("column.relationship"): [value_label("relationship", v) for v in overdue["relationship"]],
+            t("column.relationship"): _labels("relationship", overdue["relationship"]),
             t("column.last_purchase"): overdue["last_purchase"],
             t("column.rhythm_days"): overdue["rhythm_days"],
             t("column.overdue_days"): overdue["overdue_days"],
@@ -130,3 +136,18 @@ def overdue_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
         hide_index=True,
         column_config={t("column.last_purchase"): st.column_config.DateColumn(format=date_format())},
     )
+
+
+def _paging(page: Page, sortable: tuple[str, ...]) -> dict[str, Any]:
+    """A customer list's search (editors: by id and name) and sort columns, named as the table names them."""
+    personal = page.can("see_personal")
+    return {
+        "search": ("customer_id", "name") if personal else (),
+        "sortable": {column: t(f"column.{column}") for column in sortable},
+    }
+
+
+def _labels(column: str, values: pd.Series) -> list[str]:
+    """`value_label` of each cell, each distinct value worded once."""
+    words = {value: value_label(column, value) for value in values.dropna().unique()}
+    return [words[value] if value in words else value_label(column, value) for value in values]
