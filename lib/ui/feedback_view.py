@@ -197,8 +197,8 @@ def scores_table(selected: pd.DataFrame) -> None:
 
 def _themes_texts(found: pd.Series) -> list[str]:
     """Each item's themes named in the session's language (each theme's name looked up once)."""
-    names: dict[str, str] = {}
-    return [", ".join(names.setdefault(key, theme_label(key)) for key in keys) for keys in found]
+    names = {key: theme_label(key) for keys in found for key in keys}
+    return [", ".join(names[key] for key in keys) for keys in found]
 
 
 def complaints_table(page: Page, items: pd.DataFrame, as_of: date) -> None:

@@ -6,6 +6,7 @@ Caches are keyed by the workspace's location and version, which a user cannot fo
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from lib.workspace.access import User
 from lib.workspace.repository import Version, Workspace
 
 _T = TypeVar("_T")
+_log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -102,7 +104,15 @@ class FeedbackReading:
         finally:
             self._read.set()
         if self.items is not None:
-            self.suggestions = suggest_themes(self.items)
+            try:
+                self.suggestions = suggest_themes(self.items)
+            except Exception as error:  # the page still shows the feedback; the log says why (no text of it)
+                _log.warning("no theme suggestions: %s", type(error).__name__)
+                self.suggestions = []
+
+    def failed(self) -> bool:
+        """Whether the reading ended in an error (a cached failed reading is tried again on the next visit)."""
+        return self.finished() and self.error is not None
 
     def _tell(self, done: int, to_read: int) -> None:
         self.done, self.to_read = done, to_read
@@ -123,14 +133,16 @@ class FeedbackReading:
         self._thread.join(seconds)
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False, validate=lambda reading: not reading.failed())
 def _feedback(
     _ws: Workspace, location: str, version: Version, dictionary_json: str, scales: str = ""
 ) -> FeedbackReading:
     now = _current(_ws, location, version)
     assert now is not None  # the key names a version that holds a register
     dictionary, scale = ThemeDictionary.from_json(dictionary_json), scale_map(scales)
-    return FeedbackReading(lambda tell: themed_feedback(_ws, now.register, dictionary, scale, progress=tell))
+    return FeedbackReading(
+        lambda tell: themed_feedback(_ws, now.register, dictionary, scale, progress=tell, version=now.version)
+    )
 
 
 def _reading(page: Page, dictionary: ThemeDictionary) -> FeedbackReading:
@@ -216,6 +228,10 @@ class Prepared(Generic[_T]):
         """Whether the work is done (waiting up to ``seconds`` for it)."""
         return self._done.wait(seconds)
 
+    def failed(self) -> bool:
+        """Whether the work ended in an error (a cached failed piece of work is tried again when next asked)."""
+        return self.ready() and self._error is not None
+
     def result(self) -> _T:
         self._done.wait()
         if self._error is not None:
@@ -223,7 +239,7 @@ class Prepared(Generic[_T]):
         return self._value  # type: ignore[return-value]  # set by the work before it is done
 
 
-@st.cache_resource(max_entries=8, show_spinner=False)
+@st.cache_resource(max_entries=8, show_spinner=False, validate=lambda work: not work.failed())
 def _prepared(kind: str, location: str, version: Version, key: str, _build: Callable[[], Any]) -> Prepared[Any]:
     return Prepared(_build)
 

@@ -235,15 +235,17 @@ def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
     key = f"{start}|{lang}|{settings.currency}|{templates.to_json()}|{frame_key(phoned)}"
     calls = prepared(page, "call_list", key, listed)
     ready = calls.ready(CALL_LIST_WAIT)
-    st.fragment(_call_list_button, run_every=None if ready else 1.0)(page, calls, start)
+    st.fragment(_call_list_button, run_every=None if ready else 1.0)(page, calls, start, waiting=not ready)
 
 
-def _call_list_button(page: Page, prepared_calls: Prepared[ContactList], start: date) -> None:
+def _call_list_button(page: Page, prepared_calls: Prepared[ContactList], start: date, waiting: bool) -> None:
     """The call list's download button, or, while the list is being prepared, a note (the part of the page
-    that looks again every second until it is there)."""
+    that looks again every second until it is there, then runs the page again to stop looking)."""
     if not prepared_calls.ready():
         st.button(t("plan.call_list_preparing"), disabled=True, key="plan_call_list_waiting")
         return
+    if waiting:
+        st.rerun()  # a whole run: the button drawn without the every-second look that a fragment's run keeps
     calls = prepared_calls.result()
     ids = list(calls.rows["customer_id"])
     st.download_button(

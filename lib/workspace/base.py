@@ -5,10 +5,28 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, func, select
 
 from lib.workspace import store
 from lib.workspace.store import upsert
+
+Version = tuple[int, int, int, int, int]
+"""(latest upload, its snapshot revision, last journal id, undone entries, erasures): what every cache is keyed on."""
+
+
+def version_of(db: Connection) -> Version:
+    """The workspace's version as ``db`` sees it (see `Version`)."""
+    erasures = int(db.execute(select(func.count()).where(store.events.c.kind == "erasure")).scalar_one())
+    upload = db.execute(
+        select(store.uploads.c.id, store.uploads.c.snapshot_rev).order_by(store.uploads.c.id.desc()).limit(1)
+    ).first()
+    if upload is None:
+        return (0, 0, 0, 0, erasures)
+    j = store.journal
+    head = db.execute(
+        select(func.coalesce(func.max(j.c.id), 0), func.count(j.c.undone_at)).where(j.c.upload_id == upload[0])
+    ).one()
+    return (int(upload[0]), int(upload[1]), int(head[0]), int(head[1]), erasures)
 
 
 def private_folder(folder: Path) -> Path:

@@ -27,15 +27,13 @@ from lib.settings import Settings
 from lib.themes import ThemeDictionary
 from lib.workspace import store
 from lib.workspace.access import LOCAL_USER, Actor, require
-from lib.workspace.base import private_file, private_folder, timestamp
+from lib.workspace.base import Version, private_file, private_folder, timestamp, version_of
 from lib.workspace.consents import ConsentRecord
 from lib.workspace.erasures import Erasures
 from lib.workspace.logs import Logs
 from lib.workspace.readings import TextReadings
 from lib.workspace.store import insert_ignoring_duplicates, open_store, public_url, store_url
 
-Version = tuple[int, int, int, int]
-"""(latest upload, its snapshot revision, last journal id, undone entries): what every cache is keyed on."""
 _OVERRIDES = "mapping_overrides"
 _SETTINGS = "analysis_settings"
 _THEMES = "theme_dictionary"
@@ -118,7 +116,7 @@ class Workspace(Logs, ConsentRecord, Erasures, TextReadings):
                 latest = db.execute(select(func.max(store.uploads.c.id))).scalar()
                 if latest:
                     self._lock(db, latest)
-                if self._version(db) != expected:
+                if version_of(db) != expected:
                     return None
             db.execute(insert_ignoring_duplicates(self._engine, store.blobs), {"sha256": digest, "data": data})
             upload_id = db.execute(
@@ -350,7 +348,7 @@ class Workspace(Logs, ConsentRecord, Erasures, TextReadings):
         """
         with self._engine.begin() as db:
             self._lock(db, upload_id)
-            if expected is not None and self._version(db) != expected:
+            if expected is not None and version_of(db) != expected:
                 return False
             now = timestamp()
             db.execute(
@@ -451,22 +449,10 @@ class Workspace(Logs, ConsentRecord, Erasures, TextReadings):
         return None
 
     def version(self) -> Version:
-        """(latest upload, snapshot revision, last journal id, undone edits): changes whenever the register does."""
+        """(latest upload, snapshot revision, last journal id, undone edits, erasures): changes whenever the
+        register does, an erasure that only removed journal entries included."""
         with self._engine.connect() as db:
-            return self._version(db)
-
-    @staticmethod
-    def _version(db: Connection) -> Version:
-        upload = db.execute(
-            select(store.uploads.c.id, store.uploads.c.snapshot_rev).order_by(store.uploads.c.id.desc()).limit(1)
-        ).first()
-        if upload is None:
-            return (0, 0, 0, 0)
-        j = store.journal
-        head = db.execute(
-            select(func.coalesce(func.max(j.c.id), 0), func.count(j.c.undone_at)).where(j.c.upload_id == upload[0])
-        ).one()
-        return (int(upload[0]), int(upload[1]), int(head[0]), int(head[1]))
+            return version_of(db)
 
 
 def _upload(row: tuple) -> Upload:

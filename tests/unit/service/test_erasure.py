@@ -5,8 +5,11 @@ import zipfile
 
 import pytest
 
+from lib.analysis.feedback import reading_seed
 from lib.service.changes import forget_customer, save_changes
+from lib.service.feedback import themed_feedback
 from lib.service.registers import current_register, import_workbook, updated_workbook
+from lib.themes import default_dictionary
 from lib.workspace.edits import new_row
 from lib.workspace.repository import Workspace
 from tests.conftest import AS_OF
@@ -298,3 +301,29 @@ def test_a_damaged_key_file_is_refused_rather_than_used(sample_workspace):
     (sample_workspace / "ladder.key").write_text("")  # emptied, or half-written by a crash
     with pytest.raises(IdentityKeyError):
         current_register(Workspace(sample_workspace))
+
+
+def test_a_person_added_in_the_app_and_erased_is_gone_from_every_cached_page_at_once(sample_workspace):
+    """Added through the app only, they live in the journal alone: erasing them deletes entries that are not
+    the last, yet the workspace's version (every cache's key) moves on, so no page keeps showing them."""
+    workspace = Workspace(sample_workspace)
+    added = [{"op": "add", "sheet": "customers", "key": "N1", "field": None, "old": None, "new": None}]
+    added += [{"op": "set", "sheet": "customers", "key": "N1", "field": "customer_id", "old": None, "new": "N1"}]
+    save_changes(workspace, added)
+    save_changes(workspace, new_row("actions", {"customer_id": PERSON, "date": AS_OF, "kind": "call"}))  # later
+    before = workspace.version()
+    forget_customer(workspace, "N1")
+    assert workspace.version() != before
+    assert "N1" not in set(current_register(workspace).register.customers["customer_id"])
+
+
+def test_a_feedback_reading_begun_before_an_erasure_keeps_nothing_of_the_erased(sample_workspace):
+    workspace = Workspace(sample_workspace)
+    before = current_register(workspace)  # a page read the register, then the person was erased
+    dictionary = default_dictionary().with_theme("sauna", "environment", "en", ["sauna"])
+    forget_customer(workspace, PERSON)
+    themed = themed_feedback(workspace, before.register, dictionary, version=before.version)
+    assert len(themed) == len(before.register.feedback)  # the page that asked still gets its items
+    assert workspace.text_readings(reading_seed(dictionary)) == {}  # but none is kept
+    themed_feedback(workspace, current_register(workspace).register, dictionary)
+    assert workspace.text_readings(reading_seed(dictionary))  # a reading of the register as it is now is

@@ -26,7 +26,7 @@ def workspace(store_url, request):
 
 def test_empty_workspace_has_no_register(workspace):
     assert current_register(workspace) is None
-    assert workspace.version() == (0, 0, 0, 0)
+    assert workspace.version() == (0, 0, 0, 0, 0)
 
 
 def test_upload_is_kept_as_a_version_with_its_bytes_and_hash(workspace, sample_bytes):
