@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from lib.frames import among
 from lib.reading.register import Register
 from lib.schema import KEY_COL
 from lib.service.changes import remember_wishes
@@ -62,7 +63,8 @@ def person_actions(history: pd.DataFrame, register: Register, original: Register
         if row.op == "add":
             added[batch] = len(actions)
         actions.append({"row": row, "entries": [int(row.id)], "values": {}, "undone": [_is_undone(row.undone_at)]})
-    owners = {**(_owners(original) if original is not None else {}), **_owners(register)}
+    named = {(str(row.sheet), str(row.key)) for row in entries.itertuples(index=False)}
+    owners = {**(_owners(original, named) if original is not None else {}), **_owners(register, named)}
     found = []
     for action in reversed(actions):
         row = action["row"]
@@ -92,12 +94,14 @@ def _is_undone(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value))
 
 
-def _owners(register: Register) -> dict[tuple[str, str], str]:
-    """(sheet, row key) → the customer a row of the purchases, feedback or actions sheet belongs to."""
+def _owners(register: Register, named: set[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """(sheet, row key) → the customer a row of the purchases, feedback or actions sheet belongs to, for the
+    rows ``named`` (the journal's: a register holds hundreds of thousands of rows, the journal a few)."""
     owners: dict[tuple[str, str], str] = {}
     for kind in ("customers", "purchases", "feedback", "actions"):
         frame = register.frame(kind)
         if KEY_COL in frame and "customer_id" in frame:
+            frame = frame[among(frame[KEY_COL], [key for sheet, key in named if sheet == kind])]
             owners.update(
                 {
                     (kind, str(key)): str(customer)
