@@ -85,6 +85,8 @@ def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
     if edits.empty:
         return register
     frames = {kind: register.frame(kind) for kind in SHEET_KINDS}
+    own: set[str] = set()  # frames copied already: the register's own are never written into
+    rows: dict[str, dict[str, int]] = {}  # a sheet's row keys → positions, until a row is added or deleted
     for edit in edits.itertuples(index=False):
         kind = edit.sheet
         frame = frames[kind]
@@ -94,14 +96,25 @@ def apply_edits(register: Register, edits: pd.DataFrame) -> Register:
             if kind == CUSTOMERS:
                 new["customer_id"] = edit.key
             frames[kind] = pd.concat([frame, new], ignore_index=True)
+            rows.pop(kind, None)
         elif edit.op == "delete":
             frames[kind] = frame[frame[KEY_COL] != edit.key].reset_index(drop=True)
+            rows.pop(kind, None)
         elif edit.op == "set":
             spec = FIELDS[kind].get(edit.field)
             value = pd.Series([edit.new], dtype="string")
             typed = parse_field(value, spec)[0] if spec else value
-            frame = frame.copy()
-            frame.loc[frame[KEY_COL] == edit.key, edit.field] = typed.iloc[0]
+            if kind not in own:  # once per sheet, and shallow: only the columns written are copied
+                frame = frame.copy(deep=False)
+                own.add(kind)
+            if kind not in rows:
+                keys = frame[KEY_COL].astype("string")
+                rows[kind] = dict(zip(keys, range(len(frame)), strict=True)) if keys.is_unique else {}
+            at = rows[kind].get(edit.key)
+            if at is not None and edit.field in frame.columns:  # one known row: written in place
+                frame.iat[at, frame.columns.get_loc(edit.field)] = typed.iloc[0]
+            else:  # a new column, or keys that repeat: every row with the key
+                frame.loc[frame[KEY_COL] == edit.key, edit.field] = typed.iloc[0]
             frames[kind] = frame
     own_names = any(s.kind == CUSTOMERS and "name" in s.fields.values() for s in register.sources)
     frames[CUSTOMERS] = _combine_names(frames[CUSTOMERS], replace_all=not own_names)
