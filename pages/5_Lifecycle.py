@@ -93,8 +93,5 @@ else:
 st.subheader(t("lifecycle.cohorts"))
 cohort_chart(cohort_retention(register, as_of))
 
-left, right = st.columns(2)
-with left:
-    cooling_table(page, view, settings)
-with right:
-    overdue_table(page, view, settings)
+cooling_table(page, view, settings)  # one under the other: each list has its search, sort and pages
+overdue_table(page, view, settings)
