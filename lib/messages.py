@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from lib import i18n
-from lib.frames import among
+from lib.frames import among, each_distinct
 from lib.schema import LANGUAGES
 
 PARTS = ("subject", "text", "offer")
@@ -98,10 +98,7 @@ def plan_messages(
     customers = customers[among(customers["customer_id"], plan["customer_id"])]  # only those the plan names
     known = customers.drop_duplicates("customer_id").set_index(customers["customer_id"].astype("string"))
     firsts = first_names(customers.drop_duplicates("customer_id"))
-    spoken = None
-    if "language" in known:
-        codes = {value: i18n.language_code(value) for value in known["language"].dropna().unique()}
-        spoken = known["language"].map(codes)
+    spoken = each_distinct(known["language"], i18n.language_code) if "language" in known else None
     found = []
     notes = plan["note"] if "note" in plan else pd.Series(pd.NA, index=plan.index)
     rows = zip(plan["customer_id"].astype("string"), plan["rule"], reasons, notes, strict=True)

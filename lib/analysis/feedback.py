@@ -35,6 +35,7 @@ from lib.analysis.theme_matching import (
     text_polarity,
     tokens,
 )
+from lib.frames import each_distinct
 from lib.i18n import language_code
 from lib.reading.register import Register
 from lib.schema import LANGUAGES, RATING_SCALES, SENTIMENTS
@@ -95,21 +96,14 @@ def texts_to_read(register: Register) -> pd.DataFrame:
     """Per feedback item (in the register's order): its text, the language the register states for it and
     the language of its customer (the guess when the text does not tell)."""
     feedback = register.feedback.reset_index(drop=True)
-    customer_language = _language_codes(register.customers.set_index("customer_id")["language"])
+    customer_language = each_distinct(register.customers.set_index("customer_id")["language"], language_code)
     return pd.DataFrame(
         {
             "text": feedback["text"].fillna("").astype(str),
-            "stated": _language_codes(feedback["language"]),
+            "stated": each_distinct(feedback["language"], language_code),
             "fallback": feedback["customer_id"].map(customer_language).astype(object),
         }
     )
-
-
-def _language_codes(values: pd.Series) -> pd.Series:
-    """`language_code` of each cell, worked out once per distinct value (a register repeats a handful)."""
-    codes, distinct = pd.factorize(values.astype(object), use_na_sentinel=True)
-    known = np.array([*(language_code(value) for value in distinct), None], dtype=object)
-    return pd.Series(known[codes], index=values.index, dtype=object)
 
 
 def reading_seed(dictionary: ThemeDictionary) -> str:

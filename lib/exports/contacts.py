@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
-from lib.frames import among
+from lib.frames import among, each_distinct
 from lib.reading.values import invalid_emails
 from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS
@@ -149,12 +149,7 @@ def contact_list(
     leave_out(on_list, "suppressed")
     consent_column = f"consent_{channel}"
     stated = frame[consent_column].astype("boolean")
-    codes, named = pd.factorize(frame["country"].astype(object), use_na_sentinel=True)
-    country = pd.Series(  # each country written once in a register of thousands: looked up once
-        np.array([*(country_code(value) for value in named), country_code(None)], dtype=object)[codes],
-        index=frame.index,
-        dtype=object,
-    )
+    country = each_distinct(frame["country"], country_code)
     allowed = stated.fillna(False).astype(bool)
     if existing_customer_exception and channel in ("email", "sms"):
         existing = among(ids, bought) & country.isin(set(exception_countries) - set(prior_consent_countries))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
 from lib.analysis.lifecycle import Economics, cooling_prospects, overdue_customers
+from lib.frames import each_distinct
 from lib.schema import CLASSES
 from lib.settings import Settings
 from lib.ui import charts
@@ -102,7 +104,7 @@ def cooling_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
         {
             t("column.customer_id"): cooling["customer_id"],
             t("column.name"): cooling["name"],
-            t("column.temperature"): _labels("temperature", cooling["temperature"]),
+            t("column.temperature"): each_distinct(cooling["temperature"], partial(value_label, "temperature")),
             t("column.last_contact"): cooling["last_contact"],
             t("column.silent_days"): cooling["silent_days"],
         },
@@ -125,7 +127,7 @@ def overdue_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
         {
             t("column.customer_id"): overdue["customer_id"],
             t("column.name"): overdue["name"],
-            t("column.relationship"): _labels("relationship", overdue["relationship"]),
+            t("column.relationship"): each_distinct(overdue["relationship"], partial(value_label, "relationship")),
             t("column.last_purchase"): overdue["last_purchase"],
             t("column.rhythm_days"): overdue["rhythm_days"],
             t("column.overdue_days"): overdue["overdue_days"],
@@ -145,9 +147,3 @@ def _paging(page: Page, sortable: tuple[str, ...]) -> dict[str, Any]:
         "search": ("customer_id", "name") if personal else (),
         "sortable": {column: t(f"column.{column}") for column in sortable},
     }
-
-
-def _labels(column: str, values: pd.Series) -> list[str]:
-    """`value_label` of each cell, each distinct value worded once."""
-    words = {value: value_label(column, value) for value in values.dropna().unique()}
-    return [words[value] if value in words else value_label(column, value) for value in values]

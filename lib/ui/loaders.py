@@ -81,56 +81,69 @@ def _analysis(_ws: Workspace, location: str, version: Version, as_of: date, sett
     return analyse(now.register, as_of, Settings.from_json(settings_json), now.suppressed)
 
 
-class FeedbackReading:
+class Prepared(Generic[_T]):
+    """Work on the register done in a thread of its own, so the page it is for shows at once and offers it
+    when it is ready (a file to download, say); ``then`` does more with the result in the same thread after
+    it is ready."""
+
+    def __init__(
+        self, build: Callable[[], _T], then: Callable[[_T], None] | None = None, name: str = "prepared"
+    ) -> None:
+        self._value: _T | None = None
+        self._error: BaseException | None = None
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(build, then), name=name, daemon=True)
+        self._thread.start()
+
+    def _run(self, build: Callable[[], _T], then: Callable[[_T], None] | None) -> None:
+        try:
+            self._value = build()
+        except BaseException as error:  # handed to the page that asks for the result
+            self._error = error
+        finally:
+            self._done.set()
+        if then is not None and self._error is None:
+            then(self._value)  # type: ignore[arg-type]  # built without an error: the value is there
+
+    def ready(self, seconds: float = 0.0) -> bool:
+        """Whether the work is done (waiting up to ``seconds`` for it)."""
+        return self._done.wait(seconds)
+
+    def failed(self) -> bool:
+        """Whether the work ended in an error (a cached failed piece of work is tried again when next asked)."""
+        return self.ready() and self._error is not None
+
+    def result(self) -> _T:
+        self._done.wait()
+        if self._error is not None:
+            raise self._error
+        return self._value  # type: ignore[return-value]  # set by the work before it is done
+
+    def wait(self, seconds: float | None = None) -> None:
+        """Wait for all of the work, ``then`` included (at most ``seconds``)."""
+        self._thread.join(seconds)
+
+
+class FeedbackReading(Prepared[pd.DataFrame]):
     """The register's feedback being read for themes and sentiment in a thread of its own, started when the
     register comes in (the home page) or when first asked for: how far it is, then the items (or the error),
     then the suggested new themes (which need every language's word data: seconds more)."""
 
     def __init__(self, work: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> None:
         self.done, self.to_read = 0, 0
-        self.items: pd.DataFrame | None = None
-        self.error: BaseException | None = None
         self.suggestions: list[Suggestion] | None = None
         """None while they are still being worked out."""
-        self._read = threading.Event()
-        self._thread = threading.Thread(target=self._run, args=(work,), name="feedback-reading", daemon=True)
-        self._thread.start()
-
-    def _run(self, work: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> None:
-        try:
-            self.items = work(self._tell)
-        except BaseException as error:  # handed to the page that waits for the items
-            self.error = error
-        finally:
-            self._read.set()
-        if self.items is not None:
-            try:
-                self.suggestions = suggest_themes(self.items)
-            except Exception as error:  # the page still shows the feedback; the log says why (no text of it)
-                _log.warning("no theme suggestions: %s", type(error).__name__)
-                self.suggestions = []
-
-    def failed(self) -> bool:
-        """Whether the reading ended in an error (a cached failed reading is tried again on the next visit)."""
-        return self.finished() and self.error is not None
+        super().__init__(lambda: work(self._tell), then=self._suggest, name="feedback-reading")
 
     def _tell(self, done: int, to_read: int) -> None:
         self.done, self.to_read = done, to_read
 
-    def finished(self, seconds: float = 0.0) -> bool:
-        """Whether the items are read (waiting up to ``seconds`` for them)."""
-        return self._read.wait(seconds)
-
-    def result(self) -> pd.DataFrame:
-        self._read.wait()
-        if self.error is not None:
-            raise self.error
-        assert self.items is not None
-        return self.items
-
-    def wait(self, seconds: float | None = None) -> None:
-        """Wait for all of the work, suggestions included (at most ``seconds``)."""
-        self._thread.join(seconds)
+    def _suggest(self, items: pd.DataFrame) -> None:
+        try:
+            self.suggestions = suggest_themes(items)
+        except Exception as error:  # the page still shows the feedback; the log says why (no text of it)
+            _log.warning("no theme suggestions: %s", type(error).__name__)
+            self.suggestions = []
 
 
 @st.cache_resource(max_entries=4, show_spinner=False, validate=lambda reading: not reading.failed())
@@ -161,9 +174,9 @@ def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
     """Every feedback item with language, themes, matched words, rating scale and sentiment (cached; do not
     modify); while the reading is still going, its progress is shown and the page waits for it."""
     reading = _reading(page, dictionary)
-    if not reading.finished(0.2):
+    if not reading.ready(0.2):
         bar = st.progress(0.0, text=t("feedback.theming"))
-        while not reading.finished(0.25):
+        while not reading.ready(0.25):
             share = min(reading.done / reading.to_read, 1.0) if reading.to_read else 0.0
             bar.progress(share, text=t("feedback.theming_progress", done=num(reading.done), total=num(reading.to_read)))
         bar.empty()
@@ -204,39 +217,6 @@ def kept(page: Page, kind: str, key: str, build: Callable[[], _T]) -> _T:
     reads: the day, the period, the language, the rows it is for), done once and shared by sessions and
     reruns; do not modify what it gives."""
     return _kept(kind, page.workspace.location, _version(page), key, build)
-
-
-class Prepared(Generic[_T]):
-    """Work on the register done in a thread of its own, so the page it is for shows at once and offers it
-    when it is ready (a file to download, say)."""
-
-    def __init__(self, build: Callable[[], _T]) -> None:
-        self._value: _T | None = None
-        self._error: BaseException | None = None
-        self._done = threading.Event()
-        threading.Thread(target=self._run, args=(build,), name="prepared", daemon=True).start()
-
-    def _run(self, build: Callable[[], _T]) -> None:
-        try:
-            self._value = build()
-        except BaseException as error:  # handed to the page that asks for the result
-            self._error = error
-        finally:
-            self._done.set()
-
-    def ready(self, seconds: float = 0.0) -> bool:
-        """Whether the work is done (waiting up to ``seconds`` for it)."""
-        return self._done.wait(seconds)
-
-    def failed(self) -> bool:
-        """Whether the work ended in an error (a cached failed piece of work is tried again when next asked)."""
-        return self.ready() and self._error is not None
-
-    def result(self) -> _T:
-        self._done.wait()
-        if self._error is not None:
-            raise self._error
-        return self._value  # type: ignore[return-value]  # set by the work before it is done
 
 
 @st.cache_resource(max_entries=8, show_spinner=False, validate=lambda work: not work.failed())

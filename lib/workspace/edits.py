@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from lib import i18n
+from lib.frames import holding
 from lib.reading.register import Register, parse_field
 from lib.reading.values import invalid_emails
 from lib.schema import CUSTOMERS, FIELDS, KEY_COL, Field
@@ -247,10 +248,7 @@ def find_customers(customers: pd.DataFrame, text: str, pseudonym_salt: str | Non
     if pseudonym_salt is not None:
         shown = pseudonyms(pseudonym_salt, customers["customer_id"]).str.casefold()
         return shown.str.contains(text, regex=False).fillna(False)
-    hits = pd.Series(False, index=customers.index)
-    for column in ("customer_id", "name", "first_name", "last_name", "email", "phone"):
-        hits |= customers[column].astype("string").str.casefold().str.contains(text, regex=False).fillna(False)
-    return hits
+    return holding(customers, text, ("customer_id", "name", "first_name", "last_name", "email", "phone"))
 
 
 def bulk_changes(customers: pd.DataFrame, field_name: str, value: Any) -> list[Change]:
