@@ -83,11 +83,27 @@ def hostile_files() -> dict[str, tuple[bytes, str]]:
     bof = xls.find(b"\x09\x08\x10\x00\x00\x06\x05\x00")
     xls[bof + 20 : bof + 22] = b"\x2f\x00"
     late_doctype = b'<?xml version="1.0"?><!--' + b" " * 100_000 + b'--><!DOCTYPE x [<!ENTITY a "a">]><T/>'
+    # Read in 1 MB chunks after the first 64 KB: this DOCTYPE starts 4 bytes before the first chunk's end.
+    split_doctype = b"<T>" + b" " * (65536 + (1 << 20) - 3 - 4) + b"<!DOCTYPE x><T/>"
+    # A survey's answers full of exclamation marks, then a DOCTYPE among them.
+    loud_doctype = b"<T>" + b"great!!! " * 5000 + b"<!doctype x>" + b"wow! " * 100 + b"</T>"
     return {
         "huge.xlsx": (b"x" * (100 * 1024 * 1024 + 1), "largest file"),
         "late-doctype.xlsx": (zip_of({"[Content_Types].xml": late_doctype}), "DOCTYPE"),
         "utf16-doctype.xlsx": (
             zip_of({"[Content_Types].xml": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><T/>'.encode("utf-16")}),
+            "DOCTYPE",
+        ),
+        "split-doctype.xlsx": (zip_of({"[Content_Types].xml": split_doctype}), "DOCTYPE"),
+        "loud-doctype.xlsx": (zip_of({"xl/sharedStrings.xml": loud_doctype}), "DOCTYPE"),
+        "quiet-doctype.xlsx": (
+            zip_of({"xl/sharedStrings.xml": b"<T>" + b"hi! " * 50 + b"<!doctype x></T>"}),
+            "DOCTYPE",
+        ),
+        "utf16be-doctype.xlsx": (
+            zip_of(
+                {"[Content_Types].xml": '<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x><T/>'.encode("utf-16-be")}
+            ),
             "DOCTYPE",
         ),
         "password.xls": (bytes(xls), "password"),

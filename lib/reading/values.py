@@ -74,8 +74,18 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
     as everywhere in Europe, unless the column itself shows it is written month first (a US
     tool's export); a serial number (``45231``) is read as Excel counts days.
     """
-    text = _text(values).str.rstrip(".").str.replace(_CLOCK_DETAIL, "", regex=True)
+    text = _text(values)
     result = _arrow_dates(text)  # Excel date cells and ISO text, the bulk of any register, at C speed
+    todo = result.isna() & text.notna()
+    if todo.any():  # the rest the slower way: only those cells
+        result.loc[todo] = _typed_dates(text[todo])
+    return result.dt.normalize(), result.isna() & text.notna()
+
+
+def _typed_dates(text: pd.Series) -> pd.Series:
+    """Dates as people type them (with a trailing dot, a clock, a zone, month first, a serial number)."""
+    text = text.str.rstrip(".").str.replace(_CLOCK_DETAIL, "", regex=True)
+    result = _arrow_dates(text)
     formats: tuple[str, ...] = _DATE_FORMATS[2:]
     if result.isna().any():
         text = text.where(result.notna(), text.str.replace(_TWELVE_HOUR, "", regex=True))
@@ -92,7 +102,7 @@ def parse_dates(values: pd.Series) -> tuple[pd.Series, pd.Series]:
         in_range = serial.between(*_SERIAL_RANGE)
         days = pd.to_timedelta(serial[in_range].round(), unit="D")
         result.loc[days.index] = _EXCEL_EPOCH + days
-    return result.dt.normalize(), result.isna() & text.notna()
+    return result
 
 
 def _month_first(text: pd.Series) -> bool:
@@ -216,8 +226,12 @@ def parse_choices(values: pd.Series, vocabulary: str) -> tuple[pd.Series, pd.Ser
 def parse_ids(values: pd.Series) -> pd.Series:
     """Ids are text, always: ``100001.0`` (a number cell) becomes ``100001``; ``00123`` stays; Excel's text
     mark (``'92591``) is not part of the id."""
-    text = _text(values).str.replace(r"^'(?=\S)", "", regex=True)
-    return text.str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+    text = _text(values)
+    marked = (text.str.startswith("'") | text.str.contains(".", regex=False)).fillna(False)
+    if marked.any():  # the patterns only for the cells they may change: most ids have neither mark
+        changed = text[marked].str.replace(r"^'(?=\S)", "", regex=True).str.replace(r"^(\d+)\.0+$", r"\1", regex=True)
+        text = text.mask(marked, changed)
+    return text
 
 
 def damaged_ids(values: pd.Series) -> pd.Series:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
@@ -52,6 +52,10 @@ class ConsentRecord(StoreBase):
         groups: dict[tuple[str, bool], set[str]] = {}
         for hashed, channel, given in events:
             groups.setdefault((channel, bool(given)), set()).add(hashed)
+        return self.record_consent_groups(groups, source, user)
+
+    def record_consent_groups(self, groups: Mapping[tuple[str, bool], set[str]], source: str, user: str) -> int:
+        """`record_consents` with the hashes already grouped: (channel, given) → identity hashes."""
         now = timestamp()
         rows = [
             {
@@ -60,9 +64,10 @@ class ConsentRecord(StoreBase):
                 "channel": channel,
                 "given": int(given),
                 "source": source,
-                "hashes": b"".join(bytes.fromhex(h) for h in sorted(hashes)),
+                "hashes": bytes.fromhex("".join(sorted(hashes))),
             }
             for (channel, given), hashes in sorted(groups.items())
+            if hashes
         ]
         if rows:
             with self._engine.begin() as db:
