@@ -16,7 +16,6 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
-from lib.frames import among
 from lib.reading.identity import is_row_key, phone_keys
 from lib.reading.outcomes import opted_out_by_outcome
 from lib.reading.register import Register
@@ -90,24 +89,25 @@ def customers_on_list(customers: pd.DataFrame, secret: IdentitySecret | str, has
 
 
 def _on_lists(identities: pd.DataFrame, lists: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
-    """For each named list of hashes, the ids of customers with an identity hash on it (Arrow's ``is_in``:
-    a hundred thousand customers against a list of as many in milliseconds)."""
-    return {
-        name: frozenset(identities["customer_id"][among(identities["hash"], hashes)].tolist())
-        if hashes
-        else frozenset()
-        for name, hashes in lists.items()
-    }
+    """For each named list of hashes, the ids of customers with an identity hash on it."""
+    ids = identities["customer_id"].to_numpy()
+    return {name: frozenset(ids[_among(identities["hash"], hashes)].tolist()) for name, hashes in lists.items()}
+
+
+def _among(column: pd.Series, wanted: set[str]) -> np.ndarray:
+    """Which cells of a column of Python strings are in ``wanted``: the set's own lookup over the column, in C
+    (a hundred thousand customers against a list of as many in milliseconds)."""
+    return np.fromiter(map(wanted.__contains__, column.to_numpy()), dtype=bool, count=len(column))
 
 
 def _customer_hashes(customers: pd.DataFrame, secret: IdentitySecret | str) -> pd.DataFrame:
-    """customer_id and hash, one row per identity (e-mail, phone, id) a customer has; each distinct key
-    hashed once, in plain Python lists (an Arrow-backed ``map`` alone took longer than the hashing)."""
+    """customer_id and hash (Python strings), one row per identity (e-mail, phone, id) a customer has; each
+    distinct key hashed once."""
     keys, ids = _keys_and_ids(customers)
     hashed = _hasher(secret)
     codes, distinct = pd.factorize(keys.to_numpy(dtype=object))
     hashes = np.array([hashed(key) for key in distinct], dtype=object)
-    return pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "hash": hashes[codes]}, dtype="string")
+    return pd.DataFrame({"customer_id": ids.to_numpy(dtype=object), "hash": hashes[codes]}, dtype=object)
 
 
 def _register_hashes(register: Register, secret: IdentitySecret) -> pd.DataFrame:
@@ -179,8 +179,8 @@ def remember_withdrawals(workspace: Workspace, register: Register, source: str, 
     groups: dict[tuple[str, bool], set[str]] = {}
     for channel in CHANNELS:
         said_no = customers[f"consent_{channel}"].astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
-        who = customers["customer_id"][said_no]
-        hashes = set(identities["hash"][among(identities["customer_id"], who)].unique().tolist())
+        who = set(customers["customer_id"].astype(str).to_numpy()[said_no].tolist())
+        hashes = set(identities["hash"].to_numpy()[_among(identities["customer_id"], who)].tolist())
         if new := hashes - already.get(channel, set()):
             groups[(channel, False)] = new
     return workspace.record_consent_groups(groups, source, user)

@@ -102,6 +102,14 @@ def test_reading_has_a_memory_budget_and_the_server_lives_on(monkeypatch):
 
 
 @pytest.mark.usefixtures("in_reader_process")
+@pytest.mark.parametrize("name", ["doctype.xlsx", "split-doctype.xlsx", "utf16be-doctype.xlsx", "string-bomb.xlsx"])
+def test_parts_are_scanned_while_the_reader_process_parses_and_the_scan_has_the_last_word(name):
+    data, message = HOSTILE[name]
+    with pytest.raises(WorkbookError, match=message):
+        read_workbook(data, name)
+
+
+@pytest.mark.usefixtures("in_reader_process")
 def test_a_reader_that_stops_for_another_reason_is_not_called_a_memory_problem(monkeypatch):
     monkeypatch.setattr(workbook.sys, "executable", "/bin/false")  # a reader process that exits at once, silent
     with pytest.raises(WorkbookError) as raised:
