@@ -22,9 +22,8 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt | $(BIN)/python
 ## run: install, put the sample register in an empty workspace, open the app
 run: $(APP_STAMP)
 	$(BIN)/python -m lib import $(SAMPLE) --if-empty
-	@echo "Opening Loyalty Ladder at http://localhost:8501 (Ctrl+C stops it)"
 	@(sleep 4; $(BIN)/python -m webbrowser -t http://localhost:8501 >/dev/null 2>&1 || true) &
-	$(BIN)/python -m streamlit run app.py
+	$(BIN)/python -m lib serve
 
 ## serve: run the app for a team on ADDRESS:PORT (sign-in required unless ADDRESS is this computer's own)
 ADDRESS ?= 127.0.0.1

@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from lib.config import SERVER_ENVIRONMENT
 
 HERE = Path(__file__).parent
 ROOT = HERE.parent
@@ -50,7 +53,12 @@ def dataset(size: int) -> Path:
 
 def task(name: str, *args: str) -> dict:
     done = subprocess.run(
-        [sys.executable, "-m", "bench.tasks", name, *args], cwd=ROOT, capture_output=True, text=True, check=False
+        [sys.executable, "-m", "bench.tasks", name, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, **SERVER_ENVIRONMENT},  # as the app runs
     )
     if done.returncode != 0:
         raise SystemExit(f"bench task {name} failed:\n{done.stderr[-2000:]}")

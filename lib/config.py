@@ -23,6 +23,12 @@ from typing import Any
 
 DEFAULT_FOLDER = Path("workspace")
 
+SERVER_ENVIRONMENT: Mapping[str, str] = {"ARROW_DEFAULT_MEMORY_POOL": "system"}
+"""What the app's processes run with, set by whatever starts them (it must be in place before Arrow loads).
+Arrow's columns come from the system allocator rather than Arrow's bundled one: with a 100,000-customer
+register open the bundled allocator held about 100 MB more than the columns need (the app's peak about
+1,040 MB instead of 900 MB), at the same speed."""
+
 
 @dataclass(frozen=True)
 class Config:

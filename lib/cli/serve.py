@@ -14,7 +14,7 @@ import tomllib
 from datetime import datetime
 from pathlib import Path
 
-from lib.config import Config
+from lib.config import SERVER_ENVIRONMENT, Config
 from lib.workspace.access import Access, is_loopback
 from lib.workspace.repository import Workspace
 
@@ -90,7 +90,7 @@ def serve(address: str, port: int) -> int:
     access = check_exposure(address, read_secrets())
     print(f"Loyalty Ladder on http://{address}:{port} (sign-in: {access.mode}; Ctrl+C stops it)", flush=True)
     command = streamlit_command(address, port)
-    os.execv(command[0], command)
+    os.execve(command[0], command, {**os.environ, **SERVER_ENVIRONMENT})
     return 0  # not reached: the process is now the server
 
 

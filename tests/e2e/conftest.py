@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from lib.config import SERVER_ENVIRONMENT
 from tests.conftest import ROOT
 
 # Assertions wait for the app as long as a busy two-core machine may need for a page run (Playwright's
@@ -92,7 +93,7 @@ def shared_server(tmp_path_factory, sample_folder) -> Iterator[tuple[str, Path]]
 def running_app(folder: Path, secrets_toml: str | None) -> Iterator[str]:
     """Streamlit serving the app over ``folder`` until the block ends (its output in ``server.log`` beside it)."""
     port = _free_port()
-    env = {**os.environ, "LADDER_WORKSPACE": str(folder)}
+    env = {**os.environ, **SERVER_ENVIRONMENT, "LADDER_WORKSPACE": str(folder)}
     env.pop("LADDER_READ_IN_PROCESS", None)  # the server reads uploads in its reader process, under the budget
     if secrets_toml is not None:  # Streamlit also reads ~/.streamlit/secrets.toml: a home of the test's own
         home = folder.parent / "home"

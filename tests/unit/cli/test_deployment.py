@@ -124,6 +124,8 @@ def test_the_dockerfile_start_command_serves_the_app_when_sign_in_is_set_up(tmp_
                 assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
                 assert time.monotonic() < deadline, "the app did not start"
                 time.sleep(0.3)
+        server_environment = (Path("/proc") / str(process.pid) / "environ").read_bytes().split(b"\0")
+        assert b"ARROW_DEFAULT_MEMORY_POOL=system" in server_environment  # the server runs as the app is meant to
     finally:
         process.terminate()
         output = process.communicate(timeout=20)[0].decode()
