@@ -179,10 +179,10 @@ PAGES = (
 
 def pages(folder: str) -> None:
     """Every page run as a person opens them from the sidebar in one session, through the real app (AppTest):
-    the home page of a newly opened app (its key figures: the first screen), then, once the feedback reading
-    the home page starts in the background is done (a person reads the home page meanwhile; how long it
-    took after the first screen is ``reading_s``), each page's first run and its run again; seconds per run,
-    an exception counts as a failure."""
+    the home page of a newly opened app (its key figures: the first screen), then, once the work the home page
+    starts in the background is done (the day's analysis, the week's plan, the feedback reading: a person reads
+    the home page meanwhile; how long it took after the first screen is ``reading_s``), each page's first run
+    and its run again; seconds per run, an exception counts as a failure."""
     import os
 
     from streamlit.testing.v1 import AppTest  # noqa: TID251 - the benchmark drives the real app, as tests do
@@ -195,8 +195,10 @@ def pages(folder: str) -> None:
         raise SystemExit(f"the home page did not show its key figures: {app.exception}")
     import threading
 
-    for thread in threading.enumerate():  # a person reads the home page while the feedback is read
-        if thread.name == "feedback-reading":
+    from lib.ui.loaders import BACKGROUND
+
+    for thread in threading.enumerate():  # a person reads the home page while the work it started is done
+        if thread.name in BACKGROUND:
             thread.join()
     reading = time.perf_counter() - started - first_screen
     timings = {}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,8 +43,12 @@ def _locale(lang: str) -> str:
     return BABEL_LOCALES.get(lang, BABEL_LOCALES[DEFAULT_LANGUAGE])
 
 
+@lru_cache(maxsize=8192)
 def number(value: float | int, lang: str = DEFAULT_LANGUAGE, decimals: int = 0) -> str:
-    """A number with the language's grouping and decimal sign: ``1 234,5`` (et), ``1,234.5`` (en)."""
+    """A number with the language's grouping and decimal sign: ``1 234,5`` (et), ``1,234.5`` (en).
+
+    Kept per value: a page of 200 customers' reasons writes the same day counts and amounts again and again,
+    and Babel takes a tenth of a millisecond each time."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=_locale(lang))
 

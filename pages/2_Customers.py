@@ -47,7 +47,8 @@ st.subheader(t("customers.profile"))
 chosen = profile_picker(customers, found, viewer_salt)
 if chosen is None:
     st.stop()
-facts = view.set_index("customer_id").loc[chosen] if chosen in set(view["customer_id"]) else None
+on_the_day = view[view["customer_id"] == chosen]
+facts = on_the_day.iloc[0] if len(on_the_day) else None
 profile_summary(customers.loc[chosen], facts, settings)
 consent_section(page, chosen)
 customer_story(register, chosen, settings.currency)

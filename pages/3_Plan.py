@@ -8,10 +8,9 @@ tick the ones made and mark them done with their outcome, or snooze them, which 
 action in the register.
 """
 
-from datetime import timedelta
-
 import streamlit as st
 
+from lib.analysis.contact_plan import week_after
 from lib.ui import analysis_page, contact_plan, date_format, t
 from lib.ui.plan_view import (
     call_list_download,
@@ -27,17 +26,15 @@ from lib.ui.plan_view import (
 page, settings, as_of, view = analysis_page("plan.title")
 register = page.current.register
 st.caption(t("plan.intro"))
-period = st.date_input(
-    t("plan.period"), value=(as_of, as_of + timedelta(days=7)), format=date_format(), key="plan_period"
-)
-start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, as_of + timedelta(days=7))
+period = st.date_input(t("plan.period"), value=(as_of, week_after(as_of)), format=date_format(), key="plan_period")
+start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, week_after(as_of))
 due = contact_plan(page, as_of, settings, start, end)
 plan = plan_filters(due)
 plan_count_table(plan)
 day_load(plan, settings.plan_daily_capacity, due.attrs.get("beyond_capacity", 0))
 
 with st.expander(t("plan.effect"), expanded=False):
-    what_worked(register, view)
+    what_worked(page, register, view, f"{as_of.isoformat()}|{settings.to_json()}")
 
 if plan.empty:
     st.info(t("plan.nothing"))

@@ -10,6 +10,7 @@ import streamlit as st
 
 from lib.analysis.facts import FLAGS
 from lib.analysis.ladder import ladder_counts, rfm_grid
+from lib.frames import each_distinct
 from lib.schema import CLASSES, RFM_GROUPS, TIERS
 from lib.ui import amount, analysis_page, chart, charts, day, language, localised, num, t, t_text
 from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels, value_label
@@ -45,7 +46,7 @@ with right:
         format_func=localised(column_label),
         index=dimensions.index("country") if "country" in dimensions else 0,
     )
-    values = selected[dimension].map(lambda value: value_label(dimension, value))  # codes in words
+    values = each_distinct(selected[dimension], lambda value: value_label(dimension, value))  # codes in words
     table = pd.crosstab(values, selected["relationship"]).reindex(columns=list(CLASSES), fill_value=0)
     table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]
     chart(

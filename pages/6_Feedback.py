@@ -5,10 +5,12 @@ by ladder class, NPS and CSAT. For the marketer: the open complaints, oldest fir
 item with the words that placed it in a theme; the theme dictionary is edited here.
 """
 
+import json
+
 import streamlit as st
 
 from lib.analysis.feedback import with_customers
-from lib.ui import analysis, as_of_input, feedback_items, setup_page, t
+from lib.ui import analysis, as_of_input, feedback_items, kept, setup_page, t
 from lib.ui.feedback_view import (
     complaints_table,
     dictionary_editor,
@@ -31,16 +33,19 @@ if page.current.register.feedback.empty:
 
 dictionary = page.workspace.themes()
 as_of = as_of_input(page)
-view = analysis(page, as_of, page.workspace.settings())
-items = with_customers(feedback_items(page, dictionary), view)
+settings = page.workspace.settings()
+read = feedback_items(page, dictionary)
+view = analysis(page, as_of, settings)
+reading = json.dumps([dictionary.to_json(), as_of.isoformat(), settings.to_json()])
+items = kept(page, "feedback_items", reading, lambda: with_customers(read, view))
 st.caption(t("feedback.intro"))
 
-selected = feedback_filters(items, dictionary.theme_keys(), as_of)
+selected, selection = feedback_filters(items, dictionary.theme_keys(), as_of)
 score_tiles(selected)
 if selected.empty:
     st.info(t("feedback.nothing"))
 else:
-    feedback_charts(selected, dictionary)
+    feedback_charts(page, selected, dictionary, reading + selection)
 
 st.subheader(t("feedback.scores"))
 scores_table(selected)

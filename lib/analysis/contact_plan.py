@@ -428,8 +428,9 @@ def plan_reasons(plan: pd.DataFrame, lang: str = i18n.DEFAULT_LANGUAGE, currency
 
 def plan_counts(plan: pd.DataFrame) -> pd.DataFrame:
     """Due contacts per rule (rows, in rule order) and channel (columns, ``none`` for no consent)."""
-    channel = plan["channel"].fillna("none")
-    table = pd.crosstab(plan["rule"], channel) if len(plan) else pd.DataFrame()
+    channel = plan["channel"].astype(object).fillna("none")
+    rule = plan["rule"].astype(object)
+    table = channel.groupby([rule, channel]).size().unstack(fill_value=0) if len(plan) else pd.DataFrame()
     return table.reindex(index=list(RULES), columns=[*CHANNELS, "none"], fill_value=0).fillna(0).astype(int)
 
 

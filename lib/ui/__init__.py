@@ -9,7 +9,7 @@ the sidebar; `actions` runs what a button asks through the service and says when
 from lib.ui import charts
 from lib.ui.actions import people_table, personal_file, refused, save_edits
 from lib.ui.format import amount, chart, date_format, day, language, localised, num, percent, plain, t, t_text
-from lib.ui.loaders import Page, analysis, contact_plan, feedback_items, theme_suggestions
+from lib.ui.loaders import Page, analysis, contact_plan, feedback_items, kept, theme_suggestions
 from lib.ui.page import SAMPLE_PATH, AnalysisPage, analysis_page, as_of_input, flash, setup_page
 
 __all__ = [
@@ -27,6 +27,7 @@ __all__ = [
     "day",
     "feedback_items",
     "flash",
+    "kept",
     "language",
     "localised",
     "num",

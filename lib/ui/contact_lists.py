@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.contact_plan import RULES
+from lib.analysis.contact_plan import RULES, week_after
 from lib.exports.contacts import FILE_SUFFIX, FORMATS
 from lib.frames import among
 from lib.schema import CHANNELS, MIME_TYPES
@@ -52,7 +52,7 @@ def _selection(page: Page, view: pd.DataFrame, as_of: date, settings: Settings) 
         key="contacts_rules",
     )
     if rules:
-        due = contact_plan(page, as_of, settings, as_of, as_of + timedelta(days=7))
+        due = contact_plan(page, as_of, settings, as_of, week_after(as_of))
         selected = selected[among(selected["customer_id"], due.loc[due["rule"].isin(rules), "customer_id"])]
     return selected
 

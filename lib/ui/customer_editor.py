@@ -19,7 +19,7 @@ from lib.ui.customers import value_label
 from lib.ui.format import date_format, language, localised, plain, t
 from lib.ui.loaders import Page
 from lib.ui.page import flash
-from lib.workspace.edits import Review, bulk_changes, changes_from_editor, text_of
+from lib.workspace.edits import Review, bulk_changes, bulk_count, changes_from_editor, text_of
 
 EDITOR = "customers_editor"
 GENERATION = "customers_editor_generation"
@@ -230,10 +230,11 @@ def bulk_editor(page: Page, found: pd.DataFrame, fields: list[str]) -> None:
         target = left.selectbox(
             t("customers.bulk_field"), targets, format_func=localised(lambda f: t(f"field.{f}")), key="bulk_field"
         )
-        bulk = bulk_changes(found, target, _bulk_value(target, right))
-        st.caption(t("customers.bulk_preview", count=len(bulk), field=t(f"field.{target}")))
-        if st.button(t("customers.bulk_apply", count=len(bulk)), disabled=not bulk, key="bulk_apply"):
-            review = save_edits(page, bulk)
+        value = _bulk_value(target, right)
+        count = bulk_count(found, target, value)
+        st.caption(t("customers.bulk_preview", count=count, field=t(f"field.{target}")))
+        if st.button(t("customers.bulk_apply", count=count), disabled=not count, key="bulk_apply"):
+            review = save_edits(page, bulk_changes(found, target, value))
             if review is None:
                 st.stop()
             if review.accepted:

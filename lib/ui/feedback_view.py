@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from functools import partial
@@ -27,7 +28,7 @@ from lib.ui import charts
 from lib.ui.actions import people_table
 from lib.ui.customers import labels, profile_link
 from lib.ui.format import bold_words, chart, date_format, day, language, localised, num, percent, t
-from lib.ui.loaders import Page, theme_suggestions
+from lib.ui.loaders import Page, kept, theme_suggestions
 from lib.ui.page import flash
 from lib.ui.paged import paged
 
@@ -37,8 +38,9 @@ def theme_label(key: str) -> str:
     return t(f"theme.{key}") if key in THEMES else key.replace("_", " ")
 
 
-def feedback_filters(items: pd.DataFrame, keys: list[str], as_of: date) -> pd.DataFrame:
-    """The items the marketer picks by theme, kind, sentiment, language and period."""
+def feedback_filters(items: pd.DataFrame, keys: list[str], as_of: date) -> tuple[pd.DataFrame, str]:
+    """The items the marketer picks by theme, kind, sentiment, language and period, and the choice itself (to
+    key the work done on them)."""
     with st.container(border=True):
         first, second, third, fourth = st.columns(4)
         themes = first.multiselect(
@@ -73,7 +75,8 @@ def feedback_filters(items: pd.DataFrame, keys: list[str], as_of: date) -> pd.Da
         lowest = dated.min().date() if len(dated) else as_of - timedelta(days=365)
         period = st.date_input(t("feedback.period"), value=(lowest, as_of), format=date_format(), key="fb_period")
     start, end = period if isinstance(period, tuple) and len(period) == 2 else (lowest, as_of)
-    return select_items(items, themes, kinds, tones, languages, pd.Timestamp(start), pd.Timestamp(end))
+    choice = json.dumps([themes, kinds, tones, languages, start.isoformat(), end.isoformat()])
+    return select_items(items, themes, kinds, tones, languages, pd.Timestamp(start), pd.Timestamp(end)), choice
 
 
 def score_tiles(selected: pd.DataFrame) -> None:
@@ -100,16 +103,28 @@ def score_tiles(selected: pd.DataFrame) -> None:
         st.caption(t("feedback.scales", scales=read))
 
 
-def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None:
-    """Themes and elements by sentiment, themes over time and by class, each with how to read it."""
+def feedback_charts(page: Page, selected: pd.DataFrame, dictionary: ThemeDictionary, selection: str) -> None:
+    """Themes and elements by sentiment, themes over time and by class, each with how to read it; the
+    figures are worked out once per ``selection`` (a return visit draws them at once)."""
     keys = dictionary.theme_keys()
+    by_theme, by_element, trend, by_class = kept(
+        page,
+        "feedback_charts",
+        selection,
+        lambda: (
+            theme_sentiment(selected, keys),
+            element_sentiment(selected, dictionary),
+            theme_trend(selected, keys),
+            themes_by(selected, "relationship", keys, CLASSES),
+        ),
+    )
     theme_labels = {key: theme_label(key) for key in keys}
     sentiment_labels = labels("sentiment", SENTIMENTS)
     left, right = st.columns(2)
     with left:
         chart(
             charts.horizontal_stacked_bars(
-                theme_sentiment(selected, keys),
+                by_theme,
                 theme_labels,
                 sentiment_labels,
                 t("feedback.themes_chart"),
@@ -122,7 +137,7 @@ def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None
     with right:
         chart(
             charts.horizontal_stacked_bars(
-                element_sentiment(selected, dictionary),
+                by_element,
                 labels("element", ELEMENTS),
                 sentiment_labels,
                 t("feedback.elements_chart"),
@@ -136,7 +151,7 @@ def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None
     with left:
         chart(
             charts.lines(
-                top_themes(theme_trend(selected, keys), TREND_THEMES),
+                top_themes(trend, TREND_THEMES),
                 theme_labels,
                 t("feedback.trend_chart"),
                 t("feedback.items_axis"),
@@ -146,9 +161,9 @@ def feedback_charts(selected: pd.DataFrame, dictionary: ThemeDictionary) -> None
         )
         st.caption(t("feedback.trend_how"))
     with right:
-        by_class = themes_by(selected, "relationship", keys, CLASSES)
-        by_class.index = [t(f"class.{c}") for c in by_class.index]
-        by_class.columns = [theme_label(k) for k in by_class.columns]
+        by_class = by_class.set_axis([t(f"class.{c}") for c in by_class.index], axis=0).set_axis(
+            [theme_label(k) for k in by_class.columns], axis=1
+        )
         chart(
             charts.heatmap(
                 by_class,

@@ -16,6 +16,7 @@ from typing import Any, Generic, TypeVar
 import pandas as pd
 import streamlit as st
 
+from lib.analysis.contact_plan import week_after
 from lib.analysis.feedback import Suggestion, suggest_themes
 from lib.config import Config
 from lib.service.feedback import themed_feedback
@@ -73,12 +74,21 @@ def current(ws: Workspace) -> Current | None:
     return _current(ws, ws.location, ws.version())
 
 
-@st.cache_resource(max_entries=6, show_spinner=False)
-def _analysis(_ws: Workspace, location: str, version: Version, as_of: date, settings_json: str) -> pd.DataFrame:
-    # Keyed by workspace version, day and every setting; shared read-only by all sessions.
+BACKGROUND = ("analysis", "contact-plan", "feedback-reading")
+"""The names of the threads the home page starts after its first screen."""
+
+
+@st.cache_resource(max_entries=6, show_spinner=False, validate=lambda work: not work.failed())
+def _analysis(
+    _ws: Workspace, location: str, version: Version, as_of: date, settings_json: str
+) -> Prepared[pd.DataFrame]:
+    # Keyed by workspace version, day and every setting; shared read-only by all sessions. Started in a thread
+    # of its own, so the home page can have it worked out while the first screen is read.
     now = _current(_ws, location, version)
     assert now is not None  # the key names a version that holds a register
-    return analyse(now.register, as_of, Settings.from_json(settings_json), now.suppressed)
+    return Prepared(
+        lambda: analyse(now.register, as_of, Settings.from_json(settings_json), now.suppressed), name=BACKGROUND[0]
+    )
 
 
 class Prepared(Generic[_T]):
@@ -133,7 +143,7 @@ class FeedbackReading(Prepared[pd.DataFrame]):
         self.done, self.to_read = 0, 0
         self.suggestions: list[Suggestion] | None = None
         """None while they are still being worked out."""
-        super().__init__(lambda: work(self._tell), then=self._suggest, name="feedback-reading")
+        super().__init__(lambda: work(self._tell), then=self._suggest, name=BACKGROUND[2])
 
     def _tell(self, done: int, to_read: int) -> None:
         self.done, self.to_read = done, to_read
@@ -191,20 +201,43 @@ def theme_suggestions(page: Page, dictionary: ThemeDictionary) -> list[Suggestio
     return reading.suggestions
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
+@st.cache_resource(max_entries=4, show_spinner=False, validate=lambda work: not work.failed())
 def _plan(
-    _ws: Workspace, location: str, version: Version, as_of: date, settings_json: str, start: date, end: date
-) -> pd.DataFrame:
+    _ws: Workspace,
+    location: str,
+    version: Version,
+    as_of: date,
+    settings_json: str,
+    start: date,
+    end: date,
+    _day: Prepared[pd.DataFrame],
+) -> Prepared[pd.DataFrame]:
+    # ``_day``: the analysis of ``as_of`` this plan is made from (the same key: not part of it).
     now = _current(_ws, location, version)
     assert now is not None  # the key names a version that holds a register
-    view = _analysis(_ws, location, version, as_of, settings_json)
-    return due_contacts(now.register, view, start, Settings.from_json(settings_json), until=end)
+    return Prepared(
+        lambda: due_contacts(now.register, _day.result(), start, Settings.from_json(settings_json), until=end),
+        name=BACKGROUND[1],
+    )
+
+
+def _planned(page: Page, as_of: date, settings: Settings, start: date, end: date) -> Prepared[pd.DataFrame]:
+    ws, settings_json = page.workspace, settings.to_json()
+    day = _analysis(ws, ws.location, _version(page), as_of, settings_json)
+    return _plan(ws, ws.location, _version(page), as_of, settings_json, start, end, day)
 
 
 def contact_plan(page: Page, as_of: date, settings: Settings, start: date, end: date) -> pd.DataFrame:
     """The contacts due from ``start`` to ``end`` for the analysis as of ``as_of`` (cached per register version,
     day, period and settings, so a return visit or a filter costs nothing; do not modify)."""
-    return _plan(page.workspace, page.workspace.location, _version(page), as_of, settings.to_json(), start, end)
+    return _planned(page, as_of, settings, start, end).result()
+
+
+def prepare_in_background(page: Page, as_of: date) -> None:
+    """Start working out the customers as of ``as_of`` and the week's contact plan (once per register version,
+    day and settings), so the analysis pages find them done when they are first opened."""
+    if page.current is not None:
+        _planned(page, as_of, page.workspace.settings(), as_of, week_after(as_of))
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -238,4 +271,4 @@ def frame_key(frame: pd.DataFrame) -> str:
 
 def analysis(page: Page, as_of: date, settings: Settings) -> pd.DataFrame:
     """Facts, class, RFM, tier and stage per customer on the day (cached; do not modify)."""
-    return _analysis(page.workspace, page.workspace.location, _version(page), as_of, settings.to_json())
+    return _analysis(page.workspace, page.workspace.location, _version(page), as_of, settings.to_json()).result()

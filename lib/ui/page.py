@@ -26,14 +26,18 @@ SAMPLE_PATH = ROOT / "sample_data" / "studio_register.xlsx"
 log = logging.getLogger("loyalty_ladder")
 
 
+def chosen_day(page: Page) -> date:
+    """The day the session analyses: the one picked in the sidebar, else the register's default."""
+    assert page.current is not None  # only pages with a register ask for the day
+    return st.session_state.get("as_of") or default_as_of(page.current.register)
+
+
 def as_of_input(page: Page) -> date:
     """The "as of" day in the sidebar, shared by the analysis pages for the session.
 
     Defaults to today, or to the register's last activity when the data is more than a few days old.
     """
-    assert page.current is not None  # only pages with a register ask for the day
-    fallback = default_as_of(page.current.register)
-    chosen = st.session_state.get("as_of") or fallback
+    chosen = chosen_day(page)
 
     def remember() -> None:
         st.session_state["as_of"] = st.session_state["_as_of_widget"]

@@ -60,8 +60,9 @@ def plan_count_table(plan: pd.DataFrame) -> None:
     st.caption(t("plan.counts_how"))
 
 
-def what_worked(register: Register, view: pd.DataFrame) -> None:
-    """Response and purchase rates after actions, by kind, campaign or class."""
+def what_worked(page: Page, register: Register, view: pd.DataFrame, analysed: str) -> None:
+    """Response and purchase rates after actions, by kind, campaign or class (worked out once per register
+    version, ``analysed``: the day and settings of ``view``, and grouping)."""
     st.caption(t("plan.effect_help", days=EFFECT_DAYS))
     by = (
         st.segmented_control(
@@ -73,8 +74,18 @@ def what_worked(register: Register, view: pd.DataFrame) -> None:
         )
         or "kind"
     )
-    classes = view.set_index("customer_id")["relationship"].astype("string")
-    effect = action_effectiveness(register.actions, register.purchases, classes, by, EFFECT_DAYS)
+    effect = kept(
+        page,
+        "action_effectiveness",
+        f"{analysed}|{by}",
+        lambda: action_effectiveness(
+            register.actions,
+            register.purchases,
+            view.set_index("customer_id")["relationship"].astype("string"),
+            by,
+            EFFECT_DAYS,
+        ),
+    ).copy()
     if by == "class":
         effect[by] = [t(f"class.{c}") if c in CLASSES else c for c in effect[by]]
     st.dataframe(
@@ -212,7 +223,7 @@ def day_load(plan: pd.DataFrame, capacity: int, beyond: int = 0) -> None:
         st.caption(t("plan.per_day", days=text))
 
 
-CALL_LIST_WAIT = 1.5
+CALL_LIST_WAIT = 0.3
 """Seconds the Plan page waits for its call list before showing itself with the list still being prepared."""
 
 

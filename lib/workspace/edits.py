@@ -252,7 +252,22 @@ def find_customers(customers: pd.DataFrame, text: str, pseudonym_salt: str | Non
 
 
 def bulk_changes(customers: pd.DataFrame, field_name: str, value: Any) -> list[Change]:
-    """One change per customer setting a field to a value (customers already holding it are skipped).
+    """One change per customer setting a field to a value (customers already holding it are skipped)."""
+    new, differs, olds = _differences(customers, field_name, value)
+    keys = customers[KEY_COL].astype(str).to_numpy()[differs]
+    return [
+        {"op": "set", "sheet": CUSTOMERS, "key": key, "field": field_name, "old": old, "new": new}
+        for key, old in zip(keys, olds[differs], strict=True)
+    ]
+
+
+def bulk_count(customers: pd.DataFrame, field_name: str, value: Any) -> int:
+    """How many customers `bulk_changes` would change (the preview, without writing the changes out)."""
+    return int(_differences(customers, field_name, value)[1].sum())
+
+
+def _differences(customers: pd.DataFrame, field_name: str, value: Any) -> tuple[str | None, np.ndarray, np.ndarray]:
+    """The value as the journal's text, which customers hold another, and what each holds now (as text).
 
     Each distinct value is turned into the journal's text once, so a preview over 100,000 customers
     costs a fraction of a second."""
@@ -260,12 +275,7 @@ def bulk_changes(customers: pd.DataFrame, field_name: str, value: Any) -> list[C
     codes, distinct = pd.factorize(customers[field_name], use_na_sentinel=True)
     texts = [*_journal_texts(pd.Series(distinct)), None]  # code -1 (a missing cell) reads the last: None
     differs = np.array([text != new for text in texts], dtype=bool)[codes]
-    keys = customers[KEY_COL].astype(str).to_numpy()[differs]
-    olds = np.array(texts, dtype=object)[codes][differs]
-    return [
-        {"op": "set", "sheet": CUSTOMERS, "key": key, "field": field_name, "old": old, "new": new}
-        for key, old in zip(keys, olds, strict=True)
-    ]
+    return new, differs, np.array(texts, dtype=object)[codes]
 
 
 def _journal_texts(values: pd.Series) -> list[str | None]:

@@ -111,3 +111,36 @@ def test_the_kept_plan_follows_a_settings_change_and_an_undo_at_once(app, tmp_pa
         pass
     app.run()
     assert int(metrics(app)["Contacts due"].replace(",", "")) == due  # the contact is due again
+
+
+def test_the_home_page_works_out_the_days_customers_and_the_weeks_plan_before_the_plan_page_asks(
+    sample_workspace, monkeypatch
+):
+    import threading
+
+    from lib.ui import loaders
+    from tests.app.conftest import ROOT
+
+    done = {"analyse": 0, "due_contacts": 0}
+
+    def counted(name):
+        real = getattr(loaders, name)
+
+        def work(*args, **kwargs):
+            done[name] += 1
+            return real(*args, **kwargs)
+
+        return work
+
+    for name in done:
+        monkeypatch.setattr(loaders, name, counted(name))
+    monkeypatch.setenv("LADDER_WORKSPACE", str(sample_workspace))
+    app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
+    for thread in threading.enumerate():  # what the home page started after its first screen
+        if thread.name in loaders.BACKGROUND:
+            thread.join()
+    assert done == {"analyse": 1, "due_contacts": 1}
+    on_page(app, "pages/3_Plan.py")
+    on_page(app, "pages/2_Customers.py")
+    assert done == {"analyse": 1, "due_contacts": 1}  # the pages found the work done, and did not do it again
+    assert int(metrics(on_page(app, "pages/3_Plan.py"))["Contacts due"].replace(",", "")) > 100
