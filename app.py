@@ -11,8 +11,9 @@ from lib.reading.bundle import Part
 from lib.reading.template import template_file_name, template_workbook
 from lib.reading.workbook import SUPPORTED_SUFFIXES
 from lib.ui import SAMPLE_PATH, language, setup_page, t
-from lib.ui.loaders import prepare_in_background, read_feedback_in_background
+from lib.ui.loaders import read_feedback_in_background
 from lib.ui.page import chosen_day
+from lib.ui.plan_view import prepare_plan_in_background
 from lib.ui.upload_flow import bring_in, confirm_replacement, earlier_registers, uploader_in_language
 from lib.ui.widgets import (
     carried_settings_note,
@@ -87,5 +88,5 @@ if page.can("upload"):
     mapping_editor(page.workspace, register, page.user)
     earlier_registers(page)
 if page.current is not None:  # after the first screen: the analysis pages find their work done
-    prepare_in_background(page, chosen_day(page))
-    read_feedback_in_background(page)
+    read_feedback_in_background(page)  # in a process of its own, on the other core
+    prepare_plan_in_background(page, chosen_day(page))

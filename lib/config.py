@@ -42,7 +42,8 @@ class Config:
     read_memory_mb: int = 8192
     """Address space the parsing process may use; past it the file is refused, the server lives on."""
     read_in_process: bool = False
-    """Parse in the asking process, without the budget: only for files the caller made itself."""
+    """Parse in the asking process, without the budget: only for files the caller made itself; the feedback is
+    read in the asking process too (`lib.service.reading_process`)."""
 
     @classmethod
     def from_environment(

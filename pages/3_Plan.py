@@ -20,6 +20,7 @@ from lib.ui.plan_view import (
     no_consent_list,
     plan_count_table,
     plan_filters,
+    plan_key,
     what_worked,
 )
 
@@ -29,7 +30,7 @@ st.caption(t("plan.intro"))
 period = st.date_input(t("plan.period"), value=(as_of, week_after(as_of)), format=date_format(), key="plan_period")
 start, end = period if isinstance(period, tuple) and len(period) == 2 else (as_of, week_after(as_of))
 due = contact_plan(page, as_of, settings, start, end)
-plan = plan_filters(due)
+plan, filters = plan_filters(due)
 plan_count_table(plan)
 day_load(plan, settings.plan_daily_capacity, due.attrs.get("beyond_capacity", 0))
 
@@ -46,6 +47,6 @@ if not page.can("edit"):
     st.info(t("access.viewer_note"))
     st.stop()
 
-call_list_download(page, plan, start)
+call_list_download(page, plan, start, plan_key(as_of, settings, start, end, filters))
 st.page_link("pages/9_Export.py", label=t("plan.to_contacts"), icon=":material/contact_mail:")
 done_or_snoozed(page, chosen, as_of)

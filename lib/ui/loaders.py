@@ -16,11 +16,11 @@ from typing import Any, Generic, TypeVar
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.contact_plan import week_after
 from lib.analysis.feedback import Suggestion, suggest_themes
 from lib.config import Config
 from lib.service.feedback import themed_feedback
 from lib.service.outreach import analyse, due_contacts
+from lib.service.reading_process import read_elsewhere
 from lib.service.registers import Current, current_register
 from lib.settings import Settings, scale_map
 from lib.themes import ThemeDictionary
@@ -74,7 +74,7 @@ def current(ws: Workspace) -> Current | None:
     return _current(ws, ws.location, ws.version())
 
 
-BACKGROUND = ("analysis", "contact-plan", "feedback-reading")
+BACKGROUND = ("analysis", "contact-plan", "feedback-reading", "call_list")
 """The names of the threads the home page starts after its first screen."""
 
 
@@ -134,21 +134,34 @@ class Prepared(Generic[_T]):
         self._thread.join(seconds)
 
 
-class FeedbackReading(Prepared[pd.DataFrame]):
-    """The register's feedback being read for themes and sentiment in a thread of its own, started when the
-    register comes in (the home page) or when first asked for: how far it is, then the items (or the error),
-    then the suggested new themes (which need every language's word data: seconds more)."""
+Read = tuple[pd.DataFrame, list[Suggestion] | None]
+"""Feedback items read, and the suggested themes when they were worked out with them."""
 
-    def __init__(self, work: Callable[[Callable[[int, int], None]], pd.DataFrame]) -> None:
+
+class FeedbackReading(Prepared[pd.DataFrame]):
+    """The register's feedback being read for themes and sentiment, started when the register comes in (the
+    home page) or when first asked for: how far it is, then the items (or the error), then the suggested new
+    themes. The reading itself and the suggestions run in a process of their own (`read_elsewhere`), this
+    thread only waits for them and assembles the items; if that process cannot run, the thread does it all."""
+
+    def __init__(self, work: Callable[[Callable[[int, int], None]], Read]) -> None:
         self.done, self.to_read = 0, 0
         self.suggestions: list[Suggestion] | None = None
         """None while they are still being worked out."""
-        super().__init__(lambda: work(self._tell), then=self._suggest, name=BACKGROUND[2])
+        self._found: list[Suggestion] | None = None
+        super().__init__(lambda: self._items(work(self._tell)), then=self._suggest, name=BACKGROUND[2])
+
+    def _items(self, read: Read) -> pd.DataFrame:
+        items, self._found = read
+        return items
 
     def _tell(self, done: int, to_read: int) -> None:
         self.done, self.to_read = done, to_read
 
     def _suggest(self, items: pd.DataFrame) -> None:
+        if self._found is not None:  # worked out by the reading process
+            self.suggestions = self._found
+            return
         try:
             self.suggestions = suggest_themes(items)
         except Exception as error:  # the page still shows the feedback; the log says why (no text of it)
@@ -158,14 +171,22 @@ class FeedbackReading(Prepared[pd.DataFrame]):
 
 @st.cache_resource(max_entries=4, show_spinner=False, validate=lambda reading: not reading.failed())
 def _feedback(
-    _ws: Workspace, location: str, version: Version, dictionary_json: str, scales: str = ""
+    _ws: Workspace,
+    location: str,
+    version: Version,
+    dictionary_json: str,
+    scales: str = "",
 ) -> FeedbackReading:
     now = _current(_ws, location, version)
     assert now is not None  # the key names a version that holds a register
     dictionary, scale = ThemeDictionary.from_json(dictionary_json), scale_map(scales)
-    return FeedbackReading(
-        lambda tell: themed_feedback(_ws, now.register, dictionary, scale, progress=tell, version=now.version)
-    )
+
+    def read(tell: Callable[[int, int], None]) -> Read:
+        found = read_elsewhere(_ws, dictionary, scales, now.version, tell) if now.register.feedback.size else None
+        # What the process kept is found and not read again; without it, everything is read here.
+        return themed_feedback(_ws, now.register, dictionary, scale, progress=tell, version=now.version), found
+
+    return FeedbackReading(read)
 
 
 def _reading(page: Page, dictionary: ThemeDictionary) -> FeedbackReading:
@@ -233,11 +254,10 @@ def contact_plan(page: Page, as_of: date, settings: Settings, start: date, end: 
     return _planned(page, as_of, settings, start, end).result()
 
 
-def prepare_in_background(page: Page, as_of: date) -> None:
-    """Start working out the customers as of ``as_of`` and the week's contact plan (once per register version,
-    day and settings), so the analysis pages find them done when they are first opened."""
-    if page.current is not None:
-        _planned(page, as_of, page.workspace.settings(), as_of, week_after(as_of))
+def prepare_in_background(page: Page, as_of: date, settings: Settings, end: date) -> Prepared[pd.DataFrame]:
+    """Start working out the customers as of ``as_of`` and the plan from that day to ``end`` (once per register
+    version, day and settings), so the analysis pages find them done when they are first opened."""
+    return _planned(page, as_of, settings, as_of, end)
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
@@ -254,7 +274,7 @@ def kept(page: Page, kind: str, key: str, build: Callable[[], _T]) -> _T:
 
 @st.cache_resource(max_entries=8, show_spinner=False, validate=lambda work: not work.failed())
 def _prepared(kind: str, location: str, version: Version, key: str, _build: Callable[[], Any]) -> Prepared[Any]:
-    return Prepared(_build)
+    return Prepared(_build, name=kind)
 
 
 def prepared(page: Page, kind: str, key: str, build: Callable[[], _T]) -> Prepared[_T]:

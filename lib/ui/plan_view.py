@@ -3,22 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import json
+from collections.abc import Callable
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
-from lib.analysis.contact_plan import RULES, filter_plan, plan_counts, plan_reasons
+from lib.analysis.contact_plan import RULES, filter_plan, plan_counts, plan_reasons, week_after
 from lib.analysis.effectiveness import action_effectiveness
 from lib.exports.contacts import ContactList, call_list
 from lib.messages import Message, plan_messages
 from lib.reading.register import Register
 from lib.schema import CHANNELS, CLASSES, MIME_TYPES
 from lib.service.outreach import contact_changes, log_contact_export
+from lib.settings import Settings
 from lib.ui.actions import people_table, personal_download, save_edits
 from lib.ui.customers import profile_link
 from lib.ui.format import date_format, day, language, localised, num, t
-from lib.ui.loaders import Page, Prepared, frame_key, kept, prepared
+from lib.ui.loaders import Page, Prepared, frame_key, kept, prepare_in_background, prepared
 from lib.ui.page import flash
 from lib.ui.paged import paged
 
@@ -28,8 +31,12 @@ DONE_OUTCOMES = ("reached", "interested", "bought", "not_interested", "no_answer
 EFFECT_DAYS = 30  # a purchase this soon after an action counts as its result
 
 
-def plan_filters(plan: pd.DataFrame) -> pd.DataFrame:
-    """The rules and channels the marketer looks at, with how many contacts that leaves."""
+NO_FILTER = json.dumps([[], []])
+"""`plan_filters`' choice when nothing is chosen: every rule, every channel."""
+
+
+def plan_filters(plan: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+    """The rules and channels the marketer looks at, with how many contacts that leaves; and the choice."""
     left, middle, right = st.columns(3)
     rules = left.multiselect(
         t("plan.rules"),
@@ -48,7 +55,7 @@ def plan_filters(plan: pd.DataFrame) -> pd.DataFrame:
     plan = filter_plan(plan, rules, channels)
     reachable = int(plan["channel"].notna().sum())  # who cannot be contacted is listed apart, not counted here
     right.metric(t("plan.due"), num(reachable), help=t("plan.due_help", people=reachable))
-    return plan
+    return plan, json.dumps([rules, channels])
 
 
 def plan_count_table(plan: pd.DataFrame) -> None:
@@ -227,15 +234,30 @@ CALL_LIST_WAIT = 0.3
 """Seconds the Plan page waits for its call list before showing itself with the list still being prepared."""
 
 
-def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
+def call_list_download(page: Page, plan: pd.DataFrame, start: date, which: str) -> None:
     """The plan's phone contacts as a call list (consent-checked, logged when taken), prepared in the
-    background: at 100,000 customers checking thousands of numbers takes seconds the page need not wait."""
+    background: at 100,000 customers checking thousands of numbers takes seconds the page need not wait.
+    ``which`` names the plan's rows (`plan_key`)."""
+    calls = prepared_call_list(page, lambda: plan, start, which)
+    ready = calls.ready(CALL_LIST_WAIT)
+    st.fragment(_call_list_button, run_every=None if ready else 1.0)(page, calls, start, waiting=not ready)
+
+
+def plan_key(as_of: date, settings: Settings, start: date, end: date, chosen: str = NO_FILTER) -> str:
+    """What names a plan's rows: the day analysed, the settings, the period and the rules and channels chosen."""
+    return f"{as_of}|{settings.to_json()}|{start}|{end}|{chosen}"
+
+
+def prepared_call_list(page: Page, plan: Callable[[], pd.DataFrame], start: date, which: str) -> Prepared[ContactList]:
+    """The call list of the plan's rows ``plan()`` gives (named by ``which``), worked out in the background once
+    per register version, rows, language and message wording."""
     assert page.current is not None
     current, settings = page.current, page.workspace.settings()
     templates, lang = page.workspace.messages(), language()
-    phoned = plan[plan["channel"] == "phone"]
 
     def listed() -> ContactList:
+        rows = plan()
+        phoned = rows[rows["channel"] == "phone"]
         reasons = plan_reasons(phoned, lang, settings.currency)
         messages = plan_messages(phoned, current.register.customers, reasons, templates, lang)
         said = pd.Series([f"{m.subject}: {m.text}" for m in messages], index=phoned.index, dtype="string")
@@ -243,10 +265,15 @@ def call_list_download(page: Page, plan: pd.DataFrame, start: date) -> None:
             current.register.customers, phoned, reasons, start, suppressed=current.suppressed, messages=said
         )
 
-    key = f"{start}|{lang}|{settings.currency}|{templates.to_json()}|{frame_key(phoned)}"
-    calls = prepared(page, "call_list", key, listed)
-    ready = calls.ready(CALL_LIST_WAIT)
-    st.fragment(_call_list_button, run_every=None if ready else 1.0)(page, calls, start, waiting=not ready)
+    return prepared(page, "call_list", f"{which}|{lang}|{settings.currency}|{templates.to_json()}", listed)
+
+
+def prepare_plan_in_background(page: Page, as_of: date) -> None:
+    """Start working out the customers as of ``as_of``, the week's contact plan and its call list, so the
+    analysis pages and the Plan page find them done when they are first opened."""
+    settings, end = page.workspace.settings(), week_after(as_of)
+    planned = prepare_in_background(page, as_of, settings, end)
+    prepared_call_list(page, planned.result, as_of, plan_key(as_of, settings, as_of, end))
 
 
 def _call_list_button(page: Page, prepared_calls: Prepared[ContactList], start: date, waiting: bool) -> None:

@@ -113,7 +113,7 @@ def check_file(ws: Workspace, file_name: str, data: bytes, user: User) -> Checke
 
 def register_files_table(register: Register, file_name: str) -> None:
     """What each file of a register made of several gave it (nothing for a register of one file)."""
-    table = contributions(register, file_name)
+    table = register.memo(f"contributions:{file_name}", lambda: contributions(register, file_name))
     if len(table) < 2:
         return
     st.subheader(t("home.files"))
@@ -133,7 +133,7 @@ TABLE_ROWS = 25
 
 
 def key_figure_metrics(register: Register, currency: str = "EUR") -> None:
-    figures = key_figures(register)
+    figures = register.memo("key_figures", lambda: key_figures(register))
     span = exact = "–"
     if figures["first_date"]:
         first, last = (date.fromisoformat(d) for d in (figures["first_date"], figures["last_date"]))

@@ -80,7 +80,17 @@ class ConsentRecord(StoreBase):
             return int(db.execute(select(func.count()).select_from(store.consents)).scalar_one())
 
     def withdrawn(self) -> dict[str, set[str]]:
-        """Per channel, the identity hashes whose latest consent change is a withdrawal."""
+        """Per channel, the identity hashes whose latest consent change is a withdrawal (kept until the record
+        grows: an upload records its "no"s and then looks its customers up in the same lists; do not modify)."""
+        count = self.consents_count()
+        kept = self.__dict__.get("_withdrawn")
+        if kept is not None and kept[0] == count:
+            return kept[1]
+        found = self._withdrawn_now()
+        self.__dict__["_withdrawn"] = (count, found)
+        return found
+
+    def _withdrawn_now(self) -> dict[str, set[str]]:
         table = store.consents
         state: dict[str, dict[str, bool]] = {}
         with self._engine.connect() as db:

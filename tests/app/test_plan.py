@@ -113,18 +113,18 @@ def test_the_kept_plan_follows_a_settings_change_and_an_undo_at_once(app, tmp_pa
     assert int(metrics(app)["Contacts due"].replace(",", "")) == due  # the contact is due again
 
 
-def test_the_home_page_works_out_the_days_customers_and_the_weeks_plan_before_the_plan_page_asks(
+def test_the_home_page_works_out_the_days_customers_the_weeks_plan_and_its_call_list_before_the_plan_page_asks(
     sample_workspace, monkeypatch
 ):
     import threading
 
-    from lib.ui import loaders
+    from lib.ui import loaders, plan_view
     from tests.app.conftest import ROOT
 
-    done = {"analyse": 0, "due_contacts": 0}
+    done = {"analyse": 0, "due_contacts": 0, "call_list": 0}
 
-    def counted(name):
-        real = getattr(loaders, name)
+    def counted(module, name):
+        real = getattr(module, name)
 
         def work(*args, **kwargs):
             done[name] += 1
@@ -133,14 +133,17 @@ def test_the_home_page_works_out_the_days_customers_and_the_weeks_plan_before_th
         return work
 
     for name in done:
-        monkeypatch.setattr(loaders, name, counted(name))
+        module = plan_view if name == "call_list" else loaders
+        monkeypatch.setattr(module, name, counted(module, name))
     monkeypatch.setenv("LADDER_WORKSPACE", str(sample_workspace))
     app = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120).run()
     for thread in threading.enumerate():  # what the home page started after its first screen
         if thread.name in loaders.BACKGROUND:
             thread.join()
-    assert done == {"analyse": 1, "due_contacts": 1}
+    assert done == {"analyse": 1, "due_contacts": 1, "call_list": 1}
     on_page(app, "pages/3_Plan.py")
+    labels = [button.label for button in app.get("download_button")]
+    assert any(label.startswith("Download the call list (") for label in labels)  # there at once, no waiting
     on_page(app, "pages/2_Customers.py")
-    assert done == {"analyse": 1, "due_contacts": 1}  # the pages found the work done, and did not do it again
+    assert done == {"analyse": 1, "due_contacts": 1, "call_list": 1}  # the pages found it done, and did not redo it
     assert int(metrics(on_page(app, "pages/3_Plan.py"))["Contacts due"].replace(",", "")) > 100
