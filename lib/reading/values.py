@@ -280,9 +280,9 @@ def _email_ok(address: str) -> bool:
     return True
 
 
-_PHONE_PUNCTUATION = "[ \t\n\r\f\v().\\-/\u00a0]"
-"""Spaces (the no-break space too), brackets, dots, dashes and slashes, spelled out rather than as ``\\s``: a
-pattern Arrow's own engine runs (pandas runs ``\\s`` in Python, cell by cell)."""
+_PHONE_PUNCTUATION = "[ \t\n\r\f\v\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000().\\-/]"
+"""Every kind of space (no-break and narrow no-break too), brackets, dots, dashes and slashes, spelled out
+rather than as ``\\s``: a pattern Arrow's own engine runs (pandas runs ``\\s`` in Python, cell by cell)."""
 
 
 def unreadable_phones(values: pd.Series) -> pd.Series:

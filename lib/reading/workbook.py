@@ -22,7 +22,6 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Collection
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePath
 from typing import IO
@@ -96,7 +95,8 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     if not data.strip():
         raise WorkbookError("error.empty_file")
     suffix = PurePath(file_name).suffix.lower().lstrip(".")
-    archive = _open_zip(data) if data.startswith(_ZIP_MAGIC) else None
+    if data.startswith(_ZIP_MAGIC):  # before any parsing: a refused part never reaches the reader
+        _scan_parts(_open_zip(data))
     if data.startswith(_CFB_MAGIC) and (_ENCRYPTED_MARK in data or _xls_password(data)):
         raise WorkbookError("error.encrypted")
     if data[:2] in _OLD_BIFF:
@@ -106,10 +106,8 @@ def read_workbook(data: bytes, file_name: str, only: Collection[str] | None = No
     chosen = frozenset(only) if only is not None else None
     config = Config.from_environment()
     if config.read_in_process:
-        if archive is not None:
-            _scan_parts(archive)
         return parse_workbook(data, file_name, chosen)
-    return _in_worker(data, file_name, chosen, config, archive)
+    return _in_worker(data, file_name, chosen, config)
 
 
 def _read_bundle(data: bytes, file_name: str, only: Collection[str] | None) -> list[RawSheet]:
@@ -177,43 +175,30 @@ def _raw_sheet(sheet: read_worker.Sheet) -> RawSheet:
 _ROOT = Path(__file__).resolve().parents[2]
 
 
-def _in_worker(
-    data: bytes, file_name: str, only: frozenset[str] | None, config: Config, archive: zipfile.ZipFile | None
-) -> list[RawSheet]:
-    """Parse in a fresh interpreter (``python -m lib.reading.read_worker``) under the time and memory budget,
-    while this process scans the ``archive``'s parts; a part the scan refuses stops the parsing.
+def _in_worker(data: bytes, file_name: str, only: frozenset[str] | None, config: Config) -> list[RawSheet]:
+    """Parse in a fresh interpreter (``python -m lib.reading.read_worker``) under the time and memory budget.
 
     A fresh process rather than a fork: Streamlit runs pages as ``__main__``, which
     multiprocessing would re-run in its children, and forking a threaded server is unsafe.
     The budget is the installation's (lib.config).
     """
-    process = subprocess.Popen(
-        [sys.executable, "-m", "lib.reading.read_worker", str(config.read_memory_mb)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=_ROOT,
-        env={**os.environ, "PYTHONPATH": str(_ROOT)},
-    )
-    request = pickle.dumps((data, file_name, only), protocol=pickle.HIGHEST_PROTOCOL)
-    with ThreadPoolExecutor(1) as pool:
-        answer = pool.submit(process.communicate, request, config.read_seconds)
-        try:
-            if archive is not None:
-                _scan_parts(archive)
-            stdout, stderr = answer.result()
-        except subprocess.TimeoutExpired as error:
-            raise WorkbookError("error.too_slow", seconds=round(config.read_seconds)) from error
-        finally:
-            if process.poll() is None:  # refused by the scan, or too slow: the parsing stops here
-                process.kill()
-                answer.exception()
-                process.wait()
-    if process.returncode != 0 or not stdout:
-        if _out_of_memory(stderr):  # the reader aborts its process when memory runs out
+    try:
+        finished = subprocess.run(
+            [sys.executable, "-m", "lib.reading.read_worker", str(config.read_memory_mb)],
+            input=pickle.dumps((data, file_name, only), protocol=pickle.HIGHEST_PROTOCOL),
+            capture_output=True,
+            timeout=config.read_seconds,
+            cwd=_ROOT,
+            env={**os.environ, "PYTHONPATH": str(_ROOT)},
+            check=False,
+        )
+    except subprocess.TimeoutExpired as error:
+        raise WorkbookError("error.too_slow", seconds=round(config.read_seconds)) from error
+    if finished.returncode != 0 or not finished.stdout:
+        if _out_of_memory(finished.stderr):  # the reader aborts its process when memory runs out
             raise WorkbookError(read_worker.TOO_MUCH_MEMORY)
         raise WorkbookError("error.reader_stopped")
-    status, payload = pickle.loads(stdout)  # our own worker's answer, never user input
+    status, payload = pickle.loads(finished.stdout)  # our own worker's answer, never user input
     if status == "error":
         key, params = payload
         raise WorkbookError(key, **params)

@@ -20,7 +20,7 @@ from lib.analysis.feedback import Suggestion, suggest_themes
 from lib.config import Config
 from lib.service.feedback import themed_feedback
 from lib.service.outreach import analyse, due_contacts
-from lib.service.reading_process import read_elsewhere
+from lib.service.reading_process import RegisterMovedOn, read_elsewhere
 from lib.service.registers import Current, current_register
 from lib.settings import Settings, scale_map
 from lib.themes import ThemeDictionary
@@ -123,6 +123,11 @@ class Prepared(Generic[_T]):
         """Whether the work ended in an error (a cached failed piece of work is tried again when next asked)."""
         return self.ready() and self._error is not None
 
+    @property
+    def error(self) -> BaseException | None:
+        """The error the work ended in, if it is done and ended in one."""
+        return self._error if self.ready() else None
+
     def result(self) -> _T:
         self._done.wait()
         if self._error is not None:
@@ -182,7 +187,7 @@ def _feedback(
     dictionary, scale = ThemeDictionary.from_json(dictionary_json), scale_map(scales)
 
     def read(tell: Callable[[int, int], None]) -> Read:
-        found = read_elsewhere(_ws, dictionary, scales, now.version, tell) if now.register.feedback.size else None
+        found = read_elsewhere(_ws, now.register, dictionary, scales, now.version, tell)
         # What the process kept is found and not read again; without it, everything is read here.
         return themed_feedback(_ws, now.register, dictionary, scale, progress=tell, version=now.version), found
 
@@ -211,6 +216,8 @@ def feedback_items(page: Page, dictionary: ThemeDictionary) -> pd.DataFrame:
             share = min(reading.done / reading.to_read, 1.0) if reading.to_read else 0.0
             bar.progress(share, text=t("feedback.theming_progress", done=num(reading.done), total=num(reading.to_read)))
         bar.empty()
+    if isinstance(reading.error, RegisterMovedOn):  # a newer register came in meanwhile: read that one
+        st.rerun()
     return reading.result()
 
 

@@ -162,9 +162,6 @@ def open_store(url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA secure_delete=ON")  # deleted personal data is overwritten, not left in free pages
-            # With the write-ahead log a commit need not wait for the disk (an upload's 100 MB took most of a
-            # second): the store stays whole whatever happens, and only a power cut can undo the last commits.
-            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         with engine.connect() as connection:

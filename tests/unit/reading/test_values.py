@@ -184,6 +184,8 @@ def test_email_syntax_is_checked_without_sending_anything():
         ("5123 4567", True),
         ("+48 600-123-456", True),
         ("(040) 765 4321", True),
+        ("+358\u202f40\u202f765\u202f4321", True),  # narrow no-break spaces, as a phone's contact card writes
+        ("+48\u00a0600\u2009123\u2007456", True),
         ("ask at reception", False),
         ("12", False),
         ("+372 51", False),
