@@ -6,7 +6,7 @@ APP_STAMP := $(VENV)/.installed-app
 DEV_STAMP := $(VENV)/.installed-dev
 SAMPLE := sample_data/studio_register.xlsx
 
-.PHONY: run serve backup test lint bench system-packages sample clean
+.PHONY: run serve backup test lint bench bench-browser system-packages sample clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ lint: $(DEV_STAMP)
 ## (BENCH_ARGS="--sizes 2000 --repeat 1" for a quick look)
 bench: $(APP_STAMP)
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## bench-browser: each page's first and return visit in Chromium at 100,000 customers (bench/browser.json)
+bench-browser: $(DEV_STAMP) system-packages
+	$(BIN)/python -m bench.browser $(BENCH_BROWSER_ARGS)
 
 system-packages:
 	@missing=""; \

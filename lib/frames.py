@@ -20,11 +20,18 @@ _T = TypeVar("_T")
 
 def among(column: pd.Series, values: Iterable[object]) -> pd.Series:
     """Which cells of ``column``, as text, are one of ``values`` (as text); a missing cell never is."""
-    wanted = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype="object")
+    wanted = values if isinstance(values, (pd.Series, pd.Index)) else pd.Series(list(values), dtype="object")
     if wanted.empty:
         return pd.Series(False, index=column.index)
     found = pc.is_in(_text(column), value_set=_text(wanted), skip_nulls=True)
     return pd.Series(np.asarray(found.fill_null(False), dtype=bool), index=column.index)
+
+
+def in_set(column: pd.Series, wanted: set[str] | frozenset[str]) -> np.ndarray:
+    """Which cells of a column of Python strings are in a set of them: the set's own lookup, in C (a hundred
+    thousand identity hashes against a suppression list of as many in milliseconds, without building Arrow
+    arrays of either)."""
+    return np.fromiter(map(wanted.__contains__, column.to_numpy()), dtype=bool, count=len(column))
 
 
 def _text(series: pd.Series) -> pa.Array:

@@ -8,8 +8,9 @@ informed by the kind: a complaint is not positive). Themes roll up to the four e
 satisfaction of seed 002: product, peripheral (service), environment (price, premises),
 psychological.
 
-Lemmatisation uses simplemma in its low-memory mode, loaded lazily and only for the
-languages present in the data (a language costs a few seconds and ~50 MB the first time).
+Lemmatisation uses simplemma in its low-memory mode, opened lazily and only for the languages
+present in the data: about a tenth of a second and ~30 MB a language, once its index is in the
+machine's cache (`lib.analysis.lemma_data`; the very first time, a second or two).
 """
 
 from __future__ import annotations

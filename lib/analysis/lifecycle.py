@@ -19,8 +19,9 @@ import pandas as pd
 from lib import i18n
 from lib.analysis.facts import customer_facts
 from lib.analysis.ladder import classify_customers, reason_texts
+from lib.frames import among
 from lib.reading.register import Register
-from lib.reading.values import is_in, positions_in
+from lib.reading.values import positions_in
 from lib.schema import BUYING_CLASSES, CLASSES, STAGES, TEMPERATURES
 from lib.settings import Settings
 
@@ -88,7 +89,7 @@ def funnel(start: pd.DataFrame, end: pd.DataFrame) -> pd.DataFrame:
     and is loyal (or partner). ``rate`` is the share of the previous step.
     """
     bought_before = start.loc[start["purchases"] > 0, "customer_id"]
-    pool = end[~is_in(end["customer_id"], bought_before)]
+    pool = end[~among(end["customer_id"], bought_before)]
     steps = [
         len(pool),
         int((pool["purchases"] >= 1).sum()),
@@ -235,7 +236,7 @@ def economics(
     Win-back potential: the last year's former customers, at the win-back rate this period showed.
     """
     active = start.loc[start["relationship"].isin(BUYING_CLASSES), "customer_id"]
-    lost_ids = end.loc[is_in(end["customer_id"], active) & end["relationship"].eq("former"), "customer_id"]
+    lost_ids = end.loc[among(end["customer_id"], active) & end["relationship"].eq("former"), "customer_id"]
     lost = len(lost_ids)
     churn = lost / len(active) if len(active) else 0.0
     buying = end[end["purchases"] > 0]
@@ -243,7 +244,7 @@ def economics(
     acquisition = settings.retention_cost * settings.acquisition_cost_ratio
     yearly = _last_year_spending(register, pd.Timestamp(last))
     former_then = start.loc[start["relationship"].eq("former"), "customer_id"]
-    back = end.loc[is_in(end["customer_id"], former_then) & ~end["relationship"].eq("former"), "customer_id"]
+    back = end.loc[among(end["customer_id"], former_then) & ~end["relationship"].eq("former"), "customer_id"]
     win_back = len(back) / len(former_then) if len(former_then) else None
     since = (end["days_since_last"] - settings.churn_horizon_days).to_numpy(dtype="float64", na_value=np.nan)
     recent_former = end.loc[end["relationship"].eq("former").to_numpy() & (since <= 365), "customer_id"]

@@ -41,9 +41,9 @@ def lemma(word: str, lang: str) -> str:
     """The dictionary form of a word (the word itself when the language is not supported)."""
     if lang not in LANGUAGES:
         return word
-    import simplemma  # loaded on first use: importing costs little, each language's data more
+    from lib.analysis.lemma_data import lemmatizer  # loaded on first use, each language's data when first asked
 
-    return simplemma.lemmatize(word, lang=lang, low_memory=True).lower()
+    return lemmatizer().lemmatize(word, lang).lower()
 
 
 # --- matching --------------------------------------------------------------------------------

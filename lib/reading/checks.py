@@ -11,8 +11,9 @@ from typing import Protocol
 
 import pandas as pd
 
+from lib.frames import among
 from lib.reading.problems import Problem, cell_problems
-from lib.reading.values import invalid_emails, is_in, unreadable_phones
+from lib.reading.values import invalid_emails, unreadable_phones
 from lib.reading.wishes import unclear_wishes
 from lib.schema import ACTIONS, CUSTOMERS, DATES_THAT_MAY_BE_FUTURE, FEEDBACK, FIELDS, PURCHASES, SHEET_COL
 
@@ -91,6 +92,6 @@ def _unknown_customers(register: Register, kind: str, frame: pd.DataFrame, known
         row_ids = ids.loc[rows.index]
         missing = rows[row_ids.isna()]
         problems += cell_problems(missing, header, "warning", "missing_customer_ref")
-        unknown = rows[row_ids.notna() & ~is_in(row_ids, known)]
+        unknown = rows[row_ids.notna() & ~among(row_ids, known)]
         problems += cell_problems(unknown, header, "error", "unknown_customer", row_ids)
     return problems

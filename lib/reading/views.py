@@ -6,8 +6,8 @@ from typing import Any
 
 import pandas as pd
 
+from lib.frames import among
 from lib.reading.register import Register
-from lib.reading.values import is_in
 from lib.schema import (
     ACTIONS,
     CUSTOMER_DETAIL_FIELDS,
@@ -33,7 +33,7 @@ def key_figures(register: Register) -> dict[str, Any]:
         purchase_total = int(counts.sum())
         dates = customers["last_purchase"].dropna()
     else:
-        buying = int(purchases.loc[is_in(purchases["customer_id"], customers["customer_id"]), "customer_id"].nunique())
+        buying = int(purchases.loc[among(purchases["customer_id"], customers["customer_id"]), "customer_id"].nunique())
         revenue = float(purchases["amount"].fillna(0).sum())
         orders = purchases["purchase_id"].astype("string")  # an order of three items is one purchase
         purchase_total = int(orders.nunique() + orders.isna().sum())

@@ -71,13 +71,36 @@ class ConsentRecord(StoreBase):
         ]
         if rows:
             with self._engine.begin() as db:
+                before = self._count(db)
                 db.execute(insert(store.consents), rows)
+                self._carry_withdrawn(before, self._count(db), rows)
         return sum(len(hashes) for hashes in groups.values())
+
+    def _carry_withdrawn(self, before: int, after: int, rows: list[dict[str, Any]]) -> None:
+        """Bring the kept `withdrawn` up to date with rows just added, when nothing else was added meanwhile (an
+        upload records its "no"s and then looks its customers up: 0.3 s at 100,000 customers not to read them all
+        back). The rows are the newest, so each one's hashes take its direction, in the order inserted."""
+        kept = self.__dict__.get("_withdrawn")
+        if kept is None or kept[0] != before or after != before + len(rows):
+            self.__dict__.pop("_withdrawn", None)
+            return
+        found = {channel: set(hashes) for channel, hashes in kept[1].items()}
+        for row in rows:
+            hashes = unpacked(row["hashes"])
+            if row["given"]:
+                found.setdefault(row["channel"], set()).difference_update(hashes)
+            else:
+                found.setdefault(row["channel"], set()).update(hashes)
+        self.__dict__["_withdrawn"] = (after, found)
+
+    @staticmethod
+    def _count(db: Any) -> int:
+        return int(db.execute(select(func.count()).select_from(store.consents)).scalar_one())
 
     def consents_count(self) -> int:
         """How many consent changes are kept (they are only added, so the count dates the record)."""
         with self._engine.connect() as db:
-            return int(db.execute(select(func.count()).select_from(store.consents)).scalar_one())
+            return self._count(db)
 
     def withdrawn(self) -> dict[str, set[str]]:
         """Per channel, the identity hashes whose latest consent change is a withdrawal (kept until the record

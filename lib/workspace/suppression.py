@@ -16,13 +16,14 @@ from collections.abc import Iterable, Mapping
 import numpy as np
 import pandas as pd
 
+from lib.frames import among, in_set
 from lib.reading.identity import is_row_key, phone_keys
 from lib.reading.outcomes import opted_out_by_outcome
 from lib.reading.register import Register
-from lib.reading.values import is_in, parse_bools
+from lib.reading.values import parse_bools
 from lib.reading.wishes import wants_no_contact
 from lib.schema import CHANNELS, KEY_COL
-from lib.workspace.identity import IdentitySecret, keyed
+from lib.workspace.identity import IdentitySecret, keyed, keyed_hash
 from lib.workspace.repository import Version, Workspace
 
 
@@ -68,13 +69,22 @@ def _hasher(secret: IdentitySecret | str):
     """
     secret = secret if isinstance(secret, IdentitySecret) else IdentitySecret(secret)
     salted = hashlib.sha256(secret.salt.encode("utf-8"))
+    if not secret.key:
+        return lambda text: keyed(secret.key, _salted(salted, text))
+    under_key = keyed_hash(secret.key)  # copied per text: the key is not set up again (a third faster)
 
     def hashed(text: str) -> str:
-        digest = salted.copy()
-        digest.update(text.encode("utf-8"))
-        return keyed(secret.key, digest.hexdigest())
+        digest = under_key.copy()
+        digest.update(_salted(salted, text).encode())
+        return digest.hexdigest()
 
     return hashed
+
+
+def _salted(salted: hashlib._Hash, text: str) -> str:
+    digest = salted.copy()
+    digest.update(text.encode("utf-8"))
+    return digest.hexdigest()
 
 
 def customers_on_list(customers: pd.DataFrame, secret: IdentitySecret | str, hashes: set[str]) -> frozenset[str]:
@@ -91,13 +101,7 @@ def customers_on_list(customers: pd.DataFrame, secret: IdentitySecret | str, has
 def _on_lists(identities: pd.DataFrame, lists: Mapping[str, set[str]]) -> dict[str, frozenset[str]]:
     """For each named list of hashes, the ids of customers with an identity hash on it."""
     ids = identities["customer_id"].to_numpy()
-    return {name: frozenset(ids[_among(identities["hash"], hashes)].tolist()) for name, hashes in lists.items()}
-
-
-def _among(column: pd.Series, wanted: set[str]) -> np.ndarray:
-    """Which cells of a column of Python strings are in ``wanted``: the set's own lookup over the column, in C
-    (a hundred thousand customers against a list of as many in milliseconds)."""
-    return np.fromiter(map(wanted.__contains__, column.to_numpy()), dtype=bool, count=len(column))
+    return {name: frozenset(ids[in_set(identities["hash"], hashes)].tolist()) for name, hashes in lists.items()}
 
 
 def _customer_hashes(customers: pd.DataFrame, secret: IdentitySecret | str) -> pd.DataFrame:
@@ -163,7 +167,7 @@ def with_withdrawals(register: Register, withdrawn: Mapping[str, Iterable[str]])
     customers = register.customers.copy()
     for channel, chosen in withdrawn.items():
         column = f"consent_{channel}"
-        mask = is_in(customers["customer_id"], pd.Index(sorted(chosen), dtype="string"))
+        mask = among(customers["customer_id"], pd.Index(sorted(chosen), dtype="string"))
         customers[column] = customers[column].astype("boolean").mask(mask, False)
     return dataclasses.replace(register, customers=customers)
 
@@ -180,7 +184,7 @@ def remember_withdrawals(workspace: Workspace, register: Register, source: str, 
     for channel in CHANNELS:
         said_no = customers[f"consent_{channel}"].astype("boolean").eq(False).fillna(False).to_numpy(dtype=bool)
         who = set(customers["customer_id"].astype(str).to_numpy()[said_no].tolist())
-        hashes = set(identities["hash"].to_numpy()[_among(identities["customer_id"], who)].tolist())
+        hashes = set(identities["hash"].to_numpy()[in_set(identities["customer_id"], who)].tolist())
         if new := hashes - already.get(channel, set()):
             groups[(channel, False)] = new
     return workspace.record_consent_groups(groups, source, user)

@@ -331,3 +331,23 @@ def test_an_opt_out_in_a_register_without_ids_follows_the_person_not_the_row_the
     assert "osoitteet!2" not in moved.suppressed  # the newcomer on the row she stood on is free to be asked
     customers = moved.register.customers.set_index("customer_id")
     assert customers.loc["osoitteet!3", "opted_out_at"] is not pd.NaT  # her own row still says she opted out
+
+
+def test_the_withdrawals_kept_in_memory_follow_every_change_recorded(workspace):
+    """An upload records its "no"s and reads the withdrawals back at once, from memory: they must be what the
+    store holds after each change, whichever way it goes, and whoever else recorded one meanwhile."""
+    a, b, c = ("a" * 64, "b" * 64, "c" * 64)
+    other = Workspace(url=workspace.url)  # another server process on the same store
+    steps = [
+        {("email", False): {a, b}},
+        {("sms", False): {a}, ("email", True): {b}},
+        {("email", False): {b, c}, ("email", True): {c}},  # the same call says no, then yes: the yes is newer
+        {("phone", True): {a}, ("sms", True): {a}},
+    ]
+    for number, groups in enumerate(steps):
+        workspace.withdrawn()  # kept in memory before the change, as an upload has it
+        workspace.record_consent_groups(groups, "upload", "marketer")
+        if number == 2:
+            other.record_consent_groups({("post", False): {c}}, "edit", "someone else")
+        assert workspace.withdrawn() == workspace._withdrawn_now(), number
+    assert workspace.withdrawn() == {"email": {a, b}, "phone": set(), "post": {c}, "sms": set()}
