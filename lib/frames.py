@@ -7,6 +7,7 @@ answers it in milliseconds. Use `among` wherever both sides can be long (ids aga
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Sequence
 from typing import TypeVar
 
@@ -77,3 +78,21 @@ def page_of(
     pages = max(-(-len(frame) // size), 1)
     start = (min(max(number, 1), pages) - 1) * size
     return frame.iloc[start : start + size]
+
+
+_MEMOS: dict[int, tuple[weakref.ref, dict[str, object]]] = {}
+
+
+def memo_of(frame: pd.DataFrame, key: str, compute: Callable[[], _T]) -> _T:
+    """``compute()``, worked out once per frame and kept while the frame lives: for what a page derives from a
+    kept frame it only reads (the analysed customers of a day, the feedback items), such as the values a filter
+    offers, asked again on every run of the page. Gone with the frame."""
+    ident = id(frame)
+    entry = _MEMOS.get(ident)
+    if entry is None or entry[0]() is not frame:
+        entry = (weakref.ref(frame, lambda _: _MEMOS.pop(ident, None)), {})
+        _MEMOS[ident] = entry
+    kept = entry[1]
+    if key not in kept:
+        kept[key] = compute()
+    return kept[key]  # type: ignore[return-value]

@@ -26,11 +26,12 @@ show_refusals()
 
 query = st.text_input(t("customers.search"), placeholder=t("customers.search_hint"), key="customers_query")
 selected = customer_filters(view, "customers", page.can("see_personal"))
-customers = register.customers.set_index(KEY_COL, drop=False)
+customers = register.memo("by_key", lambda: register.customers.set_index(KEY_COL, drop=False))  # do not modify
 viewer_salt = None if page.can("see_personal") else page.workspace.salt()  # a viewer searches pseudonyms only
-found = customers[
-    find_customers(customers, query, viewer_salt) & among(customers["customer_id"], selected["customer_id"])
-]
+wanted = find_customers(customers, query, viewer_salt)
+if selected is not view:  # a filter is set
+    wanted &= among(customers["customer_id"], selected["customer_id"])
+found = customers if wanted.all() else customers[wanted]
 fields = editable_fields(register)
 shown = found[fields].head(EDIT_ROWS)
 st.caption(t("customers.shown", shown=len(shown), total=len(found), limit=EDIT_ROWS))

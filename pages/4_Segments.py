@@ -19,12 +19,12 @@ page, settings, as_of, view = analysis_page("segments.title")
 st.caption(t("segments.intro", day=day(as_of)))
 selected = customer_filters(view, "segments", page.can("see_personal"))
 
-buying = selected[selected["purchases"] > 0]
+bought = selected["value"][selected["purchases"] > 0]
 columns = st.columns(4)
 columns[0].metric(t("segments.customers"), num(len(selected)))
-columns[1].metric(t("segments.buying"), num(len(buying)))
-columns[2].metric(t("segments.value"), amount(buying["value"].sum(), settings.currency))
-columns[3].metric(t("segments.average"), amount(buying["value"].mean(), settings.currency) if len(buying) else "–")
+columns[1].metric(t("segments.buying"), num(len(bought)))
+columns[2].metric(t("segments.value"), amount(bought.sum(), settings.currency))
+columns[3].metric(t("segments.average"), amount(bought.mean(), settings.currency) if len(bought) else "–")
 
 if selected.empty:
     st.info(t("segments.nobody"))

@@ -41,7 +41,7 @@ end_view = view if end == as_of else analysis(page, end, settings)
 
 left, right = st.columns(2)
 with left:
-    stages = stage_counts(view)
+    stages = kept(page, "stage_counts", f"{as_of}|{settings.to_json()}", lambda: stage_counts(view))
     stage_labels = labels("stage", STAGES)
     chart(
         charts.ladder_bars(
@@ -54,7 +54,7 @@ with right:
     if register.shape == "summary":  # who bought first in the period cannot be told from a last purchase
         st.info(t("lifecycle.funnel_needs_purchases"))
     else:
-        steps = funnel(start_view, end_view)
+        steps = kept(page, "funnel", f"{start}|{end}|{settings.to_json()}", lambda: funnel(start_view, end_view))
         step_labels = labels("funnel", FUNNEL_STEPS)
         chart(
             charts.funnel_chart(
@@ -84,14 +84,19 @@ if register.shape == "summary":
 elif first >= second:
     st.warning(t("lifecycle.dates_order"))
 else:
-    flows = migrations(analysis(page, first, settings), analysis(page, second, settings))
+    flows = kept(
+        page,
+        "migrations",
+        f"{first}|{second}|{settings.to_json()}",
+        lambda: migrations(analysis(page, first, settings), analysis(page, second, settings)),
+    )
     class_labels = {**labels("class", CLASSES), "new": t("class.new")}
     chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), day(first), day(second), language()), key="sankey")
     moved = flows[flows["from"] != flows["to"]]
     st.caption(t("lifecycle.sankey_how", moved=int(moved["customers"].sum())))
 
 st.subheader(t("lifecycle.cohorts"))
-cohort_chart(cohort_retention(register, as_of))
+cohort_chart(kept(page, "cohorts", str(as_of), lambda: cohort_retention(register, as_of)))
 
 cooling_table(page, view, settings)  # one under the other: each list has its search, sort and pages
 overdue_table(page, view, settings)

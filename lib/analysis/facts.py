@@ -485,7 +485,10 @@ def column_values(view: pd.DataFrame, column: str, limit: int = 200) -> list[str
 
 
 def select_customers(view: pd.DataFrame, filters: dict[str, list[str]]) -> pd.DataFrame:
-    """The customers matching every filter (column → accepted values); an empty filter accepts all."""
+    """The customers matching every filter (column → accepted values); an empty filter accepts all (and gives
+    ``view`` itself: copying 100,000 customers' every column for nothing took a tenth of a second a run)."""
+    if not any(filters.values()):
+        return view
     keep = pd.Series(True, index=view.index)
     for column, accepted in filters.items():
         if not accepted:

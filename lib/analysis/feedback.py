@@ -366,7 +366,9 @@ def select_items(
     end: pd.Timestamp | None = None,
 ) -> pd.DataFrame:
     """The items matching every given filter (an empty one accepts all); an item matches a theme
-    filter when it carries any of the themes."""
+    filter when it carries any of the themes; ``items`` itself when every item matches (no copy)."""
+    if not (themes or kinds or sentiments or languages or start is not None or end is not None):
+        return items
     keep = pd.Series(True, index=items.index)
     if themes:
         wanted = set(themes)
@@ -381,7 +383,7 @@ def select_items(
         keep &= (items["date"] >= start).fillna(False)
     if end is not None:
         keep &= (items["date"] <= end).fillna(False)
-    return items[keep]
+    return items if keep.all() else items[keep]
 
 
 def theme_sentiment(items: pd.DataFrame, keys: Sequence[str]) -> pd.DataFrame:

@@ -179,21 +179,23 @@ def cooling_prospects(view: pd.DataFrame, settings: Settings) -> pd.DataFrame:
 
     A prospect never contacted counts from their first contact date, and always without one.
     """
-    prospects = view[(view["relationship"] == "prospect") & view["temperature"].isin(("hot", "warm"))]
-    cooling = prospects[prospects["silent_days"].fillna(np.inf) > settings.cooling_days]
+    chosen = (
+        (view["relationship"] == "prospect")
+        & view["temperature"].isin(("hot", "warm"))
+        & (view["silent_days"].fillna(np.inf) > settings.cooling_days)
+    )
+    cooling = view.loc[chosen, ["customer_id", "name", "temperature", "last_contact", "silent_days"]]  # 5 columns
     order = cooling["temperature"].map({"hot": 0, "warm": 1}).astype(int)
     cooling = cooling.assign(_o=order, _d=cooling["silent_days"].fillna(np.inf))
     cooling = cooling.sort_values(["_o", "_d"], ascending=[True, False])
-    return cooling[["customer_id", "name", "temperature", "last_contact", "silent_days"]].reset_index(drop=True)
+    return cooling.drop(columns=["_o", "_d"]).reset_index(drop=True)
 
 
 def overdue_customers(view: pd.DataFrame) -> pd.DataFrame:
     """Buying customers (not former) past their own expected next purchase, most overdue first."""
-    due = view[view["overdue"] & view["relationship"].isin(BUYING_CLASSES)]
-    due = due.sort_values("overdue_days", ascending=False)
-    return due[
-        ["customer_id", "name", "relationship", "last_purchase", "rhythm_days", "expected_next", "overdue_days"]
-    ].reset_index(drop=True)
+    columns = ["customer_id", "name", "relationship", "last_purchase", "rhythm_days", "expected_next", "overdue_days"]
+    due = view.loc[view["overdue"] & view["relationship"].isin(BUYING_CLASSES), columns]
+    return due.sort_values("overdue_days", ascending=False).reset_index(drop=True)
 
 
 @dataclass(frozen=True)

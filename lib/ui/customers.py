@@ -9,6 +9,7 @@ import streamlit as st
 
 from lib.analysis.facts import DIMENSIONS, FLAGS, column_values, select_customers
 from lib.analysis.ladder import reason_texts, with_deeper
+from lib.frames import memo_of
 from lib.settings import Settings
 from lib.ui.actions import people_table
 from lib.ui.format import date_format, language, localised, t
@@ -75,7 +76,7 @@ def customer_filters(view: pd.DataFrame, key: str, personal: bool = True, deeper
     column = middle.selectbox(t("filter.by"), columns, format_func=localised(column_label), key=f"{key}_column")
     values = right.multiselect(
         t("filter.values", column=column_label(column)),
-        column_values(view, column),
+        memo_of(view, f"column_values:{column}", lambda: column_values(view, column)),
         format_func=localised(lambda v: value_label(column, v)),
         key=f"{key}_values_{column}",
         placeholder=t("filter.all"),

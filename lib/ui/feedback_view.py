@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import partial
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from lib.analysis.feedback import (
@@ -22,12 +23,13 @@ from lib.analysis.feedback import (
     theme_trend,
     themes_by,
 )
+from lib.frames import memo_of
 from lib.schema import CLASSES, FEEDBACK_KINDS, LANGUAGES, SENTIMENTS
 from lib.themes import ELEMENTS, THEMES, ThemeDictionary, default_dictionary, theme_key
 from lib.ui import charts
 from lib.ui.actions import people_table
 from lib.ui.customers import labels, profile_link
-from lib.ui.format import bold_words, chart, date_format, day, language, localised, num, percent, t
+from lib.ui.format import bold_words, chart, date_format, day, finished, language, localised, num, percent, t
 from lib.ui.loaders import Page, kept, theme_suggestions
 from lib.ui.page import flash
 from lib.ui.paged import paged
@@ -66,7 +68,7 @@ def feedback_filters(items: pd.DataFrame, keys: list[str], as_of: date) -> tuple
         )
         languages = fourth.multiselect(
             t("feedback.filter_language"),
-            sorted(set(items["language"])),
+            memo_of(items, "languages", lambda: sorted(set(items["language"]))),
             format_func=localised(lambda lang: t(f"language.{lang}")),
             key="fb_languages",
             placeholder=t("filter.all"),
@@ -83,19 +85,20 @@ def score_tiles(selected: pd.DataFrame) -> None:
     """How many items, NPS, CSAT and how many have a sentiment at all."""
     columns = st.columns(4)
     columns[0].metric(t("feedback.items"), num(len(selected)))
-    score = nps(selected)
+    score, satisfied, covered = memo_of(
+        selected, "scores", lambda: (nps(selected), csat(selected), sentiment_coverage(selected))
+    )
     columns[1].metric(
         t("feedback.nps"),
         "–" if score is None else ("+" if score > 0 else "") + num(score),
         help=t("feedback.nps_help"),
     )
-    satisfied = csat(selected)
     columns[2].metric(
         t("feedback.csat"), "–" if satisfied is None else percent(satisfied / 100), help=t("feedback.csat_help")
     )
-    columns[3].metric(t("feedback.coverage"), percent(sentiment_coverage(selected)), help=t("feedback.coverage_help"))
-    st.caption(t("feedback.coverage_line", share=percent(sentiment_coverage(selected))))
-    scales = selected.dropna(subset=["scale"]).drop_duplicates("sheet")
+    columns[3].metric(t("feedback.coverage"), percent(covered), help=t("feedback.coverage_help"))
+    st.caption(t("feedback.coverage_line", share=percent(covered)))
+    scales = memo_of(selected, "scales", lambda: selected.dropna(subset=["scale"]).drop_duplicates("sheet"))
     if len(scales):
         read = ", ".join(
             f"{sheet}: {scale.replace('-', '–')}" for sheet, scale in zip(scales["sheet"], scales["scale"], strict=True)
@@ -105,76 +108,58 @@ def score_tiles(selected: pd.DataFrame) -> None:
 
 def feedback_charts(page: Page, selected: pd.DataFrame, dictionary: ThemeDictionary, selection: str) -> None:
     """Themes and elements by sentiment, themes over time and by class, each with how to read it; the
-    figures are worked out once per ``selection`` (a return visit draws them at once)."""
-    keys = dictionary.theme_keys()
-    by_theme, by_element, trend, by_class = kept(
-        page,
-        "feedback_charts",
-        selection,
-        lambda: (
-            theme_sentiment(selected, keys),
-            element_sentiment(selected, dictionary),
-            theme_trend(selected, keys),
-            themes_by(selected, "relationship", keys, CLASSES),
-        ),
+    charts are drawn once per ``selection`` and language (a return visit shows them at once)."""
+    figures = kept(
+        page, "feedback_charts", f"{selection}|{language()}", lambda: _feedback_figures(selected, dictionary)
     )
+    for row in (figures[:2], figures[2:]):
+        for column, (name, figure) in zip(st.columns(2), row, strict=True):
+            with column:
+                chart(figure, key=name, ready=True)
+                st.caption(t(f"feedback.{name}_how"))
+
+
+def _feedback_figures(selected: pd.DataFrame, dictionary: ThemeDictionary) -> list[tuple[str, go.Figure]]:
+    keys = dictionary.theme_keys()
     theme_labels = {key: theme_label(key) for key in keys}
     sentiment_labels = labels("sentiment", SENTIMENTS)
-    left, right = st.columns(2)
-    with left:
-        chart(
-            charts.horizontal_stacked_bars(
-                by_theme,
-                theme_labels,
-                sentiment_labels,
-                t("feedback.themes_chart"),
-                t("feedback.items_axis"),
-                charts.SENTIMENT_COLOURS,
-            ),
-            key="themes",
-        )
-        st.caption(t("feedback.themes_how"))
-    with right:
-        chart(
-            charts.horizontal_stacked_bars(
-                by_element,
-                labels("element", ELEMENTS),
-                sentiment_labels,
-                t("feedback.elements_chart"),
-                t("feedback.items_axis"),
-                charts.SENTIMENT_COLOURS,
-            ),
-            key="elements",
-        )
-        st.caption(t("feedback.elements_how"))
-    left, right = st.columns(2)
-    with left:
-        chart(
-            charts.lines(
-                top_themes(trend, TREND_THEMES),
-                theme_labels,
-                t("feedback.trend_chart"),
-                t("feedback.items_axis"),
-                language(),
-            ),
-            key="trend",
-        )
-        st.caption(t("feedback.trend_how"))
-    with right:
-        by_class = by_class.set_axis([t(f"class.{c}") for c in by_class.index], axis=0).set_axis(
-            [theme_label(k) for k in by_class.columns], axis=1
-        )
-        chart(
-            charts.heatmap(
-                by_class,
-                t("feedback.class_chart"),
-                t("feedback.theme_axis"),
-                t("column.relationship"),
-                colour_scale="Purples",
-            ),
-            key="by_class",
-        )
-        st.caption(t("feedback.class_how"))
+    by_class = themes_by(selected, "relationship", keys, CLASSES)
+    by_class = by_class.set_axis([t(f"class.{c}") for c in by_class.index], axis=0).set_axis(
+        [theme_label(k) for k in by_class.columns], axis=1
+    )
+    figures = {
+        "themes": charts.horizontal_stacked_bars(
+            theme_sentiment(selected, keys),
+            theme_labels,
+            sentiment_labels,
+            t("feedback.themes_chart"),
+            t("feedback.items_axis"),
+            charts.SENTIMENT_COLOURS,
+        ),
+        "elements": charts.horizontal_stacked_bars(
+            element_sentiment(selected, dictionary),
+            labels("element", ELEMENTS),
+            sentiment_labels,
+            t("feedback.elements_chart"),
+            t("feedback.items_axis"),
+            charts.SENTIMENT_COLOURS,
+        ),
+        "trend": charts.lines(
+            top_themes(theme_trend(selected, keys), TREND_THEMES),
+            theme_labels,
+            t("feedback.trend_chart"),
+            t("feedback.items_axis"),
+            language(),
+        ),
+        "class": charts.heatmap(
+            by_class,
+            t("feedback.class_chart"),
+            t("feedback.theme_axis"),
+            t("column.relationship"),
+            colour_scale="Purples",
+        ),
+    }
+    return [(name, finished(figure)) for name, figure in figures.items()]
 
 
 def scores_table(selected: pd.DataFrame) -> None:
@@ -189,7 +174,7 @@ def scores_table(selected: pd.DataFrame) -> None:
         )
         or "relationship"
     )
-    scores = scores_by(selected, dimension)
+    scores = memo_of(selected, f"scores_by:{dimension}", lambda: scores_by(selected, dimension)).copy()
     if dimension == "relationship":
         scores[dimension] = [t(f"class.{c}") for c in scores[dimension]]
     # A group without answers on a scale has no score: a dash, not "None".
@@ -218,7 +203,7 @@ def _themes_texts(found: pd.Series) -> list[str]:
 
 def complaints_table(page: Page, items: pd.DataFrame, as_of: date) -> None:
     """The open complaints, oldest first."""
-    every = open_complaints(items, pd.Timestamp(as_of))
+    every = memo_of(items, f"open_complaints:{as_of}", lambda: open_complaints(items, pd.Timestamp(as_of)))
     st.caption(t("feedback.complaints_how", count=len(every)))
     personal = page.can("see_personal")
     complaints = paged(
@@ -260,7 +245,7 @@ def items_table(page: Page, selected: pd.DataFrame) -> None:
     placed them there."""
     personal = page.can("see_personal")
     shown = paged(
-        selected.sort_values("date", ascending=False, na_position="last"),  # newest first unless sorted otherwise
+        memo_of(selected, "newest_first", lambda: selected.sort_values("date", ascending=False, na_position="last")),
         "feedback_items",
         search=("customer_id", "name", "text") if personal else (),
         sortable={

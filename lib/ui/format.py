@@ -109,14 +109,19 @@ def t_text(key: str, /, **params: Any) -> str:
     return i18n.t(key, language(), **params)
 
 
-def chart(figure: Any, key: str) -> None:
-    """Show a plotly chart with the numbers written the session's language's way."""
+def chart(figure: Any, key: str, ready: bool = False) -> None:
+    """Show a plotly chart with the numbers written the session's language's way (``ready``: made so by
+    `finished` already, as a chart kept for a return visit is; it is not changed again)."""
+    st.plotly_chart(figure if ready else finished(figure), key=key)
+
+
+def finished(figure: Any) -> Any:
+    """A plotly chart with its numbers written the session's language's way and its labels as plain text."""
     figure.update_layout(separators=i18n.chart_separators(language()))
     # Whole numbers on the axes, grouped the language's way: "63 609", never "63.609k" or "50k".
     figure.update_xaxes(exponentformat="none", separatethousands=True)
     figure.update_yaxes(exponentformat="none", separatethousands=True)
-    plain_figure(figure)
-    st.plotly_chart(figure, key=key)
+    return plain_figure(figure)
 
 
 def num(value: float | int, decimals: int = 0) -> str:
