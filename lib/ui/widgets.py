@@ -16,7 +16,7 @@ from lib.exports.quality_report import problems_workbook
 from lib.exports.writeback import WriteError
 from lib.reading.bundle import Part, bundle_name
 from lib.reading.problems import SEVERITIES, Problem, problems_frame
-from lib.reading.register import NOT_MAPPED, MappingOverrides, Register, RegisterError
+from lib.reading.register import NOT_MAPPED, MappingOverrides, Register, RegisterError, SheetSource
 from lib.reading.views import contributions, customer_summary, key_figures
 from lib.reading.workbook import RawSheet, WorkbookError
 from lib.schema import FIELDS, MIME_TYPES, OTHER, SHEET_KINDS
@@ -246,9 +246,12 @@ def _field_label(kind: str, name: str) -> str:
     return t("mapping.not_used") if name == NOT_MAPPED else t(f"field.{name}")
 
 
+MAPPING_OPEN = "mapping-open-"
+"""Session key of whether a sheet's recognition is open (followed by the sheet's name)."""
+
+
 def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
     """Show what was recognised on each sheet and let the user correct it; remembered per workspace."""
-    kinds = [*SHEET_KINDS, OTHER]
     for source in register.sources:
         label = t(
             "mapping.sheet_title",
@@ -258,47 +261,56 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
             columns=len(source.fields),
             total=len(source.headers),
         )
-        with st.expander(label, expanded=False), st.form(f"mapping-{source.sheet}"):
-            kind = st.selectbox(
-                t("mapping.sheet_kind"),
-                kinds,
-                index=kinds.index(source.kind),
-                format_func=localised(lambda k: t(f"kind.{k}")),
-                key=f"kind-{source.sheet}",
-            )
-            choices: dict[str, str] = {}
-            if source.kind != OTHER:
-                options: list[str] = [NOT_MAPPED, *FIELDS[source.kind]]
-                cells = st.columns(3)
-                for position, header in enumerate(source.headers):
-                    chosen = source.fields.get(header, NOT_MAPPED)
-                    choices[header] = cells[position % 3].selectbox(
-                        plain(f"{header} ({source.letter_of(header)})"),
-                        options,
-                        index=options.index(chosen),
-                        format_func=localised(partial(_field_label, source.kind)),
-                        key=f"map-{source.sheet}-{header}",
-                    )
-            else:
-                st.caption(t("mapping.other_kept"))
-            submitted = st.form_submit_button(t("mapping.apply"))
-        if submitted:
-            if kind != source.kind:
-                correction = MappingOverrides(sheets={source.sheet: kind})
-            else:
-                changed = {h: f for h, f in choices.items() if f != source.fields.get(h, NOT_MAPPED)}
-                correction = MappingOverrides(columns={source.sheet: changed} if changed else {})
-            if correction.sheets or correction.columns:
-                try:
-                    correct_mapping(ws, correction, user=user)
-                except NotAllowed as error:
-                    refused(error)
-                    return
-                except (WorkbookError, RegisterError) as error:
-                    st.error(t("mapping.failed", reason=error.message(language())))
-                    return
-                flash(t("mapping.applied", sheet=source.sheet))
-                st.rerun()
+        # Opened on request: some fifty column pickers drawn on every visit of the home page cost it a second.
+        with st.expander(label, key=f"{MAPPING_OPEN}{source.sheet}", on_change="rerun") as sheet_box:
+            if sheet_box.open:
+                _mapping_form(ws, source, user)
+
+
+def _mapping_form(ws: Workspace, source: SheetSource, user: User) -> None:
+    """One sheet's kind and columns as recognised, each to correct, applied together."""
+    kinds = [*SHEET_KINDS, OTHER]
+    with st.form(f"mapping-{source.sheet}"):
+        kind = st.selectbox(
+            t("mapping.sheet_kind"),
+            kinds,
+            index=kinds.index(source.kind),
+            format_func=localised(lambda k: t(f"kind.{k}")),
+            key=f"kind-{source.sheet}",
+        )
+        choices: dict[str, str] = {}
+        if source.kind != OTHER:
+            options: list[str] = [NOT_MAPPED, *FIELDS[source.kind]]
+            cells = st.columns(3)
+            for position, header in enumerate(source.headers):
+                chosen = source.fields.get(header, NOT_MAPPED)
+                choices[header] = cells[position % 3].selectbox(
+                    plain(f"{header} ({source.letter_of(header)})"),
+                    options,
+                    index=options.index(chosen),
+                    format_func=localised(partial(_field_label, source.kind)),
+                    key=f"map-{source.sheet}-{header}",
+                )
+        else:
+            st.caption(t("mapping.other_kept"))
+        submitted = st.form_submit_button(t("mapping.apply"))
+    if submitted:
+        if kind != source.kind:
+            correction = MappingOverrides(sheets={source.sheet: kind})
+        else:
+            changed = {h: f for h, f in choices.items() if f != source.fields.get(h, NOT_MAPPED)}
+            correction = MappingOverrides(columns={source.sheet: changed} if changed else {})
+        if correction.sheets or correction.columns:
+            try:
+                correct_mapping(ws, correction, user=user)
+            except NotAllowed as error:
+                refused(error)
+                return
+            except (WorkbookError, RegisterError) as error:
+                st.error(t("mapping.failed", reason=error.message(language())))
+                return
+            flash(t("mapping.applied", sheet=source.sheet))
+            st.rerun()
 
 
 def _computed_columns(ws: Workspace, current: Current) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from lib.ui.widgets import MAPPING_OPEN
 from tests.app.conftest import as_read
 from tests.conftest import FIXTURES, ROOT, SAMPLE, hostile_files
 
@@ -60,6 +61,9 @@ def test_a_polish_workbook_uploaded_through_the_widget_is_recognised(app, tmp_pa
     upload(app, write_xlsx(tmp_path / "klienci.xlsx", POLISH))
     assert not app.exception
     assert metrics(app)["Customers"] == "2" and metrics(app)["Revenue"] == "€1,458.50"
+    assert [s.key for s in app.selectbox] == ["_language_widget"]  # the recognition: drawn when a sheet is opened
+    app.session_state[MAPPING_OPEN + "Klienci"] = True
+    app.run()
     assert app.selectbox(key="map-Klienci-Imię i nazwisko").value == "name"
 
 
@@ -97,10 +101,14 @@ def test_a_column_correction_is_applied_and_remembered(app, tmp_path):
     from tests.conftest import write_xlsx
 
     upload(app, write_xlsx(tmp_path / "r.xlsx", {"Customers": [["Customer id", "Kto to"], ["A", "Anna"]]}))
+    app.session_state[MAPPING_OPEN + "Customers"] = True
+    app.run()
     app.selectbox(key="map-Customers-Kto to").set_value("name")
     app.button(key="FormSubmitter:mapping-Customers-Apply corrections").click().run()
     assert not app.exception
     assert "Corrections for 'Customers' applied" in app.success[0].value
+    app.session_state[MAPPING_OPEN + "Customers"] = True  # opened again: the correction is what it shows
+    app.run()
     assert app.selectbox(key="map-Customers-Kto to").value == "name"
 
 
