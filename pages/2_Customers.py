@@ -8,7 +8,7 @@ feedback and actions, and log a contact or a piece of feedback on the spot.
 
 import streamlit as st
 
-from lib.frames import among
+from lib.frames import among, memo_of
 from lib.schema import KEY_COL
 from lib.ui import analysis_page, t
 from lib.ui.contact_records import contact_records
@@ -28,9 +28,9 @@ query = st.text_input(t("customers.search"), placeholder=t("customers.search_hin
 selected = customer_filters(view, "customers", page.can("see_personal"))
 customers = register.memo("by_key", lambda: register.customers.set_index(KEY_COL, drop=False))  # do not modify
 viewer_salt = None if page.can("see_personal") else page.workspace.salt()  # a viewer searches pseudonyms only
-wanted = find_customers(customers, query, viewer_salt)
-if selected is not view:  # a filter is set
-    wanted &= among(customers["customer_id"], selected["customer_id"])
+chosen = selected["customer_id"]  # the customers known on the day, or those a filter chose among them
+known = memo_of(selected, "customers_chosen", lambda: among(customers["customer_id"], chosen))
+wanted = find_customers(customers, query, viewer_salt) & known
 found = customers if wanted.all() else customers[wanted]
 fields = editable_fields(register)
 shown = found[fields].head(EDIT_ROWS)

@@ -41,7 +41,7 @@ end_view = view if end == as_of else analysis(page, end, settings)
 
 left, right = st.columns(2)
 with left:
-    stages = kept(page, "stage_counts", f"{as_of}|{settings.to_json()}", lambda: stage_counts(view))
+    stages = kept(page, "stage_counts", f"{as_of}|{settings.to_json()}", lambda: stage_counts(view), small=True)
     stage_labels = labels("stage", STAGES)
     chart(
         charts.ladder_bars(
@@ -54,7 +54,9 @@ with right:
     if register.shape == "summary":  # who bought first in the period cannot be told from a last purchase
         st.info(t("lifecycle.funnel_needs_purchases"))
     else:
-        steps = kept(page, "funnel", f"{start}|{end}|{settings.to_json()}", lambda: funnel(start_view, end_view))
+        steps = kept(
+            page, "funnel", f"{start}|{end}|{settings.to_json()}", lambda: funnel(start_view, end_view), small=True
+        )
         step_labels = labels("funnel", FUNNEL_STEPS)
         chart(
             charts.funnel_chart(
@@ -89,6 +91,7 @@ else:
         "migrations",
         f"{first}|{second}|{settings.to_json()}",
         lambda: migrations(analysis(page, first, settings), analysis(page, second, settings)),
+        small=True,
     )
     class_labels = {**labels("class", CLASSES), "new": t("class.new")}
     chart(charts.sankey(flows, class_labels, t("lifecycle.sankey"), day(first), day(second), language()), key="sankey")
@@ -96,7 +99,7 @@ else:
     st.caption(t("lifecycle.sankey_how", moved=int(moved["customers"].sum())))
 
 st.subheader(t("lifecycle.cohorts"))
-cohort_chart(kept(page, "cohorts", str(as_of), lambda: cohort_retention(register, as_of)))
+cohort_chart(kept(page, "cohorts", str(as_of), lambda: cohort_retention(register, as_of), small=True))
 
 cooling_table(page, view, settings)  # one under the other: each list has its search, sort and pages
 overdue_table(page, view, settings)

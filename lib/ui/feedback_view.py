@@ -110,7 +110,11 @@ def feedback_charts(page: Page, selected: pd.DataFrame, dictionary: ThemeDiction
     """Themes and elements by sentiment, themes over time and by class, each with how to read it; the
     charts are drawn once per ``selection`` and language (a return visit shows them at once)."""
     figures = kept(
-        page, "feedback_charts", f"{selection}|{language()}", lambda: _feedback_figures(selected, dictionary)
+        page,
+        "feedback_charts",
+        f"{selection}|{language()}",
+        lambda: _feedback_figures(selected, dictionary),
+        small=True,
     )
     for row in (figures[:2], figures[2:]):
         for column, (name, figure) in zip(st.columns(2), row, strict=True):

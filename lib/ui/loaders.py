@@ -272,11 +272,17 @@ def _kept(kind: str, location: str, version: Version, key: str, _build: Callable
     return _build()
 
 
-def kept(page: Page, kind: str, key: str, build: Callable[[], _T]) -> _T:
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _kept_small(kind: str, location: str, version: Version, key: str, _build: Callable[[], Any]) -> Any:
+    return _build()
+
+
+def kept(page: Page, kind: str, key: str, build: Callable[[], _T], small: bool = False) -> _T:
     """Work on the current register that changes only with its version and ``key`` (everything else the work
     reads: the day, the period, the language, the rows it is for), done once and shared by sessions and
-    reruns; do not modify what it gives."""
-    return _kept(kind, page.workspace.location, _version(page), key, build)
+    reruns; do not modify what it gives. ``small``: a few numbers or a chart, kept apart in a larger store, so
+    that a person trying filter after filter does not push the large frames out."""
+    return (_kept_small if small else _kept)(kind, page.workspace.location, _version(page), key, build)
 
 
 @st.cache_resource(max_entries=8, show_spinner=False, validate=lambda work: not work.failed())

@@ -73,7 +73,8 @@ class ConsentRecord(StoreBase):
             with self._engine.begin() as db:
                 before = self._count(db)
                 db.execute(insert(store.consents), rows)
-                self._carry_withdrawn(before, self._count(db), rows)
+                after = self._count(db)
+            self._carry_withdrawn(before, after, rows)  # only once the rows are in the store for good
         return sum(len(hashes) for hashes in groups.values())
 
     def _carry_withdrawn(self, before: int, after: int, rows: list[dict[str, Any]]) -> None:

@@ -287,3 +287,22 @@ def test_a_viewer_walks_every_page_without_an_error_a_name_or_an_e_mail(workspac
         assert not [name for name in names if name in shown], script
         if not tables:
             assert not [frame for frame in at.dataframe if "Customer id" in frame.value.columns], script
+
+
+def test_on_an_earlier_day_the_customers_page_lists_only_those_known_then_for_a_viewer_too(workspace):
+    from datetime import timedelta
+
+    from lib.analysis.facts import default_as_of
+    from lib.service.registers import current_register
+
+    register = current_register(workspace).register
+    earlier = default_as_of(register) - timedelta(days=700)
+    for email in (VIEWER_EMAIL, EDITOR_EMAIL):
+        at = signed_in(email)
+        at.session_state["as_of"] = earlier
+        at.switch_page("pages/2_Customers.py").run()
+        assert not at.exception, email
+        shown = [c for c in at.caption if "customers in the table" in c.value]
+        assert shown, email
+        known_then = int(shown[0].value.replace(",", "").split(" of ")[1].split()[0])
+        assert 0 < known_then < len(register.customers), shown[0].value

@@ -8,6 +8,7 @@ import os
 import pickle
 import subprocess
 import sys
+from pathlib import Path
 
 import simplemma
 from simplemma.strategies.dictionaries.stream_dictionary_factory import StreamMap
@@ -41,8 +42,14 @@ def test_a_damaged_or_foreign_cache_is_not_used(tmp_path, monkeypatch):
     for damage in (b"", b"not a pickle", kept.read_bytes()[: len(kept.read_bytes()) // 2]):
         kept.write_bytes(damage)
         assert not opened._open("en", kept)
-    kept.write_bytes(pickle.dumps(([b"a"], [(0, b"", b"")])))  # an index of another size
-    assert not opened._open("en", kept)
+    foreign = [
+        ([b"a"], [(0, b"", b"")]),  # an index of another size
+        (1, 2),
+        (Path("somewhere"), []),  # an object of a class: never made, so no code of anyone's runs
+    ]
+    for contents in foreign:
+        kept.write_bytes(pickle.dumps(contents))
+        assert not opened._open("en", kept)
     assert _IndexedStreamMap("en").get("prices") == StreamMap("en").get("prices")  # built again, and right
 
 
