@@ -121,6 +121,7 @@ def measure(workspace: Path) -> dict[str, dict[str, float]]:
                     shown, ran = _visit(page, link.click)
                     timings.setdefault(name, {})[lap] = shown
                     timings[name][lap.replace("_s", "_run_s")] = ran
+            timings["Server"] = {"peak_mb": _peak_mb(server.pid)}
             browser.close()
     finally:
         server.terminate()
@@ -139,6 +140,14 @@ def _cpu_seconds(pid: int) -> float:
         if stat.parent.name == str(pid) or fields[1] == str(pid):
             total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
     return total
+
+
+def _peak_mb(pid: int) -> float:
+    """The server process's peak resident memory so far (the reading process, a child, is apart and ends)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
+    return float("nan")
 
 
 def _wait_until_quiet(pid: int) -> None:
@@ -169,6 +178,7 @@ def main() -> None:
         )
     timings = measure(workspace)
     RESULTS.write_text(json.dumps(timings, indent=1) + "\n")
+    print(f"server peak memory {timings.pop('Server')['peak_mb']:.0f} MB")
     for name, figures in timings.items():
         runs = (
             f"   (the app's run {figures['first_run_s']:.2f} / {figures['again_run_s']:.2f} s)"
