@@ -5,15 +5,21 @@ former) with the reason for every customer's class, a breakdown by country, bran
 source, the RFM grid and the reward tiers, for everyone or for a filtered selection.
 """
 
-import pandas as pd
 import streamlit as st
 
 from lib.analysis.facts import FLAGS
 from lib.analysis.ladder import ladder_counts, rfm_grid
-from lib.frames import each_distinct
+from lib.frames import memo_of
 from lib.schema import CLASSES, RFM_GROUPS, TIERS
 from lib.ui import amount, analysis_page, chart, charts, day, language, localised, num, t, t_text
-from lib.ui.customers import column_label, customer_filters, customer_table, filter_columns, labels, value_label
+from lib.ui.customers import (
+    class_breakdown,
+    column_label,
+    customer_filters,
+    customer_table,
+    filter_columns,
+    labels,
+)
 
 page, settings, as_of, view = analysis_page("segments.title")
 st.caption(t("segments.intro", day=day(as_of)))
@@ -34,7 +40,12 @@ class_labels = labels("class", CLASSES)
 left, right = st.columns(2)
 with left:
     chart(
-        charts.ladder_bars(ladder_counts(selected), class_labels, t("segments.ladder"), t("chart.customers")),
+        charts.ladder_bars(
+            memo_of(selected, "ladder", lambda: ladder_counts(selected)),
+            class_labels,
+            t("segments.ladder"),
+            t("chart.customers"),
+        ),
         key="ladder",
     )
     st.caption(t("segments.ladder_how"))
@@ -46,9 +57,7 @@ with right:
         format_func=localised(column_label),
         index=dimensions.index("country") if "country" in dimensions else 0,
     )
-    values = each_distinct(selected[dimension], lambda value: value_label(dimension, value))  # codes in words
-    table = pd.crosstab(values, selected["relationship"]).reindex(columns=list(CLASSES), fill_value=0)
-    table = table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]
+    table = memo_of(selected, f"breakdown:{dimension}:{language()}", lambda: class_breakdown(selected, dimension))
     chart(
         charts.stacked_bars(
             table, class_labels, t_text("segments.breakdown", column=column_label(dimension)), t("chart.customers")
@@ -59,7 +68,8 @@ with right:
 
 left, right = st.columns(2)
 with left:
-    chart(charts.heatmap(rfm_grid(selected), t("segments.rfm"), t("segments.rfm_f"), t("segments.rfm_r")), key="rfm")
+    grid = memo_of(selected, "rfm", lambda: rfm_grid(selected))
+    chart(charts.heatmap(grid, t("segments.rfm"), t("segments.rfm_f"), t("segments.rfm_r")), key="rfm")
     st.caption(t("segments.rfm_how"))
 with right:
     groups = selected["rfm_group"].value_counts().reindex(list(RFM_GROUPS), fill_value=0)

@@ -239,7 +239,7 @@ def ladder_counts(classes: pd.DataFrame) -> dict[str, int]:
 
 def rfm_grid(classes: pd.DataFrame) -> pd.DataFrame:
     """Customers per (recency score, frequency score): rows R 5→1, columns F 1→5, for the heatmap."""
-    scored = classes.dropna(subset=["r", "f"])
+    scored = classes[["r", "f"]].dropna()  # two columns, not every column of every customer
     grid = pd.crosstab(scored["r"], scored["f"]).reindex(index=[5, 4, 3, 2, 1], columns=[1, 2, 3, 4, 5], fill_value=0)
     return grid.astype(int)
 

@@ -9,7 +9,8 @@ import streamlit as st
 
 from lib.analysis.facts import DIMENSIONS, FLAGS, column_values, select_customers
 from lib.analysis.ladder import reason_texts, with_deeper
-from lib.frames import memo_of
+from lib.frames import each_distinct, memo_of
+from lib.schema import CLASSES
 from lib.settings import Settings
 from lib.ui.actions import people_table
 from lib.ui.format import date_format, language, localised, t
@@ -157,3 +158,10 @@ def profile_picker(customers: pd.DataFrame, found: pd.DataFrame, salt: str | Non
         format_func=lambda key: f"{ids.get(key, key)} · {names.get(key, '')}",
         key=f"customers_profile_{wanted}" if wanted else "customers_profile",
     )
+
+
+def class_breakdown(selected: pd.DataFrame, dimension: str) -> pd.DataFrame:
+    """Customers per class for the fifteen most common values of a column, its codes in words."""
+    values = each_distinct(selected[dimension], lambda value: value_label(dimension, value))
+    table = pd.crosstab(values, selected["relationship"]).reindex(columns=list(CLASSES), fill_value=0)
+    return table.loc[table.sum(axis=1).sort_values(ascending=False).index[:15]]

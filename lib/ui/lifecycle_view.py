@@ -9,13 +9,13 @@ import pandas as pd
 import streamlit as st
 
 from lib.analysis.lifecycle import Economics, cooling_prospects, overdue_customers
-from lib.frames import each_distinct
+from lib.frames import each_distinct, memo_of
 from lib.schema import CLASSES
 from lib.settings import Settings
 from lib.ui import charts
 from lib.ui.actions import people_table
 from lib.ui.customers import value_label
-from lib.ui.format import amount, chart, date_format, num, percent, t
+from lib.ui.format import amount, chart, date_format, finished, language, num, percent, t
 from lib.ui.loaders import Page
 from lib.ui.paged import paged
 
@@ -74,30 +74,32 @@ def economics_panel(money: Economics, settings: Settings) -> None:
 
 
 def cohort_chart(cohorts: pd.DataFrame) -> None:
-    """Monthly cohorts by share still buying, months after their first purchase."""
+    """Monthly cohorts by share still buying, months after their first purchase (drawn once per language for
+    the cohorts kept)."""
     if cohorts.empty:
         st.info(t("lifecycle.no_cohorts"))
     else:
-        grid = cohorts.drop(columns="customers")
-        grid.index = [f"{month} ({num(size)})" for month, size in zip(grid.index, cohorts["customers"], strict=True)]
-        chart(
-            charts.heatmap(
-                grid,
-                t("lifecycle.cohorts"),
-                t("lifecycle.months_after"),
-                t("lifecycle.first_month"),
-                percent=True,
-                colour_scale="Blues",
-            ),
-            key="cohorts",
-        )
+        chart(memo_of(cohorts, f"chart:{language()}", lambda: finished(_cohort_figure(cohorts))), "cohorts", ready=True)
         st.caption(t("lifecycle.cohorts_how"))
+
+
+def _cohort_figure(cohorts: pd.DataFrame) -> Any:
+    grid = cohorts.drop(columns="customers")
+    grid.index = [f"{month} ({num(size)})" for month, size in zip(grid.index, cohorts["customers"], strict=True)]
+    return charts.heatmap(
+        grid,
+        t("lifecycle.cohorts"),
+        t("lifecycle.months_after"),
+        t("lifecycle.first_month"),
+        percent=True,
+        colour_scale="Blues",
+    )
 
 
 def cooling_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
     """Prospects nobody has contacted for a while: they cool down."""
     st.subheader(t("lifecycle.cooling"))
-    every = cooling_prospects(view, settings)
+    every = memo_of(view, f"cooling:{settings.to_json()}", lambda: cooling_prospects(view, settings))
     st.caption(t("lifecycle.cooling_how", count=len(every), days=settings.cooling_days))
     cooling = paged(every, "lifecycle_cooling", **_paging(page, ("temperature", "last_contact", "silent_days")))
     people_table(
@@ -119,7 +121,7 @@ def cooling_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
 def overdue_table(page: Page, view: pd.DataFrame, settings: Settings) -> None:
     """Buying customers past their own rhythm."""
     st.subheader(t("lifecycle.overdue"))
-    every = overdue_customers(view)
+    every = memo_of(view, "overdue", lambda: overdue_customers(view))
     st.caption(t("lifecycle.overdue_how", count=len(every), tolerance=num(settings.rhythm_tolerance, 1)))
     sortable = ("relationship", "last_purchase", "rhythm_days", "overdue_days")
     overdue = paged(every, "lifecycle_overdue", **_paging(page, sortable))
