@@ -26,7 +26,7 @@ def action_effectiveness(
     written = done["outcome"].astype("string").str.strip().replace("", pd.NA)
     named = outcomes(written)
     done["responded"] = (named.isin(RESPONDED).fillna(False) | (written.notna() & named.isna())).to_numpy(dtype=bool)
-    bought = purchases[purchases["date"].notna() & purchases["customer_id"].notna()][["customer_id", "date"]]
+    bought = purchases.loc[purchases["date"].notna() & purchases["customer_id"].notna(), ["customer_id", "date"]]
     done["_n"] = range(len(done))
     pairs = done[["_n", "customer_id", "done"]].merge(bought, on="customer_id", how="inner")
     window = (pairs["date"] > pairs["done"]) & (pairs["date"] <= pairs["done"] + pd.Timedelta(days=days))

@@ -241,7 +241,7 @@ def economics(
     lost_ids = end.loc[among(end["customer_id"], active) & end["relationship"].eq("former"), "customer_id"]
     lost = len(lost_ids)
     churn = lost / len(active) if len(active) else 0.0
-    buying = end[end["purchases"] > 0]
+    buying = end.loc[end["purchases"] > 0, ["relationship", "value"]]  # two columns, not the whole view
     means = buying.groupby("relationship", observed=False)["value"].mean()
     acquisition = settings.retention_cost * settings.acquisition_cost_ratio
     yearly = _last_year_spending(register, pd.Timestamp(last))
@@ -278,7 +278,8 @@ def _last_year_spending(register: Register, last: pd.Timestamp) -> pd.Series:
         return pd.Series(
             customers["total_spent"].fillna(0.0).to_numpy(), index=customers["customer_id"].astype("string")
         )
-    purchases = register.purchases[register.purchases["date"].notna() & (register.purchases["date"] <= last)]
+    every = register.purchases
+    purchases = every.loc[every["date"].notna() & (every["date"] <= last), ["customer_id", "date", "amount"]]
     ids = purchases["customer_id"].astype("string")
     final = purchases.groupby(ids)["date"].transform("max")
     recent = purchases[purchases["date"] > final - pd.Timedelta(days=365)]
@@ -295,7 +296,8 @@ def _repeat_rate(register: Register, end: pd.DataFrame, first: pd.Timestamp, las
         recent = end[(end["last_purchase"] >= first) & (end["last_purchase"] <= last)]
         return round(float((recent["purchases"] >= 2).mean()), 4) if len(recent) else 0.0
     purchases = register.purchases
-    within = purchases[(purchases["date"] >= first) & (purchases["date"] <= last) & purchases["customer_id"].notna()]
+    chosen = (purchases["date"] >= first) & (purchases["date"] <= last) & purchases["customer_id"].notna()
+    within = purchases.loc[chosen, ["customer_id", "date"]]
     visits = within.groupby(within["customer_id"].astype("string"))["date"].nunique()
     return round(float((visits >= 2).mean()), 4) if len(visits) else 0.0
 
@@ -304,10 +306,11 @@ def revenue(register: Register, as_of: date | None = None) -> float:
     """Total of purchases up to the day, after returns (the summary path: total spent)."""
     if register.shape == "summary":
         return round(float(register.customers["total_spent"].fillna(0).sum()), 2)
-    purchases = register.purchases
+    amounts = register.purchases["amount"]
     if as_of is not None:
-        purchases = purchases[purchases["date"].isna() | (purchases["date"] <= pd.Timestamp(as_of))]
-    return round(float(purchases["amount"].fillna(0).sum()), 2)
+        dates = register.purchases["date"]
+        amounts = amounts[dates.isna() | (dates <= pd.Timestamp(as_of))]
+    return round(float(amounts.fillna(0).sum()), 2)
 
 
 def class_columns(view: pd.DataFrame, settings: Settings, lang: str = i18n.DEFAULT_LANGUAGE) -> pd.DataFrame:
