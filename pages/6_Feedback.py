@@ -60,5 +60,6 @@ if not page.can("settings"):  # the dictionary and the suggestions (with example
     st.stop()
 st.subheader(t("feedback.dictionary"))
 dictionary_editor(page, dictionary)
-with st.expander(t("feedback.suggestions")):
-    suggested_themes(page, dictionary)
+with st.expander(t("feedback.suggestions"), key="fb_suggestions_open", on_change="rerun") as suggestions:
+    if suggestions.open:  # drawn when opened
+        suggested_themes(page, dictionary)

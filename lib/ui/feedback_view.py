@@ -283,13 +283,15 @@ def items_table(page: Page, selected: pd.DataFrame) -> None:
     )
     if personal and len(shown):
         read = shown[shown["matched"].map(len) > 0].head(READ_ITEMS)
-        with st.expander(t("feedback.read_marked", count=len(read))):
-            st.markdown(
-                "\n".join(
-                    f"- {day(when) if pd.notna(when) else '–'} · {bold_words(text, words)}"
-                    for when, text, words in zip(read["date"], read["text"], read["matched"], strict=True)
+        # Written out when opened: fifty texts with their words in bold are a lot for the browser to draw each visit.
+        with st.expander(t("feedback.read_marked", count=len(read)), key="fb_read_open", on_change="rerun") as box:
+            if box.open:
+                st.markdown(
+                    "\n".join(
+                        f"- {day(when) if pd.notna(when) else '–'} · {bold_words(text, words)}"
+                        for when, text, words in zip(read["date"], read["text"], read["matched"], strict=True)
+                    )
                 )
-            )
 
 
 def _rerun_with(message: str, change: Callable[[], None]) -> None:

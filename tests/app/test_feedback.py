@@ -44,7 +44,9 @@ def test_a_theme_filter_narrows_the_table(app):
     table = app.dataframe[2].value
     assert len(table) == parking and table["Themes"].str.contains("Parking").all()
     assert not table["Text"].str.contains("【").any()  # the table shows the text as written
-    read = next(m.value for m in app.markdown if "**" in m.value)  # and, below, the words found in bold
+    app.session_state["fb_read_open"] = True  # and, below, opened, the words found in bold
+    app.run()
+    read = next(m.value for m in app.markdown if m.value.startswith("- "))
     assert read.startswith("- ") and "**" in read and "【" not in read
     app.multiselect(key="fb_themes").set_value([]).run()
 
@@ -81,3 +83,15 @@ def test_scores_by_class_branch_and_month(app):
     app.segmented_control(key="fb_scores_by").set_value("branch").run()
     assert not app.exception
     assert set(app.dataframe[0].value["Branch"]) == {"Tallinn", "Helsinki", "Vilnius", "Warsaw"}
+
+
+def test_the_marked_texts_and_the_theme_suggestions_are_drawn_when_opened(app):
+    assert "Word groups that feedback without any theme" not in " ".join(c.value for c in app.caption)
+    assert not [m for m in app.markdown if m.value.startswith("- ")]  # the fifty marked texts: not while closed
+    app.session_state["fb_read_open"] = True
+    app.session_state["fb_suggestions_open"] = True
+    app.run()
+    assert not app.exception
+    marked = [m.value for m in app.markdown if m.value.startswith("- ")]
+    assert marked and marked[0].count("\n") >= 10 and "**" in marked[0]  # the texts, their words in bold
+    assert any("Word groups that feedback without any theme" in c.value for c in app.caption)
