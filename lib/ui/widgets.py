@@ -248,6 +248,8 @@ def _field_label(kind: str, name: str) -> str:
 
 MAPPING_OPEN = "mapping-open-"
 """Session key of whether a sheet's recognition is open (followed by the sheet's name)."""
+_REOPEN = "mapping-reopen"
+"""The sheet whose recognition was just corrected: its box has a new label, so it is opened again."""
 
 
 def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
@@ -261,6 +263,9 @@ def mapping_editor(ws: Workspace, register: Register, user: User) -> None:
             columns=len(source.fields),
             total=len(source.headers),
         )
+        if st.session_state.get(_REOPEN) == source.sheet:
+            del st.session_state[_REOPEN]
+            st.session_state[f"{MAPPING_OPEN}{source.sheet}"] = True
         # Opened on request: some fifty column pickers drawn on every visit of the home page cost it a second.
         with st.expander(label, key=f"{MAPPING_OPEN}{source.sheet}", on_change="rerun") as sheet_box:
             if sheet_box.open:
@@ -310,6 +315,7 @@ def _mapping_form(ws: Workspace, source: SheetSource, user: User) -> None:
                 st.error(t("mapping.failed", reason=error.message(language())))
                 return
             flash(t("mapping.applied", sheet=source.sheet))
+            st.session_state[_REOPEN] = source.sheet  # opened again on the next run, to show what it now reads
             st.rerun()
 
 
