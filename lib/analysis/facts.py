@@ -485,10 +485,7 @@ def column_values(view: pd.DataFrame, column: str, limit: int = 200) -> list[str
 
 
 def select_customers(view: pd.DataFrame, filters: dict[str, list[str]]) -> pd.DataFrame:
-    """The customers matching every filter (column → accepted values); an empty filter accepts all (and gives
-    ``view`` itself: copying 100,000 customers' every column for nothing took a tenth of a second a run)."""
-    if not any(filters.values()):
-        return view
+    """Customers matching every filter (column → accepted values, empty accepts all); ``view`` itself if all do."""
     keep = pd.Series(True, index=view.index)
     for column, accepted in filters.items():
         if not accepted:
@@ -500,4 +497,4 @@ def select_customers(view: pd.DataFrame, filters: dict[str, list[str]]) -> pd.Da
             keep &= hit.reindex(view.index, fill_value=False)
         else:
             keep &= values.isin(accepted).fillna(False)
-    return view[keep]
+    return view if keep.all() else view[keep]
